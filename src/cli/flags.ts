@@ -1,0 +1,74 @@
+import { Flags } from '@oclif/core';
+
+/**
+ * The flags kubectl users type by habit, defined once. Every command that reads resources spreads these
+ * into its own flags, so `-n`, `--context` and friends mean the same everywhere, as in kubectl.
+ */
+export const clusterFlags = {
+  kubeconfig: Flags.string({ description: 'Path to the kubeconfig file to use for CLI requests.', helpGroup: 'CLUSTER' }),
+  context: Flags.string({ description: 'The name of the kubeconfig context to use.', helpGroup: 'CLUSTER' }),
+  namespace: Flags.string({
+    char: 'n',
+    description: 'The namespace scope for this request; also the namespace of manifest objects that name none.',
+    helpGroup: 'CLUSTER',
+  }),
+  'all-namespaces': Flags.boolean({
+    char: 'A',
+    description: 'Look in every namespace, even if --namespace is given.',
+    default: false,
+    helpGroup: 'CLUSTER',
+  }),
+  as: Flags.string({ description: 'Username to impersonate for the operation.', helpGroup: 'CLUSTER' }),
+  'as-group': Flags.string({
+    description: 'Group to impersonate for the operation; repeat for several groups.',
+    multiple: true,
+    helpGroup: 'CLUSTER',
+  }),
+  'request-timeout': Flags.string({
+    description: 'How long to wait for one server request before giving up (e.g. 1s, 2m, 3h; 0 waits forever).',
+    default: '0',
+    helpGroup: 'CLUSTER',
+  }),
+};
+
+/** `-f/--filename`: files, folders (read recursively) and `-` for stdin, repeatable as in kubectl. */
+export const inputFlags = {
+  filename: Flags.string({
+    char: 'f',
+    description: 'Manifest file, folder (read recursively) or - for stdin; repeatable. Without it, reads the cluster.',
+    multiple: true,
+    helpGroup: 'INPUT',
+  }),
+};
+
+export type OutputFormat = 'table' | 'json' | 'yaml' | 'sarif' | 'junit' | 'markdown';
+
+/** `-o/--output` limited to the formats a command can render; the first is the default. */
+export function outputFlag(formats: readonly [OutputFormat, ...OutputFormat[]]) {
+  return {
+    output: Flags.string({
+      char: 'o',
+      description: `Output format: ${formats.join('|')}.`,
+      options: [...formats],
+      default: formats[0],
+    }),
+  };
+}
+
+/** Parses kubectl's duration syntax (`30s`, `1m30s`, `2h`, a bare number of seconds) into milliseconds. */
+export function parseRequestTimeout(value: string): number | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === '0') return undefined;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let rest = trimmed;
+  const part = /^(\d+(?:\.\d+)?)(ms|s|m|h)/;
+  while (rest.length > 0) {
+    const match = part.exec(rest);
+    if (!match) return Number.NaN;
+    total += Number(match[1]) * (unitMs[match[2] ?? 's'] ?? 1000);
+    rest = rest.slice(match[0].length);
+  }
+  return total === 0 ? undefined : total;
+}

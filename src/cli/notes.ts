@@ -1,0 +1,23 @@
+import type { InventoryNote } from '../inventory/inventory.js';
+import { formatPosition } from '../errors/kubectl-sa-error.js';
+
+/**
+ * Notes go to stderr so that stdout stays machine-readable in every output format. Warnings are
+ * always shown; informational notes (a kustomize patch list skipped, say) are summarised unless
+ * KUBECTL_SA_VERBOSE is set, so real charts do not drown the result in noise.
+ */
+export function writeNotes(notes: readonly InventoryNote[], stream: NodeJS.WritableStream): void {
+  const verbose = Boolean(process.env.KUBECTL_SA_VERBOSE);
+  const info = notes.filter((note) => note.level === 'info');
+  for (const note of notes) {
+    if (note.level === 'info' && !verbose) continue;
+    const where = note.source ? `${formatPosition(note.source)}: ` : '';
+    stream.write(`${note.level}: ${where}${note.message}\n`);
+  }
+  if (!verbose && info.length > 0) {
+    const files = new Set(info.map((note) => note.source?.file).filter(Boolean));
+    stream.write(
+      `note: skipped ${info.length} document(s) that are not Kubernetes objects in ${files.size} file(s); set KUBECTL_SA_VERBOSE=1 to list them\n`,
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import { Args } from '@oclif/core';
+import { KubectlSaCommand } from '../cli/base-command.js';
+import { clusterFlags, inputFlags, outputFlag } from '../cli/flags.js';
+import { renderInventory } from '../report/inventory-report.js';
+
+export default class InventoryCommand extends KubectlSaCommand {
+  static override summary = 'List the objects kubectl-sa read, with kind, namespace, name and file:line.';
+  static override description =
+    'Shows exactly what the source layer read from files, folders or stdin: every Kubernetes object with its ' +
+    'position, plus notes on documents that were skipped. Use it to check what a scan will judge.';
+  static override examples = [
+    '<%= config.bin %> inventory -f manifests/',
+    'helm template my-release ./chart | <%= config.bin %> inventory -f -',
+    '<%= config.bin %> inventory -f install.yaml -o json',
+  ];
+  static override strict = false;
+  static override args = { paths: Args.string({ description: 'Manifest files or folders (same as -f).', required: false }) };
+  static override flags = { ...inputFlags, ...clusterFlags, ...outputFlag(['table', 'json', 'yaml']) };
+
+  async run(): Promise<void> {
+    const { flags, argv } = await this.parse(InventoryCommand);
+    const inventory = await this.loadInventory(flags, argv as string[]);
+    this.emit(renderInventory(inventory, flags.output as 'table' | 'json' | 'yaml'));
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Every failure the user can cause or meet has a type here, and each type carries its exit code, so one
+ * handler at the top (src/cli/handle-error.ts) turns any of them into a one-line message and the
+ * documented exit code. Lower layers throw these; nothing below the CLI calls process.exit.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  /** Findings at or above the --fail-on threshold, or `can-i` answered no. */
+  findings: 1,
+  /** Bad flags, bad arguments, unreadable or invalid input files, invalid policy packs. */
+  usage: 2,
+  /** Cluster unreachable, unauthenticated, or nothing at all could be read. */
+  cluster: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A place in an input file, 1-based as editors show it. */
+export interface FilePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+export function formatPosition(position: FilePosition): string {
+  return position.column === undefined
+    ? `${position.file}:${position.line}`
+    : `${position.file}:${position.line}:${position.column}`;
+}
+
+export abstract class KubectlSaError extends Error {
+  abstract readonly exitCode: ExitCode;
+  /** What the user can do about it, shown after the message when present. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
+
+/** The command line itself is wrong: unknown flag values, missing arguments, conflicting flags. */
+export class UsageError extends KubectlSaError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** An input file, folder or stream cannot be read or is not valid. */
+export class InputError extends KubectlSaError {
+  readonly exitCode = ExitCode.usage;
+  readonly position: FilePosition | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; hint?: string; position?: FilePosition }) {
+    super(options?.position ? `${formatPosition(options.position)}: ${message}` : message, options);
+    this.position = options?.position;
+  }
+}
+
+/** Several input problems found in one pass: all are reported, not only the first. */
+export class InputErrors extends KubectlSaError {
+  readonly exitCode = ExitCode.usage;
+  readonly errors: readonly InputError[];
+
+  constructor(errors: readonly InputError[]) {
+    super(errors.map((error) => error.message).join('\n'));
+    this.errors = errors;
+  }
+}
+
+/** The cluster cannot be reached, refuses us, or nothing at all could be read from it. */
+export class ClusterError extends KubectlSaError {
+  readonly exitCode = ExitCode.cluster;
+}

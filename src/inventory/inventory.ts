@@ -1,0 +1,209 @@
+import type {
+  ClusterRole,
+  KubeObject,
+  Role,
+  RoleBinding,
+  Secret,
+  ServiceAccount,
+} from './kube-object.js';
+import { isRecord } from './kube-object.js';
+import { groupOf, isClusterScoped, type CustomResourceScopes } from './object-scope.js';
+import { podTemplateOf, serviceAccountNameOf, type PodTemplateView } from './workloads.js';
+
+/** Where an object was read from: a file position for manifests, nothing for cluster objects. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+  /** `helm template` output: the chart template named in the document's `# Source:` comment. */
+  readonly template?: string;
+}
+
+/** The identity of an object as kubectl prints it. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export interface InventoryEntry<T extends KubeObject = KubeObject> {
+  readonly object: T;
+  readonly ref: ObjectRef;
+  readonly source?: SourceLocation;
+}
+
+export interface Workload extends PodTemplateView {
+  readonly entry: InventoryEntry;
+  readonly namespace: string;
+  /** The ServiceAccount the pods run as (serviceAccountName, its deprecated alias, or `default`). */
+  readonly serviceAccountName: string;
+}
+
+export interface InventoryNote {
+  readonly level: 'warning' | 'info';
+  readonly message: string;
+  readonly source?: SourceLocation;
+}
+
+export type InventoryOrigin = 'files' | 'cluster';
+
+/** What a source hands to the inventory: a decoded document and where it came from. */
+export interface RawDocument {
+  readonly value: unknown;
+  readonly source?: SourceLocation;
+}
+
+export interface BuildOptions {
+  /** The namespace for namespaced objects that name none: `-n`, else the context's, else `default`. */
+  readonly defaultNamespace: string;
+  readonly origin: InventoryOrigin;
+}
+
+const rbacGroup = 'rbac.authorization.k8s.io';
+
+/**
+ * The in-memory model every engine reads: all objects in input order, with indexes for the kinds the
+ * RBAC and policy engines need. Immutable once built.
+ */
+export class Inventory {
+  readonly entries: readonly InventoryEntry[];
+  readonly notes: readonly InventoryNote[];
+  readonly origin: InventoryOrigin;
+  readonly serviceAccounts: readonly InventoryEntry<ServiceAccount>[];
+  readonly secrets: readonly InventoryEntry<Secret>[];
+  readonly workloads: readonly Workload[];
+  readonly roles: readonly InventoryEntry<Role>[];
+  readonly clusterRoles: readonly InventoryEntry<ClusterRole>[];
+  readonly roleBindings: readonly InventoryEntry<RoleBinding>[];
+  readonly clusterRoleBindings: readonly InventoryEntry<RoleBinding>[];
+  readonly namespaces: readonly InventoryEntry[];
+  readonly customResourceDefinitions: readonly InventoryEntry[];
+  private readonly byIdentity: ReadonlyMap<string, InventoryEntry>;
+
+  constructor(entries: readonly InventoryEntry[], notes: readonly InventoryNote[], origin: InventoryOrigin) {
+    this.entries = entries;
+    this.notes = notes;
+    this.origin = origin;
+    const ofCore = (kind: string, group: string) =>
+      entries.filter((entry) => entry.ref.kind === kind && groupOf(entry.ref.apiVersion) === group);
+    this.serviceAccounts = ofCore('ServiceAccount', '') as InventoryEntry<ServiceAccount>[];
+    this.secrets = ofCore('Secret', '') as InventoryEntry<Secret>[];
+    this.roles = ofCore('Role', rbacGroup) as InventoryEntry<Role>[];
+    this.clusterRoles = ofCore('ClusterRole', rbacGroup) as InventoryEntry<ClusterRole>[];
+    this.roleBindings = ofCore('RoleBinding', rbacGroup) as InventoryEntry<RoleBinding>[];
+    this.clusterRoleBindings = ofCore('ClusterRoleBinding', rbacGroup) as InventoryEntry<RoleBinding>[];
+    this.namespaces = ofCore('Namespace', '');
+    this.customResourceDefinitions = ofCore('CustomResourceDefinition', 'apiextensions.k8s.io');
+    this.workloads = entries.flatMap((entry) => {
+      const view = podTemplateOf(entry.object);
+      if (!view) return [];
+      const namespace = entry.ref.namespace ?? 'default';
+      return [{ ...view, entry, namespace, serviceAccountName: serviceAccountNameOf(view.podSpec) }];
+    });
+    const index = new Map<string, InventoryEntry>();
+    for (const entry of entries) {
+      const key = identityKey(groupOf(entry.ref.apiVersion), entry.ref.kind, entry.ref.namespace, entry.ref.name);
+      // A later document with the same identity replaces an earlier one, as a later `kubectl apply` would.
+      index.set(key, entry);
+    }
+    this.byIdentity = index;
+  }
+
+  /** Looks an object up by group, kind, namespace (undefined for cluster-scoped) and name. */
+  find(group: string, kind: string, namespace: string | undefined, name: string): InventoryEntry | undefined {
+    return this.byIdentity.get(identityKey(group, kind, namespace, name));
+  }
+
+  findServiceAccount(namespace: string, name: string): InventoryEntry<ServiceAccount> | undefined {
+    return this.find('', 'ServiceAccount', namespace, name) as InventoryEntry<ServiceAccount> | undefined;
+  }
+
+  /** Every namespace the input mentions: declared Namespace objects and namespaces objects live in. */
+  namespaceNames(): string[] {
+    const names = new Set<string>();
+    for (const entry of this.namespaces) names.add(entry.ref.name);
+    for (const entry of this.entries) if (entry.ref.namespace !== undefined) names.add(entry.ref.namespace);
+    return [...names].sort();
+  }
+
+  countsByKind(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.entries) counts[entry.ref.kind] = (counts[entry.ref.kind] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
+
+function identityKey(group: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${group}\u0000${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+/**
+ * Turns decoded documents into an Inventory. Documents that are not Kubernetes objects are skipped with a
+ * note naming file:line, never silently: the user sees what was not read.
+ */
+export function buildInventory(documents: readonly RawDocument[], options: BuildOptions): Inventory {
+  const notes: InventoryNote[] = [];
+  const candidates: { object: KubeObject; source?: SourceLocation }[] = [];
+
+  for (const document of documents) {
+    const problem = whyNotAnObject(document.value);
+    if (problem) {
+      notes.push({ level: problem.level, message: problem.message, ...(document.source ? { source: document.source } : {}) });
+      continue;
+    }
+    candidates.push({ object: document.value as KubeObject, ...(document.source ? { source: document.source } : {}) });
+  }
+
+  const customScopes = customResourceScopes(candidates.map((candidate) => candidate.object));
+  const entries: InventoryEntry[] = candidates.map(({ object, source }) => {
+    const clusterScoped = isClusterScoped(object.apiVersion, object.kind, customScopes);
+    const name = object.metadata.name ?? object.metadata.generateName ?? '';
+    const declared = object.metadata.namespace;
+    const namespace = clusterScoped ? undefined : typeof declared === 'string' && declared !== '' ? declared : options.defaultNamespace;
+    const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name, ...(namespace === undefined ? {} : { namespace }) };
+    return { object: withNamespace(object, namespace), ref, ...(source ? { source } : {}) };
+  });
+  return new Inventory(entries, notes, options.origin);
+}
+
+/** Fills in the namespace the object will get, so engines never have to repeat kubectl's defaulting. */
+function withNamespace(object: KubeObject, namespace: string | undefined): KubeObject {
+  if (namespace === undefined || object.metadata.namespace === namespace) return object;
+  return { ...object, metadata: { ...object.metadata, namespace } };
+}
+
+function whyNotAnObject(value: unknown): { level: 'warning' | 'info'; message: string } | undefined {
+  if (!isRecord(value)) {
+    const shape = Array.isArray(value) ? 'a YAML sequence' : `a ${typeof value} value`;
+    return { level: 'info', message: `skipped a document that is not a Kubernetes object (${shape})` };
+  }
+  if (typeof value.kind !== 'string' || value.kind === '') {
+    return { level: 'warning', message: 'skipped a document without `kind`: not a Kubernetes object' };
+  }
+  if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
+    return { level: 'warning', message: `skipped ${value.kind} without \`apiVersion\`` };
+  }
+  const metadata = value.metadata;
+  if (!isRecord(metadata)) return { level: 'warning', message: `skipped ${value.kind} without \`metadata\`` };
+  const name = metadata.name ?? metadata.generateName;
+  if (typeof name !== 'string' || name === '') {
+    return { level: 'warning', message: `skipped ${value.kind} without \`metadata.name\`` };
+  }
+  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
+    return { level: 'warning', message: `skipped ${value.kind}/${name}: \`metadata.namespace\` is not a string` };
+  }
+  return undefined;
+}
+
+function customResourceScopes(objects: readonly KubeObject[]): CustomResourceScopes {
+  const clusterScoped = new Set<string>();
+  for (const object of objects) {
+    if (object.kind !== 'CustomResourceDefinition' || groupOf(object.apiVersion) !== 'apiextensions.k8s.io') continue;
+    const spec = object.spec;
+    if (!isRecord(spec) || spec.scope !== 'Cluster' || typeof spec.group !== 'string') continue;
+    const names = spec.names;
+    if (isRecord(names) && typeof names.kind === 'string') clusterScoped.add(`${spec.group}/${names.kind}`);
+  }
+  return { clusterScoped };
+}

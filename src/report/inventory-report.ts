@@ -1,0 +1,61 @@
+import { formatPosition } from '../errors/kubectl-sa-error.js';
+import type { Inventory, InventoryNote, SourceLocation } from '../inventory/inventory.js';
+import { toJson, toYaml } from './serialize.js';
+import { renderTable } from './table.js';
+
+/**
+ * The documented `kubectl sa inventory -o json` shape (docs/output-formats.md). Field order is fixed and
+ * items keep input order, so the output diffs cleanly between runs.
+ */
+export interface InventoryReport {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'Inventory';
+  readonly origin: 'files' | 'cluster';
+  readonly summary: { readonly objects: number; readonly byKind: Record<string, number>; readonly workloads: number; readonly notes: number };
+  readonly items: readonly {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly namespace: string | null;
+    readonly name: string;
+    readonly source: SourceLocation | null;
+  }[];
+  readonly notes: readonly { readonly level: string; readonly message: string; readonly source: SourceLocation | null }[];
+}
+
+export function inventoryReport(inventory: Inventory): InventoryReport {
+  return {
+    apiVersion: 'kubectl-sa.dev/v1',
+    kind: 'Inventory',
+    origin: inventory.origin,
+    summary: {
+      objects: inventory.entries.length,
+      byKind: inventory.countsByKind(),
+      workloads: inventory.workloads.length,
+      notes: inventory.notes.length,
+    },
+    items: inventory.entries.map((entry) => ({
+      apiVersion: entry.ref.apiVersion,
+      kind: entry.ref.kind,
+      namespace: entry.ref.namespace ?? null,
+      name: entry.ref.name,
+      source: entry.source ?? null,
+    })),
+    notes: inventory.notes.map((note: InventoryNote) => ({ level: note.level, message: note.message, source: note.source ?? null })),
+  };
+}
+
+export function renderInventory(inventory: Inventory, format: 'table' | 'json' | 'yaml'): string {
+  if (format === 'json') return toJson(inventoryReport(inventory));
+  if (format === 'yaml') return toYaml(inventoryReport(inventory));
+  if (inventory.entries.length === 0) return 'No resources found.\n';
+  const rows = inventory.entries.map((entry) => [
+    entry.ref.kind,
+    entry.ref.namespace ?? '',
+    entry.ref.name,
+    entry.source ? `${entry.source.file}:${entry.source.line}` : '',
+    entry.source?.template ?? '',
+  ]);
+  const showTemplate = rows.some((row) => row[4] !== '');
+  const headers = showTemplate ? ['kind', 'namespace', 'name', 'source', 'template'] : ['kind', 'namespace', 'name', 'source'];
+  return renderTable(headers, showTemplate ? rows : rows.map((row) => row.slice(0, 4)));
+}

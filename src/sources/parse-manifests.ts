@@ -1,0 +1,185 @@
+import {
+
+  EVENT_ID,
+  Schema,
+  YAML11_SCHEMA,
+  YAMLException,
+  constructFromEvents,
+  getScalarValue,
+  parseEvents,
+  timestampTag,
+  type Event,
+} from 'js-yaml';
+import { InputError } from '../errors/kubectl-sa-error.js';
+import { LineIndex } from './line-index.js';
+
+/**
+ * kubectl turns YAML into JSON with go-yaml's YAML 1.1 rules (so `automountServiceAccountToken: no` is
+ * false and `defaultMode: 0644` is octal), but keeps timestamps as strings. We do the same so that the
+ * objects we judge are the objects the API server would receive.
+ */
+const kubernetesYamlSchema = new Schema(YAML11_SCHEMA.tags.filter((tag) => tag !== timestampTag));
+
+/** One YAML document, or one item of a `kind: List`, with where it starts in its file. */
+export interface ParsedDocument {
+  readonly value: unknown;
+  readonly line: number;
+  readonly column: number;
+  /** The chart template a `helm template` document came from (its `# Source:` comment). */
+  readonly template?: string;
+  /** Set for items unpacked from a `*List` document: the list's own line. */
+  readonly listLine?: number;
+}
+
+const helmSourceComment = /^#\s*Source:\s*(\S.*?)\s*$/m;
+
+/**
+ * Parses a multi-document YAML or JSON text into documents with their positions. Throws an InputError
+ * naming file:line:column and the parser's reason on invalid YAML. Pure: no I/O.
+ */
+export function parseManifests(text: string, file: string): ParsedDocument[] {
+  let events: Event[];
+  let values: unknown[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth: 200 });
+    values = constructFromEvents(events, { source: text, filename: file, schema: kubernetesYamlSchema, maxAliases: 1000 });
+  } catch (error) {
+    throw toInputError(error, file);
+  }
+
+  const lines = new LineIndex(text);
+  const shapes = shapeDocuments(events, text);
+  const documents: ParsedDocument[] = [];
+  let previousEnd = 0;
+  values.forEach((value, index) => {
+    const shape = shapes[index];
+    const start = shape?.rootStart ?? previousEnd;
+    const template = helmTemplateBefore(text, previousEnd, start);
+    const { line, column } = lines.position(start);
+    previousEnd = Math.max(previousEnd, start);
+    if (value === null || value === undefined) return;
+    if (isListDocument(value) && shape?.itemStarts) {
+      value.items.forEach((item, itemIndex) => {
+        const itemStart = shape.itemStarts?.[itemIndex] ?? start;
+        const position = lines.position(itemStart);
+        documents.push({ value: item, line: position.line, column: position.column, listLine: line, ...(template ? { template } : {}) });
+      });
+      return;
+    }
+    documents.push({ value, line, column, ...(template ? { template } : {}) });
+  });
+  return documents;
+}
+
+/** kubectl treats any `*List` kind with an `items` array as a list of objects (meta.IsListType). */
+export function isListDocument(value: unknown): value is { kind: string; items: unknown[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.kind === 'string' && record.kind.endsWith('List') && Array.isArray(record.items);
+}
+
+function toInputError(error: unknown, file: string): InputError {
+  if (error instanceof YAMLException && error.mark) {
+    return new InputError(`invalid YAML: ${error.reason}`, {
+      position: { file, line: error.mark.line + 1, column: error.mark.column + 1 },
+      cause: error,
+    });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new InputError(`${file}: cannot parse: ${reason}`, { cause: error });
+}
+
+function helmTemplateBefore(text: string, from: number, to: number): string | undefined {
+  // The comment belongs to this document only if it follows the last `---` before the content.
+  const region = text.slice(from, to);
+  const separator = region.lastIndexOf('\n---');
+  const ownRegion = separator === -1 ? region : region.slice(separator + 4);
+  return helmSourceComment.exec(ownRegion)?.[1];
+}
+
+interface DocumentShape {
+  rootStart: number | undefined;
+  itemStarts: number[] | undefined;
+}
+
+/**
+ * Walks js-yaml's flat event stream once to find where each document's root node starts and, for a
+ * root mapping with an `items` sequence, where each item starts. The values themselves come from
+ * constructFromEvents; this only recovers positions, which js-yaml's loader does not keep.
+ */
+function shapeDocuments(events: readonly Event[], text: string): DocumentShape[] {
+  const shapes: DocumentShape[] = [];
+  let index = 0;
+  while (index < events.length) {
+    const event = events[index];
+    if (event?.type !== EVENT_ID.DOCUMENT) {
+      index += 1;
+      continue;
+    }
+    index += 1;
+    const root = events[index];
+    const shape: DocumentShape = { rootStart: root ? startOf(root) : undefined, itemStarts: undefined };
+    if (root?.type === EVENT_ID.MAPPING) {
+      index += 1;
+      while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
+        const key = events[index];
+        const isItemsKey = key?.type === EVENT_ID.SCALAR && getScalarValue(text, key) === 'items';
+        index = skipNode(events, index);
+        const valueEvent = events[index];
+        if (isItemsKey && valueEvent?.type === EVENT_ID.SEQUENCE) {
+          shape.itemStarts = childStarts(events, index);
+        }
+        index = skipNode(events, index);
+      }
+      index += 1;
+    } else if (root) {
+      index = skipNode(events, index);
+    }
+    shapes.push(shape);
+    index += 1; // the document's POP
+  }
+  return shapes;
+}
+
+function childStarts(events: readonly Event[], sequenceIndex: number): number[] {
+  const starts: number[] = [];
+  let index = sequenceIndex + 1;
+  while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
+    const child = events[index];
+    starts.push((child && startOf(child)) ?? -1);
+    index = skipNode(events, index);
+  }
+  return starts;
+}
+
+function skipNode(events: readonly Event[], index: number): number {
+  const event = events[index];
+  if (event?.type !== EVENT_ID.MAPPING && event?.type !== EVENT_ID.SEQUENCE) return index + 1;
+  let depth = 0;
+  do {
+    const current = events[index];
+    if (current?.type === EVENT_ID.MAPPING || current?.type === EVENT_ID.SEQUENCE) depth += 1;
+    else if (current?.type === EVENT_ID.POP) depth -= 1;
+    index += 1;
+  } while (depth > 0 && index < events.length);
+  return index;
+}
+
+function startOf(event: Event): number | undefined {
+  switch (event.type) {
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE:
+      return firstKnown(event.anchorStart, event.tagStart, event.start);
+    case EVENT_ID.SCALAR:
+      return firstKnown(event.anchorStart, event.tagStart, event.valueStart);
+    case EVENT_ID.ALIAS:
+      return firstKnown(event.anchorStart);
+    default:
+      return undefined;
+  }
+}
+
+function firstKnown(...offsets: number[]): number | undefined {
+  const known = offsets.filter((offset) => offset >= 0);
+  return known.length === 0 ? undefined : Math.min(...known);
+}
