@@ -1,0 +1,89 @@
+/**
+ * The RBAC engine's answers, as data. The policy engine's ServiceAccountProfile, the `permissions`,
+ * `can-i`, `who-can` and `matrix` commands, and the TUI all read these types; nothing else of the
+ * engine's internals leaks out.
+ */
+import type { PolicyRule } from '../inventory/kube-object.js';
+
+export type SubjectKind = 'ServiceAccount' | 'User' | 'Group';
+
+export interface SubjectRef {
+  readonly kind: SubjectKind;
+  readonly name: string;
+  /** Only for ServiceAccounts. */
+  readonly namespace?: string;
+}
+
+export interface RoleRefView {
+  readonly kind: 'Role' | 'ClusterRole';
+  readonly name: string;
+  /** Only for Roles. */
+  readonly namespace?: string;
+}
+
+export interface BindingRefView {
+  readonly kind: 'RoleBinding' | 'ClusterRoleBinding';
+  readonly name: string;
+  /** Only for RoleBindings. */
+  readonly namespace?: string;
+}
+
+/** One rule a subject holds, and the chain that grants it. */
+export interface Grant {
+  readonly rule: PolicyRule;
+  readonly role: RoleRefView;
+  readonly binding: BindingRefView;
+  /** Where the rule applies: a namespace for RoleBindings, absent for ClusterRoleBindings (cluster-wide). */
+  readonly namespace?: string;
+  /** The subject of the binding that matched: the ServiceAccount itself or one of its groups. */
+  readonly via: SubjectRef;
+  /** True when role or binding comes from Kubernetes' default (bootstrap) RBAC, not from the input. */
+  readonly defaultRbac: boolean;
+}
+
+/** Named privilege-escalation facts, after the "RBAC good practices" page of the Kubernetes docs. */
+export type RiskFactId =
+  | 'cluster-admin'
+  | 'system-masters'
+  | 'secrets-read'
+  | 'workload-create'
+  | 'escalate'
+  | 'bind'
+  | 'impersonate'
+  | 'token-create'
+  | 'nodes-proxy'
+  | 'csr-approve'
+  | 'webhook-write'
+  | 'pv-create'
+  | 'pod-exec'
+  | 'namespace-patch'
+  | 'rbac-write';
+
+export interface RiskFact {
+  readonly id: RiskFactId;
+  /** Absent when the fact holds cluster-wide. */
+  readonly namespace?: string;
+  /** A short human sentence: what exactly is allowed (verbs, resources). */
+  readonly detail: string;
+  readonly grants: readonly Grant[];
+}
+
+/** "Can become kube-system:foo": one SA can gain another subject's rights, possibly over several hops. */
+export interface EscalationPath {
+  readonly target: SubjectRef;
+  /** Each hop: the fact used and the subject reached. */
+  readonly hops: readonly { readonly via: RiskFactId; readonly to: SubjectRef }[];
+  /** Facts the final target holds that the source does not (for "…which is cluster-admin"). */
+  readonly targetFacts: readonly RiskFactId[];
+}
+
+export interface ServiceAccountRbac {
+  readonly subject: SubjectRef;
+  /** Bindings whose subjects name this SA directly or through one of its groups. */
+  readonly bindings: readonly BindingRefView[];
+  readonly grants: readonly Grant[];
+  readonly facts: readonly RiskFact[];
+  readonly escalations: readonly EscalationPath[];
+  /** True when the SA holds nothing beyond what every authenticated identity holds (default RBAC). */
+  readonly baselineOnly: boolean;
+}
