@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 
 /**
  * The flags kubectl users type by habit, defined once. Every command that reads resources spreads these
@@ -72,3 +72,12 @@ export function parseRequestTimeout(value: string): number | undefined {
   }
   return total === 0 ? undefined : total;
 }
+
+/**
+ * Positional manifest paths (`kubectl sa scan -`, `kubectl sa inventory dir/`), the same as -f.
+ * `ignoreStdin` matters: without it oclif reads stdin into a missing argument, swallowing the manifests
+ * that `-` was meant to read.
+ */
+export const manifestPathsArg = {
+  paths: Args.string({ description: 'Manifest files or folders, or - for stdin (same as -f).', required: false, ignoreStdin: true }),
+};

@@ -4,7 +4,7 @@ import { Args, Command, loadHelpClass } from '@oclif/core';
 export default class Help extends Command {
   static override summary = 'Show help for kubectl sa or one of its commands.';
   static override strict = false;
-  static override args = { command: Args.string({ description: 'The command to show help for.', required: false }) };
+  static override args = { command: Args.string({ description: 'The command to show help for.', required: false, ignoreStdin: true }) };
   static override examples = ['<%= config.bin %> help inventory'];
 
   async run(): Promise<void> {

@@ -1,6 +1,5 @@
-import { Args } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
-import { clusterFlags, inputFlags, outputFlag } from '../cli/flags.js';
+import { clusterFlags, inputFlags, manifestPathsArg, outputFlag } from '../cli/flags.js';
 import { renderInventory } from '../report/inventory-report.js';
 
 export default class InventoryCommand extends KubectlSaCommand {
@@ -14,7 +13,7 @@ export default class InventoryCommand extends KubectlSaCommand {
     '<%= config.bin %> inventory -f install.yaml -o json',
   ];
   static override strict = false;
-  static override args = { paths: Args.string({ description: 'Manifest files or folders (same as -f).', required: false }) };
+  static override args = manifestPathsArg;
   static override flags = { ...inputFlags, ...clusterFlags, ...outputFlag(['table', 'json', 'yaml']) };
 
   async run(): Promise<void> {

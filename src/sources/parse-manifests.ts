@@ -47,6 +47,7 @@ export function parseManifests(text: string, file: string): ParsedDocument[] {
     throw toInputError(error, file);
   }
 
+  if (events.some((event) => event.type === EVENT_ID.ALIAS)) rejectExcessiveAliasing(values, text, file);
   const lines = new LineIndex(text);
   const shapes = shapeDocuments(events, text);
   const documents: ParsedDocument[] = [];
@@ -76,6 +77,37 @@ export function isListDocument(value: unknown): value is { kind: string; items: 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   return typeof record.kind === 'string' && record.kind.endsWith('List') && Array.isArray(record.items);
+}
+
+/**
+ * js-yaml shares aliased nodes instead of copying them, so a "billion laughs" document parses quickly
+ * but explodes when anything walks it (validation, JSON output). Like go-yaml, which kubectl uses, we
+ * refuse documents whose expanded size is out of all proportion to their text. The size is computed
+ * over the shared graph with memoisation, so the check itself stays linear.
+ */
+function rejectExcessiveAliasing(values: readonly unknown[], text: string, file: string): void {
+  const limit = Math.max(100_000, text.length * 50);
+  const sizes = new Map<object, number>();
+  const sizeOf = (node: unknown): number => {
+    if (typeof node !== 'object' || node === null) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    sizes.set(node, 1); // cycles (a node aliasing its ancestor) count once
+    let total = 1;
+    for (const child of Object.values(node)) {
+      total += sizeOf(child);
+      if (total > limit) break;
+    }
+    sizes.set(node, total);
+    return total;
+  };
+  let total = 0;
+  for (const value of values) {
+    total += sizeOf(value);
+    if (total > limit) {
+      throw new InputError(`${file}: document contains excessive aliasing (expands to over ${limit} nodes); refusing to read it`);
+    }
+  }
 }
 
 function toInputError(error: unknown, file: string): InputError {

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors/kubectl-sa-error.js';
+import { parseManifests } from '../../src/sources/parse-manifests.js';
+
+describe('parseManifests', () => {
+  it('reads multi-document YAML with the start line of each document', () => {
+    const text = ['apiVersion: v1', 'kind: ServiceAccount', 'metadata: {name: a}', '---', '# comment', 'apiVersion: v1', 'kind: Secret', 'metadata: {name: b}', ''].join('\n');
+    const documents = parseManifests(text, 'x.yaml');
+    expect(documents.map((document) => [(document.value as { kind: string }).kind, document.line])).toEqual([
+      ['ServiceAccount', 1],
+      ['Secret', 6],
+    ]);
+  });
+
+  it('ignores empty documents and stray separators, as helm output has them', () => {
+    const documents = parseManifests('---\n---\n# only a comment\n---\nkind: A\n---\n', 'helm.yaml');
+    expect(documents).toHaveLength(1);
+    expect(documents[0]?.line).toBe(5);
+  });
+
+  it('remembers the chart template named by helm template', () => {
+    const text = [
+      '---',
+      '# Source: shop/templates/serviceaccount.yaml',
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata: {name: shop}',
+      '---',
+      '# Source: shop/templates/deployment.yaml',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: shop}',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: no-source}',
+    ].join('\n');
+    expect(parseManifests(text, '<stdin>').map((document) => document.template)).toEqual([
+      'shop/templates/serviceaccount.yaml',
+      'shop/templates/deployment.yaml',
+      undefined,
+    ]);
+  });
+
+  it('unpacks kind: List and *List documents into items with their own lines', () => {
+    const text = ['apiVersion: v1', 'kind: List', 'items:', '- kind: A', '  apiVersion: v1', '- apiVersion: v1', '  kind: B', ''].join('\n');
+    const documents = parseManifests(text, 'list.yaml');
+    expect(documents.map((document) => [(document.value as { kind: string }).kind, document.line, document.listLine])).toEqual([
+      ['A', 4, 1],
+      ['B', 6, 1],
+    ]);
+  });
+
+  it('reads JSON, including a JSON List', () => {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'A' }, { kind: 'B' }] }, null, 2);
+    expect(parseManifests(text, 'list.json').map((document) => document.line)).toEqual([5, 8]);
+  });
+
+  it('applies YAML 1.1 like kubectl: yes/no/on/off are booleans, 0644 is octal, timestamps stay strings', () => {
+    const [document] = parseManifests(
+      'automountServiceAccountToken: no\nother: on\ndefaultMode: 0644\ncreationTimestamp: 2024-01-02T03:04:05Z\n',
+      'x.yaml',
+    );
+    expect(document?.value).toEqual({ automountServiceAccountToken: false, other: true, defaultMode: 420, creationTimestamp: '2024-01-02T03:04:05Z' });
+  });
+
+  it('reports invalid YAML with file:line:column and the reason', () => {
+    const text = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n   namespace: b: c\n';
+    const error = (() => {
+      try {
+        parseManifests(text, 'broken.yaml');
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toMatch(/^broken\.yaml:5:\d+: invalid YAML: /);
+    expect((error as InputError).position).toMatchObject({ file: 'broken.yaml', line: 5 });
+  });
+
+  it('rejects duplicate keys, as kubectl does', () => {
+    expect(() => parseManifests('kind: A\nkind: B\n', 'dup.yaml')).toThrow(/dup\.yaml:2:1: invalid YAML: duplicated mapping key/);
+  });
+
+  it('bounds alias expansion (billion laughs)', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 0; level < 12; level++) bomb.push(`l${level}: &l${level} [${Array(9).fill(level === 0 ? '*a' : `*l${level - 1}`).join(',')}]`);
+    expect(() => parseManifests(bomb.join('\n'), 'bomb.yaml')).toThrow(InputError);
+  });
+});
