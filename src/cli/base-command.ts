@@ -1,14 +1,13 @@
 import { Command } from '@oclif/core';
-import { UsageError } from '../errors/kubectl-sa-error.js';
 import { buildInventory, type Inventory } from '../inventory/inventory.js';
 import { readManifests } from '../sources/manifest-files.js';
+import { connectCluster, type ClusterConnection, type ClusterFlagValues } from '../sources/cluster/connect.js';
+import { readCluster } from '../sources/cluster/read-cluster.js';
 import { writeNotes } from './notes.js';
 
 /** What every resource-reading command gets from its flags, whatever else it adds. */
-export interface InputFlagValues {
+export interface InputFlagValues extends ClusterFlagValues {
   readonly filename?: string[] | undefined;
-  readonly namespace?: string | undefined;
-  readonly 'all-namespaces'?: boolean | undefined;
 }
 
 /**
@@ -16,17 +15,27 @@ export interface InputFlagValues {
  * loadInventory, hand the inventory to an engine, render.
  */
 export abstract class KubectlSaCommand extends Command {
+  /** Set when the inventory came from a live cluster, for commands that ask it more (SubjectAccessReview). */
+  protected clusterConnection: ClusterConnection | undefined;
+
   protected async loadInventory(flags: InputFlagValues, positionalPaths: readonly string[] = []): Promise<Inventory> {
     const paths = [...(flags.filename ?? []), ...positionalPaths];
-    if (paths.length === 0) {
-      throw new UsageError('no input given: pass manifests with -f PATH (a file, a folder, or - for stdin)', {
-        hint: 'for example: kubectl sa inventory -f manifests/',
-      });
-    }
-    const documents = await readManifests(paths);
-    const inventory = buildInventory(documents, { defaultNamespace: flags.namespace ?? 'default', origin: 'files' });
+    const inventory = paths.length > 0 ? await this.readFiles(paths, flags) : await this.readLiveCluster(flags);
     writeNotes(inventory.notes, process.stderr);
     return inventory;
+  }
+
+  private async readFiles(paths: readonly string[], flags: InputFlagValues): Promise<Inventory> {
+    const documents = await readManifests(paths);
+    return buildInventory(documents, { defaultNamespace: flags.namespace ?? 'default', origin: 'files' });
+  }
+
+  /** Without -f, kubectl's habit: read the cluster of the current context, in its namespace unless -A. */
+  private async readLiveCluster(flags: InputFlagValues): Promise<Inventory> {
+    const connection = connectCluster(flags);
+    this.clusterConnection = connection;
+    const read = await readCluster(connection.client, { namespace: connection.namespace });
+    return buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });
   }
 
   /** Writes a rendered result to stdout exactly as given (renderers end their text with a newline). */

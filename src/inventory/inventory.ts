@@ -58,6 +58,8 @@ export interface BuildOptions {
   /** The namespace for namespaced objects that name none: `-n`, else the context's, else `default`. */
   readonly defaultNamespace: string;
   readonly origin: InventoryOrigin;
+  /** Notes the source already made (kinds it could not list, say), kept ahead of the builder's own. */
+  readonly notes?: readonly InventoryNote[];
 }
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -143,7 +145,7 @@ function identityKey(group: string, kind: string, namespace: string | undefined,
  * note naming file:line, never silently: the user sees what was not read.
  */
 export function buildInventory(documents: readonly RawDocument[], options: BuildOptions): Inventory {
-  const notes: InventoryNote[] = [];
+  const notes: InventoryNote[] = [...(options.notes ?? [])];
   const candidates: { object: KubeObject; source?: SourceLocation }[] = [];
 
   for (const document of documents) {

@@ -66,8 +66,14 @@ describe('kubectl sa inventory', () => {
     ]);
   });
 
-  it('exits 2 for usage errors: unknown flags, bad output formats, no input', async () => {
-    for (const args of [['inventory', '--bogus'], ['inventory', '-o', 'xml', '-f', 'examples'], ['inventory']]) {
+  it('exits 3 without -f when there is no cluster to read', async () => {
+    const result = await runCli(['inventory'], { env: { HOME: '/nonexistent-home', KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^error: no cluster configuration: no kubeconfig file found and not running inside a cluster\nhint: /);
+  });
+
+  it('exits 2 for usage errors: unknown flags, bad output formats, an unknown context', async () => {
+    for (const args of [['inventory', '--bogus'], ['inventory', '-o', 'xml', '-f', 'examples'], ['inventory', '--kubeconfig', 'no/such/kubeconfig']]) {
       const result = await runCli(args, { cwd: repoRoot });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^error: /);

@@ -1,0 +1,218 @@
+import { ClusterError } from '../../errors/kubectl-sa-error.js';
+import type { InventoryNote, RawDocument } from '../../inventory/inventory.js';
+import { isRecord } from '../../inventory/kube-object.js';
+import { ApiStatusError, type ApiClient } from './api-client.js';
+
+/** A kind the inventory needs, and how to list it. */
+export interface ListedResource {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** RBAC objects are read cluster-wide even for one namespace: bindings elsewhere can name its SAs. */
+  readonly alwaysClusterWide?: boolean;
+  readonly fieldSelector?: string;
+  /** Which rules lose their input when this kind cannot be read, for the partial-access note. */
+  readonly neededFor: string;
+}
+
+export const inventoryResources: readonly ListedResource[] = [
+  { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, neededFor: 'implicit default ServiceAccounts' },
+  { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, neededFor: 'every ServiceAccount check' },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'secrets',
+    kind: 'Secret',
+    namespaced: true,
+    // Only legacy token Secrets matter, and listing only them keeps other secrets' values off the wire.
+    fieldSelector: 'type=kubernetes.io/service-account-token',
+    neededFor: 'legacy token checks (SA004–SA006)',
+  },
+  { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, neededFor: 'bare Pods' },
+  { group: '', version: 'v1', plural: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true, neededFor: 'ReplicationControllers' },
+  { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true, neededFor: 'Deployments' },
+  { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet', namespaced: true, neededFor: 'StatefulSets' },
+  { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true, neededFor: 'DaemonSets' },
+  { group: 'apps', version: 'v1', plural: 'replicasets', kind: 'ReplicaSet', namespaced: true, neededFor: 'ReplicaSets' },
+  { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true, neededFor: 'Jobs' },
+  { group: 'batch', version: 'v1', plural: 'cronjobs', kind: 'CronJob', namespaced: true, neededFor: 'CronJobs' },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', kind: 'Role', namespaced: true, alwaysClusterWide: true, neededFor: 'RBAC checks' },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'rolebindings',
+    kind: 'RoleBinding',
+    namespaced: true,
+    alwaysClusterWide: true,
+    neededFor: 'RBAC checks',
+  },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', kind: 'ClusterRole', namespaced: false, neededFor: 'RBAC checks' },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterrolebindings',
+    kind: 'ClusterRoleBinding',
+    namespaced: false,
+    neededFor: 'RBAC checks',
+  },
+];
+
+export interface ClusterReadOptions {
+  /** One namespace, or undefined for all namespaces (-A). */
+  readonly namespace: string | undefined;
+  readonly pageSize?: number;
+  readonly resources?: readonly ListedResource[];
+}
+
+export interface ClusterRead {
+  readonly documents: RawDocument[];
+  readonly notes: InventoryNote[];
+  /** Kinds we were not allowed to list (or that failed), with the reason. */
+  readonly unreadable: readonly { readonly resource: ListedResource; readonly reason: string }[];
+}
+
+interface ObjectList {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly continue?: string };
+  readonly items?: unknown[];
+}
+
+/**
+ * Lists every kind the inventory needs: one paged list per kind (cluster-wide endpoints for -A, never a
+ * request per namespace or per object), in parallel under the client's in-flight cap. A kind we may not
+ * list is noted and skipped; only when nothing at all can be read is that an error.
+ */
+export async function readCluster(client: ApiClient, options: ClusterReadOptions): Promise<ClusterRead> {
+  const resources = options.resources ?? inventoryResources;
+  const outcomes = await Promise.all(
+    resources.map(async (resource) => {
+      try {
+        return { resource, items: await listResource(client, resource, options) };
+      } catch (error) {
+        if (error instanceof ApiStatusError) return { resource, error };
+        throw error;
+      }
+    }),
+  );
+
+  const documents: RawDocument[] = [];
+  const notes: InventoryNote[] = [];
+  const unreadable: { resource: ListedResource; reason: string }[] = [];
+  for (const outcome of outcomes) {
+    if ('error' in outcome && outcome.error) {
+      const error = outcome.error;
+      if (error.status === 401) {
+        throw new ClusterError(`the cluster at ${client.server} rejected our credentials (401 Unauthorized)`, {
+          hint: 'check the user of the current context, or log in again',
+        });
+      }
+      const reason = error.status === 403 ? 'forbidden' : `${error.status} ${error.reason ?? ''}`.trim();
+      unreadable.push({ resource: outcome.resource, reason });
+      notes.push({
+        level: 'warning',
+        message: `cannot list ${outcome.resource.plural}${outcome.resource.group ? `.${outcome.resource.group}` : ''} (${reason}): findings of ${outcome.resource.neededFor} may be missing`,
+      });
+      continue;
+    }
+    if ('items' in outcome && outcome.items) for (const value of outcome.items) documents.push({ value });
+  }
+  if (unreadable.length === resources.length) {
+    throw new ClusterError(`could not read anything from the cluster at ${client.server}: every list request was refused (${unreadable[0]?.reason ?? 'unknown'})`, {
+      hint: 'check the permissions of the current user, or --as/--context',
+    });
+  }
+  const folded = foldOwnedWorkloads(documents);
+  if (folded.count > 0) {
+    notes.push({ level: 'info', message: `judged ${folded.count} Pods, ReplicaSets and Jobs through the controllers that own them` });
+  }
+  return { documents: folded.documents, notes, unreadable };
+}
+
+async function listResource(client: ApiClient, resource: ListedResource, options: ClusterReadOptions): Promise<unknown[]> {
+  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  if (resource.kind === 'Namespace' && options.namespace !== undefined) {
+    // Reading one namespace needs no right to list them all.
+    const namespace = await client.getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`).catch((error: unknown) => {
+      if (error instanceof ApiStatusError && (error.status === 404 || error.status === 403)) return undefined;
+      throw error;
+    });
+    return namespace === undefined ? [] : [cleanObject(namespace, `${resource.version}`, resource.kind)];
+  }
+  const scoped = resource.namespaced && options.namespace !== undefined && !resource.alwaysClusterWide;
+  const path = scoped ? `${base}/namespaces/${encodeURIComponent(options.namespace ?? '')}/${resource.plural}` : `${base}/${resource.plural}`;
+  const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+  const items: unknown[] = [];
+  let continueToken: string | undefined;
+  do {
+    const page: ObjectList = await client.getJson<ObjectList>(path, {
+      limit: String(options.pageSize ?? 500),
+      continue: continueToken,
+      fieldSelector: resource.fieldSelector,
+    });
+    for (const item of page.items ?? []) items.push(cleanObject(item, apiVersion, resource.kind));
+    continueToken = page.metadata?.continue || undefined;
+  } while (continueToken);
+  return items;
+}
+
+/**
+ * List items come without apiVersion and kind; we add them. managedFields are dropped (large, never
+ * judged), and Secret values are dropped at the edge so that no later layer can print a token.
+ */
+function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
+  if (!isRecord(item)) return item;
+  const metadata = isRecord(item.metadata) ? { ...item.metadata } : {};
+  delete metadata.managedFields;
+  const cleaned: Record<string, unknown> = { apiVersion, kind, ...item, metadata };
+  cleaned.apiVersion = apiVersion;
+  cleaned.kind = kind;
+  if (kind === 'Secret') {
+    const data = isRecord(item.data) ? item.data : {};
+    cleaned.data = Object.fromEntries(Object.keys(data).map((key) => [key, '']));
+    delete cleaned.stringData;
+  }
+  return cleaned;
+}
+
+const foldableOwners: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'],
+  ReplicaSet: ['Deployment'],
+  Job: ['CronJob'],
+};
+
+/**
+ * A Deployment's ReplicaSets and Pods carry the same pod template; judging all three would triple every
+ * finding. Objects whose controller we also read are judged through that controller, as a manifest scan
+ * of the same app would judge them.
+ */
+function foldOwnedWorkloads(documents: readonly RawDocument[]): { documents: RawDocument[]; count: number } {
+  const present = new Set<string>();
+  for (const document of documents) {
+    if (!isRecord(document.value) || !isRecord(document.value.metadata)) continue;
+    const uid = document.value.metadata.uid;
+    if (typeof uid === 'string') present.add(uid);
+  }
+  let count = 0;
+  const kept = documents.filter((document) => {
+    const value = document.value;
+    if (!isRecord(value) || typeof value.kind !== 'string' || !isRecord(value.metadata)) return true;
+    const owners = foldableOwners[value.kind];
+    const references = value.metadata.ownerReferences;
+    if (!owners || !Array.isArray(references)) return true;
+    const ownedByPresentController = references.some(
+      (reference) =>
+        isRecord(reference) &&
+        reference.controller === true &&
+        typeof reference.kind === 'string' &&
+        owners.includes(reference.kind) &&
+        typeof reference.uid === 'string' &&
+        present.has(reference.uid),
+    );
+    if (ownedByPresentController) count += 1;
+    return !ownedByPresentController;
+  });
+  return { documents: kept, count };
+}
