@@ -1,0 +1,77 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ClusterError, UsageError } from '../../../src/errors/kubectl-sa-error.js';
+import { loadKubeConfig } from '../../../src/sources/cluster/kubeconfig.js';
+
+function kubeconfig(options: { cluster: string; server: string; context: string; namespace?: string; current?: string; user?: string }): string {
+  const user = options.user ?? 'u';
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${options.cluster}`,
+    '  cluster:',
+    `    server: ${options.server}`,
+    '    certificate-authority: certs/ca.crt',
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    '    token: not-a-real-token',
+    'contexts:',
+    `- name: ${options.context}`,
+    '  context:',
+    `    cluster: ${options.cluster}`,
+    `    user: ${user}`,
+    ...(options.namespace ? [`    namespace: ${options.namespace}`] : []),
+    ...(options.current ? [`current-context: ${options.current}`] : []),
+    '',
+  ].join('\n');
+}
+
+function files(contents: Record<string, string>): Record<string, string> {
+  const root = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-kubeconfig-'));
+  const paths: Record<string, string> = {};
+  for (const [name, content] of Object.entries(contents)) {
+    const full = path.join(root, name);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, content);
+    paths[name] = full;
+  }
+  return paths;
+}
+
+describe('loadKubeConfig', () => {
+  it('merges KUBECONFIG files with the first file winning for duplicate names, as kubectl does', () => {
+    const paths = files({
+      'a/config': kubeconfig({ cluster: 'prod', server: 'https://first.example:6443', context: 'prod', namespace: 'team-a', current: 'prod' }),
+      'b/config': kubeconfig({ cluster: 'prod', server: 'https://second.example:6443', context: 'prod', current: 'other' }),
+      'c/config': kubeconfig({ cluster: 'staging', server: 'https://staging.example:6443', context: 'staging', user: 'v' }),
+    });
+    const KUBECONFIG = [paths['a/config'], '/does/not/exist', paths['b/config'], paths['c/config']].join(path.delimiter);
+    const loaded = loadKubeConfig({}, { KUBECONFIG });
+    expect(loaded.contextName).toBe('prod');
+    expect(loaded.server).toBe('https://first.example:6443');
+    expect(loaded.namespace).toBe('team-a');
+    // Relative paths resolve against the file that holds them.
+    expect(loaded.config.getCurrentCluster()?.caFile).toBe(path.join(path.dirname(paths['a/config'] ?? ''), 'certs', 'ca.crt'));
+    expect(loadKubeConfig({ context: 'staging' }, { KUBECONFIG }).server).toBe('https://staging.example:6443');
+  });
+
+  it('uses --kubeconfig alone when given, and defaults the namespace to default', () => {
+    const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
+    const loaded = loadKubeConfig({ kubeconfig: paths.config }, { KUBECONFIG: '/elsewhere' });
+    expect(loaded).toMatchObject({ server: 'https://only.example', namespace: 'default', contextName: 'x' });
+  });
+
+  it('says which context is unknown, and which file is missing', () => {
+    const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
+    expect(() => loadKubeConfig({ kubeconfig: paths.config, context: 'nope' })).toThrow(new UsageError('context "nope" does not exist in the kubeconfig'));
+    expect(() => loadKubeConfig({ kubeconfig: '/no/such/file' })).toThrow(UsageError);
+  });
+
+  it('fails with a cluster error when there is no configuration at all', () => {
+    expect(() => loadKubeConfig({}, { HOME: '/nonexistent-home' })).toThrow(ClusterError);
+  });
+});
