@@ -8,6 +8,7 @@ tool (
 	k8s.io/kubernetes/cmd/kube-controller-manager
 	kubectl-sa.dev/test/apiserver/cmd/etcd
 	kubectl-sa.dev/test/apiserver/cmd/pki
+	kubectl-sa.dev/test/apiserver/cmd/tether
 )
 
 require go.etcd.io/etcd/server/v3 v3.6.8

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, etcd and pki into .bin/.
+# Builds kube-apiserver, kube-controller-manager, etcd, pki and tether into .bin/.
 # A no-op (well under a second) when .bin/ was built from the same go.mod, go.sum,
 # our Go sources and this script; otherwise `go build`, whose cache makes
 # rebuilds after small changes quick. The first build takes many minutes.
@@ -11,7 +11,7 @@ STAMP=$BIN/.stamp
 
 stamp=$(cat go.mod go.sum scripts/build.sh $(find cmd -name '*.go' | sort) | sha256sum | cut -d' ' -f1)
 if [[ -f $STAMP && $(cat "$STAMP") == "$stamp" ]] &&
-   [[ -x $BIN/kube-apiserver && -x $BIN/kube-controller-manager && -x $BIN/etcd && -x $BIN/pki ]]; then
+   [[ -x $BIN/kube-apiserver && -x $BIN/kube-controller-manager && -x $BIN/etcd && -x $BIN/pki && -x $BIN/tether ]]; then
   echo "test/apiserver/.bin is up to date"
   exit 0
 fi
@@ -29,11 +29,11 @@ ldflags+=" -X $v.gitCommit= -X $v.gitTreeState=clean -X $v.buildDate=${date:-197
 
 mkdir -p "$BIN"
 rm -f "$STAMP"
-echo "building kube-apiserver, kube-controller-manager, etcd, pki ($version) into test/apiserver/$BIN ..."
+echo "building kube-apiserver, kube-controller-manager, etcd, pki, tether ($version) into test/apiserver/$BIN ..."
 start=$SECONDS
 CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$BIN/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
-  ./cmd/etcd ./cmd/pki
+  ./cmd/etcd ./cmd/pki ./cmd/tether
 echo "$stamp" > "$STAMP"
 echo "built in $((SECONDS - start))s"

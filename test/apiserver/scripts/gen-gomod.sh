@@ -29,6 +29,7 @@ staging=$(awk '$1 ~ /^k8s\.io\// && $2=="v0.0.0" {print $1}' "$upstream" | sort 
   echo "	k8s.io/kubernetes/cmd/kube-controller-manager"
   echo "	kubectl-sa.dev/test/apiserver/cmd/etcd"
   echo "	kubectl-sa.dev/test/apiserver/cmd/pki"
+  echo "	kubectl-sa.dev/test/apiserver/cmd/tether"
   echo ")"
   echo
   echo "require ("

@@ -1,0 +1,98 @@
+// Checks the test control plane end to end and prints how long it took:
+//
+//   node test/apiserver/smoke.ts           start, check, stop
+//   node test/apiserver/smoke.ts --serve   start, check, then keep it running until Ctrl-C and
+//                                          print the KUBECTL_SA_TEST_KUBECONFIG that reuses it
+//
+// (Node 22 needs --experimental-strip-types; Node >= 23.6 runs .ts as it is.)
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { startControlPlane } from './controlplane.ts';
+import type { ControlPlane } from './controlplane.ts';
+
+const serve = process.argv.includes('--serve');
+const secs = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(1) + 's';
+
+let t = performance.now();
+const cp = await startControlPlane();
+console.log(`started in ${secs(t)}${cp.reused ? ' (reused KUBECTL_SA_TEST_KUBECONFIG)' : ''}: ${cp.server}, run dir ${cp.runDir}`);
+
+const kubectl = (args: readonly string[], kubeconfig = cp.kubeconfigPath): string =>
+  execFileSync('kubectl', [`--kubeconfig=${kubeconfig}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+async function eventually(what: string, check: () => boolean, timeoutMs = 30_000): Promise<string> {
+  const t0 = performance.now();
+  for (;;) {
+    if (check()) return secs(t0);
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function check(name: string, ok: boolean, detail: string): void {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
+  if (!ok) process.exitCode = 1;
+}
+
+async function smoke(cp: ControlPlane): Promise<void> {
+  const version = JSON.parse(kubectl(['get', '--raw', '/version'])) as { gitVersion?: string };
+  check('/version', /^v1\.\d+\.\d+/.test(version.gitVersion ?? '') && version.gitVersion !== 'v0.0.0', String(version.gitVersion));
+
+  const rules = kubectl(['get', 'clusterrole', 'admin', '-o', 'jsonpath={.rules}']);
+  check('ClusterRole admin aggregated', (JSON.parse(rules || '[]') as unknown[]).length > 0, `${rules.length} bytes of rules`);
+
+  const ns = `smoke-${process.pid}`;
+  kubectl(['create', 'namespace', ns]);
+  const saTook = await eventually('default ServiceAccount', () => kubectl(['get', 'serviceaccounts', '-n', ns, '-o', 'name']).includes('serviceaccount/default'));
+  check('ServiceAccount controller', true, `${ns}/default after ${saTook}`);
+
+  kubectl(['create', 'serviceaccount', 'legacy', '-n', ns]);
+  execFileSync('kubectl', [`--kubeconfig=${cp.kubeconfigPath}`, 'apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
+      metadata: { name: 'legacy-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'legacy' } },
+    }),
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const getToken = (): string => kubectl(['get', 'secret', 'legacy-token', '-n', ns, '-o', 'jsonpath={.data.token}']);
+  const tokenTook = await eventually('token controller fills data.token', () => getToken() !== '');
+  const saToken = Buffer.from(getToken(), 'base64').toString('utf8');
+  const whoSA = kubectl(['auth', 'whoami', `--token=${saToken}`, '-o', 'jsonpath={.status.userInfo.username}']);
+  check('token controller', whoSA === `system:serviceaccount:${ns}:legacy`, `data.token after ${tokenTook}, authenticates as ${whoSA}`);
+
+  if (!cp.reused) {
+    const alice = kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'], cp.kubeconfigs.alice);
+    check('client cert user', alice.startsWith('alice ') && alice.includes('dev-team'), alice);
+    const bob = kubectl(['auth', 'whoami', `--token=${cp.tokens.bob}`, '-o', 'jsonpath={.status.userInfo.username}']);
+    check('static token user', bob === 'bob', bob);
+    const canI = kubectl(['auth', 'can-i', 'list', 'secrets', '-n', ns, '--as=bob']).trim();
+    check('RBAC denies bob', canI === 'no', `can-i list secrets: ${canI}`);
+  } else {
+    kubectl(['auth', 'can-i', 'list', 'secrets', '-n', ns, '--as=bob']);
+  }
+
+  if (cp.auditLogPath) {
+    const audit = readFileSync(cp.auditLogPath, 'utf8');
+    const created = audit.split('\n').some((l) => l.includes('"verb":"create"') && l.includes(`"name":"${ns}"`) && l.includes('"level":"Metadata"'));
+    check('audit log', created, `${audit.split('\n').length - 1} events, namespace create logged: ${created}`);
+  }
+  kubectl(['delete', 'namespace', ns, '--wait=false']);
+}
+
+try {
+  t = performance.now();
+  await smoke(cp);
+  console.log(`checks took ${secs(t)}`);
+} finally {
+  if (serve && process.exitCode !== 1) {
+    console.log(`serving; in another shell:\n  export KUBECTL_SA_TEST_KUBECONFIG=${cp.kubeconfigPath}\nCtrl-C stops it.`);
+    await new Promise<void>((r) => process.once('SIGINT', () => r()));
+  }
+  t = performance.now();
+  await cp.stop();
+  if (!cp.reused) check('stop', !existsSync(cp.runDir), `stopped in ${secs(t)}, run dir removed`);
+}
+console.log(process.exitCode === 1 ? 'smoke: FAILED' : 'smoke: ok');
