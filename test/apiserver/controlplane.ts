@@ -49,6 +49,8 @@ export interface ControlPlane {
   /** https://127.0.0.1:PORT */
   readonly server: string;
   readonly caPem: string;
+  /** caPem in a file, for kubectl --certificate-authority (with --token, say). */
+  readonly caFile: string;
   readonly runDir: string;
   /** Audit log at Metadata level for every request; undefined for a reused foreign cluster. */
   readonly auditLogPath: string | undefined;
@@ -104,6 +106,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      // etcd last: kube-apiserver waits out the grace period when etcd is already gone.
+      await Promise.all(procs.filter((p) => p.name !== 'etcd').map(terminate));
       await Promise.all(procs.map(terminate));
       liveRunDirs.delete(runDir);
       await rm(runDir, { recursive: true, force: true, maxRetries: 3 });
@@ -219,7 +223,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       );
     });
 
-    const saved: Saved = { kubeconfigPath, kubeconfigs, server, caPem, runDir, auditLogPath, tokens, certs };
+    const caFile = join(pkiDir, 'ca.crt');
+    const saved: Saved = { kubeconfigPath, kubeconfigs, server, caPem, caFile, runDir, auditLogPath, tokens, certs };
     await writeFile(join(runDir, 'controlplane.json'), JSON.stringify(saved, null, 2), { mode: 0o600 });
     return { ...saved, reused: false, stop };
   } catch (err) {
@@ -423,18 +428,27 @@ async function reuseCluster(kubeconfigPath: string): Promise<ControlPlane> {
   const cluster = (JSON.parse(stdout) as MinimalKubeconfig).clusters?.[0]?.cluster;
   if (!cluster?.server) throw new Error(`KUBECTL_SA_TEST_KUBECONFIG=${kubeconfigPath}: no server in its current context`);
   const caData = cluster['certificate-authority-data'];
-  const caFile = cluster['certificate-authority'];
-  const caPem = caData ? Buffer.from(caData, 'base64').toString('utf8') : caFile ? await readFile(resolve(dirname(kubeconfigPath), caFile), 'utf8') : '';
+  let caFile = cluster['certificate-authority'] ? resolve(dirname(kubeconfigPath), cluster['certificate-authority']) : '';
+  const caPem = caData ? Buffer.from(caData, 'base64').toString('utf8') : caFile ? await readFile(caFile, 'utf8') : '';
+  let tmp: string | undefined;
+  if (caData) {
+    tmp = await mkdtemp(join(tmpdir(), 'kubectl-sa-ca-'));
+    caFile = join(tmp, 'ca.crt');
+    await writeFile(caFile, caPem);
+  }
   return {
     kubeconfigPath,
     kubeconfigs: { admin: kubeconfigPath },
     server: cluster.server,
     caPem,
+    caFile,
     runDir: dirname(kubeconfigPath),
     auditLogPath: undefined,
     tokens: {},
     certs: {},
     reused: true,
-    stop: noop,
+    stop: async () => {
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    },
   };
 }
