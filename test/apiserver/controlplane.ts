@@ -187,6 +187,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       // Flow control only adds start-up work and throttling a test run can trip over.
       '--enable-priority-and-fairness=false',
       '--profiling=false',
+      // The lease reconciler would publish 127.0.0.1 as the `kubernetes` Service's endpoint,
+      // which validation rejects (loopback) every 10 s; nothing here needs that endpoint.
+      '--endpoint-reconciler-type=none',
       ...(opts.apiServerArgs ?? []),
     ]);
     procs.push(apiserver);

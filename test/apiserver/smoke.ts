@@ -79,10 +79,11 @@ async function smoke(cp: ControlPlane): Promise<void> {
   const whoSA = kubectlWithToken(saToken, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
   check('token controller', whoSA === `system:serviceaccount:${ns}:legacy`, `data.token after ${tokenTook}, authenticates as ${whoSA}`);
 
-  if (!cp.reused) {
+  // A foreign cluster (KUBECTL_SA_TEST_KUBECONFIG without our controlplane.json) has no test users.
+  if (cp.kubeconfigs.alice && cp.tokens.bob) {
     const alice = kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}'], cp.kubeconfigs.alice);
     check('client cert user', alice.startsWith('alice ') && alice.includes('dev-team'), alice);
-    const bob = kubectlWithToken(cp.tokens.bob ?? '', ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
+    const bob = kubectlWithToken(cp.tokens.bob, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
     check('static token user', bob === 'bob', bob);
   }
   const bobCan = canI(['list', 'secrets', '-n', ns, '--as=bob']);
