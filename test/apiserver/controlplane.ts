@@ -58,6 +58,8 @@ export interface ControlPlane {
   readonly tokens: Readonly<Record<string, string>>;
   /** Client certs, keyed by user name; `admin` is ADMIN_USER in system:masters. */
   readonly certs: Readonly<Record<string, ClientCert>>;
+  /** Milliseconds from the start of startControlPlane until each became ready; zeros when reused. */
+  readonly startup: { readonly etcdMs: number; readonly apiServerMs: number; readonly controllerManagerMs: number };
   /** True when KUBECTL_SA_TEST_KUBECONFIG named a cluster to use instead of starting one. */
   readonly reused: boolean;
   /** Kills the processes and removes runDir; a no-op for a reused cluster. Idempotent. */
@@ -96,7 +98,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     throw new Error(`missing ${missing.join(', ')} in ${bin}: run test/apiserver/scripts/build.sh`);
   }
   const users = opts.users ?? DEFAULT_USERS;
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000);
+  const t0 = Date.now();
+  const deadline = t0 + (opts.startTimeoutMs ?? 90_000);
 
   installExitHandlers();
   removeStaleRunDirs();
@@ -164,6 +167,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       return r.status === 200 && r.body.includes('"true"');
     });
 
+    const etcdMs = Date.now() - t0;
     const server = `https://127.0.0.1:${apiPort}`;
     const apiserver = spawnProc(bin, 'kube-apiserver', runDir, [
       `--etcd-servers=${etcdUrl}`,
@@ -195,6 +199,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     procs.push(apiserver);
     await until('kube-apiserver /readyz', deadline, procs, apiserver, async () => (await get(`${server}/readyz`, tls)).status === 200);
 
+    const apiServerMs = Date.now() - t0;
     const kubeconfigs: Record<string, string> = {};
     for (const [name, c] of Object.entries(certs)) {
       const path = join(runDir, name === 'admin' ? 'kubeconfig' : `kubeconfig-${name}`);
@@ -226,8 +231,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       );
     });
 
+    const startup = { etcdMs, apiServerMs, controllerManagerMs: Date.now() - t0 };
     const caFile = join(pkiDir, 'ca.crt');
-    const saved: Saved = { kubeconfigPath, kubeconfigs, server, caPem, caFile, runDir, auditLogPath, tokens, certs };
+    const saved: Saved = { kubeconfigPath, kubeconfigs, server, caPem, caFile, runDir, auditLogPath, tokens, certs, startup };
     await writeFile(join(runDir, 'controlplane.json'), JSON.stringify(saved, null, 2), { mode: 0o600 });
     return { ...saved, reused: false, stop };
   } catch (err) {
@@ -419,13 +425,15 @@ interface MinimalKubeconfig {
   clusters?: { cluster?: { server?: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
 }
 
+const NO_STARTUP = { etcdMs: 0, apiServerMs: 0, controllerManagerMs: 0 };
+
 async function reuseCluster(kubeconfigPath: string): Promise<ControlPlane> {
   const noop = async (): Promise<void> => {};
   // A cluster started by this module (smoke.ts --serve) left everything we know beside its kubeconfig.
   const savedPath = join(dirname(kubeconfigPath), 'controlplane.json');
   if (existsSync(savedPath)) {
     const saved = JSON.parse(await readFile(savedPath, 'utf8')) as Saved;
-    if (saved.kubeconfigPath === kubeconfigPath) return { ...saved, reused: true, stop: noop };
+    if (saved.kubeconfigPath === kubeconfigPath) return { ...saved, startup: NO_STARTUP, reused: true, stop: noop };
   }
   const { stdout } = await execFileP('kubectl', ['config', 'view', '--raw', '--minify', '-o', 'json', `--kubeconfig=${kubeconfigPath}`]);
   const cluster = (JSON.parse(stdout) as MinimalKubeconfig).clusters?.[0]?.cluster;
@@ -449,6 +457,7 @@ async function reuseCluster(kubeconfigPath: string): Promise<ControlPlane> {
     auditLogPath: undefined,
     tokens: {},
     certs: {},
+    startup: NO_STARTUP,
     reused: true,
     stop: async () => {
       if (tmp) await rm(tmp, { recursive: true, force: true });

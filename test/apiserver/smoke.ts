@@ -16,7 +16,11 @@ const secs = (t0: number): string => ((performance.now() - t0) / 1000).toFixed(1
 
 let t = performance.now();
 const cp = await startControlPlane();
-console.log(`started in ${secs(t)}${cp.reused ? ' (reused KUBECTL_SA_TEST_KUBECONFIG)' : ''}: ${cp.server}, run dir ${cp.runDir}`);
+const { etcdMs, apiServerMs, controllerManagerMs } = cp.startup;
+console.log(
+  `started in ${secs(t)}${cp.reused ? ' (reused KUBECTL_SA_TEST_KUBECONFIG)' : ` (ready: etcd ${etcdMs} ms, kube-apiserver ${apiServerMs} ms, controllers ${controllerManagerMs} ms)`}: ` +
+    `${cp.server}, run dir ${cp.runDir}`,
+);
 
 const kubectl = (args: readonly string[], kubeconfig = cp.kubeconfigPath): string =>
   execFileSync('kubectl', [`--kubeconfig=${kubeconfig}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
