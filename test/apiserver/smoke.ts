@@ -98,7 +98,22 @@ async function smoke(cp: ControlPlane): Promise<void> {
     const created = audit.split('\n').some((l) => l.includes('"verb":"create"') && l.includes(`"name":"${ns}"`) && l.includes('"level":"Metadata"'));
     check('audit log', created, `${audit.split('\n').length - 1} events, namespace create logged: ${created}`);
   }
+  const owner = JSON.parse(kubectl(['create', 'configmap', 'owner', '-n', ns, '-o', 'json'])) as { metadata: { uid: string } };
+  execFileSync('kubectl', [`--kubeconfig=${cp.kubeconfigPath}`, 'apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'dependent', namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid }] },
+    }),
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  kubectl(['delete', 'configmap', 'owner', '-n', ns]);
+  const gcTook = await eventually('garbage collector deletes the dependent', () => kubectl(['get', 'configmap', 'dependent', '-n', ns, '--ignore-not-found', '-o', 'name']) === '');
+  check('garbage collector', true, `dependent deleted after ${gcTook}`);
+
   kubectl(['delete', 'namespace', ns, '--wait=false']);
+  const nsTook = await eventually('namespace controller finalizes the namespace', () => kubectl(['get', 'namespace', ns, '--ignore-not-found', '-o', 'name']) === '');
+  check('namespace controller', true, `${ns} deleted after ${nsTook}`);
 }
 
 try {
