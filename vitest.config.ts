@@ -1,12 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
+const ignored = ['node_modules/**', 'dist/**', 'test/apiserver/.bin/**', 'test/apiserver/.run/**'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['node_modules', 'dist', 'test/apiserver/.bin/**', 'test/apiserver/.run/**'],
     testTimeout: 30_000,
-    hookTimeout: 300_000,
+    hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: [...ignored, 'test/live/**'] },
+      },
+      {
+        // Runs against a real kube-apiserver started once for the run (test/live/global-setup.ts).
+        extends: true,
+        test: {
+          name: 'live',
+          include: ['test/live/**/*.test.ts'],
+          exclude: ignored,
+          globalSetup: ['test/live/global-setup.ts'],
+          // The cold harness build can take minutes on a fresh machine.
+          hookTimeout: 1_800_000,
+        },
+      },
+    ],
   },
 });

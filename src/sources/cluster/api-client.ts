@@ -39,7 +39,8 @@ interface RawResponse {
   readonly body: string;
 }
 
-const retryableNetworkCodes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNREFUSED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
+// Connection refused is not retried: kubectl does not either, and a dead server should fail fast.
+const retryableNetworkCodes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
 
 /**
  * A small JSON client over node:https. client-node supplies what is hard (every kubeconfig auth method:

@@ -136,7 +136,7 @@ async function listResource(client: ApiClient, resource: ListedResource, options
   if (resource.kind === 'Namespace' && options.namespace !== undefined) {
     // Reading one namespace needs no right to list them all.
     const namespace = await client.getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`).catch((error: unknown) => {
-      if (error instanceof ApiStatusError && (error.status === 404 || error.status === 403)) return undefined;
+      if (error instanceof ApiStatusError && error.status === 404) return undefined;
       throw error;
     });
     return namespace === undefined ? [] : [cleanObject(namespace, `${resource.version}`, resource.kind)];

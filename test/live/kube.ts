@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import type { LiveCluster } from './global-setup.js';
+
+export function liveCluster(): LiveCluster {
+  return inject('liveCluster');
+}
+
+/** Runs the real kubectl against the live cluster (admin unless another kubeconfig is given). */
+export function kubectl(args: readonly string[], options: { input?: string; kubeconfig?: string } = {}): Promise<string> {
+  const kubeconfig = options.kubeconfig ?? liveCluster().kubeconfigPath;
+  return new Promise((resolve, reject) => {
+    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+/** A namespace of the test's own, with its default ServiceAccount already made by the controller. */
+export async function freshNamespace(prefix: string): Promise<string> {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await kubectl(['create', 'namespace', name]);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const accounts = await kubectl(['get', 'serviceaccounts', '-n', name, '-o', 'name']);
+    if (accounts.includes('serviceaccount/default')) return name;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`namespace ${name}: the default ServiceAccount never appeared`);
+}
+
+export async function apply(manifest: string, namespace?: string): Promise<void> {
+  await kubectl([...(namespace ? ['-n', namespace] : []), 'apply', '-f', '-'], { input: manifest });
+}
