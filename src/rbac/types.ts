@@ -138,4 +138,6 @@ export interface WhoCanResult {
   readonly request: RequestAttributes;
   /** ServiceAccounts first, then Users, then Groups; each kind sorted by namespace and name. */
   readonly subjects: readonly WhoCanSubject[];
+  /** Subjects allowed without RBAC (the `system:masters` group): always, whatever the bindings say. */
+  readonly bypass: readonly SubjectRef[];
 }
