@@ -81,3 +81,14 @@ export function parseRequestTimeout(value: string): number | undefined {
 export const manifestPathsArg = {
   paths: Args.string({ description: 'Manifest files or folders, or - for stdin (same as -f).', required: false, ignoreStdin: true }),
 };
+
+/** What every RBAC answer (can-i, who-can, permissions, matrix) shares: whether Kubernetes' default RBAC counts. */
+export const rbacFlags = {
+  'default-rbac': Flags.boolean({
+    description:
+      "Include Kubernetes' default (bootstrap) RBAC, as every cluster has it; --no-default-rbac answers from the input alone.",
+    allowNo: true,
+    default: true,
+    helpGroup: 'RBAC',
+  }),
+};
