@@ -38,6 +38,11 @@ export abstract class KubectlSaCommand extends Command {
     return buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });
   }
 
+  /** The namespace a request means without -n: the context's on a live cluster, else `default`, as kubectl. */
+  protected contextNamespace(flags: InputFlagValues): string {
+    return flags.namespace ?? this.clusterConnection?.defaultNamespace ?? 'default';
+  }
+
   /** Writes a rendered result to stdout exactly as given (renderers end their text with a newline). */
   protected emit(text: string): void {
     process.stdout.write(text);

@@ -8,6 +8,7 @@ import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
 import { authorize, rulesFor, serviceAccountIdentity, type Identity } from '../rbac/authorize.js';
 import type { SubjectRef } from '../rbac/types.js';
 import { renderCanI, renderRuleList } from '../report/can-i-report.js';
+import { askApiServer } from '../sources/cluster/subject-access-review.js';
 
 export default class CanICommand extends KubectlSaCommand {
   static override summary = 'Check whether a ServiceAccount may perform an action, like kubectl auth can-i.';
@@ -30,6 +31,10 @@ export default class CanICommand extends KubectlSaCommand {
     sa: Flags.string({ description: 'The ServiceAccount to check, as NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME.' }),
     subresource: Flags.string({ description: 'The subresource, such as exec, log, status, token, proxy.' }),
     list: Flags.boolean({ description: 'List every rule the ServiceAccount holds in the namespace.', default: false }),
+    server: Flags.boolean({
+      description: 'Ask the live API server (a SubjectAccessReview) instead of evaluating the RBAC objects read; needs a cluster, not -f.',
+      default: false,
+    }),
     quiet: Flags.boolean({ char: 'q', description: 'Print nothing; only the exit code answers.', default: false }),
     ...inputFlags,
     ...clusterFlags,
@@ -46,19 +51,25 @@ export default class CanICommand extends KubectlSaCommand {
         hint: 'for example: kubectl sa can-i list pods --sa default:my-app -f manifests/',
       });
     }
-    const inventory = await this.loadInventory(flags);
+    if (flags.server && (flags.filename?.length ?? 0) > 0) {
+      throw new UsageError('--server asks a live API server; it cannot be combined with -f');
+    }
+    // --as/--as-group name whose access is checked (as in kubectl auth can-i), not whom to read the
+    // cluster as: the RBAC objects are read with the kubeconfig's own credentials.
+    const inventory = await this.loadInventory({ ...flags, as: undefined, 'as-group': undefined });
     const model = rbacModelFor(inventory, flags);
 
     if (flags.list) {
-      const namespace = flags['all-namespaces'] ? '' : (flags.namespace ?? 'default');
+      const namespace = flags['all-namespaces'] ? '' : this.contextNamespace(flags);
       const grants = rulesFor(model, identity, namespace);
       if (!flags.quiet) this.emit(renderRuleList({ apiVersion: 'kubectl-sa.dev/v1', kind: 'RuleList', subject: identity, namespace, grants }, format));
       return;
     }
 
-    const target = parseAccessTarget(args.verb ?? '', args.target ?? '', { subresource: flags.subresource, namespace: flags.namespace, allNamespaces: flags['all-namespaces'] }, resourceTableFor(inventory));
+    const target = parseAccessTarget(args.verb ?? '', args.target ?? '', { subresource: flags.subresource, namespace: this.contextNamespace(flags), allNamespaces: flags['all-namespaces'] }, await resourceTableFor(inventory, this.clusterConnection));
     for (const warning of target.warnings) process.stderr.write(`Warning: ${warning}\n`);
-    const decision = authorize(model, { ...identity, ...target.attributes });
+    const request = { ...identity, ...target.attributes };
+    const decision = flags.server && this.clusterConnection ? await askApiServer(this.clusterConnection.client, request) : authorize(model, request);
     if (!flags.quiet) {
       this.emit(
         renderCanI(

@@ -44,7 +44,7 @@ export default class MatrixCommand extends KubectlSaCommand {
     const namespace = flags['all-namespaces'] ? '' : (flags.namespace ?? '');
     const identity = serviceAccountIdentity(saNamespace, name);
 
-    const resources = resourceTableFor(inventory)
+    const resources = (await resourceTableFor(inventory, this.clusterConnection))
       .filter((resource) => namespace === '' || resource.namespaced)
       .sort((a, b) => compareText(a.plural, b.plural) || compareText(a.group, b.group));
     const seen = new Set<string>();

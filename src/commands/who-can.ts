@@ -33,7 +33,7 @@ export default class WhoCanCommand extends KubectlSaCommand {
     const { args, flags } = await this.parse(WhoCanCommand);
     const inventory = await this.loadInventory(flags);
     const model = rbacModelFor(inventory, flags);
-    const target = parseAccessTarget(args.verb, args.target, { subresource: flags.subresource, namespace: flags.namespace }, resourceTableFor(inventory));
+    const target = parseAccessTarget(args.verb, args.target, { subresource: flags.subresource, namespace: this.contextNamespace(flags) }, await resourceTableFor(inventory, this.clusterConnection));
     for (const warning of target.warnings) process.stderr.write(`Warning: ${warning}\n`);
     const result = whoCan(model, target.attributes, { anyNamespace: flags['all-namespaces'] });
     this.emit(
