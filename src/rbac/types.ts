@@ -87,3 +87,57 @@ export interface ServiceAccountRbac {
   /** True when the SA holds nothing beyond what every authenticated identity holds (default RBAC). */
   readonly baselineOnly: boolean;
 }
+
+/**
+ * The attributes of one request, as SubjectAccessReview's `spec` names them, so that a differential test
+ * can send the same value to a real API server and to `authorize`.
+ */
+export interface ResourceRequest {
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly verb: string;
+  /** `` for the core group. */
+  readonly apiGroup: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  /** Absent or `` for requests without a name (list, watch, create, deletecollection). */
+  readonly name?: string;
+  /** Absent or `` for cluster-scoped resources and all-namespaces requests: then only ClusterRoleBindings count. */
+  readonly namespace?: string;
+}
+
+export interface NonResourceRequest {
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly verb: string;
+  readonly nonResourceURL: string;
+}
+
+export type AccessRequest = ResourceRequest | NonResourceRequest;
+
+/** What is asked, without who asks: the input of `who-can` and of rule matching. */
+export type ResourceAttributes = Omit<ResourceRequest, 'user' | 'groups'>;
+export type NonResourceAttributes = Omit<NonResourceRequest, 'user' | 'groups'>;
+export type RequestAttributes = ResourceAttributes | NonResourceAttributes;
+
+/** The answer to one AccessRequest: every grant that allows it, in the authorizer's visiting order. */
+export interface AccessDecision {
+  readonly allowed: boolean;
+  /** SubjectAccessReview-style reason: which binding and role allowed it, or why nothing did. */
+  readonly reason: string;
+  readonly grants: readonly Grant[];
+}
+
+/** One subject that `who-can` found, with every binding that lets it. */
+export interface WhoCanSubject {
+  readonly subject: SubjectRef;
+  readonly grants: readonly Grant[];
+}
+
+export interface WhoCanResult {
+  readonly request: RequestAttributes;
+  /** ServiceAccounts first, then Users, then Groups; each kind sorted by namespace and name. */
+  readonly subjects: readonly WhoCanSubject[];
+  /** Subjects allowed without RBAC (the `system:masters` group): always, whatever the bindings say. */
+  readonly bypass: readonly SubjectRef[];
+}

@@ -1,0 +1,202 @@
+/**
+ * The indexed RBAC state the answers are computed from: roles with their effective (aggregated) rules,
+ * bindings resolved to those roles, and an index from subject to bindings so that questions about one
+ * identity never scan every binding. Built once per inventory; immutable after.
+ */
+import type { Inventory } from '../inventory/inventory.js';
+import type { ClusterRole, KubeObject, PolicyRule, Role, RoleBinding } from '../inventory/kube-object.js';
+import { isRecord } from '../inventory/kube-object.js';
+import { aggregateClusterRoles, type AggregatableClusterRole } from './aggregation.js';
+import type { DefaultRbacData } from './default-rbac.js';
+import type { BindingRefView, RoleRefView, SubjectRef } from './types.js';
+
+export interface RoleRecord {
+  readonly view: RoleRefView;
+  /** After aggregation, for aggregated ClusterRoles. */
+  readonly rules: readonly PolicyRule[];
+  readonly defaultRbac: boolean;
+}
+
+export interface BindingRecord {
+  readonly view: BindingRefView;
+  /** Position in `RbacModel.bindings`: answers list grants in the authorizer's visiting order. */
+  readonly order: number;
+  /** Set for RoleBindings: the only namespace they grant in. */
+  readonly namespace?: string;
+  readonly roleRef: { readonly kind: string; readonly name: string };
+  /** Undefined when the referenced role does not exist (or the reference kind is invalid): grants nothing. */
+  readonly role: RoleRecord | undefined;
+  /** Subjects that can ever match, with ServiceAccount namespaces filled in from the RoleBinding. */
+  readonly subjects: readonly SubjectRef[];
+  /** The binding itself comes from the default RBAC (its role may still be the input's). */
+  readonly defaultRbac: boolean;
+}
+
+export interface RbacModelOptions {
+  /** Kubernetes' bootstrap RBAC to add beneath the input; omit for `--no-default-rbac`. */
+  readonly defaultRbac?: DefaultRbacData | undefined;
+}
+
+export interface RbacModel {
+  readonly clusterRoles: ReadonlyMap<string, RoleRecord>;
+  /** Keyed `namespace/name`. */
+  readonly roles: ReadonlyMap<string, RoleRecord>;
+  /** ClusterRoleBindings first, then RoleBindings, each in input order (defaults before input). */
+  readonly bindings: readonly BindingRecord[];
+  /** `u:<username>` (Users, and ServiceAccounts by their username) or `g:<group>` → bindings naming it. */
+  readonly bindingsBySubject: ReadonlyMap<string, readonly BindingRecord[]>;
+  /** Every ServiceAccount the input shows or implies, sorted by namespace and name. */
+  readonly serviceAccounts: readonly SubjectRef[];
+  /** The Kubernetes version of the default RBAC included, if any. */
+  readonly defaultRbacVersion: string | undefined;
+  /** Problems worth telling the user: bindings to missing roles, subjects that can never match. */
+  readonly warnings: readonly string[];
+}
+
+export const serviceAccountUserPrefix = 'system:serviceaccount:';
+
+export function serviceAccountUsername(namespace: string, name: string): string {
+  return `${serviceAccountUserPrefix}${namespace}:${name}`;
+}
+
+export function subjectIndexKey(subject: SubjectRef): string {
+  if (subject.kind === 'Group') return `g:${subject.name}`;
+  if (subject.kind === 'ServiceAccount') return `u:${serviceAccountUsername(subject.namespace ?? '', subject.name)}`;
+  return `u:${subject.name}`;
+}
+
+interface Sourced<T extends KubeObject> {
+  readonly object: T;
+  readonly defaultRbac: boolean;
+}
+
+export function buildRbacModel(inventory: Inventory, options: RbacModelOptions = {}): RbacModel {
+  const defaults = options.defaultRbac;
+  const fromDefaults = <T extends KubeObject>(items: readonly T[] | undefined): Sourced<T>[] => (items ?? []).map((object) => ({ object, defaultRbac: true }));
+  const fromInput = <T extends KubeObject>(entries: readonly { object: T }[]): Sourced<T>[] => entries.map((entry) => ({ object: entry.object, defaultRbac: false }));
+
+  // Same identity: the input replaces the default object, as applying it to a cluster would.
+  const clusterRoleObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoles), ...fromInput(inventory.clusterRoles)]);
+  const roleObjects = lastByIdentity([...fromDefaults(defaults?.roles), ...fromInput(inventory.roles)]);
+  const clusterBindingObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoleBindings), ...fromInput(inventory.clusterRoleBindings)]);
+  const bindingObjects = lastByIdentity([...fromDefaults(defaults?.roleBindings), ...fromInput(inventory.roleBindings)]);
+
+  const aggregatable: AggregatableClusterRole[] = clusterRoleObjects.map(({ object }) => ({
+    name: object.metadata.name ?? '',
+    labels: isRecord(object.metadata.labels) ? object.metadata.labels : {},
+    rules: rulesOf(object),
+    aggregationRule: isRecord(object.aggregationRule) ? object.aggregationRule : undefined,
+  }));
+  const effectiveRules = aggregateClusterRoles(aggregatable);
+
+  const clusterRoles = new Map<string, RoleRecord>();
+  for (const { object, defaultRbac } of clusterRoleObjects) {
+    const name = object.metadata.name ?? '';
+    clusterRoles.set(name, { view: { kind: 'ClusterRole', name }, rules: effectiveRules.get(name) ?? [], defaultRbac });
+  }
+  const roles = new Map<string, RoleRecord>();
+  for (const { object, defaultRbac } of roleObjects) {
+    const name = object.metadata.name ?? '';
+    const namespace = object.metadata.namespace ?? '';
+    roles.set(`${namespace}/${name}`, { view: { kind: 'Role', name, namespace }, rules: rulesOf(object), defaultRbac });
+  }
+
+  const warnings: string[] = [];
+  const bindings: BindingRecord[] = [];
+  const resolve = (sourced: Sourced<RoleBinding>, kind: 'RoleBinding' | 'ClusterRoleBinding'): BindingRecord => {
+    const { object, defaultRbac } = sourced;
+    const name = object.metadata.name ?? '';
+    const namespace = kind === 'RoleBinding' ? (object.metadata.namespace ?? '') : undefined;
+    const view: BindingRefView = namespace === undefined ? { kind, name } : { kind, name, namespace };
+    const roleRef = { kind: String(object.roleRef?.kind ?? ''), name: String(object.roleRef?.name ?? '') };
+    // The authorizer looks a Role up in the binding's namespace; a ClusterRoleBinding has none, so a
+    // ClusterRoleBinding to a Role never grants anything.
+    const role =
+      roleRef.kind === 'ClusterRole' ? clusterRoles.get(roleRef.name) : roleRef.kind === 'Role' && namespace ? roles.get(`${namespace}/${roleRef.name}`) : undefined;
+    const label = namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
+    if (!role && !defaultRbac) warnings.push(`${label} refers to ${roleRef.kind || 'a role'} ${roleRef.name}, which does not exist: it grants nothing`);
+    const subjects: SubjectRef[] = [];
+    for (const subject of Array.isArray(object.subjects) ? object.subjects : []) {
+      const normalized = normalizeSubject(subject, namespace);
+      if (normalized) subjects.push(normalized);
+      else if (!defaultRbac && isRecord(subject) && subject.kind === 'ServiceAccount') {
+        warnings.push(`${label} names ServiceAccount ${String(subject.name)} without a namespace: it matches nobody`);
+      }
+    }
+    return { view, order: bindings.length, ...(namespace === undefined ? {} : { namespace }), roleRef, role, subjects, defaultRbac };
+  };
+  for (const sourced of clusterBindingObjects) bindings.push(resolve(sourced, 'ClusterRoleBinding'));
+  for (const sourced of bindingObjects) bindings.push(resolve(sourced, 'RoleBinding'));
+
+  const bindingsBySubject = new Map<string, BindingRecord[]>();
+  for (const binding of bindings) {
+    const keys = new Set(binding.subjects.map(subjectIndexKey));
+    for (const key of keys) {
+      const list = bindingsBySubject.get(key);
+      if (list) list.push(binding);
+      else bindingsBySubject.set(key, [binding]);
+    }
+  }
+
+  return {
+    clusterRoles,
+    roles,
+    bindings,
+    bindingsBySubject,
+    serviceAccounts: knownServiceAccounts(inventory, bindings),
+    defaultRbacVersion: defaults?.kubernetesVersion,
+    warnings,
+  };
+}
+
+function rulesOf(object: Role | ClusterRole): readonly PolicyRule[] {
+  return Array.isArray(object.rules) ? object.rules.filter(isRecord) : [];
+}
+
+function lastByIdentity<T extends KubeObject>(items: readonly Sourced<T>[]): Sourced<T>[] {
+  const byIdentity = new Map<string, Sourced<T>>();
+  for (const item of items) {
+    const key = `${item.object.metadata.namespace ?? ''}/${item.object.metadata.name ?? ''}`;
+    byIdentity.delete(key);
+    byIdentity.set(key, item);
+  }
+  return [...byIdentity.values()];
+}
+
+/**
+ * `appliesToUser` in the RBAC rule resolver switches on the exact (case-sensitive) kind; a ServiceAccount
+ * subject without a namespace takes the RoleBinding's, and in a ClusterRoleBinding matches nobody.
+ */
+function normalizeSubject(subject: unknown, bindingNamespace: string | undefined): SubjectRef | undefined {
+  if (!isRecord(subject) || typeof subject.name !== 'string') return undefined;
+  const name = subject.name;
+  if (subject.kind === 'User' || subject.kind === 'Group') return { kind: subject.kind, name };
+  if (subject.kind !== 'ServiceAccount') return undefined;
+  const namespace = typeof subject.namespace === 'string' && subject.namespace !== '' ? subject.namespace : (bindingNamespace ?? '');
+  return namespace === '' ? undefined : { kind: 'ServiceAccount', name, namespace };
+}
+
+/** ServiceAccounts of the input, those bindings name, those workloads run as, and each namespace's `default`. */
+function knownServiceAccounts(inventory: Inventory, bindings: readonly BindingRecord[]): SubjectRef[] {
+  const found = new Map<string, SubjectRef>();
+  const add = (namespace: string, name: string) => found.set(`${namespace}/${name}`, { kind: 'ServiceAccount', name, namespace });
+  for (const entry of inventory.serviceAccounts) add(entry.ref.namespace ?? 'default', entry.ref.name);
+  for (const workload of inventory.workloads) add(workload.namespace, workload.serviceAccountName);
+  for (const namespace of inventory.namespaceNames()) add(namespace, 'default');
+  for (const binding of bindings) {
+    if (binding.defaultRbac && binding.role === undefined) continue;
+    for (const subject of binding.subjects) if (subject.kind === 'ServiceAccount') add(subject.namespace ?? '', subject.name);
+  }
+  return [...found.values()].sort(compareSubjects);
+}
+
+const kindOrder: Record<SubjectRef['kind'], number> = { ServiceAccount: 0, User: 1, Group: 2 };
+
+/** ServiceAccounts first, then Users, then Groups; by namespace, then name. */
+export function compareSubjects(a: SubjectRef, b: SubjectRef): number {
+  return kindOrder[a.kind] - kindOrder[b.kind] || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name);
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,109 @@
+/**
+ * Resolves a TYPE typed on the command line (`deploy`, `deployments.apps`, `Deployment`, `foos.example.com`)
+ * to its API group, version and scope, as kubectl's discovery-backed RESTMapper would: short names, plural,
+ * singular and kind, case-insensitively, with an optional `.group` or `.version.group` suffix. Offline the
+ * table is `data/api-resources.json` plus the CustomResourceDefinitions in the input.
+ */
+import type { Inventory } from '../inventory/inventory.js';
+import { isRecord } from '../inventory/kube-object.js';
+
+export interface ApiResource {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly namespaced: boolean;
+  readonly verbs: readonly string[];
+  readonly subresources: readonly string[];
+}
+
+export interface ApiResourceTable {
+  readonly kubernetesVersion: string;
+  readonly source: string;
+  readonly resources: readonly ApiResource[];
+}
+
+export function parseApiResources(value: unknown): ApiResourceTable {
+  if (!isRecord(value) || !Array.isArray(value.resources)) throw new Error('API resource data: `resources` is not a list');
+  const resources = value.resources.map((item, index): ApiResource => {
+    if (!isRecord(item) || typeof item.plural !== 'string' || typeof item.group !== 'string') {
+      throw new Error(`API resource data: resources[${index}] lacks group or plural`);
+    }
+    const strings = (field: unknown) => (Array.isArray(field) ? field.filter((entry): entry is string => typeof entry === 'string') : []);
+    return {
+      group: item.group,
+      version: typeof item.version === 'string' ? item.version : 'v1',
+      kind: typeof item.kind === 'string' ? item.kind : '',
+      plural: item.plural,
+      singular: typeof item.singular === 'string' ? item.singular : '',
+      shortNames: strings(item.shortNames),
+      namespaced: item.namespaced === true,
+      verbs: strings(item.verbs),
+      subresources: strings(item.subresources),
+    };
+  });
+  return {
+    kubernetesVersion: typeof value.kubernetesVersion === 'string' ? value.kubernetesVersion : 'unknown',
+    source: typeof value.source === 'string' ? value.source : 'unknown',
+    resources,
+  };
+}
+
+/** The resources the CRDs of the input define (first served version; scope and subresources from the spec). */
+export function resourcesFromCrds(inventory: Inventory): ApiResource[] {
+  const found: ApiResource[] = [];
+  for (const entry of inventory.customResourceDefinitions) {
+    const spec = entry.object.spec;
+    if (!isRecord(spec) || typeof spec.group !== 'string' || !isRecord(spec.names) || typeof spec.names.plural !== 'string') continue;
+    const names = spec.names;
+    const versions = Array.isArray(spec.versions) ? spec.versions.filter(isRecord) : [];
+    const served = versions.find((version) => version.served !== false) ?? versions[0];
+    const subresources = served && isRecord(served.subresources) ? Object.keys(served.subresources).sort() : [];
+    const kind = typeof names.kind === 'string' ? names.kind : '';
+    found.push({
+      group: spec.group,
+      version: served && typeof served.name === 'string' ? served.name : typeof spec.version === 'string' ? spec.version : 'v1',
+      kind,
+      plural: String(names.plural),
+      singular: typeof names.singular === 'string' ? names.singular : kind.toLowerCase(),
+      shortNames: Array.isArray(names.shortNames) ? names.shortNames.filter((name): name is string => typeof name === 'string') : [],
+      namespaced: spec.scope !== 'Cluster',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      subresources,
+    });
+  }
+  return found;
+}
+
+/**
+ * The resource a TYPE names, or undefined when nothing matches (kubectl then warns and checks the name as
+ * given). When several groups define the same name, the first in table order wins: the core group and
+ * built-in groups come before CRDs, which is kubectl's preference too.
+ */
+export function resolveResourceType(type: string, resources: readonly ApiResource[]): ApiResource | undefined {
+  const lower = type.toLowerCase();
+  const names = (resource: ApiResource) => [resource.plural, resource.singular, resource.kind.toLowerCase(), ...resource.shortNames.map((name) => name.toLowerCase())];
+  const whole = resources.find((resource) => names(resource).includes(lower));
+  if (whole) return whole;
+  const dot = lower.indexOf('.');
+  if (dot <= 0) return undefined;
+  const name = lower.slice(0, dot);
+  const rest = lower.slice(dot + 1);
+  const versionDot = rest.indexOf('.');
+  // `resource.version.group` is tried before `resource.group`, as schema.ParseResourceArg does.
+  if (versionDot > 0) {
+    const version = rest.slice(0, versionDot);
+    const group = rest.slice(versionDot + 1);
+    const qualified = resources.find((resource) => resource.group === group && resource.version === version && names(resource).includes(name));
+    if (qualified) return qualified;
+  }
+  return resources.find((resource) => resource.group === rest && names(resource).includes(name));
+}
+
+/** What a TYPE argument means when no resource matches: the name as typed, with any `.group` split off. */
+export function unresolvedResourceType(type: string): { readonly resource: string; readonly group: string } {
+  const dot = type.indexOf('.');
+  return dot <= 0 ? { resource: type, group: '' } : { resource: type.slice(0, dot), group: type.slice(dot + 1) };
+}

@@ -1,0 +1,39 @@
+/**
+ * "Who can VERB RESOURCE?": one pass over the bindings that can apply to the request's namespace, with
+ * each role's verdict computed once, so the cost is O(bindings + roles × rules) however many subjects
+ * there are.
+ */
+import { grantOf, systemMasters } from './authorize.js';
+import { compareSubjects, subjectIndexKey, type RbacModel, type RoleRecord } from './rbac-model.js';
+import { ruleAllows } from './rule-matching.js';
+import type { Grant, RequestAttributes, SubjectRef, WhoCanResult, WhoCanSubject } from './types.js';
+
+export function whoCan(model: RbacModel, request: RequestAttributes): WhoCanResult {
+  const namespace = 'nonResourceURL' in request ? '' : (request.namespace ?? '');
+  const allowingRules = new Map<RoleRecord, Grant['rule'][]>();
+  const bySubject = new Map<string, { subject: SubjectRef; grants: Grant[] }>();
+
+  for (const binding of model.bindings) {
+    const role = binding.role;
+    if (!role) continue;
+    if (binding.namespace !== undefined && (namespace === '' || binding.namespace !== namespace)) continue;
+    let rules = allowingRules.get(role);
+    if (!rules) {
+      rules = role.rules.filter((rule) => ruleAllows(rule, request));
+      allowingRules.set(role, rules);
+    }
+    if (rules.length === 0) continue;
+    for (const subject of binding.subjects) {
+      const key = subjectIndexKey(subject) + (subject.kind === 'ServiceAccount' ? '' : `\u0000${subject.kind}`);
+      let found = bySubject.get(key);
+      if (!found) {
+        found = { subject, grants: [] };
+        bySubject.set(key, found);
+      }
+      for (const rule of rules) found.grants.push(grantOf(binding, rule, subject));
+    }
+  }
+
+  const subjects: WhoCanSubject[] = [...bySubject.values()].sort((a, b) => compareSubjects(a.subject, b.subject));
+  return { request, subjects, bypass: [{ kind: 'Group', name: systemMasters }] };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, serviceAccountIdentity } from '../../src/rbac/authorize.js';
+import { buildRbacModel } from '../../src/rbac/rbac-model.js';
+import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
+import { whoCan } from '../../src/rbac/who-can.js';
+import { loadDefaultRbac } from '../../src/sources/kube-data.js';
+import { corpusInventory } from './helpers.js';
+
+const withDefaults = (...paths: string[]) => buildRbacModel(corpusInventory(...paths), { defaultRbac: loadDefaultRbac() });
+
+describe('kube-prometheus: monitoring:prometheus-k8s', () => {
+  const model = withDefaults('kube-prometheus');
+  const result = serviceAccountRbac(model, 'monitoring', 'prometheus-k8s');
+  const own = result.grants.filter((grant) => !grant.defaultRbac);
+
+  it('holds nodes/metrics get and the /metrics URLs cluster-wide through its ClusterRoleBinding', () => {
+    const clusterWide = own.filter((grant) => grant.namespace === undefined);
+    expect(clusterWide.map((grant) => grant.rule)).toEqual([
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      { nonResourceURLs: ['/metrics', '/metrics/slis'], verbs: ['get'] },
+    ]);
+    expect(clusterWide[0]).toMatchObject({ binding: { kind: 'ClusterRoleBinding', name: 'prometheus-k8s' }, role: { kind: 'ClusterRole', name: 'prometheus-k8s' } });
+    const sa = serviceAccountIdentity('monitoring', 'prometheus-k8s');
+    expect(authorize(model, { ...sa, verb: 'get', nonResourceURL: '/metrics' }).allowed).toBe(true);
+    expect(authorize(model, { ...sa, verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'metrics' }).allowed).toBe(true);
+    expect(authorize(model, { ...sa, verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'proxy' }).allowed).toBe(false);
+  });
+  it('holds its Role in default, kube-system and monitoring through the RoleBindings of a RoleList', () => {
+    const namespaces = [...new Set(own.filter((grant) => grant.binding.kind === 'RoleBinding').map((grant) => grant.namespace))].sort();
+    expect(namespaces).toEqual(['default', 'kube-system', 'monitoring']);
+    const sa = serviceAccountIdentity('monitoring', 'prometheus-k8s');
+    for (const namespace of ['default', 'kube-system', 'monitoring']) {
+      expect(authorize(model, { ...sa, verb: 'list', apiGroup: '', resource: 'pods', namespace }).allowed).toBe(true);
+    }
+    expect(authorize(model, { ...sa, verb: 'list', apiGroup: '', resource: 'pods', namespace: 'argocd' }).allowed).toBe(false);
+    expect(authorize(model, { ...sa, verb: 'list', apiGroup: '', resource: 'pods' }).allowed).toBe(false);
+  });
+  it('is not cluster-admin and reads no Secrets', () => {
+    expect(result.facts.map((fact) => fact.id)).not.toContain('cluster-admin');
+    expect(result.facts.map((fact) => fact.id)).not.toContain('secrets-read');
+  });
+});
+
+describe('argo-cd', () => {
+  const model = withDefaults('argo-cd/install.yaml');
+  it('argocd-application-controller has a full wildcard cluster-wide: the cluster-admin fact', () => {
+    const facts = serviceAccountRbac(model, 'argocd', 'argocd-application-controller').facts;
+    const admin = facts.find((fact) => fact.id === 'cluster-admin');
+    expect(admin?.namespace).toBeUndefined();
+    expect(admin?.grants[0]?.binding).toEqual({ kind: 'ClusterRoleBinding', name: 'argocd-application-controller' });
+  });
+  it('who-can delete secrets in a namespace lists that controller first among ServiceAccounts', () => {
+    const result = whoCan(model, { verb: 'delete', apiGroup: '', resource: 'secrets', namespace: 'prod' });
+    expect(result.subjects.map((entry) => entry.subject)).toContainEqual({ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' });
+    const kinds = result.subjects.map((entry) => entry.subject.kind);
+    expect(kinds).toEqual([...kinds].sort((a, b) => ['ServiceAccount', 'User', 'Group'].indexOf(a) - ['ServiceAccount', 'User', 'Group'].indexOf(b)));
+  });
+});
+
+describe('flux2', () => {
+  it('the cluster-reconciler binding makes kustomize-controller and helm-controller cluster-admin', () => {
+    const model = withDefaults('flux2');
+    for (const name of ['kustomize-controller', 'helm-controller']) {
+      const facts = serviceAccountRbac(model, 'flux-system', name).facts;
+      expect(facts.find((fact) => fact.id === 'cluster-admin')?.grants[0]).toMatchObject({
+        binding: { name: 'cluster-reconciler' },
+        role: { name: 'cluster-admin' },
+        defaultRbac: true,
+      });
+    }
+  });
+  it('without default RBAC, cluster-admin does not exist and grants nothing', () => {
+    const model = buildRbacModel(corpusInventory('flux2'), {});
+    expect(serviceAccountRbac(model, 'flux-system', 'helm-controller').facts.map((fact) => fact.id)).not.toContain('cluster-admin');
+  });
+});
+
+describe('node-problem-detector', () => {
+  it('binds to the bootstrap ClusterRole system:node-problem-detector, which only default RBAC has', () => {
+    const sa = serviceAccountIdentity('kube-system', 'node-problem-detector');
+    const patchStatus = { ...sa, verb: 'patch', apiGroup: '', resource: 'nodes', subresource: 'status' };
+    expect(authorize(withDefaults('node-problem-detector/rbac.yaml'), patchStatus).allowed).toBe(true);
+    const bare = buildRbacModel(corpusInventory('node-problem-detector/rbac.yaml'), {});
+    expect(authorize(bare, patchStatus).allowed).toBe(false);
+    expect(bare.warnings.join('\n')).toMatch(/system:node-problem-detector, which does not exist/);
+  });
+});
