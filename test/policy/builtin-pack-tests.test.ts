@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicies } from '../../src/policy/pack-loader.js';
 import { runPackTests } from '../../src/policy/pack-tests.js';
+import { rbacForInventory } from '../../src/cli/rbac-for-inventory.js';
 
 // The same fixture cases `kubectl sa policy test policies/` runs: every built-in rule, positive and negative.
 const { packs, tests } = await loadPolicies({ paths: [], includeBuiltIn: true });
-const results = runPackTests(packs, tests);
+const results = runPackTests(packs, tests, { rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: true }) });
 
 describe('built-in pack fixture cases', () => {
   it('has cases for every built-in rule', () => {

@@ -1,5 +1,5 @@
 import type { InventoryEntry } from '../../inventory/inventory.js';
-import type { ObjectMeta, ServiceAccount } from '../../inventory/kube-object.js';
+import type { ObjectMeta, RoleBinding, ServiceAccount } from '../../inventory/kube-object.js';
 import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { AutomountDecidedBy } from '../effective-automount.js';
 import { workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
@@ -40,6 +40,12 @@ export interface ProfileRbac {
   }[];
   readonly facts: readonly { readonly id: RiskFactId; readonly namespace: string | null; readonly detail: string; readonly bindings: readonly string[] }[];
   readonly factIds: readonly RiskFactId[];
+  /** Facts that hold cluster-wide (through ClusterRoleBindings). */
+  readonly clusterFactIds: readonly RiskFactId[];
+  /** Facts that hold in one or more namespaces only (through RoleBindings). */
+  readonly namespacedFactIds: readonly RiskFactId[];
+  /** One readable line per fact id, for messages: "cluster-wide: get, list secrets (ClusterRoleBinding/x)". */
+  readonly factSummaries: Readonly<Partial<Record<RiskFactId, string>>>;
   readonly escalations: readonly { readonly target: string; readonly hops: number; readonly targetFacts: readonly RiskFactId[] }[];
 }
 
@@ -114,12 +120,24 @@ export function legacyTokenView(name: string, metadata: ObjectMeta, now: Date): 
   return { name, lastUsed, daysSinceLastUsed: days };
 }
 
+function factSummaries(rbac: ServiceAccountRbac, name: (ref: { kind: string; name: string; namespace?: string }) => string): Partial<Record<RiskFactId, string>> {
+  const lines: Partial<Record<RiskFactId, string[]>> = {};
+  for (const fact of rbac.facts) {
+    const where = fact.namespace === undefined ? 'cluster-wide' : `in namespace ${fact.namespace}`;
+    const via = [...new Set(fact.grants.map((grant) => name(grant.binding)))].join(', ');
+    (lines[fact.id] ??= []).push(`${where}: ${fact.detail} (via ${via})`);
+  }
+  return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, list.join('; ')]));
+}
+
 function bindingsOf(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): ServiceAccountProfileDocument['bindings'] {
   if (rbac) {
     const grantsByBinding = new Map(rbac.grants.map((grant) => [bindingKey(grant.binding), grant.role]));
     return rbac.bindings.map((binding) => {
+      const object = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name)?.object as RoleBinding | undefined;
       const role = grantsByBinding.get(bindingKey(binding));
-      return { kind: binding.kind, name: binding.name, namespace: binding.namespace ?? null, roleRef: role ? `${role.kind}/${role.name}` : '' };
+      const roleRef = object?.roleRef ? `${object.roleRef.kind ?? ''}/${object.roleRef.name ?? ''}` : role ? `${role.kind}/${role.name}` : '';
+      return { kind: binding.kind, name: binding.name, namespace: binding.namespace ?? null, roleRef };
     });
   }
   return context.bindingsNaming(namespace, name).map((binding) => ({
@@ -135,7 +153,9 @@ function bindingKey(binding: { kind: string; name: string; namespace?: string })
 }
 
 function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
-  if (!rbac) return { evaluated: false, baselineOnly: null, rules: [], facts: [], factIds: [], escalations: [] };
+  if (!rbac) {
+    return { evaluated: false, baselineOnly: null, rules: [], facts: [], factIds: [], clusterFactIds: [], namespacedFactIds: [], factSummaries: {}, escalations: [] };
+  }
   const name = (ref: { kind: string; name: string; namespace?: string }) => `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
   return {
     evaluated: true,
@@ -158,6 +178,9 @@ function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
       bindings: [...new Set(fact.grants.map((grant) => name(grant.binding)))],
     })),
     factIds: [...new Set(rbac.facts.map((fact) => fact.id))],
+    clusterFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))],
+    namespacedFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))],
+    factSummaries: factSummaries(rbac, name),
     escalations: rbac.escalations.map((path) => ({
       target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
       hops: path.hops.length,

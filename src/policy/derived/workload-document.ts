@@ -57,6 +57,8 @@ export interface WorkloadDocument {
     readonly automountServiceAccountToken: boolean | null;
     readonly annotations: Readonly<Record<string, string>>;
     readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
+    /** From the RBAC engine: true when the SA holds nothing beyond what every authenticated identity holds; null when not evaluated. */
+    readonly rbacBaselineOnly: boolean | null;
   };
   readonly automount: {
     readonly mounted: boolean;
@@ -102,6 +104,7 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
       automountServiceAccountToken: automount.serviceAccount,
       annotations,
       workloadIdentity: workloadIdentityOf(annotations),
+      rbacBaselineOnly: context.options.rbac?.serviceAccount(namespace, saName)?.baselineOnly ?? null,
     },
     automount: { ...automount, reason: automountReason(automount, podSpecPath, `${namespace}/${saName}`, saEntry !== undefined) },
     tokenMounted: automount.mounted || projectedTokens.length > 0,
