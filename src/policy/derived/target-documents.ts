@@ -94,11 +94,13 @@ export class TargetDocuments {
 
   private profiles(): TargetDocument[] {
     const bySa = new Map<string, WorkloadDocument[]>();
-    for (const { document } of this.workloads()) {
+    const firstUser = new Map<string, InventoryEntry>();
+    for (const { entry, document } of this.workloads()) {
       const saKey = `${document.object.namespace}\u0000${document.serviceAccount.name}`;
       const list = bySa.get(saKey);
       if (list) list.push(document);
       else bySa.set(saKey, [document]);
+      if (!firstUser.has(saKey)) firstUser.set(saKey, entry);
     }
     const profiles: TargetDocument[] = [];
     const declared = new Set<string>();
@@ -116,7 +118,9 @@ export class TargetDocuments {
       const saKey = `${namespace}\u0000default`;
       if (declared.has(saKey)) continue;
       const document = buildServiceAccountProfile(namespace, 'default', undefined, bySa.get(saKey) ?? [], this.context);
-      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' }, source: undefined, metadata: document.metadata });
+      // No file declares an implicit SA; point at the first workload that runs as it, where a user can act.
+      const source = firstUser.get(saKey)?.source;
+      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' }, source, metadata: document.metadata });
     }
     return profiles;
   }
