@@ -1,6 +1,7 @@
 import type { Inventory, InventoryEntry, Workload } from '../../inventory/inventory.js';
 import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '../../inventory/kube-object.js';
 import { isRecord } from '../../inventory/kube-object.js';
+import { groupOf } from '../../inventory/object-scope.js';
 import type { ServiceAccountRbac } from '../../rbac/types.js';
 
 export const legacyTokenType = 'kubernetes.io/service-account-token';
@@ -53,8 +54,9 @@ export class ScanContext {
         if (typeof owner === 'string') push(this.legacyTokensBySa, key(entry.ref.namespace ?? 'default', owner), entry);
       }
     }
-    for (const workload of inventory.workloads) push(this.workloadsBySa, key(workload.namespace, workload.serviceAccountName), workload);
+    for (const workload of inventory.workloads) if (this.isCurrent(workload.entry)) push(this.workloadsBySa, key(workload.namespace, workload.serviceAccountName), workload);
     for (const binding of [...inventory.roleBindings, ...inventory.clusterRoleBindings]) {
+      if (!this.isCurrent(binding)) continue;
       for (const subject of binding.object.subjects ?? []) {
         if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') continue;
         // A RoleBinding subject without a namespace means the binding's own namespace.
@@ -69,6 +71,14 @@ export class ScanContext {
       if (!isRecord(spec) || spec.scope !== 'Cluster' || !isRecord(spec.names)) continue;
       if (typeof spec.names.plural === 'string') this.clusterScopedCustomResources.add(spec.names.plural);
     }
+  }
+
+  /**
+   * False for a document that a later one with the same identity replaces (as a later `kubectl apply`
+   * would): only the object that would end up in the cluster is judged, once.
+   */
+  isCurrent(entry: InventoryEntry): boolean {
+    return this.inventory.find(groupOf(entry.ref.apiVersion), entry.ref.kind, entry.ref.namespace, entry.ref.name) === entry;
   }
 
   findServiceAccount(namespace: string, name: string): InventoryEntry<ServiceAccount> | undefined {

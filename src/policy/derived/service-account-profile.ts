@@ -61,8 +61,16 @@ export interface ServiceAccountProfileDocument {
   readonly metadata: ObjectMeta;
   /** The ServiceAccount object as read; for an implicit SA, the object the control plane creates. */
   readonly serviceAccount: ServiceAccount;
+  /** True when the input declares this ServiceAccount. */
+  readonly declared: boolean;
   /** True for a namespace's `default` SA that the input does not declare (the control plane creates it). */
   readonly implicit: boolean;
+  /**
+   * True when declared or implicit; null for a ServiceAccount that bindings or workloads name in a
+   * namespace whose ServiceAccounts are not in the input (installed elsewhere, e.g. with `-n`): its
+   * rights are still judged, since whoever holds that name gets them.
+   */
+  readonly exists: boolean | null;
   readonly isDefault: boolean;
   readonly automountServiceAccountToken: boolean | null;
   readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
@@ -97,7 +105,9 @@ export function buildServiceAccountProfile(
     object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
     metadata: serviceAccount.metadata,
     serviceAccount,
-    implicit: entry === undefined,
+    declared: entry !== undefined,
+    implicit: entry === undefined && name === 'default',
+    exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
     isDefault: name === 'default',
     automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
     workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),

@@ -1,5 +1,5 @@
 import type { Inventory, InventoryEntry, ObjectRef, SourceLocation } from '../../inventory/inventory.js';
-import type { ObjectMeta, Secret } from '../../inventory/kube-object.js';
+import type { ObjectMeta, RoleBinding, Secret } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
 import { buildBindingDocument } from './binding-document.js';
 import { buildLegacyTokenSecretDocument } from './legacy-token-secret.js';
@@ -56,7 +56,7 @@ export class TargetDocuments {
       case 'ServiceAccountProfile':
         return this.profiles();
       case 'Binding':
-        return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].map((entry) => ({
+        return this.currentBindings().map((entry) => ({
           ...fromEntry(entry),
           document: buildBindingDocument(entry, this.context),
         }));
@@ -76,6 +76,7 @@ export class TargetDocuments {
       else index.set(key, [entry]);
     };
     for (const entry of this.context.inventory.entries) {
+      if (!this.context.isCurrent(entry)) continue;
       add(entry.ref.kind, entry);
       const group = groupOf(entry.ref.apiVersion);
       if (group !== '') add(`${group}/${entry.ref.kind}`, entry);
@@ -85,7 +86,7 @@ export class TargetDocuments {
   }
 
   private workloads(): { entry: InventoryEntry; document: WorkloadDocument }[] {
-    this.workloadDocuments ??= this.context.inventory.workloads.map((workload) => ({
+    this.workloadDocuments ??= this.context.inventory.workloads.filter((workload) => this.context.isCurrent(workload.entry)).map((workload) => ({
       entry: workload.entry,
       document: buildWorkloadDocument(workload, this.context),
     }));
@@ -122,7 +123,32 @@ export class TargetDocuments {
       const source = firstUser.get(saKey)?.source;
       profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' }, source, metadata: document.metadata });
     }
+    // ServiceAccounts that bindings or workloads name in namespaces whose SAs the input does not show
+    // (a chart installed with -n): their rights are real for whoever holds the name, so judge them too.
+    const referenced = new Map<string, { namespace: string; name: string; source: SourceLocation | undefined }>();
+    for (const entry of this.currentBindings()) {
+      for (const subject of Array.isArray(entry.object.subjects) ? entry.object.subjects : []) {
+        if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') continue;
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== '' ? subject.namespace : entry.ref.kind === 'RoleBinding' ? entry.ref.namespace : undefined;
+        if (namespace === undefined || this.context.serviceAccountExists(namespace, subject.name) !== null) continue;
+        const saKey = `${namespace}\u0000${subject.name}`;
+        if (!referenced.has(saKey)) referenced.set(saKey, { namespace, name: subject.name, source: entry.source });
+      }
+    }
+    for (const { entry, document } of this.workloads()) {
+      if (document.serviceAccount.exists !== null) continue;
+      const saKey = `${document.object.namespace}\u0000${document.serviceAccount.name}`;
+      if (!referenced.has(saKey)) referenced.set(saKey, { namespace: document.object.namespace, name: document.serviceAccount.name, source: entry.source });
+    }
+    for (const [saKey, { namespace, name, source }] of referenced) {
+      const document = buildServiceAccountProfile(namespace, name, undefined, bySa.get(saKey) ?? [], this.context);
+      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name }, source, metadata: document.metadata });
+    }
     return profiles;
+  }
+
+  private currentBindings(): InventoryEntry<RoleBinding>[] {
+    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter((entry) => this.context.isCurrent(entry));
   }
 
   private legacyTokenSecrets(): TargetDocument[] {
@@ -136,7 +162,7 @@ export class TargetDocuments {
       }
     }
     return this.context.inventory.secrets
-      .filter((entry) => entry.object.type === legacyTokenType)
+      .filter((entry) => entry.object.type === legacyTokenType && this.context.isCurrent(entry))
       .map((entry) => ({
         ...fromEntry(entry),
         document: buildLegacyTokenSecretDocument(
