@@ -20,7 +20,7 @@ export const exemptionsSchema = {
         additionalProperties: false,
         required: ['rules', 'object', 'reason'],
         properties: {
-          rules: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|[A-Z][A-Z0-9]{1,15}[0-9]{3})$' } },
+          rules: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|[A-Z]{1,16}[0-9]{3,4})$' } },
           object: {
             type: 'object',
             additionalProperties: false,

@@ -36,7 +36,7 @@ export const packSchema =
       "additionalProperties": false,
       "required": ["id", "title", "severity", "target", "assert", "message", "remediation"],
       "properties": {
-        "id": { "type": "string", "pattern": "^[A-Z][A-Z0-9]{1,15}[0-9]{3}$", "description": "Stable rule id, e.g. SA001; never reused." },
+        "id": { "type": "string", "pattern": "^[A-Z]{1,16}[0-9]{3,4}$", "description": "Stable rule id, e.g. SA001; never reused." },
         "title": { "type": "string", "minLength": 1 },
         "severity": { "enum": ["critical", "high", "medium", "low", "info"] },
         "target": {
