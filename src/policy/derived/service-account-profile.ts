@@ -191,10 +191,13 @@ function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
     clusterFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))],
     namespacedFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))],
     factSummaries: factSummaries(rbac, name),
-    escalations: rbac.escalations.map((path) => ({
-      target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
-      hops: path.hops.length,
-      targetFacts: path.targetFacts,
-    })),
+    // Lazy: escalation paths are costly and only rules that read them should pay.
+    get escalations() {
+      return rbac.escalations.map((path) => ({
+        target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
+        hops: path.hops.length,
+        targetFacts: path.targetFacts,
+      }));
+    },
   };
 }
