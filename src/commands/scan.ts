@@ -1,11 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
-import { clusterFlags, inputFlags, outputFlag, type OutputFormat } from '../cli/flags.js';
+import { clusterFlags, inputFlags, outputFlag, rbacFlags, type OutputFormat } from '../cli/flags.js';
 import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
-import { rbacForInventory } from '../cli/rbac-for-inventory.js';
+import { rbacModelFor } from '../cli/rbac-input.js';
 import { UsageError } from '../errors/kubectl-sa-error.js';
 import { evaluatePolicies } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies } from '../policy/pack-loader.js';
+import { rbacViewOf } from '../policy/rbac-view.js';
 import { severities } from '../policy/pack-types.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -39,10 +40,7 @@ export default class Scan extends KubectlSaCommand {
       default: 'high',
     }),
     exemptions: Flags.string({ description: 'An Exemptions file: rule, object selector, reason, optional expiry.', helpGroup: 'POLICY' }),
-    'no-default-rbac': Flags.boolean({
-      description: "Judge RBAC without Kubernetes' default roles and bindings (cluster-admin, view, system:*).",
-      default: false,
-    }),
+    ...rbacFlags,
     now: Flags.string({ description: 'Evaluate as of this time (RFC 3339); for reproducible reports.', hidden: true }),
   };
 
@@ -54,7 +52,7 @@ export default class Scan extends KubectlSaCommand {
     const { packs } = await loadPolicies(loadOptionsFrom(flags));
     const exemptions = flags.exemptions ? await loadExemptions(flags.exemptions) : [];
     const inventory = await this.loadInventory(flags, argv as string[]);
-    const rbac = rbacForInventory(inventory, { defaultRbac: !flags['no-default-rbac'] });
+    const rbac = rbacViewOf(rbacModelFor(inventory, flags));
     const evaluation = evaluatePolicies(inventory, packs, { now, rbac, exemptions });
     const report = buildScanReport(inventory, packs, evaluation, flags['fail-on'] as FailOn);
 

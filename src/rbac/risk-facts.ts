@@ -170,10 +170,22 @@ export function riskFactsOf(grants: readonly Grant[]): RiskFact[] {
   return facts;
 }
 
+/** Whether cluster-wide grants hold each half of CSR approval (an SA may get the halves from different bindings). */
+export function csrApprovalParts(grants: readonly Grant[]): { approval: boolean; signer: boolean } {
+  const clusterWide = grants.filter((grant) => grant.namespace === undefined);
+  return {
+    approval: clusterWide.some((grant) => probeMatches(grant.rule, csrApproval).length > 0),
+    signer: clusterWide.some((grant) => probeMatches(grant.rule, csrSigners).length > 0),
+  };
+}
+
+const csrApproval: Probe = { verbs: ['update', 'patch'], apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval' };
+const csrSigners: Probe = { verbs: ['approve'], apiGroup: 'certificates.k8s.io', resource: 'signers' };
+
 /** Approving needs both halves: update the approval subresource and `approve` on some signer. */
 function collectCsrApproval(grants: readonly Grant[], note: (grant: Grant, verbs: readonly string[], resource: string) => void, byScope: Map<string, Found>): void {
-  const approval = { verbs: ['update', 'patch'], apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval' };
-  const signers = { verbs: ['approve'], apiGroup: 'certificates.k8s.io', resource: 'signers' };
+  const approval = csrApproval;
+  const signers = csrSigners;
   const clusterWide = grants.filter((grant) => grant.namespace === undefined);
   const approvalGrants = clusterWide.filter((grant) => probeMatches(grant.rule, approval).length > 0);
   const signerGrants = clusterWide.filter((grant) => probeMatches(grant.rule, signers).length > 0);

@@ -8,22 +8,9 @@ import { subjectIndexKey, type RbacModel } from './rbac-model.js';
 import { riskFactsOf } from './risk-facts.js';
 import type { BindingRefView, RiskFact, ServiceAccountRbac, SubjectRef } from './types.js';
 
-// Facts are asked for again and again while walking escalation paths: compute each SA's once per model.
-const factsCache = new WeakMap<RbacModel, Map<string, readonly RiskFact[]>>();
-
-export function serviceAccountFacts(model: RbacModel, serviceAccount: SubjectRef): readonly RiskFact[] {
-  let cache = factsCache.get(model);
-  if (!cache) {
-    cache = new Map();
-    factsCache.set(model, cache);
-  }
-  const key = `${serviceAccount.namespace ?? ''}/${serviceAccount.name}`;
-  let facts = cache.get(key);
-  if (!facts) {
-    facts = riskFactsOf(allRulesFor(model, serviceAccountIdentity(serviceAccount.namespace ?? '', serviceAccount.name)));
-    cache.set(key, facts);
-  }
-  return facts;
+/** The risk facts of one ServiceAccount: what its grants, direct or through its groups, let it do. */
+export function serviceAccountFacts(model: RbacModel, serviceAccount: SubjectRef): RiskFact[] {
+  return riskFactsOf(allRulesFor(model, serviceAccountIdentity(serviceAccount.namespace ?? '', serviceAccount.name)));
 }
 
 const baselineGroups = new Set(['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts']);
@@ -32,6 +19,7 @@ export function serviceAccountRbac(model: RbacModel, namespace: string, name: st
   const subject: SubjectRef = { kind: 'ServiceAccount', name, namespace };
   const identity = serviceAccountIdentity(namespace, name);
   const grants = allRulesFor(model, identity);
+  const facts = riskFactsOf(grants);
 
   // Every binding that names the SA or one of its groups, even one whose role is missing: users want to see it.
   const keys = [subjectIndexKey(subject), ...identity.groups.map((group) => `g:${group}`)];
@@ -49,8 +37,8 @@ export function serviceAccountRbac(model: RbacModel, namespace: string, name: st
     subject,
     bindings,
     grants,
-    facts: serviceAccountFacts(model, subject),
-    escalations: escalationPaths(model, subject, (target) => serviceAccountFacts(model, target)),
+    facts,
+    escalations: escalationPaths(model, subject, facts),
     baselineOnly: grants.every((grant) => grant.defaultRbac && grant.via.kind === 'Group' && baselineGroups.has(grant.via.name)),
   };
 }

@@ -8,7 +8,12 @@ import { compareSubjects, subjectIndexKey, type RbacModel, type RoleRecord } fro
 import { ruleAllows } from './rule-matching.js';
 import type { Grant, RequestAttributes, SubjectRef, WhoCanResult, WhoCanSubject } from './types.js';
 
-export function whoCan(model: RbacModel, request: RequestAttributes): WhoCanResult {
+export interface WhoCanOptions {
+  /** Count RoleBindings of every namespace (each grant says where): "who can do this anywhere?". */
+  readonly anyNamespace?: boolean;
+}
+
+export function whoCan(model: RbacModel, request: RequestAttributes, options: WhoCanOptions = {}): WhoCanResult {
   const namespace = 'nonResourceURL' in request ? '' : (request.namespace ?? '');
   const allowingRules = new Map<RoleRecord, Grant['rule'][]>();
   const bySubject = new Map<string, { subject: SubjectRef; grants: Grant[] }>();
@@ -16,7 +21,8 @@ export function whoCan(model: RbacModel, request: RequestAttributes): WhoCanResu
   for (const binding of model.bindings) {
     const role = binding.role;
     if (!role) continue;
-    if (binding.namespace !== undefined && (namespace === '' || binding.namespace !== namespace)) continue;
+    const inScope = binding.namespace === undefined || options.anyNamespace === true || (namespace !== '' && binding.namespace === namespace);
+    if (!inScope || ('nonResourceURL' in request && binding.namespace !== undefined)) continue;
     let rules = allowingRules.get(role);
     if (!rules) {
       rules = role.rules.filter((rule) => ruleAllows(rule, request));

@@ -1,4 +1,5 @@
-import { Args, Command, Flags } from '@oclif/core';
+import { Args, Command } from '@oclif/core';
+import { rbacFlags } from '../../cli/flags.js';
 import { rbacForInventory } from '../../cli/rbac-for-inventory.js';
 import { UsageError } from '../../errors/kubectl-sa-error.js';
 import type { CompiledPack } from '../../policy/compile-pack.js';
@@ -13,9 +14,7 @@ export default class PolicyTest extends Command {
   static override examples = ['<%= config.bin %> policy test policies/', '<%= config.bin %> policy test my-pack.yaml my-pack.test.yaml'];
   static override strict = false;
   static override args = { path: Args.string({ description: 'Pack and test files or folders.', required: true }) };
-  static override flags = {
-    'no-default-rbac': Flags.boolean({ description: "Run cases without Kubernetes' default RBAC.", default: false }),
-  };
+  static override flags = { ...rbacFlags };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(PolicyTest);
@@ -27,7 +26,7 @@ export default class PolicyTest extends Command {
       packs.push(...builtIn.packs.filter((pack) => !packs.some((known) => known.name === pack.name)));
     }
     const results = runPackTests(packs, local.tests, {
-      rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: !flags['no-default-rbac'] }),
+      rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: flags['default-rbac'] }),
     });
     let failed = 0;
     for (const result of results) {

@@ -1,0 +1,43 @@
+import { Args, Flags } from '@oclif/core';
+import { parseAccessTarget } from '../cli/access-target.js';
+import { KubectlSaCommand } from '../cli/base-command.js';
+import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
+import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
+import { whoCan } from '../rbac/who-can.js';
+import { renderWhoCan } from '../report/who-can-report.js';
+
+export default class WhoCanCommand extends KubectlSaCommand {
+  static override summary = 'List every subject allowed to perform an action, and the binding that allows it.';
+  static override description =
+    'The reverse of can-i: ServiceAccounts first, then users and groups, each with the binding and role that ' +
+    "grant the action, Kubernetes' default RBAC included. -n checks one namespace (default: default); -A " +
+    'counts RoleBindings of every namespace.';
+  static override examples = [
+    '<%= config.bin %> who-can get secrets -n kube-system -f manifests/',
+    '<%= config.bin %> who-can create pods --subresource exec -A -f manifests/',
+    '<%= config.bin %> who-can get /metrics -f manifests/ -o json',
+  ];
+  static override args = {
+    verb: Args.string({ description: 'The verb.', required: true }),
+    target: Args.string({ description: 'TYPE[.GROUP][/NAME] or a non-resource URL starting with /.', required: true }),
+  };
+  static override flags = {
+    subresource: Flags.string({ description: 'The subresource, such as exec, log, status, token, proxy.' }),
+    ...inputFlags,
+    ...clusterFlags,
+    ...rbacFlags,
+    ...outputFlag(['table', 'json', 'yaml']),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(WhoCanCommand);
+    const inventory = await this.loadInventory(flags);
+    const model = rbacModelFor(inventory, flags);
+    const target = parseAccessTarget(args.verb, args.target, { subresource: flags.subresource, namespace: flags.namespace }, resourceTableFor(inventory));
+    for (const warning of target.warnings) process.stderr.write(`Warning: ${warning}\n`);
+    const result = whoCan(model, target.attributes, { anyNamespace: flags['all-namespaces'] });
+    this.emit(
+      renderWhoCan({ apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result }, flags.output as 'table' | 'json' | 'yaml'),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import type { EscalationPath, ServiceAccountRbac } from '../rbac/types.js';
+import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
+import { toJson, toYaml } from './serialize.js';
+import { renderTable } from './table.js';
+
+/** The documented `kubectl sa permissions -o json` shape: the engine's ServiceAccountRbac with a header. */
+export interface PermissionsReport extends ServiceAccountRbac {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'ServiceAccountPermissions';
+  /** The Kubernetes version of the default RBAC included, null with --no-default-rbac. */
+  readonly defaultRbac: string | null;
+  /** False when the input has no such ServiceAccount object (its rights are shown all the same). */
+  readonly found: boolean;
+}
+
+/**
+ * Like rolesum: rules grouped by the binding and role that grant them, with scope; then the risk facts and
+ * the escalation paths ("can become kube-system:foo, which is cluster-admin").
+ */
+export function renderPermissions(report: PermissionsReport, format: 'table' | 'json' | 'yaml'): string {
+  if (format === 'json') return toJson(report);
+  if (format === 'yaml') return toYaml(report);
+  const out: string[] = [`ServiceAccount ${report.subject.namespace ?? ''}:${report.subject.name}${report.found ? '' : ' (not in the input)'}\n`];
+  if (report.grants.length === 0) out.push('\nNo rules: no binding grants this ServiceAccount anything.\n');
+  else {
+    const rows = report.grants.map((grant) => [
+      formatBinding(grant.binding),
+      formatRole(grant.role),
+      formatScope(grant),
+      formatSubject(grant.via) === formatSubject(report.subject) ? '' : `${grant.via.kind}/${grant.via.name}`,
+      formatList(grant.rule.verbs),
+      formatRuleTargets(grant.rule),
+      (grant.rule.resourceNames ?? []).join(','),
+      grant.defaultRbac ? 'yes' : '',
+    ]);
+    out.push('\n', renderTable(['binding', 'role', 'scope', 'via group', 'verbs', 'resources / urls', 'resource names', 'default'], rows));
+  }
+  if (report.facts.length > 0) {
+    out.push('\nRisk facts:\n');
+    out.push(renderTable(['fact', 'scope', 'detail'], report.facts.map((fact) => [fact.id, fact.namespace ?? 'cluster-wide', fact.detail])));
+  }
+  if (report.escalations.length > 0) {
+    out.push('\nEscalation paths:\n');
+    for (const path of report.escalations) out.push(`  ${describeEscalation(path)}\n`);
+  }
+  if (report.baselineOnly) out.push("\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n");
+  return out.join('');
+}
+
+export function describeEscalation(path: EscalationPath): string {
+  const hops = path.hops.map((hop) => `${hop.via} → ${hop.to.namespace ?? ''}:${hop.to.name}`).join(', then ');
+  return `can become ${path.target.namespace ?? ''}:${path.target.name} (${hops}), which has ${path.targetFacts.join(', ')}`;
+}

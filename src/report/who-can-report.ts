@@ -1,0 +1,31 @@
+import type { WhoCanResult } from '../rbac/types.js';
+import { formatBinding, formatRole, formatScope } from './grant-format.js';
+import { toJson, toYaml } from './serialize.js';
+import { renderTable } from './table.js';
+
+/** The documented `kubectl sa who-can -o json` shape: the engine's WhoCanResult with a header. */
+export interface WhoCanReport extends WhoCanResult {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'WhoCan';
+  readonly defaultRbac: string | null;
+}
+
+/** One row per subject and binding (a subject allowed by two bindings shows twice), SAs first. */
+export function renderWhoCan(report: WhoCanReport, format: 'table' | 'json' | 'yaml'): string {
+  if (format === 'json') return toJson(report);
+  if (format === 'yaml') return toYaml(report);
+  const rows: string[][] = [];
+  for (const { subject, grants } of report.subjects) {
+    const seen = new Set<string>();
+    for (const grant of grants) {
+      const row = [subject.kind, subject.namespace ?? '', subject.name, formatBinding(grant.binding), formatRole(grant.role), formatScope(grant), grant.defaultRbac ? 'yes' : ''];
+      const key = row.join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push(row);
+    }
+  }
+  const footer = report.bypass.map((subject) => `${subject.kind} ${subject.name} is also allowed: it bypasses RBAC.\n`).join('');
+  if (rows.length === 0) return `No subject is allowed through RBAC.\n${footer}`;
+  return renderTable(['kind', 'namespace', 'name', 'binding', 'role', 'scope', 'default'], rows) + footer;
+}

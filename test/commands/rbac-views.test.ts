@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const kubePrometheus = '/work/shared/corpus/kube-prometheus';
+
+describe('kubectl sa permissions', () => {
+  it('groups rules by binding and role with scope', async () => {
+    const result = await runCli(['permissions', 'monitoring:prometheus-k8s', '-f', kubePrometheus]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ClusterRoleBinding\/prometheus-k8s\s+ClusterRole\/prometheus-k8s\s+cluster-wide\s+\[get\]\s+nodes\/metrics/);
+    expect(result.stdout).toMatch(/RoleBinding\/kube-system\/prometheus-k8s\s+Role\/kube-system\/prometheus-k8s\s+kube-system/);
+  });
+  it('-o json has the documented shape', async () => {
+    const result = await runCli(['permissions', '--sa', 'monitoring:prometheus-k8s', '-f', kubePrometheus, '-o', 'json']);
+    const report = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(['apiVersion', 'kind', 'defaultRbac', 'found', 'subject', 'bindings', 'grants', 'facts', 'escalations', 'baselineOnly']);
+    expect(report).toMatchObject({ kind: 'ServiceAccountPermissions', found: true, subject: { kind: 'ServiceAccount', namespace: 'monitoring', name: 'prometheus-k8s' } });
+  });
+  it('says which SA it can become, and what that one has', async () => {
+    const result = await runCli(['permissions', 'argocd:argocd-server', '-f', '/work/shared/corpus/argo-cd/install.yaml']);
+    expect(result.stdout).toMatch(/can become argocd:argocd-application-controller \(.*\), which has cluster-admin/);
+  });
+});
+
+describe('kubectl sa who-can', () => {
+  it('lists ServiceAccounts first, with binding and role', async () => {
+    const result = await runCli(['who-can', 'get', '/metrics', '-f', kubePrometheus]);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^KIND\s+NAMESPACE\s+NAME\s+BINDING\s+ROLE\s+SCOPE\s+DEFAULT$/);
+    expect(result.stdout).toMatch(/ServiceAccount\s+monitoring\s+prometheus-k8s\s+ClusterRoleBinding\/prometheus-k8s/);
+    expect(result.stdout).toContain('Group system:masters is also allowed');
+    const kinds = lines.slice(1).filter((line) => /^(ServiceAccount|User|Group)\s/.test(line)).map((line) => line.split(/\s+/)[0]);
+    expect(kinds.indexOf('Group')).toBeGreaterThan(kinds.lastIndexOf('ServiceAccount'));
+  });
+  it('-o json has the documented shape', async () => {
+    const result = await runCli(['who-can', 'list', 'pods', '-n', 'monitoring', '-f', kubePrometheus, '-o', 'json']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'WhoCan', request: { verb: 'list', resource: 'pods', namespace: 'monitoring' }, bypass: [{ kind: 'Group', name: 'system:masters' }] });
+  });
+});
+
+describe('kubectl sa matrix', () => {
+  it('prints a resource × verb table', async () => {
+    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '-n', 'monitoring', '--verbs', 'get,list,create', '-f', kubePrometheus]);
+    expect(result.stdout).toMatch(/^NAME\s+GET\s+LIST\s+CREATE\n/);
+    expect(result.stdout).toMatch(/\npods\s+✔\s+✔\s+✖\n/);
+  });
+});
