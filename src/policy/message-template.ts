@@ -2,12 +2,24 @@
  * `{{dotted.path}}` templates for finding messages. Packs are untrusted, so a template can only quote
  * fields of the target document: there are no expressions, filters or code. Paths use `.` between
  * fields, numbers for list items, and `['key']` for keys that contain dots or slashes (annotations).
+ * `{{?path}}` is optional: it renders nothing (instead of `<unset>`) when the field is absent, so one
+ * template can list only the facts that hold.
  */
-const placeholder = /\{\{\s*([^{}]{1,200}?)\s*\}\}/g;
+const placeholder = /\{\{\s*(\??)\s*([^{}]{1,200}?)\s*\}\}/g;
 const maxQuoteLength = 240;
 
 export function renderTemplate(template: string, document: unknown): string {
-  return template.replace(placeholder, (_whole, path: string) => quote(lookupPath(document, parsePath(path))));
+  let optionalGap = false;
+  const text = template.replace(placeholder, (_whole, optional: string, path: string) => {
+    const value = lookupPath(document, parsePath(path));
+    if (optional === '?' && (value === undefined || value === null)) {
+      optionalGap = true;
+      return '';
+    }
+    return quote(value);
+  });
+  // An omitted optional part leaves its neighbours' spaces behind; close the gap.
+  return optionalGap ? text.replace(/ {2,}/g, ' ').trim() : text;
 }
 
 /** Splits `a.b[0]['c.d']` into ['a','b','0','c.d']; returns undefined for malformed paths. */

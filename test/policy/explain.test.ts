@@ -76,6 +76,11 @@ describe('message templates', () => {
     expect(renderTemplate('{{constructor.constructor}} {{__proto__}} {{ process.exit(1) }}', document)).toBe('<unset> <unset> <unset>');
   });
 
+  it('renders optional parts only when the field is set', () => {
+    expect(renderTemplate('{{?metadata.name}} {{?nope}} {{?metadata.namespace}}', document)).toBe('web pay');
+    expect(renderTemplate('{{nope}}', document)).toBe('<unset>');
+  });
+
   it('parses bracket and dot paths', () => {
     expect(parsePath(`a.b[0]['c.d'].e`)).toEqual(['a', 'b', '0', 'c.d', 'e']);
   });

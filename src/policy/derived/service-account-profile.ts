@@ -137,7 +137,8 @@ function factSummaries(rbac: ServiceAccountRbac, name: (ref: { kind: string; nam
     const via = [...new Set(fact.grants.map((grant) => name(grant.binding)))].join(', ');
     (lines[fact.id] ??= []).push(`${where}: ${fact.detail} (via ${via})`);
   }
-  return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, list.join('; ')]));
+  // Each summary names its fact and ends a sentence, so templates can string several together.
+  return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, `[${id}] ${list.join('; ')}.`]));
 }
 
 function bindingsOf(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): ServiceAccountProfileDocument['bindings'] {

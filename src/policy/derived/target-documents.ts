@@ -119,8 +119,9 @@ export class TargetDocuments {
       const saKey = `${namespace}\u0000default`;
       if (declared.has(saKey)) continue;
       const document = buildServiceAccountProfile(namespace, 'default', undefined, bySa.get(saKey) ?? [], this.context);
-      // No file declares an implicit SA; point at the first workload that runs as it, where a user can act.
-      const source = firstUser.get(saKey)?.source;
+      // No file declares an implicit SA; point where a user can act: the first workload that runs as it,
+      // else the first binding that names it (SARIF consumers need a location for every result).
+      const source = firstUser.get(saKey)?.source ?? this.context.bindingsNaming(namespace, 'default')[0]?.source;
       profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' }, source, metadata: document.metadata });
     }
     // ServiceAccounts that bindings or workloads name in namespaces whose SAs the input does not show
