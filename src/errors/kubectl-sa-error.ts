@@ -71,3 +71,19 @@ export class InputErrors extends KubectlSaError {
 export class ClusterError extends KubectlSaError {
   readonly exitCode = ExitCode.cluster;
 }
+
+/**
+ * A policy pack (or exemptions file, or pack test file) that does not validate or whose schemas do not
+ * compile: names file:line, the JSON pointer inside the document and ajv's reason. Packs are untrusted
+ * input, so this is a usage error (exit 2), never a crash.
+ */
+export class PolicyPackError extends InputError {
+  readonly pointer: string;
+  readonly reason: string;
+
+  constructor(reason: string, options: { position: FilePosition; pointer: string; cause?: unknown; hint?: string }) {
+    super(`${options.pointer === '' ? '(document root)' : options.pointer}: ${reason}`, options);
+    this.pointer = options.pointer;
+    this.reason = reason;
+  }
+}

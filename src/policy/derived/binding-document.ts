@@ -1,0 +1,108 @@
+import type { InventoryEntry } from '../../inventory/inventory.js';
+import type { ObjectMeta, PolicyRule, RoleBinding } from '../../inventory/kube-object.js';
+import { isRecord } from '../../inventory/kube-object.js';
+import type { ScanContext } from './scan-context.js';
+
+/** Built-in resources that are not namespaced: granting them needs a ClusterRoleBinding. */
+const clusterScopedResources = new Set([
+  'nodes', 'namespaces', 'persistentvolumes', 'componentstatuses',
+  'clusterroles', 'clusterrolebindings', 'customresourcedefinitions', 'apiservices',
+  'mutatingwebhookconfigurations', 'validatingwebhookconfigurations',
+  'validatingadmissionpolicies', 'validatingadmissionpolicybindings',
+  'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings',
+  'certificatesigningrequests', 'clustertrustbundles', 'storageclasses', 'volumeattachments',
+  'csidrivers', 'csinodes', 'volumeattributesclasses', 'priorityclasses', 'runtimeclasses', 'ingressclasses',
+  'ipaddresses', 'servicecidrs', 'flowschemas', 'prioritylevelconfigurations', 'podsecuritypolicies',
+  'tokenreviews', 'subjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews',
+  'deviceclasses', 'resourceslices',
+]);
+
+export interface BindingSubjectView {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | null;
+  readonly apiGroup: string | null;
+  /** For ServiceAccount subjects: whether it exists (null: cannot tell from the input) and if it is a default SA. */
+  readonly serviceAccount: { readonly exists: boolean | null; readonly implicit: boolean; readonly isDefault: boolean } | null;
+}
+
+/**
+ * The `Binding` derived document (schema: policies/targets/binding.schema.json): a RoleBinding or
+ * ClusterRoleBinding with its subjects resolved against the inventory and what its role grants.
+ */
+export interface BindingDocument {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'Binding';
+  readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string | null; readonly name: string };
+  readonly metadata: ObjectMeta;
+  readonly bindingKind: string;
+  readonly roleRef: { readonly kind: string; readonly name: string };
+  readonly role: {
+    /** True when the rules are known (role in the input, or from the RBAC engine's default roles). */
+    readonly known: boolean;
+    readonly ruleCount: number;
+    /** Resources the role grants that are cluster-scoped (`*` counts); empty when none. */
+    readonly clusterScopedResources: readonly string[];
+    readonly grantsNonResourceURLs: boolean;
+    /** True when every granted resource is namespaced, so a RoleBinding could grant the same; null when unknown. */
+    readonly onlyNamespacedResources: boolean | null;
+  };
+  readonly subjects: readonly BindingSubjectView[];
+  readonly onlyServiceAccountSubjects: boolean;
+  /** Distinct namespaces of the ServiceAccount subjects (their pods can only run there). */
+  readonly serviceAccountNamespaces: readonly string[];
+}
+
+export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context: ScanContext): BindingDocument {
+  const binding = entry.object;
+  const bindingNamespace = entry.ref.kind === 'RoleBinding' ? entry.ref.namespace : undefined;
+  const subjects: BindingSubjectView[] = (Array.isArray(binding.subjects) ? binding.subjects : []).filter(isRecord).map((subject) => {
+    const kind = String(subject.kind ?? '');
+    const name = String(subject.name ?? '');
+    const namespace = typeof subject.namespace === 'string' ? subject.namespace : kind === 'ServiceAccount' ? (bindingNamespace ?? null) : null;
+    const serviceAccount =
+      kind === 'ServiceAccount' && namespace !== null
+        ? {
+            exists: context.serviceAccountExists(namespace, name),
+            implicit: name === 'default' && context.findServiceAccount(namespace, name) === undefined,
+            isDefault: name === 'default',
+          }
+        : null;
+    return { kind, name, namespace, apiGroup: typeof subject.apiGroup === 'string' ? subject.apiGroup : null, serviceAccount };
+  });
+  const roleRef = { kind: String(binding.roleRef?.kind ?? ''), name: String(binding.roleRef?.name ?? '') };
+  const rules = context.roleRules(binding.roleRef ?? {}, bindingNamespace);
+  const saNamespaces = [...new Set(subjects.filter((subject) => subject.kind === 'ServiceAccount').map((subject) => subject.namespace ?? ''))].sort();
+  return {
+    apiVersion: 'kubectl-sa.dev/v1',
+    kind: 'Binding',
+    object: { apiVersion: entry.ref.apiVersion, kind: entry.ref.kind, namespace: entry.ref.namespace ?? null, name: entry.ref.name },
+    metadata: binding.metadata,
+    bindingKind: entry.ref.kind,
+    roleRef,
+    role: roleView(rules, context),
+    subjects,
+    onlyServiceAccountSubjects: subjects.length > 0 && subjects.every((subject) => subject.kind === 'ServiceAccount'),
+    serviceAccountNamespaces: saNamespaces,
+  };
+}
+
+function roleView(rules: readonly PolicyRule[] | undefined, context: ScanContext): BindingDocument['role'] {
+  if (!rules) return { known: false, ruleCount: 0, clusterScopedResources: [], grantsNonResourceURLs: false, onlyNamespacedResources: null };
+  const clusterScoped = new Set<string>();
+  let nonResource = false;
+  for (const rule of rules) {
+    if (Array.isArray(rule.nonResourceURLs) && rule.nonResourceURLs.length > 0) nonResource = true;
+    for (const resource of Array.isArray(rule.resources) ? rule.resources : []) {
+      const base = String(resource).split('/')[0] ?? '';
+      if (base === '*' || clusterScopedResources.has(base) || context.isClusterScopedCustomResource(base)) clusterScoped.add(String(resource));
+    }
+  }
+  return {
+    known: true,
+    ruleCount: rules.length,
+    clusterScopedResources: [...clusterScoped].sort(),
+    grantsNonResourceURLs: nonResource,
+    onlyNamespacedResources: clusterScoped.size === 0 && !nonResource,
+  };
+}

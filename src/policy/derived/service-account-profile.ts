@@ -1,0 +1,204 @@
+import type { InventoryEntry } from '../../inventory/inventory.js';
+import type { ObjectMeta, RoleBinding, ServiceAccount } from '../../inventory/kube-object.js';
+import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { AutomountDecidedBy } from '../effective-automount.js';
+import { workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
+import { legacyTokenLastUsedAnnotation, type ScanContext } from './scan-context.js';
+import type { StaticCredentialView, WorkloadDocument } from './workload-document.js';
+
+export interface ProfileWorkload {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly tokenMounted: boolean;
+  readonly automountDecidedBy: AutomountDecidedBy;
+  readonly staticCloudCredentials: readonly StaticCredentialView[];
+}
+
+export interface LegacyTokenView {
+  readonly name: string;
+  readonly lastUsed: string | null;
+  readonly daysSinceLastUsed: number | null;
+}
+
+export interface ProfileRbac {
+  /** False when no RBAC model was built for this scan: the facts below are then empty, not "none". */
+  readonly evaluated: boolean;
+  /** True when the SA holds nothing beyond what every authenticated identity holds; null when not evaluated. */
+  readonly baselineOnly: boolean | null;
+  readonly rules: readonly {
+    readonly verbs: readonly string[];
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly resourceNames: readonly string[];
+    readonly nonResourceURLs: readonly string[];
+    readonly namespace: string | null;
+    readonly role: string;
+    readonly binding: string;
+    readonly defaultRbac: boolean;
+  }[];
+  readonly facts: readonly { readonly id: RiskFactId; readonly namespace: string | null; readonly detail: string; readonly bindings: readonly string[] }[];
+  readonly factIds: readonly RiskFactId[];
+  /** Facts that hold cluster-wide (through ClusterRoleBindings). */
+  readonly clusterFactIds: readonly RiskFactId[];
+  /** Facts that hold in one or more namespaces only (through RoleBindings). */
+  readonly namespacedFactIds: readonly RiskFactId[];
+  /** One readable line per fact id, for messages: "cluster-wide: get, list secrets (ClusterRoleBinding/x)". */
+  readonly factSummaries: Readonly<Partial<Record<RiskFactId, string>>>;
+  readonly escalations: readonly { readonly target: string; readonly hops: number; readonly targetFacts: readonly RiskFactId[] }[];
+}
+
+/**
+ * The `ServiceAccountProfile` derived document (schema: policies/targets/service-account-profile.schema.json):
+ * one ServiceAccount, declared or the implicit `default` of a namespace, with who runs as it, what it
+ * can do and which long-lived tokens it has.
+ */
+export interface ServiceAccountProfileDocument {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'ServiceAccountProfile';
+  readonly object: { readonly apiVersion: 'v1'; readonly kind: 'ServiceAccount'; readonly namespace: string; readonly name: string };
+  readonly metadata: ObjectMeta;
+  /** The ServiceAccount object as read; for an implicit SA, the object the control plane creates. */
+  readonly serviceAccount: ServiceAccount;
+  /** True when the input declares this ServiceAccount. */
+  readonly declared: boolean;
+  /** True for a namespace's `default` SA that the input does not declare (the control plane creates it). */
+  readonly implicit: boolean;
+  /**
+   * True when declared or implicit; null for a ServiceAccount that bindings or workloads name in a
+   * namespace whose ServiceAccounts are not in the input (installed elsewhere, e.g. with `-n`): its
+   * rights are still judged, since whoever holds that name gets them.
+   */
+  readonly exists: boolean | null;
+  readonly isDefault: boolean;
+  readonly automountServiceAccountToken: boolean | null;
+  readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
+  readonly workloads: readonly ProfileWorkload[];
+  readonly anyWorkloadGetsToken: boolean;
+  /** Long-lived cloud credentials in the env of pods that run as this SA. */
+  readonly staticCloudCredentials: readonly { readonly workload: string; readonly container: string; readonly env: string }[];
+  readonly legacyTokenSecrets: readonly LegacyTokenView[];
+  readonly bindings: readonly { readonly kind: string; readonly name: string; readonly namespace: string | null; readonly roleRef: string }[];
+  readonly rbac: ProfileRbac;
+}
+
+export function buildServiceAccountProfile(
+  namespace: string,
+  name: string,
+  entry: InventoryEntry<ServiceAccount> | undefined,
+  workloadDocuments: readonly WorkloadDocument[],
+  context: ScanContext,
+): ServiceAccountProfileDocument {
+  const serviceAccount: ServiceAccount = entry?.object ?? { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } };
+  const automount = serviceAccount.automountServiceAccountToken;
+  const workloads = workloadDocuments.map((document) => ({
+    ...document.object,
+    tokenMounted: document.tokenMounted,
+    automountDecidedBy: document.automount.decidedBy,
+    staticCloudCredentials: document.staticCloudCredentials,
+  }));
+  const rbac = context.options.rbac?.serviceAccount(namespace, name);
+  return {
+    apiVersion: 'kubectl-sa.dev/v1',
+    kind: 'ServiceAccountProfile',
+    object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
+    metadata: serviceAccount.metadata,
+    serviceAccount,
+    declared: entry !== undefined,
+    implicit: entry === undefined && name === 'default',
+    exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
+    isDefault: name === 'default',
+    automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
+    workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
+    workloads,
+    anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted),
+    staticCloudCredentials: workloads.flatMap((workload) =>
+      workload.staticCloudCredentials.map((credential) => ({ workload: `${workload.kind}/${workload.name}`, container: credential.container, env: credential.env })),
+    ),
+    legacyTokenSecrets: context.legacyTokensOf(namespace, name).map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
+    bindings: bindingsOf(namespace, name, rbac, context),
+    rbac: profileRbac(rbac),
+  };
+}
+
+export function legacyTokenView(name: string, metadata: ObjectMeta, now: Date): LegacyTokenView {
+  const lastUsed = metadata.annotations?.[legacyTokenLastUsedAnnotation];
+  if (typeof lastUsed !== 'string') return { name, lastUsed: null, daysSinceLastUsed: null };
+  const when = Date.parse(lastUsed);
+  const days = Number.isNaN(when) ? null : Math.floor((now.getTime() - when) / 86_400_000);
+  return { name, lastUsed, daysSinceLastUsed: days };
+}
+
+function factSummaries(rbac: ServiceAccountRbac, name: (ref: { kind: string; name: string; namespace?: string }) => string): Partial<Record<RiskFactId, string>> {
+  const lines: Partial<Record<RiskFactId, string[]>> = {};
+  for (const fact of rbac.facts) {
+    const where = fact.namespace === undefined ? 'cluster-wide' : `in namespace ${fact.namespace}`;
+    const via = [...new Set(fact.grants.map((grant) => name(grant.binding)))].join(', ');
+    (lines[fact.id] ??= []).push(`${where}: ${fact.detail} (via ${via})`);
+  }
+  // Each summary names its fact and ends a sentence, so templates can string several together.
+  return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, `[${id}] ${list.join('; ')}.`]));
+}
+
+function bindingsOf(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): ServiceAccountProfileDocument['bindings'] {
+  if (rbac) {
+    const grantsByBinding = new Map(rbac.grants.map((grant) => [bindingKey(grant.binding), grant.role]));
+    return rbac.bindings.map((binding) => {
+      const object = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name)?.object as RoleBinding | undefined;
+      const role = grantsByBinding.get(bindingKey(binding));
+      const roleRef = object?.roleRef ? `${object.roleRef.kind ?? ''}/${object.roleRef.name ?? ''}` : role ? `${role.kind}/${role.name}` : '';
+      return { kind: binding.kind, name: binding.name, namespace: binding.namespace ?? null, roleRef };
+    });
+  }
+  return context.bindingsNaming(namespace, name).map((binding) => ({
+    kind: binding.ref.kind,
+    name: binding.ref.name,
+    namespace: binding.ref.namespace ?? null,
+    roleRef: `${binding.object.roleRef?.kind ?? ''}/${binding.object.roleRef?.name ?? ''}`,
+  }));
+}
+
+function bindingKey(binding: { kind: string; name: string; namespace?: string }): string {
+  return `${binding.kind}/${binding.namespace ?? ''}/${binding.name}`;
+}
+
+function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
+  if (!rbac) {
+    return { evaluated: false, baselineOnly: null, rules: [], facts: [], factIds: [], clusterFactIds: [], namespacedFactIds: [], factSummaries: {}, escalations: [] };
+  }
+  const name = (ref: { kind: string; name: string; namespace?: string }) => `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  return {
+    evaluated: true,
+    baselineOnly: rbac.baselineOnly,
+    rules: rbac.grants.map((grant) => ({
+      verbs: grant.rule.verbs ?? [],
+      apiGroups: grant.rule.apiGroups ?? [],
+      resources: grant.rule.resources ?? [],
+      resourceNames: grant.rule.resourceNames ?? [],
+      nonResourceURLs: grant.rule.nonResourceURLs ?? [],
+      namespace: grant.namespace ?? null,
+      role: name(grant.role),
+      binding: name(grant.binding),
+      defaultRbac: grant.defaultRbac,
+    })),
+    facts: rbac.facts.map((fact) => ({
+      id: fact.id,
+      namespace: fact.namespace ?? null,
+      detail: fact.detail,
+      bindings: [...new Set(fact.grants.map((grant) => name(grant.binding)))],
+    })),
+    factIds: [...new Set(rbac.facts.map((fact) => fact.id))],
+    clusterFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))],
+    namespacedFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))],
+    factSummaries: factSummaries(rbac, name),
+    // Lazy: escalation paths are costly and only rules that read them should pay.
+    get escalations() {
+      return rbac.escalations.map((path) => ({
+        target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
+        hops: path.hops.length,
+        targetFacts: path.targetFacts,
+      }));
+    },
+  };
+}

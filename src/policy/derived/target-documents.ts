@@ -1,0 +1,180 @@
+import type { Inventory, InventoryEntry, ObjectRef, SourceLocation } from '../../inventory/inventory.js';
+import type { ObjectMeta, RoleBinding, Secret } from '../../inventory/kube-object.js';
+import { groupOf } from '../../inventory/object-scope.js';
+import { buildBindingDocument } from './binding-document.js';
+import { buildLegacyTokenSecretDocument } from './legacy-token-secret.js';
+import { legacyTokenType, ScanContext, type DerivedOptions } from './scan-context.js';
+import { buildServiceAccountProfile } from './service-account-profile.js';
+import { buildWorkloadDocument, type WorkloadDocument } from './workload-document.js';
+
+/** The derived document kinds; a rule's `target` naming one of these never means a Kubernetes kind. */
+export const derivedTargets = ['Workload', 'ServiceAccountProfile', 'Binding', 'LegacyTokenSecret'] as const;
+export type DerivedTarget = (typeof derivedTargets)[number];
+
+export function isDerivedTarget(target: string): target is DerivedTarget {
+  return (derivedTargets as readonly string[]).includes(target);
+}
+
+/** One thing a rule judges: the document, and the object a finding about it should name. */
+export interface TargetDocument {
+  readonly document: unknown;
+  readonly object: ObjectRef;
+  readonly source: SourceLocation | undefined;
+  /** Annotations of the object the finding names (for exemptions). */
+  readonly metadata: ObjectMeta;
+  /** Dotted path from the object root to the pod spec, for workloads; readable explanations use it. */
+  readonly podSpecPath?: string;
+}
+
+/**
+ * Every document a scan can judge, built lazily and at most once: a scan whose packs never target
+ * `Binding` never builds a binding document, and one that does builds each exactly once however many
+ * rules read it. Kubernetes kinds are indexed by `Kind` and `group/Kind`.
+ */
+export class TargetDocuments {
+  private readonly context: ScanContext;
+  private readonly cache = new Map<string, readonly TargetDocument[]>();
+  private byKind: Map<string, InventoryEntry[]> | undefined;
+  private workloadDocuments: { entry: InventoryEntry; document: WorkloadDocument }[] | undefined;
+
+  constructor(inventory: Inventory, options: DerivedOptions) {
+    this.context = new ScanContext(inventory, options);
+  }
+
+  documentsFor(target: string): readonly TargetDocument[] {
+    const cached = this.cache.get(target);
+    if (cached) return cached;
+    const built = this.build(target);
+    this.cache.set(target, built);
+    return built;
+  }
+
+  private build(target: string): readonly TargetDocument[] {
+    switch (target) {
+      case 'Workload':
+        return this.workloads().map(({ entry, document }) => ({ ...fromEntry(entry), document, podSpecPath: document.podSpecPath }));
+      case 'ServiceAccountProfile':
+        return this.profiles();
+      case 'Binding':
+        return this.currentBindings().map((entry) => ({
+          ...fromEntry(entry),
+          document: buildBindingDocument(entry, this.context),
+        }));
+      case 'LegacyTokenSecret':
+        return this.legacyTokenSecrets();
+      default:
+        return (this.kindIndex().get(target) ?? []).map((entry) => ({ ...fromEntry(entry), document: entry.object }));
+    }
+  }
+
+  private kindIndex(): Map<string, InventoryEntry[]> {
+    if (this.byKind) return this.byKind;
+    const index = new Map<string, InventoryEntry[]>();
+    const add = (key: string, entry: InventoryEntry) => {
+      const list = index.get(key);
+      if (list) list.push(entry);
+      else index.set(key, [entry]);
+    };
+    for (const entry of this.context.inventory.entries) {
+      if (!this.context.isCurrent(entry)) continue;
+      add(entry.ref.kind, entry);
+      const group = groupOf(entry.ref.apiVersion);
+      if (group !== '') add(`${group}/${entry.ref.kind}`, entry);
+    }
+    this.byKind = index;
+    return index;
+  }
+
+  private workloads(): { entry: InventoryEntry; document: WorkloadDocument }[] {
+    this.workloadDocuments ??= this.context.inventory.workloads.filter((workload) => this.context.isCurrent(workload.entry)).map((workload) => ({
+      entry: workload.entry,
+      document: buildWorkloadDocument(workload, this.context),
+    }));
+    return this.workloadDocuments;
+  }
+
+  private profiles(): TargetDocument[] {
+    const bySa = new Map<string, WorkloadDocument[]>();
+    const firstUser = new Map<string, InventoryEntry>();
+    for (const { entry, document } of this.workloads()) {
+      const saKey = `${document.object.namespace}\u0000${document.serviceAccount.name}`;
+      const list = bySa.get(saKey);
+      if (list) list.push(document);
+      else bySa.set(saKey, [document]);
+      if (!firstUser.has(saKey)) firstUser.set(saKey, entry);
+    }
+    const profiles: TargetDocument[] = [];
+    const declared = new Set<string>();
+    for (const entry of this.context.inventory.serviceAccounts) {
+      const namespace = entry.ref.namespace ?? 'default';
+      const saKey = `${namespace}\u0000${entry.ref.name}`;
+      if (declared.has(saKey)) continue; // a later duplicate document: the index already holds the winner
+      declared.add(saKey);
+      const winner = this.context.findServiceAccount(namespace, entry.ref.name) ?? entry;
+      const document = buildServiceAccountProfile(namespace, entry.ref.name, winner, bySa.get(saKey) ?? [], this.context);
+      profiles.push({ ...fromEntry(winner), document });
+    }
+    // The control plane creates `default` in every namespace; judge it even when the input does not declare it.
+    for (const namespace of this.context.inventory.namespaceNames()) {
+      const saKey = `${namespace}\u0000default`;
+      if (declared.has(saKey)) continue;
+      const document = buildServiceAccountProfile(namespace, 'default', undefined, bySa.get(saKey) ?? [], this.context);
+      // No file declares an implicit SA; point where a user can act: the first workload that runs as it,
+      // else the first binding that names it (SARIF consumers need a location for every result).
+      const source = firstUser.get(saKey)?.source ?? this.context.bindingsNaming(namespace, 'default')[0]?.source;
+      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' }, source, metadata: document.metadata });
+    }
+    // ServiceAccounts that bindings or workloads name in namespaces whose SAs the input does not show
+    // (a chart installed with -n): their rights are real for whoever holds the name, so judge them too.
+    const referenced = new Map<string, { namespace: string; name: string; source: SourceLocation | undefined }>();
+    for (const entry of this.currentBindings()) {
+      for (const subject of Array.isArray(entry.object.subjects) ? entry.object.subjects : []) {
+        if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') continue;
+        const namespace = typeof subject.namespace === 'string' && subject.namespace !== '' ? subject.namespace : entry.ref.kind === 'RoleBinding' ? entry.ref.namespace : undefined;
+        if (namespace === undefined || this.context.serviceAccountExists(namespace, subject.name) !== null) continue;
+        const saKey = `${namespace}\u0000${subject.name}`;
+        if (!referenced.has(saKey)) referenced.set(saKey, { namespace, name: subject.name, source: entry.source });
+      }
+    }
+    for (const { entry, document } of this.workloads()) {
+      if (document.serviceAccount.exists !== null) continue;
+      const saKey = `${document.object.namespace}\u0000${document.serviceAccount.name}`;
+      if (!referenced.has(saKey)) referenced.set(saKey, { namespace: document.object.namespace, name: document.serviceAccount.name, source: entry.source });
+    }
+    for (const [saKey, { namespace, name, source }] of referenced) {
+      const document = buildServiceAccountProfile(namespace, name, undefined, bySa.get(saKey) ?? [], this.context);
+      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name }, source, metadata: document.metadata });
+    }
+    return profiles;
+  }
+
+  private currentBindings(): InventoryEntry<RoleBinding>[] {
+    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter((entry) => this.context.isCurrent(entry));
+  }
+
+  private legacyTokenSecrets(): TargetDocument[] {
+    const readers = new Map<string, WorkloadDocument[]>();
+    for (const { document } of this.workloads()) {
+      for (const reference of document.legacyTokenReferences) {
+        const secretKey = `${document.object.namespace}\u0000${reference.secretName}`;
+        const list = readers.get(secretKey) ?? [];
+        if (!list.includes(document)) list.push(document);
+        readers.set(secretKey, list);
+      }
+    }
+    return this.context.inventory.secrets
+      .filter((entry) => entry.object.type === legacyTokenType && this.context.isCurrent(entry))
+      .map((entry) => ({
+        ...fromEntry(entry),
+        document: buildLegacyTokenSecretDocument(
+          entry as InventoryEntry<Secret>,
+          readers.get(`${entry.ref.namespace ?? 'default'}\u0000${entry.ref.name}`) ?? [],
+          this.context,
+        ),
+      }));
+  }
+}
+
+function fromEntry(entry: InventoryEntry): Omit<TargetDocument, 'document'> {
+  return { object: entry.ref, source: entry.source, metadata: entry.object.metadata };
+}

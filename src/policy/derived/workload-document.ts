@@ -1,0 +1,205 @@
+import type { Workload } from '../../inventory/inventory.js';
+import type { Container, ObjectMeta, PodSpec } from '../../inventory/kube-object.js';
+import { isRecord } from '../../inventory/kube-object.js';
+import { effectiveAutomount, type AutomountDecidedBy, type AutomountDecision } from '../effective-automount.js';
+import { staticCloudCredentialEnv, workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
+import { legacyTokenType, type ScanContext } from './scan-context.js';
+
+/** The default lifetime the API server gives a projected token that names none. */
+export const defaultProjectedTokenSeconds = 3600;
+
+export interface ProjectedTokenView {
+  readonly volume: string;
+  readonly audience: string | null;
+  /** As written; null when unset. */
+  readonly expirationSeconds: number | null;
+  /** What the token will get: the written value or the API default (3600). */
+  readonly effectiveExpirationSeconds: number;
+  readonly path: string | null;
+}
+
+export interface SecretReferenceView {
+  readonly secretName: string;
+  readonly via: 'volume' | 'projected' | 'env' | 'envFrom';
+  readonly volume: string | null;
+  readonly container: string | null;
+  readonly env: string | null;
+  /** The referenced Secret's type when it is in the inventory. */
+  readonly secretType: string | null;
+  readonly legacyToken: boolean;
+}
+
+export interface StaticCredentialView {
+  readonly container: string;
+  readonly env: string;
+  readonly from: 'value' | 'secret';
+}
+
+/**
+ * The `Workload` derived document (schema: policies/targets/workload.schema.json): one pod-bearing
+ * object with its pod spec and everything a rule needs to judge its identity without looking elsewhere.
+ */
+export interface WorkloadDocument {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'Workload';
+  readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string };
+  readonly metadata: ObjectMeta;
+  readonly podMetadata: ObjectMeta;
+  readonly podSpec: PodSpec;
+  /** Dotted path from the object root to the pod spec, e.g. `spec.template.spec`; empty for a Pod. */
+  readonly podSpecPath: string;
+  readonly serviceAccount: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly exists: boolean | null;
+    readonly implicit: boolean;
+    readonly isDefault: boolean;
+    readonly automountServiceAccountToken: boolean | null;
+    readonly annotations: Readonly<Record<string, string>>;
+    readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
+    /** From the RBAC engine: true when the SA holds nothing beyond what every authenticated identity holds; null when not evaluated. */
+    readonly rbacBaselineOnly: boolean | null;
+  };
+  readonly automount: {
+    readonly mounted: boolean;
+    readonly decidedBy: AutomountDecidedBy;
+    readonly pod: boolean | null;
+    readonly serviceAccount: boolean | null;
+    /** The precedence decision in words, e.g. "spec.template.spec.automountServiceAccountToken is unset and …". */
+    readonly reason: string;
+  };
+  /** True when any ServiceAccount token reaches the pod: automounted or through a projected volume. */
+  readonly tokenMounted: boolean;
+  readonly projectedTokens: readonly ProjectedTokenView[];
+  readonly secretReferences: readonly SecretReferenceView[];
+  readonly legacyTokenReferences: readonly SecretReferenceView[];
+  readonly legacyTokenSecretNames: readonly string[];
+  readonly staticCloudCredentials: readonly StaticCredentialView[];
+}
+
+export function buildWorkloadDocument(workload: Workload, context: ScanContext): WorkloadDocument {
+  const { namespace, serviceAccountName: saName, podSpec } = workload;
+  const saEntry = context.findServiceAccount(namespace, saName);
+  const sa = saEntry?.object;
+  const automount = effectiveAutomount(podSpec.automountServiceAccountToken, sa?.automountServiceAccountToken);
+  const projectedTokens = projectedTokensOf(podSpec);
+  const secretReferences = secretReferencesOf(podSpec, namespace, context);
+  const annotations = stringRecord(sa?.metadata.annotations);
+  const podSpecPath = workload.podSpecPath.join('.');
+  const legacyTokenReferences = secretReferences.filter((reference) => reference.legacyToken);
+  return {
+    apiVersion: 'kubectl-sa.dev/v1',
+    kind: 'Workload',
+    object: { apiVersion: workload.entry.ref.apiVersion, kind: workload.entry.ref.kind, namespace, name: workload.entry.ref.name },
+    metadata: workload.entry.object.metadata,
+    podMetadata: workload.podMetadata,
+    podSpec,
+    podSpecPath,
+    serviceAccount: {
+      name: saName,
+      namespace,
+      exists: context.serviceAccountExists(namespace, saName),
+      implicit: saEntry === undefined && saName === 'default',
+      isDefault: saName === 'default',
+      automountServiceAccountToken: automount.serviceAccount,
+      annotations,
+      workloadIdentity: workloadIdentityOf(annotations),
+      rbacBaselineOnly: context.options.rbac?.serviceAccount(namespace, saName)?.baselineOnly ?? null,
+    },
+    automount: { ...automount, reason: automountReason(automount, podSpecPath, `${namespace}/${saName}`, saEntry !== undefined) },
+    tokenMounted: automount.mounted || projectedTokens.length > 0,
+    projectedTokens,
+    secretReferences,
+    legacyTokenReferences,
+    legacyTokenSecretNames: [...new Set(legacyTokenReferences.map((reference) => reference.secretName))],
+    staticCloudCredentials: staticCredentialsOf(podSpec),
+  };
+}
+
+/** Says which row of the precedence table applied, in the words of the user's own file. */
+function automountReason(decision: AutomountDecision, podSpecPath: string, serviceAccount: string, declared: boolean): string {
+  const field = `${podSpecPath}.automountServiceAccountToken`;
+  if (decision.decidedBy === 'pod') {
+    const overrides = decision.serviceAccount === null ? '' : `, which overrides ServiceAccount ${serviceAccount}'s ${String(decision.serviceAccount)}`;
+    return `${field} is ${String(decision.pod)}${overrides}`;
+  }
+  if (decision.decidedBy === 'serviceAccount') return `${field} is unset and ServiceAccount ${serviceAccount} sets it to ${String(decision.serviceAccount)}`;
+  const where = declared ? `ServiceAccount ${serviceAccount} does not set it to false` : `ServiceAccount ${serviceAccount} is not in the input, so nothing sets it to false`;
+  return `${field} is unset and ${where}`;
+}
+
+function projectedTokensOf(podSpec: PodSpec): ProjectedTokenView[] {
+  const tokens: ProjectedTokenView[] = [];
+  for (const volume of arrayOf(podSpec.volumes)) {
+    for (const source of arrayOf(volume.projected?.sources)) {
+      const token = source.serviceAccountToken;
+      if (!isRecord(token)) continue;
+      const seconds = typeof token.expirationSeconds === 'number' ? token.expirationSeconds : null;
+      tokens.push({
+        volume: String(volume.name ?? ''),
+        audience: typeof token.audience === 'string' ? token.audience : null,
+        expirationSeconds: seconds,
+        effectiveExpirationSeconds: seconds ?? defaultProjectedTokenSeconds,
+        path: typeof token.path === 'string' ? token.path : null,
+      });
+    }
+  }
+  return tokens;
+}
+
+function secretReferencesOf(podSpec: PodSpec, namespace: string, context: ScanContext): SecretReferenceView[] {
+  const references: SecretReferenceView[] = [];
+  const add = (secretName: unknown, via: SecretReferenceView['via'], where: { volume?: string; container?: string; env?: string }) => {
+    if (typeof secretName !== 'string' || secretName === '') return;
+    const secretType = context.findSecret(namespace, secretName)?.object.type;
+    references.push({
+      secretName,
+      via,
+      volume: where.volume ?? null,
+      container: where.container ?? null,
+      env: where.env ?? null,
+      secretType: typeof secretType === 'string' ? secretType : null,
+      legacyToken: secretType === legacyTokenType,
+    });
+  };
+  for (const volume of arrayOf(podSpec.volumes)) {
+    const name = String(volume.name ?? '');
+    add(volume.secret?.secretName, 'volume', { volume: name });
+    for (const source of arrayOf(volume.projected?.sources)) add(source.secret?.name, 'projected', { volume: name });
+  }
+  for (const container of containersOf(podSpec)) {
+    const containerName = String(container.name ?? '');
+    for (const env of arrayOf(container.env)) {
+      add(env.valueFrom?.secretKeyRef?.name, 'env', { container: containerName, env: String(env.name ?? '') });
+    }
+    for (const envFrom of arrayOf(container.envFrom)) add(envFrom.secretRef?.name, 'envFrom', { container: containerName });
+  }
+  return references;
+}
+
+function staticCredentialsOf(podSpec: PodSpec): StaticCredentialView[] {
+  const found: StaticCredentialView[] = [];
+  for (const container of containersOf(podSpec)) {
+    for (const env of arrayOf(container.env)) {
+      if (typeof env.name !== 'string' || !staticCloudCredentialEnv.has(env.name)) continue;
+      const fromSecret = isRecord(env.valueFrom) && isRecord(env.valueFrom.secretKeyRef);
+      if (!fromSecret && (typeof env.value !== 'string' || env.value === '')) continue;
+      found.push({ container: String(container.name ?? ''), env: env.name, from: fromSecret ? 'secret' : 'value' });
+    }
+  }
+  return found;
+}
+
+export function containersOf(podSpec: PodSpec): Container[] {
+  return [...arrayOf(podSpec.initContainers), ...arrayOf(podSpec.containers), ...arrayOf(podSpec.ephemeralContainers)];
+}
+
+/** Manifests are untrusted: a field that should be a list of objects may be anything. */
+function arrayOf<T>(value: readonly T[] | undefined): T[] {
+  return Array.isArray(value) ? (value.filter(isRecord) as T[]) : [];
+}
+
+export function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
+}

@@ -1,0 +1,106 @@
+import type { Inventory } from '../inventory/inventory.js';
+import type { CompiledPack, CompiledRule } from './compile-pack.js';
+import type { RbacView } from './derived/scan-context.js';
+import { TargetDocuments, type TargetDocument } from './derived/target-documents.js';
+import { exemptionFor, partitionExemptions, type Exemption } from './exemptions.js';
+import { explainErrors } from './explain.js';
+import { compareFindings, type ExemptedFinding, type Finding } from './finding.js';
+import { renderTemplate } from './message-template.js';
+import type { Severity } from './pack-types.js';
+
+export interface EvaluateOptions {
+  readonly now: Date;
+  readonly rbac?: RbacView;
+  readonly exemptions?: readonly Exemption[];
+}
+
+export interface Evaluation {
+  /** Findings not exempted, sorted (compareFindings). */
+  readonly findings: readonly Finding[];
+  readonly exempted: readonly ExemptedFinding[];
+  readonly expiredExemptions: readonly Exemption[];
+  /** How many (rule, target) pairs the rules applied to, and their severity weights: the score's base. */
+  readonly checks: { readonly applied: number; readonly weightApplied: number; readonly weightFailed: number };
+}
+
+/** Weights for the score: a critical finding costs ten low ones; info findings cost nothing. */
+export const severityWeight: Readonly<Record<Severity, number>> = { critical: 10, high: 5, medium: 3, low: 1, info: 0 };
+
+/**
+ * Runs packs over an inventory. Rules are indexed by target, and each target's documents are built once,
+ * so the cost is (documents of a kind × rules for that kind), never rules × all objects. Pure and
+ * synchronous: the same inventory, packs and `now` give the same findings.
+ */
+export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledPack[], options: EvaluateOptions): Evaluation {
+  const documents = new TargetDocuments(inventory, { now: options.now, ...(options.rbac ? { rbac: options.rbac } : {}) });
+  const { active, expired } = partitionExemptions(options.exemptions ?? [], options.now);
+  const findings: Finding[] = [];
+  const exempted: ExemptedFinding[] = [];
+  let applied = 0;
+  let weightApplied = 0;
+  let weightFailed = 0;
+
+  for (const [target, rules] of indexRulesByTarget(packs)) {
+    for (const targetDocument of documents.documentsFor(target)) {
+      for (const rule of rules) {
+        if (rule.match && !rule.match(targetDocument.document)) continue;
+        applied += 1;
+        weightApplied += severityWeight[rule.severity];
+        if (rule.assert(targetDocument.document)) continue;
+        const finding = toFinding(rule, targetDocument);
+        const exemption = exemptionFor(rule.id, targetDocument.object, targetDocument.metadata, active);
+        if (exemption) {
+          exempted.push({ finding, ...exemption });
+          continue;
+        }
+        weightFailed += severityWeight[rule.severity];
+        findings.push(finding);
+      }
+    }
+  }
+  findings.sort(compareFindings);
+  exempted.sort((a, b) => compareFindings(a.finding, b.finding));
+  return { findings, exempted, expiredExemptions: expired, checks: { applied, weightApplied, weightFailed } };
+}
+
+/** Rules grouped by target in pack order, so each target's documents are walked once. */
+export function indexRulesByTarget(packs: readonly CompiledPack[]): Map<string, CompiledRule[]> {
+  const index = new Map<string, CompiledRule[]>();
+  for (const pack of packs) {
+    for (const rule of pack.rules) {
+      const list = index.get(rule.target);
+      if (list) list.push(rule);
+      else index.set(rule.target, [rule]);
+    }
+  }
+  return index;
+}
+
+function toFinding(rule: CompiledRule, target: TargetDocument): Finding {
+  const details = explainErrors(rule.assert.errors ?? [], { document: target.document, podSpecPath: target.podSpecPath });
+  const explanation = rule.spec.explain
+    ? renderTemplate(rule.spec.explain, target.document)
+    : details.map((detail) => detail.text).join('; ') || 'the target does not satisfy the rule';
+  return {
+    ruleId: rule.id,
+    pack: rule.pack,
+    severity: rule.severity,
+    title: rule.title,
+    message: renderTemplate(rule.spec.message, target.document),
+    explanation,
+    details,
+    target: rule.target,
+    object: target.object,
+    source: target.source,
+    remediation: renderTemplate(rule.spec.remediation, target.document),
+    fix: rule.spec.fix,
+    references: rule.spec.references ?? [],
+  };
+}
+
+/** 100 when nothing applicable failed; each failure costs its severity weight's share of the total. */
+export function scoreOf(evaluation: Evaluation): number {
+  const { weightApplied, weightFailed } = evaluation.checks;
+  if (weightApplied === 0) return 100;
+  return Math.round(100 * (1 - weightFailed / weightApplied));
+}

@@ -1,0 +1,81 @@
+/**
+ * `{{dotted.path}}` templates for finding messages. Packs are untrusted, so a template can only quote
+ * fields of the target document: there are no expressions, filters or code. Paths use `.` between
+ * fields, numbers for list items, and `['key']` for keys that contain dots or slashes (annotations).
+ * `{{?path}}` is optional: it renders nothing (instead of `<unset>`) when the field is absent, so one
+ * template can list only the facts that hold.
+ */
+const placeholder = /\{\{\s*(\??)\s*([^{}]{1,200}?)\s*\}\}/g;
+const maxQuoteLength = 240;
+
+export function renderTemplate(template: string, document: unknown): string {
+  let optionalGap = false;
+  const text = template.replace(placeholder, (_whole, optional: string, path: string) => {
+    const value = lookupPath(document, parsePath(path));
+    if (optional === '?' && (value === undefined || value === null)) {
+      optionalGap = true;
+      return '';
+    }
+    return quote(value);
+  });
+  // An omitted optional part leaves its neighbours' spaces behind; close the gap.
+  return optionalGap ? text.replace(/ {2,}/g, ' ').trim() : text;
+}
+
+/** Splits `a.b[0]['c.d']` into ['a','b','0','c.d']; returns undefined for malformed paths. */
+export function parsePath(path: string): string[] {
+  const segments: string[] = [];
+  let index = 0;
+  let current = '';
+  while (index < path.length) {
+    const char = path[index] ?? '';
+    if (char === '.') {
+      if (current !== '') segments.push(current);
+      current = '';
+      index += 1;
+    } else if (char === '[') {
+      if (current !== '') segments.push(current);
+      current = '';
+      const close = path.indexOf(']', index);
+      if (close === -1) return [...segments, path.slice(index)];
+      const inner = path.slice(index + 1, close).trim();
+      segments.push(inner.replace(/^(['"])(.*)\1$/, '$2'));
+      index = close + 1;
+    } else {
+      current += char;
+      index += 1;
+    }
+  }
+  if (current !== '') segments.push(current);
+  return segments;
+}
+
+export function lookupPath(document: unknown, segments: readonly string[]): unknown {
+  let value: unknown = document;
+  for (const segment of segments) {
+    if (Array.isArray(value)) value = value[Number(segment)];
+    else if (typeof value === 'object' && value !== null) value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+    else return undefined;
+  }
+  return value;
+}
+
+/** How a value reads inside a sentence: scalars bare, lists comma-joined, objects as compact JSON. */
+export function quote(value: unknown): string {
+  let text: string;
+  if (value === undefined || value === null) text = '<unset>';
+  else if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else if (Array.isArray(value)) text = value.length === 0 ? '<none>' : value.map((item) => labelOf(item) ?? quote(item)).join(', ');
+  else text = JSON.stringify(value);
+  return text.length > maxQuoteLength ? `${text.slice(0, maxQuoteLength - 1)}…` : text;
+}
+
+/** Lists of objects read best by their name-like field: a volume, an env var, an annotation. */
+const labelFields = ['name', 'annotation', 'secretName', 'env', 'volume', 'id'] as const;
+function labelOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const field = labelFields.find((candidate) => typeof record[candidate] === 'string');
+  return field === undefined ? undefined : String(record[field]);
+}

@@ -1,0 +1,52 @@
+/** The in-memory shape of a policy pack, as `policies/pack.schema.json` defines it. */
+
+export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof severities)[number];
+
+/** Lower is more severe: sorting and `--fail-on` compare ranks. */
+export function severityRank(severity: Severity): number {
+  return severities.indexOf(severity);
+}
+
+export function isSeverity(value: string): value is Severity {
+  return (severities as readonly string[]).includes(value);
+}
+
+export type JsonSchema = boolean | Readonly<Record<string, unknown>>;
+
+export interface PolicyRuleSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly target: string;
+  readonly match?: JsonSchema;
+  readonly assert: JsonSchema;
+  readonly message: string;
+  readonly explain?: string;
+  readonly remediation: string;
+  readonly fix?: string;
+  readonly references?: readonly string[];
+}
+
+export interface PolicyPackSpec {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'PolicyPack';
+  readonly metadata: { readonly name: string; readonly version: string; readonly description?: string };
+  readonly rules: readonly PolicyRuleSpec[];
+}
+
+/** Where a pack and each of its rules were read from, for error messages and `policy show`. */
+export interface PackOrigin {
+  readonly file: string;
+  readonly line: number;
+  /** Line of each rule, by index. */
+  readonly ruleLines: readonly number[];
+  /** Line of a JSON pointer inside the pack document (for compile errors). */
+  readonly lineOf: (pointer: string) => number;
+}
+
+export interface LoadedPack {
+  readonly spec: PolicyPackSpec;
+  readonly origin: PackOrigin;
+  readonly builtIn: boolean;
+}

@@ -1,0 +1,144 @@
+import type { Inventory } from '../inventory/inventory.js';
+import type { CompiledPack } from '../policy/compile-pack.js';
+import type { Evaluation } from '../policy/evaluate.js';
+import { scoreOf } from '../policy/evaluate.js';
+import type { FailureDetail } from '../policy/explain.js';
+import type { Finding } from '../policy/finding.js';
+import { severities, severityRank, type Severity } from '../policy/pack-types.js';
+
+/** `--fail-on`: a severity, or `none` to always exit 0 on a completed scan. */
+export type FailOn = Severity | 'none';
+
+export interface ReportFinding {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly explanation: string;
+  readonly details: readonly FailureDetail[];
+  readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string | null; readonly name: string };
+  readonly source: { readonly file: string; readonly line: number; readonly template?: string } | null;
+  readonly remediation: string;
+  readonly fix: string | null;
+  readonly references: readonly string[];
+}
+
+/**
+ * The documented `kubectl sa scan -o json|yaml` shape (docs/output-formats.md). Versioned by apiVersion;
+ * fields are only ever added. Findings are sorted most severe first (compareFindings).
+ */
+export interface ScanReport {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'ScanReport';
+  readonly summary: {
+    readonly objects: number;
+    readonly findings: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+    readonly exempted: number;
+    readonly expiredExemptions: number;
+    /** 0–100: the severity-weighted share of applicable checks that passed. */
+    readonly score: number;
+    readonly failOn: FailOn;
+    /** True when a finding is at or above failOn: the exit code is then 1. */
+    readonly failed: boolean;
+    readonly packs: readonly { readonly name: string; readonly version: string; readonly rules: number }[];
+  };
+  readonly findings: readonly ReportFinding[];
+  readonly exempted: readonly {
+    readonly ruleId: string;
+    readonly object: ReportFinding['object'];
+    readonly by: 'annotation' | 'file';
+    readonly reason: string;
+    readonly expires: string | null;
+  }[];
+  readonly expiredExemptions: readonly {
+    readonly rules: readonly string[];
+    readonly object: { readonly kind?: string; readonly namespace?: string; readonly name?: string };
+    readonly reason: string;
+    readonly expires: string | null;
+    readonly source: { readonly file: string; readonly line: number };
+  }[];
+}
+
+export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return findings.some((finding) => severityRank(finding.severity) <= severityRank(failOn));
+}
+
+export function buildScanReport(inventory: Inventory, packs: readonly CompiledPack[], evaluation: Evaluation, failOn: FailOn): ScanReport {
+  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const finding of evaluation.findings) bySeverity[finding.severity] += 1;
+  return {
+    apiVersion: 'kubectl-sa.dev/v1',
+    kind: 'ScanReport',
+    summary: {
+      objects: inventory.entries.length,
+      findings: evaluation.findings.length,
+      bySeverity,
+      exempted: evaluation.exempted.length,
+      expiredExemptions: evaluation.expiredExemptions.length,
+      score: scoreOf(evaluation),
+      failOn,
+      failed: failsAt(evaluation.findings, failOn),
+      packs: packs.map((pack) => ({ name: pack.name, version: pack.version, rules: pack.rules.length })),
+    },
+    findings: evaluation.findings.map(reportFinding),
+    exempted: evaluation.exempted.map((item) => ({
+      ruleId: item.finding.ruleId,
+      object: objectOf(item.finding),
+      by: item.by,
+      reason: item.reason,
+      expires: item.expires ?? null,
+    })),
+    expiredExemptions: evaluation.expiredExemptions.map((exemption) => ({
+      rules: exemption.rules,
+      object: exemption.object,
+      reason: exemption.reason,
+      expires: exemption.expires ?? null,
+      source: exemption.source,
+    })),
+  };
+}
+
+export function reportFinding(finding: Finding): ReportFinding {
+  return {
+    ruleId: finding.ruleId,
+    pack: finding.pack,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    explanation: finding.explanation,
+    details: finding.details,
+    object: objectOf(finding),
+    source: finding.source
+      ? { file: finding.source.file, line: finding.source.line, ...(finding.source.template ? { template: finding.source.template } : {}) }
+      : null,
+    remediation: finding.remediation,
+    fix: finding.fix ?? null,
+    references: finding.references,
+  };
+}
+
+function objectOf(finding: Finding): ReportFinding['object'] {
+  const { apiVersion, kind, namespace, name } = finding.object;
+  return { apiVersion, kind, namespace: namespace ?? null, name };
+}
+
+/** `kind/namespace/name` or `kind/name`, as the table and test output show objects. */
+export function objectLabel(object: { kind: string; namespace?: string | null; name: string }): string {
+  return object.namespace ? `${object.kind}/${object.namespace}/${object.name}` : `${object.kind}/${object.name}`;
+}
+
+export function summaryLine(report: ScanReport): string {
+  const { summary } = report;
+  const counts = severities.filter((severity) => summary.bySeverity[severity] > 0).map((severity) => `${summary.bySeverity[severity]} ${severity}`);
+  const parts = [
+    `${summary.findings} finding${summary.findings === 1 ? '' : 's'}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`,
+    `${summary.objects} objects`,
+    ...(summary.exempted > 0 ? [`${summary.exempted} exempted`] : []),
+    ...(summary.expiredExemptions > 0 ? [`${summary.expiredExemptions} expired exemption(s)`] : []),
+    `score ${summary.score}/100`,
+  ];
+  return parts.join(' · ');
+}

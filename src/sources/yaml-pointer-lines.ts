@@ -1,0 +1,115 @@
+import { EVENT_ID, getScalarValue, parseEvents, type Event } from 'js-yaml';
+import { LineIndex } from './line-index.js';
+
+/**
+ * Maps JSON pointers inside each document of a YAML text to the line where that node starts, so an
+ * error ajv reports at `/rules/3/assert/properties` can be shown as `pack.yaml:41`. Built from js-yaml's
+ * event stream, which keeps offsets that its loader drops. Pure: text in, lookup out.
+ */
+export class YamlPointerLines {
+  private readonly documents: ReadonlyMap<string, number>[];
+
+  constructor(text: string) {
+    const events = parseEvents(text, { maxDepth: 200 });
+    const lines = new LineIndex(text);
+    this.documents = [];
+    let index = 0;
+    while (index < events.length) {
+      if (events[index]?.type !== EVENT_ID.DOCUMENT) {
+        index += 1;
+        continue;
+      }
+      const pointers = new Map<string, number>();
+      index = walk(events, index + 1, '', pointers, text, lines);
+      this.documents.push(pointers);
+      index += 1; // the document's POP
+    }
+  }
+
+  /** The index of the document whose root node starts on `line` (parseManifests reports that line). */
+  documentAtLine(line: number): number | undefined {
+    const index = this.documents.findIndex((pointers) => pointers.get('') === line);
+    return index === -1 ? undefined : index;
+  }
+
+  /** The line of the deepest known node on the pointer's path (a missing property maps to its parent). */
+  lineOf(documentIndex: number, pointer: string): number | undefined {
+    const pointers = this.documents[documentIndex];
+    if (!pointers) return undefined;
+    let current = pointer;
+    for (;;) {
+      const line = pointers.get(current);
+      if (line !== undefined) return line;
+      if (current === '') return undefined;
+      current = current.slice(0, current.lastIndexOf('/'));
+    }
+  }
+}
+
+function walk(events: readonly Event[], index: number, pointer: string, out: Map<string, number>, text: string, lines: LineIndex): number {
+  const event = events[index];
+  if (!event) return index + 1;
+  const start = startOf(event);
+  if (start !== undefined) out.set(pointer, lines.position(start).line);
+  if (event.type === EVENT_ID.MAPPING) {
+    index += 1;
+    while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
+      const key = events[index];
+      const name = key?.type === EVENT_ID.SCALAR ? getScalarValue(text, key) : '';
+      const keyStart = key ? startOf(key) : undefined;
+      index = skip(events, index);
+      const child = `${pointer}/${escapePointer(String(name))}`;
+      index = walk(events, index, child, out, text, lines);
+      // A key's own line is where users look for "this property"; prefer it over a value on the next line.
+      if (keyStart !== undefined) out.set(child, lines.position(keyStart).line);
+    }
+    return index + 1;
+  }
+  if (event.type === EVENT_ID.SEQUENCE) {
+    index += 1;
+    let item = 0;
+    while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
+      index = walk(events, index, `${pointer}/${item}`, out, text, lines);
+      item += 1;
+    }
+    return index + 1;
+  }
+  return index + 1;
+}
+
+function skip(events: readonly Event[], index: number): number {
+  const event = events[index];
+  if (event?.type !== EVENT_ID.MAPPING && event?.type !== EVENT_ID.SEQUENCE) return index + 1;
+  let depth = 0;
+  do {
+    const current = events[index];
+    if (current?.type === EVENT_ID.MAPPING || current?.type === EVENT_ID.SEQUENCE) depth += 1;
+    else if (current?.type === EVENT_ID.POP) depth -= 1;
+    index += 1;
+  } while (depth > 0 && index < events.length);
+  return index;
+}
+
+function startOf(event: Event): number | undefined {
+  switch (event.type) {
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE:
+      return known(event.anchorStart, event.tagStart, event.start);
+    case EVENT_ID.SCALAR:
+      return known(event.anchorStart, event.tagStart, event.valueStart);
+    case EVENT_ID.ALIAS:
+      return known(event.anchorStart);
+    default:
+      return undefined;
+  }
+}
+
+function known(...offsets: number[]): number | undefined {
+  const found = offsets.filter((offset) => offset >= 0);
+  return found.length === 0 ? undefined : Math.min(...found);
+}
+
+/** RFC 6901: `~` → `~0`, `/` → `~1`. */
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}

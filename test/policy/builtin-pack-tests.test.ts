@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolicies } from '../../src/policy/pack-loader.js';
+import { runPackTests } from '../../src/policy/pack-tests.js';
+import { rbacForInventory } from '../../src/cli/rbac-for-inventory.js';
+
+// The same fixture cases `kubectl sa policy test policies/` runs: every built-in rule, positive and negative.
+const { packs, tests } = await loadPolicies({ paths: [], includeBuiltIn: true });
+const results = runPackTests(packs, tests, { rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: true }) });
+
+describe('built-in pack fixture cases', () => {
+  it('has cases for every built-in rule', () => {
+    const tested = new Set(
+      tests.flatMap((suite) => suite.cases.flatMap((testCase) => [...(testCase.expect ?? []), ...(testCase.expectNot ?? [])].map((e) => e.rule))),
+    );
+    const untested = packs.flatMap((pack) => pack.rules.map((rule) => rule.id)).filter((id) => !tested.has(id));
+    expect(untested).toEqual([]);
+  });
+
+  for (const result of results) {
+    it(`${result.suite.pack}: ${result.testCase.name}`, () => {
+      expect(result.failures).toEqual([]);
+    });
+  }
+});

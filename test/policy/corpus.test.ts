@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { countsByRule, label, scanPaths } from './scan-helper.js';
+
+// Real manifests, read in place from the shared corpus (never copied): counts per rule and a few named
+// findings per source, so a change in any rule's behaviour on real charts shows up here.
+const corpus = '/work/shared/corpus';
+const at = (folder: string) => path.join(corpus, folder);
+
+describe('scan of the shared corpus', () => {
+  it('argo-cd: application-controller holds * on * in namespace argocd (as bound), secrets readers, one narrowable ClusterRoleBinding', async () => {
+    const { findings } = await scanPaths([at('argo-cd')]);
+    expect(countsByRule(findings)).toEqual({ RBAC001: 1, RBAC002: 3, RBAC003: 6, RBAC004: 1, RBAC005: 2, RBAC006: 1, RBAC007: 2, RBAC011: 1 });
+    const labels = findings.map(label);
+    expect(labels).toContain('RBAC001 ServiceAccount/argocd/argocd-application-controller');
+    expect(labels).toContain('RBAC011 ClusterRoleBinding/argocd-applicationset-controller');
+    const admin = findings.find((finding) => finding.ruleId === 'RBAC001');
+    expect(admin?.source?.file).toMatch(/install\.yaml$/);
+    expect(admin?.explanation).toContain('via ClusterRoleBinding/argocd-application-controller');
+    expect(findings[0]?.severity).toBe('critical');
+  });
+
+  it('argo-cd installed with -n argocd: the namespaced install and the cluster install meet in one namespace', async () => {
+    const { findings } = await scanPaths([at('argo-cd')], { namespace: 'argocd' });
+    expect(findings.map(label)).toContain('RBAC001 ServiceAccount/argocd/argocd-application-controller');
+    expect(findings.some((finding) => finding.object.namespace === 'default')).toBe(false);
+  });
+
+  it('dashboard: one ServiceAccount shared by both deployments', async () => {
+    const { findings } = await scanPaths([at('dashboard')]);
+    expect(countsByRule(findings)).toEqual({ RBAC003: 1, SA009: 1 });
+    const shared = findings.find((finding) => finding.ruleId === 'SA009');
+    expect(shared?.message).toContain('kubernetes-dashboard, dashboard-metrics-scraper');
+    expect(shared?.source?.line).toBe(22);
+  });
+
+  it('flux2: kustomize- and helm-controller bound to cluster-admin; every controller can mint tokens', async () => {
+    const { findings } = await scanPaths([at('flux2')]);
+    expect(countsByRule(findings)).toEqual({ RBAC001: 2, RBAC002: 7, RBAC004: 2, RBAC005: 2, RBAC006: 7, RBAC007: 2 });
+    expect(findings.map(label)).toEqual(
+      expect.arrayContaining(['RBAC001 ServiceAccount/flux-system/kustomize-controller', 'RBAC001 ServiceAccount/flux-system/helm-controller']),
+    );
+  });
+
+  it('kube-prometheus: kube-state-metrics and the operator read Secrets cluster-wide', async () => {
+    const { findings } = await scanPaths([at('kube-prometheus')]);
+    expect(countsByRule(findings)).toEqual({ RBAC002: 2, RBAC005: 1 });
+    expect(findings.map(label)).toEqual([
+      'RBAC002 ServiceAccount/monitoring/kube-state-metrics',
+      'RBAC002 ServiceAccount/monitoring/prometheus-operator',
+      'RBAC005 ServiceAccount/monitoring/prometheus-operator',
+    ]);
+  });
+
+  it('k8s-bootstrap-rbac: controller SAs with powerful rights, broad-group bindings', async () => {
+    const { findings } = await scanPaths([at('k8s-bootstrap-rbac')]);
+    expect(countsByRule(findings)).toEqual({ RBAC002: 3, RBAC003: 2, RBAC004: 1, RBAC005: 8, RBAC007: 4, RBAC009: 3, RBAC011: 16 });
+    expect(findings.map(label)).toEqual(
+      expect.arrayContaining([
+        'RBAC004 ServiceAccount/kube-system/clusterrole-aggregation-controller',
+        'RBAC009 ClusterRoleBinding/system:basic-user',
+        'RBAC007 ServiceAccount/kube-system/certificate-controller',
+      ]),
+    );
+  });
+
+  it('metrics-server, external-dns and node-problem-detector: nothing to report', async () => {
+    for (const folder of ['metrics-server', 'external-dns', 'node-problem-detector']) {
+      const { findings } = await scanPaths([at(folder)]);
+      expect({ folder, findings: findings.map(label) }).toEqual({ folder, findings: [] });
+    }
+  });
+
+  it('node-problem-detector alone (without its RBAC): the token is mounted for nothing', async () => {
+    const { findings } = await scanPaths([at('node-problem-detector/node-problem-detector.yaml')]);
+    expect(findings.map(label)).toEqual(['SA003 DaemonSet/kube-system/node-problem-detector']);
+    expect(findings[0]?.explanation).toContain('spec.template.spec.automountServiceAccountToken is unset');
+  });
+
+  it('every corpus file scans without error', async () => {
+    const evaluation = await scanPaths([corpus]);
+    expect(evaluation.checks.applied).toBeGreaterThan(100);
+  });
+});

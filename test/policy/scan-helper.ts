@@ -1,0 +1,39 @@
+import { rbacForInventory } from '../../src/cli/rbac-for-inventory.js';
+import { buildInventory, type Inventory } from '../../src/inventory/inventory.js';
+import { evaluatePolicies, type Evaluation } from '../../src/policy/evaluate.js';
+import type { Exemption } from '../../src/policy/exemptions.js';
+import type { Finding } from '../../src/policy/finding.js';
+import { loadPolicies } from '../../src/policy/pack-loader.js';
+import { readManifests } from '../../src/sources/manifest-files.js';
+
+export const fixedNow = new Date('2026-06-01T00:00:00Z');
+const builtIn = await loadPolicies({ includeBuiltIn: true });
+export const builtInPacks = builtIn.packs;
+
+/** A scan as the command runs it, in process: read, inventory, default RBAC, all built-in packs. */
+export async function scanPaths(paths: readonly string[], options: { namespace?: string } = {}): Promise<Evaluation> {
+  const documents = await readManifests(paths);
+  const inventory = buildInventory(documents, { defaultNamespace: options.namespace ?? 'default', origin: 'files' });
+  return evaluatePolicies(inventory, builtInPacks, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
+}
+
+export function scanObjects(objects: readonly unknown[], options: { exemptions?: Exemption[]; origin?: 'files' | 'cluster' } = {}): Evaluation & { inventory: Inventory } {
+  const inventory = buildInventory(objects.map((value) => ({ value })), { defaultNamespace: 'default', origin: options.origin ?? 'files' });
+  const evaluation = evaluatePolicies(inventory, builtInPacks, {
+    now: fixedNow,
+    rbac: rbacForInventory(inventory, { defaultRbac: true }),
+    ...(options.exemptions ? { exemptions: options.exemptions } : {}),
+  });
+  return { ...evaluation, inventory };
+}
+
+export function countsByRule(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.ruleId] = (counts[finding.ruleId] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export function label(finding: Finding): string {
+  const { kind, namespace, name } = finding.object;
+  return `${finding.ruleId} ${kind}/${namespace ? `${namespace}/` : ''}${name}`;
+}
