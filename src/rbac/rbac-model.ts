@@ -73,7 +73,11 @@ interface Sourced<T extends KubeObject> {
 export function buildRbacModel(inventory: Inventory, options: RbacModelOptions = {}): RbacModel {
   const defaults = options.defaultRbac;
   const fromDefaults = <T extends KubeObject>(items: readonly T[] | undefined): Sourced<T>[] => (items ?? []).map((object) => ({ object, defaultRbac: true }));
-  const fromInput = <T extends KubeObject>(entries: readonly { object: T }[]): Sourced<T>[] => entries.map((entry) => ({ object: entry.object, defaultRbac: false }));
+  // A live cluster's own bootstrap objects carry the label the API server gives them; they are default RBAC
+  // there exactly as the shipped copy is offline (so "nothing beyond what everyone has" means the same).
+  const isBootstrap = (object: KubeObject) => inventory.origin === 'cluster' && object.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+  const fromInput = <T extends KubeObject>(entries: readonly { object: T }[]): Sourced<T>[] =>
+    entries.map((entry) => ({ object: entry.object, defaultRbac: isBootstrap(entry.object) }));
 
   // Same identity: the input replaces the default object, as applying it to a cluster would.
   const clusterRoleObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoles), ...fromInput(inventory.clusterRoles)]);
