@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,43 @@ roleRef: {kind: Role, name: sa-reader, apiGroup: rbac.authorization.k8s.io}
     const result = await runCli(['inventory', '--kubeconfig', liveCluster().kubeconfigs.bob ?? '', '-n', namespace]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^error: could not read anything from the cluster at https:\/\/127\.0\.0\.1:\d+: every list request was refused \(forbidden\)/);
+  });
+
+  it('authenticates through a kubeconfig exec plugin, as kubectl does', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-exec-'));
+    const plugin = path.join(folder, 'credential-plugin.sh');
+    // A credential plugin of the kind cloud CLIs install: prints an ExecCredential with a bearer token.
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nprintf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${liveCluster().tokens.alice}"}}'\n`,
+      { mode: 0o755 },
+    );
+    const kubeconfig = path.join(folder, 'config');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: live, cluster: {server: "${liveCluster().server}", certificate-authority: "${liveCluster().caFile}"}}]
+users: [{name: exec-user, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ./credential-plugin.sh, interactiveMode: Never}}}]
+contexts: [{name: live, context: {cluster: live, user: exec-user, namespace: "${namespace}"}}]
+current-context: live
+`,
+    );
+    // alice may list ServiceAccounts in this namespace (the previous test bound her); the context's
+    // namespace is used without -n; the relative command path resolves against the kubeconfig's folder.
+    const result = await runCli(['inventory', '--kubeconfig', kubeconfig, '-o', 'json'], { cwd: tmpdir() });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as InventoryReport;
+    expect(report.items.map((item) => `${item.kind}/${item.namespace}/${item.name}`).sort()).toEqual([
+      `ServiceAccount/${namespace}/app`,
+      `ServiceAccount/${namespace}/default`,
+    ]);
+  });
+
+  it('gives up on a request that takes longer than --request-timeout, with exit code 3', async () => {
+    const result = await runCli(['inventory', '--kubeconfig', liveCluster().kubeconfigPath, '-n', namespace, '--request-timeout', '1ms']);
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: cannot reach the cluster at https:\/\/127\.0\.0\.1:\d+ \(request timed out\)/);
   });
 
   it('exits 3 with a one-line reason when the server cannot be reached', async () => {

@@ -56,6 +56,8 @@ export class ApiClient {
   private readonly waiting: (() => void)[] = [];
   /** Every HTTP request sent, retries included. */
   requestCount = 0;
+  /** Requests sent again after a 429, a 5xx or a network error. */
+  retryCount = 0;
 
   constructor(kubeConfig: KubeConfig, options: ApiClientOptions = {}) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -108,6 +110,7 @@ export class ApiClient {
       if (response && last) return response;
       if (failure !== undefined && (last || !isRetryableFailure(failure))) throw networkError(failure, this.server, path);
       await sleep(this.delayFor(tries, response));
+      this.retryCount += 1;
     }
   }
 

@@ -69,6 +69,17 @@ function kubeconfigFiles(flags: KubeConfigFlags, env: NodeJS.ProcessEnv): string
 }
 
 /**
+ * clientcmd resolves an exec plugin's command against the kubeconfig's folder when it is a relative path
+ * with a separator (`./bin/get-token`); client-node leaves it to the working directory. Bare names
+ * (`aws`, `gke-gcloud-auth-plugin`) are looked up on PATH in both.
+ */
+function withResolvedExecCommand(user: User, folder: string): User {
+  const exec = user.exec as { command?: unknown } | undefined;
+  if (!exec || typeof exec.command !== 'string' || !exec.command.includes('/') || path.isAbsolute(exec.command)) return user;
+  return { ...user, exec: { ...exec, command: path.resolve(folder, exec.command) } };
+}
+
+/**
  * Merges kubeconfig files the way kubectl does. Each file is parsed by client-node (which knows every
  * auth field and resolves relative paths against the file that holds them, as clientcmd does); then the
  * first file to define a name wins, and the first file that sets current-context decides it.
@@ -86,7 +97,7 @@ function mergeKubeconfigFiles(files: readonly string[]): object {
       throw new UsageError(`${file}: invalid kubeconfig: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
     for (const cluster of single.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
-    for (const user of single.users) if (!users.has(user.name)) users.set(user.name, user);
+    for (const user of single.users) if (!users.has(user.name)) users.set(user.name, withResolvedExecCommand(user, path.dirname(path.resolve(file))));
     for (const context of single.contexts) if (!contexts.has(context.name)) contexts.set(context.name, context);
     if (!currentContext && single.currentContext) currentContext = single.currentContext;
   }
