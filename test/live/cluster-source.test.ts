@@ -6,7 +6,7 @@ import type { InventoryReport } from '../../src/report/inventory-report.js';
 import { ApiClient } from '../../src/sources/cluster/api-client.js';
 import { loadKubeConfig } from '../../src/sources/cluster/kubeconfig.js';
 import { inventoryResources, readCluster } from '../../src/sources/cluster/read-cluster.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runProgram } from '../helpers/cli.js';
 import { apply, freshNamespace, kubectl, liveCluster } from './kube.js';
 
 const appManifest = `
@@ -157,6 +157,28 @@ current-context: live
       `ServiceAccount/${namespace}/app`,
       `ServiceAccount/${namespace}/default`,
     ]);
+  });
+
+  it('uses the in-cluster ServiceAccount token, CA and namespace when there is no kubeconfig, as inside a pod', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-in-cluster-'));
+    writeFileSync(path.join(folder, 'token'), liveCluster().tokens.alice ?? '');
+    writeFileSync(path.join(folder, 'namespace'), namespace);
+    const server = new URL(liveCluster().server);
+    // A private mount namespace gives this one process the files a pod would have under
+    // /var/run/secrets/kubernetes.io/serviceaccount, without touching the machine's own /run.
+    const script = [
+      'mount -t tmpfs tmpfs /run',
+      'mkdir -p /run/secrets/kubernetes.io/serviceaccount',
+      `cp "${folder}/token" "${folder}/namespace" /run/secrets/kubernetes.io/serviceaccount/`,
+      `cp "${liveCluster().caFile}" /run/secrets/kubernetes.io/serviceaccount/ca.crt`,
+      `exec "${process.execPath}" bin/run.js inventory -o json`,
+    ].join(' && ');
+    const result = await runProgram('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], {
+      env: { HOME: '/nonexistent-home', KUBECONFIG: '', KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as InventoryReport;
+    expect(report.items.map((item) => `${item.kind}/${item.name}`).sort()).toEqual(['ServiceAccount/app', 'ServiceAccount/default']);
   });
 
   it('gives up on a request that takes longer than --request-timeout, with exit code 3', async () => {
