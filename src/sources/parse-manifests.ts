@@ -12,6 +12,7 @@ import {
 } from 'js-yaml';
 import { InputError } from '../errors/kubectl-sa-error.js';
 import { LineIndex } from './line-index.js';
+import { skipNode, startOf } from './yaml-events.js';
 
 /**
  * kubectl turns YAML into JSON with go-yaml's YAML 1.1 rules (so `automountServiceAccountToken: no` is
@@ -184,34 +185,3 @@ function childStarts(events: readonly Event[], sequenceIndex: number): number[] 
   return starts;
 }
 
-function skipNode(events: readonly Event[], index: number): number {
-  const event = events[index];
-  if (event?.type !== EVENT_ID.MAPPING && event?.type !== EVENT_ID.SEQUENCE) return index + 1;
-  let depth = 0;
-  do {
-    const current = events[index];
-    if (current?.type === EVENT_ID.MAPPING || current?.type === EVENT_ID.SEQUENCE) depth += 1;
-    else if (current?.type === EVENT_ID.POP) depth -= 1;
-    index += 1;
-  } while (depth > 0 && index < events.length);
-  return index;
-}
-
-function startOf(event: Event): number | undefined {
-  switch (event.type) {
-    case EVENT_ID.MAPPING:
-    case EVENT_ID.SEQUENCE:
-      return firstKnown(event.anchorStart, event.tagStart, event.start);
-    case EVENT_ID.SCALAR:
-      return firstKnown(event.anchorStart, event.tagStart, event.valueStart);
-    case EVENT_ID.ALIAS:
-      return firstKnown(event.anchorStart);
-    default:
-      return undefined;
-  }
-}
-
-function firstKnown(...offsets: number[]): number | undefined {
-  const known = offsets.filter((offset) => offset >= 0);
-  return known.length === 0 ? undefined : Math.min(...known);
-}

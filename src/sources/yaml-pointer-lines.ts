@@ -1,4 +1,5 @@
 import { EVENT_ID, getScalarValue, parseEvents, type Event } from 'js-yaml';
+import { skipNode, startOf } from './yaml-events.js';
 import { LineIndex } from './line-index.js';
 
 /**
@@ -57,7 +58,7 @@ function walk(events: readonly Event[], index: number, pointer: string, out: Map
       const key = events[index];
       const name = key?.type === EVENT_ID.SCALAR ? getScalarValue(text, key) : '';
       const keyStart = key ? startOf(key) : undefined;
-      index = skip(events, index);
+      index = skipNode(events, index);
       const child = `${pointer}/${escapePointer(String(name))}`;
       index = walk(events, index, child, out, text, lines);
       // A key's own line is where users look for "this property"; prefer it over a value on the next line.
@@ -75,38 +76,6 @@ function walk(events: readonly Event[], index: number, pointer: string, out: Map
     return index + 1;
   }
   return index + 1;
-}
-
-function skip(events: readonly Event[], index: number): number {
-  const event = events[index];
-  if (event?.type !== EVENT_ID.MAPPING && event?.type !== EVENT_ID.SEQUENCE) return index + 1;
-  let depth = 0;
-  do {
-    const current = events[index];
-    if (current?.type === EVENT_ID.MAPPING || current?.type === EVENT_ID.SEQUENCE) depth += 1;
-    else if (current?.type === EVENT_ID.POP) depth -= 1;
-    index += 1;
-  } while (depth > 0 && index < events.length);
-  return index;
-}
-
-function startOf(event: Event): number | undefined {
-  switch (event.type) {
-    case EVENT_ID.MAPPING:
-    case EVENT_ID.SEQUENCE:
-      return known(event.anchorStart, event.tagStart, event.start);
-    case EVENT_ID.SCALAR:
-      return known(event.anchorStart, event.tagStart, event.valueStart);
-    case EVENT_ID.ALIAS:
-      return known(event.anchorStart);
-    default:
-      return undefined;
-  }
-}
-
-function known(...offsets: number[]): number | undefined {
-  const found = offsets.filter((offset) => offset >= 0);
-  return found.length === 0 ? undefined : Math.min(...found);
 }
 
 /** RFC 6901: `~` → `~0`, `/` → `~1`. */
