@@ -32,7 +32,7 @@ export abstract class KubectlSaCommand extends Command {
 
   /** Without -f, kubectl's habit: read the cluster of the current context, in its namespace unless -A. */
   private async readLiveCluster(flags: InputFlagValues): Promise<Inventory> {
-    const connection = connectCluster(flags);
+    const connection = await connectCluster(flags);
     this.clusterConnection = connection;
     const read = await readCluster(connection.client, { namespace: connection.namespace });
     return buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });

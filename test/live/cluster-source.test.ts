@@ -74,7 +74,7 @@ describe('the cluster source, against a real kube-apiserver', () => {
   });
 
   it('sends one paged list per kind and page: no request per namespace or per object', async () => {
-    const loaded = loadKubeConfig({ kubeconfig: liveCluster().kubeconfigPath });
+    const loaded = await loadKubeConfig({ kubeconfig: liveCluster().kubeconfigPath });
     const client = new ApiClient(loaded.config);
     const pageSize = 3;
     const read = await readCluster(client, { namespace: undefined, pageSize });

@@ -174,7 +174,7 @@ describe('the RBAC engine agrees with a real kube-apiserver (SubjectAccessReview
   });
 
   it(`answers thousands of random requests as the API server does (seed ${seed})`, async () => {
-    const client = new ApiClient(loadKubeConfig({ kubeconfig: liveCluster().kubeconfigPath }).config, { maxInFlight: 8 });
+    const client = new ApiClient((await loadKubeConfig({ kubeconfig: liveCluster().kubeconfigPath })).config, { maxInFlight: 8 });
     const read = await readCluster(client, { namespace: undefined });
     const model = buildRbacModel(buildInventory(read.documents, { defaultNamespace: 'default', origin: 'cluster' }), {});
 

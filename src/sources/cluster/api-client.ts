@@ -147,16 +147,23 @@ export class ApiClient {
     this.requestCount += 1;
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<RawResponse>((resolve, reject) => {
+      // Once the timeout fires, whatever error the torn-down socket reports next is that timeout.
+      let timedOut: Error | undefined;
+      const fail = (error: Error) => reject(timedOut ?? error);
       const request = transport.request(requestOptions, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
+        response.on('error', fail);
+        response.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
       });
       if (this.options.timeoutMs !== undefined) {
-        request.setTimeout(this.options.timeoutMs, () => request.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+        request.setTimeout(this.options.timeoutMs, () => {
+          timedOut = Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
+          request.destroy(timedOut);
+        });
       }
-      request.on('error', reject);
+      request.on('error', fail);
       request.end(body);
     });
   }

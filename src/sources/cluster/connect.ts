@@ -23,7 +23,7 @@ export interface ClusterConnection {
   readonly defaultNamespace: string;
 }
 
-export function connectCluster(flags: ClusterFlagValues): ClusterConnection {
+export async function connectCluster(flags: ClusterFlagValues): Promise<ClusterConnection> {
   const timeoutMs = parseRequestTimeout(flags['request-timeout'] ?? '0');
   if (Number.isNaN(timeoutMs)) {
     throw new UsageError(`invalid --request-timeout "${flags['request-timeout']}": use a number of seconds or a duration such as 30s, 1m, 2h`);
@@ -32,7 +32,7 @@ export function connectCluster(flags: ClusterFlagValues): ClusterConnection {
     // The API server refuses group impersonation without a user; kubectl says the same before asking.
     throw new UsageError('--as-group needs --as: impersonating groups requires a user to impersonate');
   }
-  const kubeConfig = loadKubeConfig(flags);
+  const kubeConfig = await loadKubeConfig(flags);
   const client = new ApiClient(kubeConfig.config, {
     impersonate: { user: flags.as, groups: flags['as-group'] },
     timeoutMs,

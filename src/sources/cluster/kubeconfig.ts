@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { ClusterError, UsageError } from '../../errors/kubectl-sa-error.js';
 
 export interface KubeConfigFlags {
@@ -25,11 +25,14 @@ const inClusterTokenFile = '/var/run/secrets/kubernetes.io/serviceaccount/token'
  * a cluster, user or context name wins (client-node's own merge throws on duplicates instead); else
  * ~/.kube/config; else, inside a pod, the in-cluster ServiceAccount token and CA.
  */
-export function loadKubeConfig(flags: KubeConfigFlags, env: NodeJS.ProcessEnv = process.env): LoadedKubeConfig {
+export async function loadKubeConfig(flags: KubeConfigFlags, env: NodeJS.ProcessEnv = process.env): Promise<LoadedKubeConfig> {
+  // client-node is large (its generated API alone takes about a second to load): only commands that
+  // talk to a cluster pay for it, so a scan of files starts fast.
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   const files = kubeconfigFiles(flags, env);
   if (files.length > 0) {
-    config.loadFromOptions(mergeKubeconfigFiles(files));
+    config.loadFromOptions(mergeKubeconfigFiles(files, KubeConfig));
   } else if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(inClusterTokenFile)) {
     config.loadFromCluster();
   } else {
@@ -84,13 +87,13 @@ function withResolvedExecCommand(user: User, folder: string): User {
  * auth field and resolves relative paths against the file that holds them, as clientcmd does); then the
  * first file to define a name wins, and the first file that sets current-context decides it.
  */
-function mergeKubeconfigFiles(files: readonly string[]): object {
+function mergeKubeconfigFiles(files: readonly string[], KubeConfigClass: new () => KubeConfig): object {
   const clusters = new Map<string, Cluster>();
   const users = new Map<string, User>();
   const contexts = new Map<string, Context>();
   let currentContext = '';
   for (const file of files) {
-    const single = new KubeConfig();
+    const single = new KubeConfigClass();
     try {
       single.loadFromFile(path.resolve(file), { onInvalidEntry: 'filter' });
     } catch (error) {

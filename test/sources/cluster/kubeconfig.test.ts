@@ -43,35 +43,35 @@ function files(contents: Record<string, string>): Record<string, string> {
 }
 
 describe('loadKubeConfig', () => {
-  it('merges KUBECONFIG files with the first file winning for duplicate names, as kubectl does', () => {
+  it('merges KUBECONFIG files with the first file winning for duplicate names, as kubectl does', async () => {
     const paths = files({
       'a/config': kubeconfig({ cluster: 'prod', server: 'https://first.example:6443', context: 'prod', namespace: 'team-a', current: 'prod' }),
       'b/config': kubeconfig({ cluster: 'prod', server: 'https://second.example:6443', context: 'prod', current: 'other' }),
       'c/config': kubeconfig({ cluster: 'staging', server: 'https://staging.example:6443', context: 'staging', user: 'v' }),
     });
     const KUBECONFIG = [paths['a/config'], '/does/not/exist', paths['b/config'], paths['c/config']].join(path.delimiter);
-    const loaded = loadKubeConfig({}, { KUBECONFIG });
+    const loaded = await loadKubeConfig({}, { KUBECONFIG });
     expect(loaded.contextName).toBe('prod');
     expect(loaded.server).toBe('https://first.example:6443');
     expect(loaded.namespace).toBe('team-a');
     // Relative paths resolve against the file that holds them.
     expect(loaded.config.getCurrentCluster()?.caFile).toBe(path.join(path.dirname(paths['a/config'] ?? ''), 'certs', 'ca.crt'));
-    expect(loadKubeConfig({ context: 'staging' }, { KUBECONFIG }).server).toBe('https://staging.example:6443');
+    expect((await loadKubeConfig({ context: 'staging' }, { KUBECONFIG })).server).toBe('https://staging.example:6443');
   });
 
-  it('uses --kubeconfig alone when given, and defaults the namespace to default', () => {
+  it('uses --kubeconfig alone when given, and defaults the namespace to default', async () => {
     const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
-    const loaded = loadKubeConfig({ kubeconfig: paths.config }, { KUBECONFIG: '/elsewhere' });
+    const loaded = await loadKubeConfig({ kubeconfig: paths.config }, { KUBECONFIG: '/elsewhere' });
     expect(loaded).toMatchObject({ server: 'https://only.example', namespace: 'default', contextName: 'x' });
   });
 
-  it('says which context is unknown, and which file is missing', () => {
+  it('says which context is unknown, and which file is missing', async () => {
     const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
-    expect(() => loadKubeConfig({ kubeconfig: paths.config, context: 'nope' })).toThrow(new UsageError('context "nope" does not exist in the kubeconfig'));
-    expect(() => loadKubeConfig({ kubeconfig: '/no/such/file' })).toThrow(UsageError);
+    await expect(loadKubeConfig({ kubeconfig: paths.config, context: 'nope' })).rejects.toThrow(new UsageError('context "nope" does not exist in the kubeconfig'));
+    await expect(loadKubeConfig({ kubeconfig: '/no/such/file' })).rejects.toThrow(UsageError);
   });
 
-  it('fails with a cluster error when there is no configuration at all', () => {
-    expect(() => loadKubeConfig({}, { HOME: '/nonexistent-home' })).toThrow(ClusterError);
+  it('fails with a cluster error when there is no configuration at all', async () => {
+    await expect(loadKubeConfig({}, { HOME: '/nonexistent-home' })).rejects.toThrow(ClusterError);
   });
 });
