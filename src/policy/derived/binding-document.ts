@@ -51,7 +51,22 @@ export interface BindingDocument {
   readonly onlyServiceAccountSubjects: boolean;
   /** Distinct namespaces of the ServiceAccount subjects (their pods can only run there). */
   readonly serviceAccountNamespaces: readonly string[];
+  /**
+   * The offending subjects, named, so that messages quote exactly what is wrong rather than every
+   * subject: `namespace/name` of ServiceAccount subjects that are a namespace's `default` …
+   */
+  readonly defaultServiceAccounts: readonly string[];
+  /** … `namespace/name` of ServiceAccount subjects known not to exist (exists is false) … */
+  readonly missingServiceAccounts: readonly string[];
+  /** … and Group subjects that hold every ServiceAccount, every authenticated user or anonymous users. */
+  readonly broadGroups: readonly string[];
 }
+
+/**
+ * Groups whose members nobody chose one by one: every ServiceAccount (of the cluster or of a namespace),
+ * every authenticated identity, every anonymous request.
+ */
+export const broadGroupPattern = /^system:(serviceaccounts(:.+)?|authenticated|unauthenticated)$/;
 
 export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context: ScanContext): BindingDocument {
   const binding = entry.object;
@@ -84,7 +99,14 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
     subjects,
     onlyServiceAccountSubjects: subjects.length > 0 && subjects.every((subject) => subject.kind === 'ServiceAccount'),
     serviceAccountNamespaces: saNamespaces,
+    defaultServiceAccounts: serviceAccountNames(subjects.filter((subject) => subject.serviceAccount?.isDefault === true)),
+    missingServiceAccounts: serviceAccountNames(subjects.filter((subject) => subject.serviceAccount?.exists === false)),
+    broadGroups: [...new Set(subjects.filter((subject) => subject.kind === 'Group' && broadGroupPattern.test(subject.name)).map((subject) => subject.name))],
   };
+}
+
+function serviceAccountNames(subjects: readonly BindingSubjectView[]): string[] {
+  return [...new Set(subjects.map((subject) => `${subject.namespace ?? ''}/${subject.name}`))];
 }
 
 function roleView(rules: readonly PolicyRule[] | undefined, context: ScanContext): BindingDocument['role'] {
