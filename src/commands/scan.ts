@@ -71,8 +71,15 @@ export default class Scan extends KubectlSaCommand {
         return toJson(report);
       case 'yaml':
         return toYaml(report);
-      case 'sarif':
-        return renderSarif(report, packs, this.config.version, process.cwd());
+      case 'sarif': {
+        const sarif = renderSarif(report, packs, this.config.version, process.cwd());
+        if (sarif.unlocated > 0) {
+          process.stderr.write(
+            `warning: ${sarif.unlocated} finding(s) are left out of the SARIF output: no file holds their object (cluster, stdin or an implicit ServiceAccount), and GitHub code scanning rejects results without one; -o json lists them\n`,
+          );
+        }
+        return sarif.text;
+      }
       case 'junit':
         return renderJunit(report, packs);
       case 'markdown':
