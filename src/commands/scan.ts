@@ -7,6 +7,7 @@ import { UsageError } from '../errors/kubectl-sa-error.js';
 import { evaluatePolicies } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies } from '../policy/pack-loader.js';
 import { rbacViewOf } from '../policy/rbac-view.js';
+import { loadDefaultRbac } from '../sources/kube-data.js';
 import { severities } from '../policy/pack-types.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -52,7 +53,9 @@ export default class Scan extends KubectlSaCommand {
     const { packs } = await loadPolicies(loadOptionsFrom(flags));
     const exemptions = flags.exemptions ? await loadExemptions(flags.exemptions) : [];
     const inventory = await this.loadInventory(flags, argv as string[]);
-    const rbac = rbacViewOf(rbacModelFor(inventory, flags));
+    // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
+    // or without --default-rbac and on a live cluster alike.
+    const rbac = rbacViewOf(rbacModelFor(inventory, flags), loadDefaultRbac());
     const evaluation = evaluatePolicies(inventory, packs, { now, rbac, exemptions });
     const report = buildScanReport(inventory, packs, evaluation, flags['fail-on'] as FailOn);
 

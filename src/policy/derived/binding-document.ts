@@ -36,6 +36,8 @@ export interface BindingDocument {
   readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string | null; readonly name: string };
   readonly metadata: ObjectMeta;
   readonly bindingKind: string;
+  /** One of Kubernetes' own default (bootstrap) bindings, unchanged (see kubernetes-defaults.ts). */
+  readonly kubernetesDefault: boolean;
   readonly roleRef: { readonly kind: string; readonly name: string };
   readonly role: {
     /** True when the rules are known (role in the input, or from the RBAC engine's default roles). */
@@ -94,6 +96,7 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
     object: { apiVersion: entry.ref.apiVersion, kind: entry.ref.kind, namespace: entry.ref.namespace ?? null, name: entry.ref.name },
     metadata: binding.metadata,
     bindingKind: entry.ref.kind,
+    kubernetesDefault: context.isKubernetesDefaultBinding(entry),
     roleRef,
     role: roleView(rules, context),
     subjects,
