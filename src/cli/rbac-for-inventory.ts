@@ -10,5 +10,5 @@ import { loadDefaultRbac } from '../sources/kube-data.js';
  * warnings): for pack fixture cases and tests; `scan` uses rbacModelFor, which reports them.
  */
 export function rbacForInventory(inventory: Inventory, options: { readonly defaultRbac: boolean }): RbacView {
-  return rbacViewOf(buildRbacModel(inventory, options.defaultRbac ? { defaultRbac: loadDefaultRbac() } : {}));
+  return rbacViewOf(buildRbacModel(inventory, options.defaultRbac ? { defaultRbac: loadDefaultRbac() } : {}), loadDefaultRbac());
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../errors/kubectl-sa-error.js';
 import { evaluatePolicies } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies } from '../policy/pack-loader.js';
 import { rbacViewOf } from '../policy/rbac-view.js';
+import { loadDefaultRbac } from '../sources/kube-data.js';
 import { severities } from '../policy/pack-types.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -52,7 +53,9 @@ export default class Scan extends KubectlSaCommand {
     const { packs } = await loadPolicies(loadOptionsFrom(flags));
     const exemptions = flags.exemptions ? await loadExemptions(flags.exemptions) : [];
     const inventory = await this.loadInventory(flags, argv as string[]);
-    const rbac = rbacViewOf(rbacModelFor(inventory, flags));
+    // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
+    // or without --default-rbac and on a live cluster alike.
+    const rbac = rbacViewOf(rbacModelFor(inventory, flags), loadDefaultRbac());
     const evaluation = evaluatePolicies(inventory, packs, { now, rbac, exemptions });
     const report = buildScanReport(inventory, packs, evaluation, flags['fail-on'] as FailOn);
 
@@ -71,8 +74,15 @@ export default class Scan extends KubectlSaCommand {
         return toJson(report);
       case 'yaml':
         return toYaml(report);
-      case 'sarif':
-        return renderSarif(report, packs, this.config.version, process.cwd());
+      case 'sarif': {
+        const sarif = renderSarif(report, packs, this.config.version, process.cwd());
+        if (sarif.unlocated > 0) {
+          process.stderr.write(
+            `warning: ${sarif.unlocated} finding(s) are left out of the SARIF output: no file holds their object (cluster, stdin or an implicit ServiceAccount), and GitHub code scanning rejects results without one; -o json lists them\n`,
+          );
+        }
+        return sarif.text;
+      }
       case 'junit':
         return renderJunit(report, packs);
       case 'markdown':

@@ -3,6 +3,9 @@ import { PolicyPackError } from '../errors/kubectl-sa-error.js';
 import { packSchema } from './pack-schema.js';
 import type { JsonSchema, PolicyPackSpec, PolicyRuleSpec, Severity } from './pack-types.js';
 import { createPolicyAjv } from './policy-ajv.js';
+import { locateSchemaProblem } from './locate-schema-problem.js';
+import { checkTemplate } from './message-template.js';
+import { isDerivedTarget, derivedTargets } from './derived/target-documents.js';
 import { pointerOf, reasonOf } from './schema-errors.js';
 
 /** Where a pack document came from: enough to turn a JSON pointer into file:line. */
@@ -12,6 +15,15 @@ export interface PackDocumentSource {
   readonly line: number;
   readonly lineOf: (pointer: string) => number | undefined;
   readonly builtIn: boolean;
+}
+
+export interface CompileOptions {
+  /**
+   * Kubernetes kinds a rule may target, as `Kind` and `group/Kind` (the built-in API resources). When
+   * given, a target that is neither one of them, a derived document, nor `group/Kind` of a group outside
+   * the built-in ones (a custom resource) is an error: a typo would otherwise match nothing, silently.
+   */
+  readonly knownKinds?: { readonly kinds: ReadonlySet<string>; readonly groups: ReadonlySet<string> };
 }
 
 export interface CompiledRule {
@@ -49,7 +61,7 @@ export function policyAjv(): Ajv2020 {
  * schema once. Returns all problems at once (each with file:line, JSON pointer and ajv's reason), so a
  * pack author fixes a broken pack in one round. Pure apart from ajv's compile cache.
  */
-export function compilePack(document: unknown, source: PackDocumentSource): { pack?: CompiledPack; errors: PolicyPackError[] } {
+export function compilePack(document: unknown, source: PackDocumentSource, options: CompileOptions = {}): { pack?: CompiledPack; errors: PolicyPackError[] } {
   const ajv = policyAjv();
   packValidator ??= ajv.compile(packSchema as unknown as Record<string, unknown>);
   const position = (pointer: string) => ({ file: source.file, line: source.lineOf(pointer) ?? source.line });
@@ -76,6 +88,13 @@ export function compilePack(document: unknown, source: PackDocumentSource): { pa
       return;
     }
     seen.set(rule.id, index);
+    const targetProblem = options.knownKinds ? unknownTarget(rule.target, options.knownKinds) : undefined;
+    if (targetProblem) errors.push(new PolicyPackError(`${rule.id}: ${targetProblem}`, { position: position(`${base}/target`), pointer: `${base}/target` }));
+    for (const field of ['message', 'explain', 'remediation'] as const) {
+      const template = rule[field];
+      const problem = template === undefined ? undefined : checkTemplate(template);
+      if (problem) errors.push(new PolicyPackError(`${rule.id}: ${problem}`, { position: position(`${base}/${field}`), pointer: `${base}/${field}` }));
+    }
     const match = rule.match === undefined ? undefined : compileSchema(ajv, rule.match, `${base}/match`, rule.id, position, errors);
     const assert = compileSchema(ajv, rule.assert, `${base}/assert`, rule.id, position, errors);
     if (!assert || (rule.match !== undefined && !match)) return;
@@ -125,16 +144,45 @@ function compileSchema(
     return ajv.compile(schema as Record<string, unknown>);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    const at = pointer + (locateSchemaProblem(schema, reason) ?? '');
     errors.push(
       new PolicyPackError(`${ruleId}: schema does not compile in ajv strict mode: ${reason}`, {
-        position: position(pointer),
-        pointer,
+        position: position(at),
+        pointer: at,
         cause: error,
         hint: 'patterns use RE2 syntax (no backreferences or lookaround); formats and unknown keywords are not allowed',
       }),
     );
     return undefined;
   }
+}
+
+/** Why a rule's target names nothing a scan could judge, or undefined when it is fine. */
+function unknownTarget(target: string, known: NonNullable<CompileOptions['knownKinds']>): string | undefined {
+  if (isDerivedTarget(target) || known.kinds.has(target)) return undefined;
+  const slash = target.indexOf('/');
+  // group/Kind of a group Kubernetes does not serve itself: a custom resource, which the input may hold.
+  if (slash > 0 && !known.groups.has(target.slice(0, slash))) return undefined;
+  const kind = target.slice(slash + 1).toLowerCase();
+  const near = [...derivedTargets, ...known.kinds].filter((candidate) => closeTo(candidate.slice(candidate.indexOf('/') + 1).toLowerCase(), kind));
+  return (
+    `unknown target "${target}": not a derived document (${derivedTargets.join(', ')}) nor a Kubernetes kind` +
+    (near.length > 0 ? `; did you mean ${[...new Set(near)].slice(0, 3).join(' or ')}?` : '; a custom resource is named group/Kind, e.g. monitoring.coreos.com/Prometheus')
+  );
+}
+
+/** At most two single-character edits apart: enough for typos, not for different words. */
+function closeTo(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return (previous[b.length] ?? 99) <= 2;
 }
 
 /** ajv with allErrors reports each failed branch of a union; keep one message per pointer. */

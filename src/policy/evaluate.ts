@@ -20,7 +20,19 @@ export interface Evaluation {
   readonly exempted: readonly ExemptedFinding[];
   readonly expiredExemptions: readonly Exemption[];
   /** How many (rule, target) pairs the rules applied to, and their severity weights: the score's base. */
-  readonly checks: { readonly applied: number; readonly weightApplied: number; readonly weightFailed: number };
+  readonly checks: {
+    readonly applied: number;
+    readonly weightApplied: number;
+    readonly weightFailed: number;
+    /** Per rule id: targets its `match` selected, and how many of those failed (exempted ones apart). */
+    readonly byRule: ReadonlyMap<string, RuleChecks>;
+  };
+}
+
+export interface RuleChecks {
+  readonly applied: number;
+  readonly failed: number;
+  readonly exempted: number;
 }
 
 /** Weights for the score: a critical finding costs ten low ones; info findings cost nothing. */
@@ -39,20 +51,27 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   let applied = 0;
   let weightApplied = 0;
   let weightFailed = 0;
+  const byRule = new Map<string, { applied: number; failed: number; exempted: number }>();
+  for (const pack of packs) for (const rule of pack.rules) byRule.set(rule.id, { applied: 0, failed: 0, exempted: 0 });
 
   for (const [target, rules] of indexRulesByTarget(packs)) {
     for (const targetDocument of documents.documentsFor(target)) {
       for (const rule of rules) {
         if (rule.match && !rule.match(targetDocument.document)) continue;
+        const counts = byRule.get(rule.id) ?? { applied: 0, failed: 0, exempted: 0 };
+        byRule.set(rule.id, counts);
+        counts.applied += 1;
         applied += 1;
         weightApplied += severityWeight[rule.severity];
         if (rule.assert(targetDocument.document)) continue;
         const finding = toFinding(rule, targetDocument);
         const exemption = exemptionFor(rule.id, targetDocument.object, targetDocument.metadata, active);
         if (exemption) {
+          counts.exempted += 1;
           exempted.push({ finding, ...exemption });
           continue;
         }
+        counts.failed += 1;
         weightFailed += severityWeight[rule.severity];
         findings.push(finding);
       }
@@ -60,7 +79,7 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   }
   findings.sort(compareFindings);
   exempted.sort((a, b) => compareFindings(a.finding, b.finding));
-  return { findings, exempted, expiredExemptions: expired, checks: { applied, weightApplied, weightFailed } };
+  return { findings, exempted, expiredExemptions: expired, checks: { applied, weightApplied, weightFailed, byRule } };
 }
 
 /** Rules grouped by target in pack order, so each target's documents are walked once. */

@@ -22,6 +22,19 @@ export function renderTemplate(template: string, document: unknown): string {
   return optionalGap ? text.replace(/ {2,}/g, ' ').trim() : text;
 }
 
+/**
+ * Why a template cannot render as meant (a `{{` without its `}}`, an empty or over-long placeholder),
+ * or undefined when it is fine: caught when the pack loads, not as odd text in a finding.
+ */
+export function checkTemplate(template: string): string | undefined {
+  const rest = template.replace(placeholder, '');
+  if (rest.includes('{{') || rest.includes('}}')) {
+    const at = rest.indexOf('{{') === -1 ? rest.indexOf('}}') : rest.indexOf('{{');
+    return `template has an unclosed or malformed placeholder near ${JSON.stringify(rest.slice(at, at + 40))}; placeholders are {{dotted.path}} or {{?dotted.path}}`;
+  }
+  return undefined;
+}
+
 /** Splits `a.b[0]['c.d']` into ['a','b','0','c.d']; returns undefined for malformed paths. */
 export function parsePath(path: string): string[] {
   const segments: string[] = [];

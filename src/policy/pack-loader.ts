@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors, PolicyPackError, UsageError } from '../errors/kubectl-sa-error.js';
 import { isRecord } from '../inventory/kube-object.js';
+import { loadApiResources } from '../sources/kube-data.js';
 import { parseManifests } from '../sources/parse-manifests.js';
 import { YamlPointerLines } from '../sources/yaml-pointer-lines.js';
-import { compilePack, type CompiledPack } from './compile-pack.js';
+import { compilePack, type CompileOptions, type CompiledPack } from './compile-pack.js';
 import { parseExemptions } from './exemptions-file.js';
 import type { Exemption } from './exemptions.js';
 import { parsePackTestSuite, type PackTestSuite } from './pack-tests.js';
@@ -54,6 +55,7 @@ export async function loadPolicies(options: LoadPoliciesOptions): Promise<Loaded
   const errors: InputError[] = [];
   const packs: CompiledPack[] = [];
   const tests: PackTestSuite[] = [];
+  const compileOptions: CompileOptions = { knownKinds: builtInKinds() };
   for (const source of sources) {
     for (const document of await readPolicyDocuments(source.path, errors)) {
       const kind = isRecord(document.value) ? document.value.kind : undefined;
@@ -72,7 +74,7 @@ export async function loadPolicies(options: LoadPoliciesOptions): Promise<Loaded
         );
         continue;
       }
-      const compiled = compilePack(document.value, { ...document, builtIn: source.builtIn });
+      const compiled = compilePack(document.value, { ...document, builtIn: source.builtIn }, compileOptions);
       errors.push(...compiled.errors);
       if (compiled.pack) packs.push(compiled.pack);
     }
@@ -80,6 +82,19 @@ export async function loadPolicies(options: LoadPoliciesOptions): Promise<Loaded
   errors.push(...duplicateProblems(packs));
   if (errors.length > 0) throw new InputErrors(errors);
   return { packs: selectPacks(packs, options), tests };
+}
+
+/** The kinds Kubernetes serves itself (shipped discovery data), for checking rule targets. */
+function builtInKinds(): NonNullable<CompileOptions['knownKinds']> {
+  const kinds = new Set<string>();
+  const groups = new Set<string>();
+  for (const resource of loadApiResources().resources) {
+    kinds.add(resource.group === '' ? resource.kind : `${resource.group}/${resource.kind}`);
+    if (resource.group === '') continue;
+    groups.add(resource.group);
+    kinds.add(resource.kind);
+  }
+  return { kinds, groups };
 }
 
 function duplicateProblems(packs: readonly CompiledPack[]): InputError[] {

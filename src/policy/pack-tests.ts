@@ -47,6 +47,7 @@ export const packTestSchema = {
         rule: { type: 'string' },
         object: { type: 'string', description: 'Kind/namespace/name or Kind/name' },
         messageIncludes: { type: 'string' },
+        messageExcludes: { type: 'string' },
       },
     },
   },
@@ -56,6 +57,8 @@ export interface Expectation {
   readonly rule: string;
   readonly object?: string;
   readonly messageIncludes?: string;
+  /** The message and explanation must not contain this: a finding names only what is wrong. */
+  readonly messageExcludes?: string;
 }
 
 export interface PackTestCase {
@@ -146,7 +149,9 @@ function checkExpectations(testCase: PackTestCase, findings: readonly Finding[])
 function satisfies(finding: Finding, expectation: Expectation): boolean {
   if (finding.ruleId !== expectation.rule) return false;
   if (expectation.object !== undefined && !objectMatches(finding, expectation.object)) return false;
-  if (expectation.messageIncludes !== undefined && !`${finding.message} ${finding.explanation}`.includes(expectation.messageIncludes)) return false;
+  const text = `${finding.message} ${finding.explanation}`;
+  if (expectation.messageIncludes !== undefined && !text.includes(expectation.messageIncludes)) return false;
+  if (expectation.messageExcludes !== undefined && text.includes(expectation.messageExcludes)) return false;
   return true;
 }
 
@@ -161,5 +166,5 @@ function describeFinding(finding: Finding): string {
 }
 
 function describeExpectation(expectation: Expectation): string {
-  return `${expectation.rule}${expectation.object ? ` on ${expectation.object}` : ''}${expectation.messageIncludes ? ` mentioning "${expectation.messageIncludes}"` : ''}`;
+  return `${expectation.rule}${expectation.object ? ` on ${expectation.object}` : ''}${expectation.messageIncludes ? ` mentioning "${expectation.messageIncludes}"` : ''}${expectation.messageExcludes ? ` not mentioning "${expectation.messageExcludes}"` : ''}`;
 }

@@ -2,15 +2,19 @@ import type { PolicyRule, RoleRef } from '../inventory/kube-object.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { ServiceAccountRbac } from '../rbac/types.js';
+import type { DefaultRbacData } from '../rbac/default-rbac.js';
+import { kubernetesDefaultBindings } from './derived/kubernetes-defaults.js';
 import type { RbacView } from './derived/scan-context.js';
 
 /**
  * Adapts the RBAC engine's model to what derived documents read. Answers are cached per SA: a Workload
- * and a ServiceAccountProfile of the same SA must not pay for the same answer twice.
+ * and a ServiceAccountProfile of the same SA must not pay for the same answer twice. With Kubernetes'
+ * default RBAC given, input bindings identical to a default one are recognised as the control plane's.
  */
-export function rbacViewOf(model: RbacModel): RbacView {
+export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacData): RbacView {
   const cache = new Map<string, ServiceAccountRbac>();
   return {
+    ...(kubernetesDefaults ? { isKubernetesDefaultBinding: kubernetesDefaultBindings(kubernetesDefaults) } : {}),
     serviceAccount(namespace, name) {
       const key = `${namespace}/${name}`;
       let answer = cache.get(key);

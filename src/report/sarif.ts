@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { CompiledPack } from '../policy/compile-pack.js';
+import type { CompiledPack, CompiledRule } from '../policy/compile-pack.js';
 import type { Severity } from '../policy/pack-types.js';
-import { objectLabel, type ScanReport } from './scan-report.js';
+import { STDIN_NAME } from '../sources/manifest-files.js';
+import { objectLabel, type ReportFinding, type ScanReport } from './scan-report.js';
 
 const level: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
   critical: 'error',
@@ -11,18 +12,29 @@ const level: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
   info: 'note',
 };
 
-/** GitHub code scanning ranks security alerts by this number (0–10). */
+/** GitHub code scanning ranks security alerts by this number (0–10), given as a string. */
 const securitySeverity: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
+export interface SarifRendering {
+  readonly text: string;
+  /**
+   * Findings left out because no file in the working tree holds their object (a cluster scan, stdin,
+   * an implicit ServiceAccount): GitHub rejects a whole upload when any result lacks
+   * `physicalLocation.artifactLocation.uri`, so such results cannot be in the file. The caller says so.
+   */
+  readonly unlocated: number;
+}
+
 /**
- * SARIF 2.1.0 as GitHub code scanning accepts it: every rule of the loaded packs with help text, and one
- * result per finding located at its file and line (relative to the working directory, as uploaded from
- * the repository root). Findings about objects with no file (a namespace's implicit default
- * ServiceAccount no workload points at) carry no location.
+ * SARIF 2.1.0 as GitHub code scanning accepts it: every rule of the loaded packs with help text and a
+ * security severity, and one result per finding located at its file and line (a relative, URI-encoded
+ * path with forward slashes, as uploaded from the repository root), with a fingerprint that names rule
+ * and object, not line, so an alert follows its object when lines move.
  */
-export function renderSarif(report: ScanReport, packs: readonly CompiledPack[], toolVersion: string, cwd: string): string {
+export function renderSarif(report: ScanReport, packs: readonly CompiledPack[], toolVersion: string, cwd: string): SarifRendering {
   const rules = packs.flatMap((pack) => pack.rules);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const located = report.findings.filter((finding) => artifactUri(finding, cwd) !== undefined);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -33,51 +45,82 @@ export function renderSarif(report: ScanReport, packs: readonly CompiledPack[], 
             name: 'kubectl-sa',
             informationUri: 'https://kubectl-sa.dev',
             version: toolVersion,
-            rules: rules.map((rule) => ({
-              id: rule.id,
-              name: pascalCase(rule.title),
-              shortDescription: { text: rule.title },
-              fullDescription: { text: `${rule.title} (pack ${rule.pack}, target ${rule.target}).` },
-              help: {
-                text: `${rule.spec.remediation}${rule.spec.references?.length ? `\n\nReferences:\n${rule.spec.references.join('\n')}` : ''}`,
-                markdown: `${rule.spec.remediation}${rule.spec.references?.length ? `\n\n${rule.spec.references.map((reference) => `- <${reference}>`).join('\n')}` : ''}`,
-              },
-              ...(rule.spec.references?.[0] ? { helpUri: rule.spec.references[0] } : {}),
-              defaultConfiguration: { level: level[rule.severity] },
-              properties: { tags: ['security', 'kubernetes', rule.pack], 'security-severity': securitySeverity[rule.severity], precision: 'high' },
-            })),
+            ...(/^\d+\.\d+\.\d+([-+].*)?$/.test(toolVersion) ? { semanticVersion: toolVersion } : {}),
+            rules: rules.map(sarifRule),
           },
         },
-        results: report.findings.map((finding) => ({
+        results: located.map((finding) => ({
           ruleId: finding.ruleId,
           ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
           level: level[finding.severity],
           message: { text: `${finding.message}: ${finding.explanation}` },
-          ...(finding.source
-            ? {
-                locations: [
-                  {
-                    physicalLocation: {
-                      artifactLocation: { uri: artifactUri(finding.source.file, cwd) },
-                      region: { startLine: finding.source.line },
-                    },
-                    logicalLocations: [{ name: objectLabel(finding.object), kind: 'resource' }],
-                  },
-                ],
-              }
-            : {}),
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(finding, cwd) },
+                region: { startLine: Math.max(1, finding.source?.line ?? 1) },
+              },
+              logicalLocations: [{ name: objectLabel(finding.object), kind: 'resource' }],
+            },
+          ],
           partialFingerprints: { 'kubectlSaFinding/v1': `${finding.ruleId}:${objectLabel(finding.object)}` },
         })),
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return { text: `${JSON.stringify(sarif, null, 2)}\n`, unlocated: report.findings.length - located.length };
 }
 
-function artifactUri(file: string, cwd: string): string {
+/** A message-template placeholder; its one group is the path (split() interleaves it with the text). */
+const placeholder = /\{\{\s*\??\s*([^{}]+?)\s*\}\}/g;
+
+function sarifRule(rule: CompiledRule) {
+  const references = rule.spec.references ?? [];
+  // Rule help has no target to quote: a placeholder reads as the field it stands for.
+  const remediationText = rule.spec.remediation.replace(placeholder, '<$1>');
+  const remediationMarkdown = rule.spec.remediation
+    .split(placeholder)
+    .map((part, index) => (index % 2 === 1 ? `\`<${part}>\`` : markdownText(part)))
+    .join('');
+  const about = `${rule.title}. Severity ${rule.severity}; judged on each ${rule.target} (pack ${rule.pack}).`;
+  return {
+    id: rule.id,
+    name: pascalCase(rule.title),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: about },
+    help: {
+      text: `${about}\n\nRemediation: ${remediationText}${references.length ? `\n\nReferences:\n${references.join('\n')}` : ''}`,
+      markdown:
+        `**${markdownText(rule.title)}** (severity ${rule.severity}, target \`${rule.target}\`, pack \`${rule.pack}\`)\n\n` +
+        `**Remediation:** ${remediationMarkdown}` +
+        `${references.length ? `\n\n**References:**\n${references.map((reference) => `- <${reference}>`).join('\n')}` : ''}`,
+    },
+    ...(references[0] ? { helpUri: references[0] } : {}),
+    defaultConfiguration: { level: level[rule.severity] },
+    properties: { tags: ['security', 'kubernetes', rule.pack], 'security-severity': securitySeverity[rule.severity], precision: 'high' },
+  };
+}
+
+/**
+ * The finding's file as a SARIF artifact URI relative to the working directory: forward slashes, each
+ * segment percent-encoded. Undefined when there is no file to point at (stdin, a cluster object).
+ */
+function artifactUri(finding: ReportFinding, cwd: string): string | undefined {
+  const file = finding.source?.file;
+  if (file === undefined || file === STDIN_NAME) return undefined;
   const relative = path.isAbsolute(file) ? path.relative(cwd, file) : file;
-  return relative.split(path.sep).join('/');
+  return relative
+    .split(path.sep)
+    .flatMap((segment) => segment.split('/'))
+    .filter((segment) => segment !== '' && segment !== '.')
+    .map((segment) => (segment === '..' ? segment : encodeURIComponent(segment)))
+    .join('/');
+}
+
+/** Markdown-significant characters in rule text shown as themselves. */
+function markdownText(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 
 function pascalCase(text: string): string {

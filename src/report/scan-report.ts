@@ -43,6 +43,11 @@ export interface ScanReport {
     /** True when a finding is at or above failOn: the exit code is then 1. */
     readonly failed: boolean;
     readonly packs: readonly { readonly name: string; readonly version: string; readonly rules: number }[];
+    /**
+     * Per rule: targets it judged (`checked`), those that failed and those exempted; the rest passed.
+     * CI views (JUnit) show passing checks from it.
+     */
+    readonly rules: readonly { readonly id: string; readonly checked: number; readonly failed: number; readonly exempted: number }[];
   };
   readonly findings: readonly ReportFinding[];
   readonly exempted: readonly {
@@ -82,6 +87,12 @@ export function buildScanReport(inventory: Inventory, packs: readonly CompiledPa
       failOn,
       failed: failsAt(evaluation.findings, failOn),
       packs: packs.map((pack) => ({ name: pack.name, version: pack.version, rules: pack.rules.length })),
+      rules: packs.flatMap((pack) =>
+        pack.rules.map((rule) => {
+          const counts = evaluation.checks.byRule.get(rule.id);
+          return { id: rule.id, checked: counts?.applied ?? 0, failed: counts?.failed ?? 0, exempted: counts?.exempted ?? 0 };
+        }),
+      ),
     },
     findings: evaluation.findings.map(reportFinding),
     exempted: evaluation.exempted.map((item) => ({

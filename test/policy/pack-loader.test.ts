@@ -56,10 +56,10 @@ describe('pack loader', () => {
     expect(errors[0]?.message).toMatch(/pack-.*\.yaml:13: \/rules\/0\/severity: .*"critical", "high"/);
   });
 
-  it('rejects unknown keywords in ajv strict mode, at the schema’s line', async () => {
+  it('rejects unknown keywords in ajv strict mode, at the keyword’s line', async () => {
     const errors = await loadErrors(header + rule('    assert:\n      type: object\n      requird: [x]\n'));
-    expect(errors[0]?.pointer).toBe('/rules/0/assert');
-    expect(errors[0]?.position?.line).toBe(13);
+    expect(errors[0]?.pointer).toBe('/rules/0/assert/requird');
+    expect(errors[0]?.position?.line).toBe(15);
     expect(errors[0]?.reason).toMatch(/strict mode: unknown keyword: "requird"/);
   });
 
@@ -72,6 +72,11 @@ describe('pack loader', () => {
   it('rejects regexes RE2 cannot run in linear time (backreferences, lookaround)', async () => {
     const errors = await loadErrors(header + rule('    assert:\n      type: object\n      properties:\n        x: { type: string, pattern: "(a)\\\\1" }\n'));
     expect(errors[0]?.reason).toMatch(/does not compile/);
+    expect(errors[0]?.pointer).toBe('/rules/0/assert/properties/x/pattern');
+    expect(errors[0]?.position?.line).toBe(16);
+    const inKey = await loadErrors(header + rule('    assert:\n      type: object\n      patternProperties:\n        "(?<=x)y": true\n'));
+    expect(inKey[0]?.pointer).toBe('/rules/0/assert/patternProperties/(?<=x)y');
+    expect(inKey[0]?.position?.line).toBe(16);
     const lookahead = await loadErrors(header + rule('    assert:\n      type: string\n      pattern: "a(?=b)"\n'));
     expect(lookahead[0]?.reason).toMatch(/does not compile/);
   });
@@ -95,6 +100,32 @@ describe('pack loader', () => {
     const assert = packs[0]?.rules[0]?.assert;
     expect(assert?.({ a: 'x', b: 'y' })).toBe(true);
     expect(assert?.({ a: 'x', b: 'x' })).toBe(false);
+  });
+
+  it('points at the part a strictTypes error names', async () => {
+    const errors = await loadErrors(header + rule('    assert:\n      type: object\n      properties:\n        metadata:\n          properties: {}\n'));
+    expect(errors[0]?.pointer).toBe('/rules/0/assert/properties/metadata');
+    expect(errors[0]?.position?.line).toBe(16);
+  });
+
+  it('rejects a target that names nothing, suggesting the near name; accepts group/Kind of custom resources', async () => {
+    const typo = await loadErrors(header + rule('    assert: true\n').replace('target: ServiceAccount', 'target: Workloads'));
+    expect(typo[0]?.pointer).toBe('/rules/0/target');
+    expect(typo[0]?.position?.line).toBe(10);
+    expect(typo[0]?.reason).toMatch(/unknown target "Workloads".*did you mean Workload\?/);
+    const wrongGroup = await loadErrors(header + rule('    assert: true\n').replace('target: ServiceAccount', 'target: apps/Deploymnet'));
+    expect(wrongGroup[0]?.reason).toMatch(/did you mean .*apps\/Deployment/);
+    for (const target of ['apps/Deployment', 'Deployment', 'Secret', 'rbac.authorization.k8s.io/ClusterRoleBinding', 'monitoring.coreos.com/Prometheus', 'Binding']) {
+      const file = await packFile(`target-${target.replace(/\W/g, '-')}.yaml`, header + rule('    assert: true\n').replace('target: ServiceAccount', `target: ${target}`));
+      await expect(loadPolicies({ paths: [file], includeBuiltIn: false }), target).resolves.toBeDefined();
+    }
+  });
+
+  it('rejects a template with a malformed placeholder, at its line', async () => {
+    const errors = await loadErrors(header + rule('    assert: true\n').replace('message: m', 'message: "{{metadata.name is bad"'));
+    expect(errors[0]?.pointer).toBe('/rules/0/message');
+    expect(errors[0]?.position?.line).toBe(11);
+    expect(errors[0]?.reason).toMatch(/unclosed or malformed placeholder near "\{\{metadata.name/);
   });
 
   it('rejects a rule id that a built-in pack already uses', async () => {

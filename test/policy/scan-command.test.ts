@@ -73,6 +73,13 @@ describe('kubectl sa scan', () => {
     expect(run(['scan', 'insecure.yaml', '-o', 'junit']).stdout).toMatch(/^<\?xml/);
   });
 
+  it('sarif from stdin: no result without a file (GitHub rejects them), and a warning saying so', () => {
+    const result = run(['scan', '-', '-o', 'sarif', '--fail-on', 'none'], insecure);
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as { runs: { results: unknown[] }[] }).runs[0]?.results).toEqual([]);
+    expect(result.stderr).toMatch(/warning: \d+ finding\(s\) are left out of the SARIF output/);
+  });
+
   it('reports expired exemptions on stderr', async () => {
     await writeFile(
       path.join(dir, 'exemptions.yaml'),

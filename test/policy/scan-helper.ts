@@ -12,7 +12,10 @@ export const builtInPacks = builtIn.packs;
 
 /** A scan as the command runs it, in process: read, inventory, default RBAC, all built-in packs. */
 export async function scanPaths(paths: readonly string[], options: { namespace?: string } = {}): Promise<Evaluation> {
-  const documents = await readManifests(paths);
+  return scanDocuments(await readManifests(paths), options);
+}
+
+export function scanDocuments(documents: Awaited<ReturnType<typeof readManifests>>, options: { namespace?: string } = {}): Evaluation {
   const inventory = buildInventory(documents, { defaultNamespace: options.namespace ?? 'default', origin: 'files' });
   return evaluatePolicies(inventory, builtInPacks, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
 }

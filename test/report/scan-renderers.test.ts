@@ -58,7 +58,7 @@ describe('renderers', () => {
   });
 
   it('SARIF 2.1.0: rules with help, results with relative file and line', () => {
-    const sarif = JSON.parse(renderSarif(report, builtInPacks, '0.1.0', '/repo')) as {
+    const sarif = JSON.parse(renderSarif(report, builtInPacks, '0.1.0', '/repo').text) as {
       version: string;
       runs: { tool: { driver: { rules: { id: string; help: { text: string }; properties: Record<string, unknown> }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
     };
@@ -77,8 +77,8 @@ describe('renderers', () => {
     const xml = renderJunit(report, builtInPacks);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
     expect(xml).toMatch(/<testsuite name="rbac" tests="\d+" failures="\d+"/);
-    expect(xml).toMatch(/<testcase classname="rbac.RBAC001" name="RBAC001 ServiceAccount\/a\/ops" file="\/repo\/k8s\/app.yaml" line="10">\s*<failure message="/);
-    expect(xml).toMatch(/<testcase classname="serviceaccount.SA011" name="SA011 [^"]+"\/>/);
+    expect(xml).toMatch(/<testcase classname="rbac.RBAC001" name="RBAC001 ServiceAccount\/a\/ops" file="\/repo\/k8s\/app.yaml" line="10" time="0">\s*<failure message="/);
+    expect(xml).toMatch(/<testcase classname="serviceaccount.SA011" name="SA011 [^"]+" time="0">\s*<system-out>/);
     expect(xml).not.toMatch(/<failure[^>]*>[^<]*<(?!\/failure)/);
   });
 
@@ -86,5 +86,33 @@ describe('renderers', () => {
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('## kubectl-sa scan');
     expect(markdown).toMatch(/\| critical \| RBAC001 \| `ServiceAccount\/a\/ops` \| `\/repo\/k8s\/app.yaml:10` \|/);
+  });
+});
+
+describe('Markdown escaping', () => {
+  it('keeps pipes, emphasis and HTML characters from breaking the table', () => {
+    const tricky = {
+      ...report,
+      findings: report.findings.slice(0, 1).map((finding) => ({
+        ...finding,
+        message: 'a | b * on *.* <script>',
+        explanation: 'line one\nline two `x` _y_',
+        source: { file: 'k8s/a|b.yaml', line: 3 },
+      })),
+    };
+    const markdown = renderMarkdown(tricky);
+    const row = markdown.split('\n').find((line) => line.startsWith('| critical | RBAC001'));
+    expect(row).toBeDefined();
+    // Five cells: the unescaped pipes between them are exactly six.
+    expect(row?.match(/(?<!\\)\|/g)?.length).toBe(6);
+    expect(row).toContain('a \\| b \\* on \\*.\\* \\<script\\>');
+    expect(row).toContain('line one line two \\`x\\` \\_y\\_');
+    expect(row).toContain('`k8s/a\\|b.yaml:3`');
+    expect(markdown).toMatch(/\| critical \|[^\n]*\n\|---:/);
+  });
+
+  it('a clean scan says so after the summary', () => {
+    const clean = { ...report, findings: [] };
+    expect(renderMarkdown(clean)).toMatch(/^## kubectl-sa scan\n\n.*score \d+\/100\n\nNo findings\.\n$/);
   });
 });

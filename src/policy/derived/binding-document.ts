@@ -36,6 +36,8 @@ export interface BindingDocument {
   readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string | null; readonly name: string };
   readonly metadata: ObjectMeta;
   readonly bindingKind: string;
+  /** One of Kubernetes' own default (bootstrap) bindings, unchanged (see kubernetes-defaults.ts). */
+  readonly kubernetesDefault: boolean;
   readonly roleRef: { readonly kind: string; readonly name: string };
   readonly role: {
     /** True when the rules are known (role in the input, or from the RBAC engine's default roles). */
@@ -51,7 +53,22 @@ export interface BindingDocument {
   readonly onlyServiceAccountSubjects: boolean;
   /** Distinct namespaces of the ServiceAccount subjects (their pods can only run there). */
   readonly serviceAccountNamespaces: readonly string[];
+  /**
+   * The offending subjects, named, so that messages quote exactly what is wrong rather than every
+   * subject: `namespace/name` of ServiceAccount subjects that are a namespace's `default` …
+   */
+  readonly defaultServiceAccounts: readonly string[];
+  /** … `namespace/name` of ServiceAccount subjects known not to exist (exists is false) … */
+  readonly missingServiceAccounts: readonly string[];
+  /** … and Group subjects that hold every ServiceAccount, every authenticated user or anonymous users. */
+  readonly broadGroups: readonly string[];
 }
+
+/**
+ * Groups whose members nobody chose one by one: every ServiceAccount (of the cluster or of a namespace),
+ * every authenticated identity, every anonymous request.
+ */
+export const broadGroupPattern = /^system:(serviceaccounts(:.+)?|authenticated|unauthenticated)$/;
 
 export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context: ScanContext): BindingDocument {
   const binding = entry.object;
@@ -79,12 +96,20 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
     object: { apiVersion: entry.ref.apiVersion, kind: entry.ref.kind, namespace: entry.ref.namespace ?? null, name: entry.ref.name },
     metadata: binding.metadata,
     bindingKind: entry.ref.kind,
+    kubernetesDefault: context.isKubernetesDefaultBinding(entry),
     roleRef,
     role: roleView(rules, context),
     subjects,
     onlyServiceAccountSubjects: subjects.length > 0 && subjects.every((subject) => subject.kind === 'ServiceAccount'),
     serviceAccountNamespaces: saNamespaces,
+    defaultServiceAccounts: serviceAccountNames(subjects.filter((subject) => subject.serviceAccount?.isDefault === true)),
+    missingServiceAccounts: serviceAccountNames(subjects.filter((subject) => subject.serviceAccount?.exists === false)),
+    broadGroups: [...new Set(subjects.filter((subject) => subject.kind === 'Group' && broadGroupPattern.test(subject.name)).map((subject) => subject.name))],
   };
+}
+
+function serviceAccountNames(subjects: readonly BindingSubjectView[]): string[] {
+  return [...new Set(subjects.map((subject) => `${subject.namespace ?? ''}/${subject.name}`))];
 }
 
 function roleView(rules: readonly PolicyRule[] | undefined, context: ScanContext): BindingDocument['role'] {

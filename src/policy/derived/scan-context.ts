@@ -3,6 +3,7 @@ import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '.
 import { isRecord } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
 import type { ServiceAccountRbac } from '../../rbac/types.js';
+import type { KubernetesDefaultBindingTest } from './kubernetes-defaults.js';
 
 export const legacyTokenType = 'kubernetes.io/service-account-token';
 export const legacyTokenLastUsedAnnotation = 'kubernetes.io/legacy-token-last-used';
@@ -16,6 +17,8 @@ export interface RbacView {
   readonly serviceAccount: (namespace: string, name: string) => ServiceAccountRbac | undefined;
   /** The rules a roleRef grants (aggregation and default roles resolved); undefined when unknown. */
   readonly roleRules: (roleRef: RoleRef, bindingNamespace: string | undefined) => readonly PolicyRule[] | undefined;
+  /** Whether an input binding is one of Kubernetes' own default bindings, unchanged; absent: none is. */
+  readonly isKubernetesDefaultBinding?: KubernetesDefaultBindingTest;
 }
 
 export interface DerivedOptions {
@@ -94,6 +97,12 @@ export class ScanContext {
     if (this.serviceAccounts.has(key(namespace, name)) || name === 'default') return true;
     if (this.inventory.origin === 'cluster' || this.namespacesWithServiceAccounts.has(namespace)) return false;
     return null;
+  }
+
+  /** See kubernetes-defaults.ts: a binding the control plane owns, unchanged. */
+  isKubernetesDefaultBinding(entry: InventoryEntry<RoleBinding>): boolean {
+    const kind = entry.ref.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding';
+    return this.options.rbac?.isKubernetesDefaultBinding?.(kind, entry.object) ?? false;
   }
 
   findSecret(namespace: string, name: string): InventoryEntry<Secret> | undefined {

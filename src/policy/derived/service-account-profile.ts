@@ -72,6 +72,12 @@ export interface ServiceAccountProfileDocument {
    */
   readonly exists: boolean | null;
   readonly isDefault: boolean;
+  /**
+   * True when every binding that names this ServiceAccount itself (not one of its groups) is one of
+   * Kubernetes' own default bindings, unchanged, and there is one: a control-plane identity such as
+   * kube-system/deployment-controller, whose rights the API server maintains.
+   */
+  readonly kubernetesDefault: boolean;
   readonly automountServiceAccountToken: boolean | null;
   readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
   readonly workloads: readonly ProfileWorkload[];
@@ -109,6 +115,7 @@ export function buildServiceAccountProfile(
     implicit: entry === undefined && name === 'default',
     exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
     isDefault: name === 'default',
+    kubernetesDefault: onlyKubernetesDefaultBindings(namespace, name, rbac, context),
     automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
     workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
     workloads,
@@ -139,6 +146,23 @@ function factSummaries(rbac: ServiceAccountRbac, name: (ref: { kind: string; nam
   }
   // Each summary names its fact and ends a sentence, so templates can string several together.
   return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, `[${id}] ${list.join('; ')}.`]));
+}
+
+function onlyKubernetesDefaultBindings(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): boolean {
+  const inputDefault = (entry: InventoryEntry<RoleBinding>) => context.isKubernetesDefaultBinding(entry);
+  if (!rbac) {
+    const naming = context.bindingsNaming(namespace, name);
+    return naming.length > 0 && naming.every(inputDefault);
+  }
+  const direct = rbac.grants.filter((grant) => grant.via.kind === 'ServiceAccount').map((grant) => grant.binding);
+  return (
+    direct.length > 0 &&
+    direct.every((binding) => {
+      const entry = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name) as InventoryEntry<RoleBinding> | undefined;
+      // Not in the input: it is from the shipped default RBAC the model added.
+      return entry === undefined || inputDefault(entry);
+    })
+  );
 }
 
 function bindingsOf(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): ServiceAccountProfileDocument['bindings'] {
