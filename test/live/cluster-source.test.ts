@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -181,10 +182,32 @@ current-context: live
     expect(report.items.map((item) => `${item.kind}/${item.name}`).sort()).toEqual(['ServiceAccount/app', 'ServiceAccount/default']);
   });
 
-  it('gives up on a request that takes longer than --request-timeout, with exit code 3', async () => {
-    const result = await runCli(['inventory', '--kubeconfig', liveCluster().kubeconfigPath, '-n', namespace, '--request-timeout', '1ms']);
-    expect(result.code).toBe(3);
-    expect(result.stderr.split('\n')[0]).toMatch(/^error: cannot reach the cluster at https:\/\/127\.0\.0\.1:\d+ \(request timed out\)/);
+  it('gives up on a server that accepts connections but never answers, after --request-timeout', async () => {
+    // A listener that takes the connection and then says nothing: a hung API server or a black-holed
+    // load balancer. (A healthy local API server answers too fast for a reliable timeout.)
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'kubectl-sa-silent-')), 'config');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: silent, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: x}}]
+contexts: [{name: silent, context: {cluster: silent, user: u}}]
+current-context: silent
+`,
+    );
+    try {
+      const started = Date.now();
+      const result = await runCli(['inventory', '--kubeconfig', kubeconfig, '--request-timeout', '200ms']);
+      expect(result.code).toBe(3);
+      expect(result.stderr.split('\n')[0]).toMatch(/^error: cannot reach the cluster at https:\/\/127\.0\.0\.1:\d+ \(request timed out\)/);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('exits 3 with a one-line reason when the server cannot be reached', async () => {
