@@ -18,7 +18,7 @@ describe('kubectl sa permissions', () => {
   });
   it('says which SA it can become, and what that one has', async () => {
     const result = await runCli(['permissions', 'argocd:argocd-server', '-f', '/work/shared/corpus/argo-cd/install.yaml']);
-    expect(result.stdout).toMatch(/can become argocd:argocd-application-controller \(.*\), which has cluster-admin/);
+    expect(result.stdout).toMatch(/can become argocd:argocd-application-controller \(.*\), which holds cluster-admin/);
   });
 });
 
