@@ -36,6 +36,18 @@ describe('kubectl sa who-can', () => {
     const result = await runCli(['who-can', 'list', 'pods', '-n', 'monitoring', '-f', kubePrometheus, '-o', 'json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'WhoCan', request: { verb: 'list', resource: 'pods', namespace: 'monitoring' }, bypass: [{ kind: 'Group', name: 'system:masters' }] });
   });
+  it('an unknown TYPE is a usage error (exit 2) naming the closest resources, not an empty list', async () => {
+    const result = await runCli(['who-can', 'get', 'crb', '-f', kubePrometheus]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`error: the server doesn't have a resource type "crb"`);
+    expect(result.stderr).toContain('did you mean clusterrolebindings.rbac.authorization.k8s.io');
+  });
+  it('impersonate users needs no discovery entry', async () => {
+    const result = await runCli(['who-can', 'impersonate', 'users', '-f', kubePrometheus]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+  });
 });
 
 describe('kubectl sa matrix', () => {
