@@ -55,5 +55,20 @@ describe('kubectl sa matrix', () => {
     const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '-n', 'monitoring', '--verbs', 'get,list,create', '-f', kubePrometheus]);
     expect(result.stdout).toMatch(/^NAME\s+GET\s+LIST\s+CREATE\n/);
     expect(result.stdout).toMatch(/\npods\s+✔\s+✔\s+✖\n/);
+    // Not a terminal: no colour; a legend says what the marks mean and where it checked.
+    expect(result.stdout).not.toContain('\u001b[');
+    expect(result.stdout).toContain('✔ allowed   ✖ denied   blank: the resource has no such verb. Checked namespace monitoring');
+  });
+  it('--subresources adds the discovered subresources, such as pods/exec and nodes/proxy', async () => {
+    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '--subresources', '--verbs', 'get,create', '-f', kubePrometheus]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/\nnodes\/proxy\s+✖\s+✖\n/);
+    expect(result.stdout).toMatch(/\npods\/exec\s+✖\s+✖\n/);
+    expect(result.stdout).toContain('Checked cluster-wide (ClusterRoleBindings only)');
+  });
+  it('-o json carries the subresource of such rows', async () => {
+    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '--subresources', '--verbs', 'get', '-f', kubePrometheus, '-o', 'json']);
+    const report = JSON.parse(result.stdout) as { rows: { resource: string; subresource?: string; access: Record<string, string> }[] };
+    expect(report.rows.find((row) => row.resource === 'pods' && row.subresource === 'exec')?.access).toEqual({ get: 'denied' });
   });
 });
