@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { parseAccessTarget } from '../cli/access-target.js';
+import { parseAccessTarget, writeTargetWarnings } from '../cli/access-target.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
@@ -36,6 +36,7 @@ export default class CanICommand extends KubectlSaCommand {
       default: false,
     }),
     quiet: Flags.boolean({ char: 'q', description: 'Print nothing; only the exit code answers.', default: false }),
+    'no-headers': Flags.boolean({ description: 'With --list: print the rules without the header line, as kubectl does.', default: false }),
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
@@ -46,6 +47,10 @@ export default class CanICommand extends KubectlSaCommand {
     const { args, flags } = await this.parse(CanICommand);
     const format = flags.output as 'table' | 'json' | 'yaml';
     const { identity, serviceAccount } = identityOf(flags);
+    if (flags.list && (args.verb || args.target)) {
+      throw new UsageError('list option must be specified with no arguments', { hint: 'for example: kubectl sa can-i --list --sa default:my-app -n default -f manifests/' });
+    }
+    if (!flags.list && flags['no-headers']) throw new UsageError('--no-headers is only valid with --list');
     if (!flags.list && (!args.verb || !args.target)) {
       throw new UsageError('you must specify two arguments: VERB TYPE[/NAME] or VERB /URL (or use --list)', {
         hint: 'for example: kubectl sa can-i list pods --sa default:my-app -f manifests/',
@@ -62,12 +67,19 @@ export default class CanICommand extends KubectlSaCommand {
     if (flags.list) {
       const namespace = flags['all-namespaces'] ? '' : this.contextNamespace(flags);
       const grants = rulesFor(model, identity, namespace);
-      if (!flags.quiet) this.emit(renderRuleList({ apiVersion: 'kubectl-sa.dev/v1', kind: 'RuleList', subject: identity, namespace, grants }, format));
+      if (!flags.quiet) {
+        this.emit(renderRuleList({ apiVersion: 'kubectl-sa.dev/v1', kind: 'RuleList', subject: identity, namespace, grants }, format, { headers: !flags['no-headers'] }));
+      }
       return;
     }
 
-    const target = parseAccessTarget(args.verb ?? '', args.target ?? '', { subresource: flags.subresource, namespace: this.contextNamespace(flags), allNamespaces: flags['all-namespaces'] }, await resourceTableFor(inventory, this.clusterConnection));
-    for (const warning of target.warnings) process.stderr.write(`Warning: ${warning}\n`);
+    const target = parseAccessTarget(
+      args.verb ?? '',
+      args.target ?? '',
+      { subresource: flags.subresource, namespace: this.contextNamespace(flags), allNamespaces: flags['all-namespaces'], unknownType: 'warn', scopeWarning: true },
+      await resourceTableFor(inventory, this.clusterConnection),
+    );
+    writeTargetWarnings(target);
     const request = { ...identity, ...target.attributes };
     const decision = flags.server && this.clusterConnection ? await askApiServer(this.clusterConnection.client, request) : authorize(model, request);
     if (!flags.quiet) {

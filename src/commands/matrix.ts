@@ -15,10 +15,12 @@ export default class MatrixCommand extends KubectlSaCommand {
   static override description =
     "Checks every verb on every resource Kubernetes defines (and the input's CRDs). With -n, namespaced " +
     'resources in that namespace; without it, every resource cluster-wide, where only ClusterRoleBindings count. ' +
-    'Cells: ✔ allowed, ✖ denied, empty when the resource does not support the verb.';
+    'Cells: ✔ allowed, ✖ denied, empty when the resource does not support the verb (coloured on a terminal ' +
+    'unless NO_COLOR is set). --subresources adds pods/exec, serviceaccounts/token and the like.';
   static override examples = [
     '<%= config.bin %> matrix monitoring:prometheus-k8s -n monitoring -f manifests/',
     '<%= config.bin %> matrix --sa argocd:argocd-server --verbs get,list,create,delete -f install.yaml',
+    '<%= config.bin %> matrix ci:deployer -n ci --subresources --verbs get,create -f manifests/',
   ];
   static override args = {
     serviceAccount: Args.string({ description: 'The ServiceAccount, as NAMESPACE:NAME (or use --sa).', required: false, ignoreStdin: true }),
@@ -26,6 +28,7 @@ export default class MatrixCommand extends KubectlSaCommand {
   static override flags = {
     sa: Flags.string({ description: 'The ServiceAccount, as NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME.' }),
     verbs: Flags.string({ description: 'Comma-separated verbs to show as columns.', default: defaultVerbs.join(',') }),
+    subresources: Flags.boolean({ description: 'Add a row for every subresource (pods/exec, serviceaccounts/token, nodes/proxy…).', default: false }),
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
@@ -53,15 +56,25 @@ export default class MatrixCommand extends KubectlSaCommand {
       const key = `${resource.plural}.${resource.group}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const access: Record<string, MatrixCell> = {};
-      for (const verb of verbs) {
-        if (!resource.verbs.includes(verb)) access[verb] = 'n/a';
-        else {
-          const request = { ...identity, verb, apiGroup: resource.group, resource: resource.plural, ...(namespace && resource.namespaced ? { namespace } : {}) };
-          access[verb] = authorize(model, request).allowed ? 'allowed' : 'denied';
+      // Subresource verbs are not in the discovery data we hold, so their rows check every verb.
+      for (const subresource of ['', ...(flags.subresources ? resource.subresources : [])]) {
+        const access: Record<string, MatrixCell> = {};
+        for (const verb of verbs) {
+          if (subresource === '' && !resource.verbs.includes(verb)) access[verb] = 'n/a';
+          else {
+            const request = {
+              ...identity,
+              verb,
+              apiGroup: resource.group,
+              resource: resource.plural,
+              ...(subresource ? { subresource } : {}),
+              ...(namespace && resource.namespaced ? { namespace } : {}),
+            };
+            access[verb] = authorize(model, request).allowed ? 'allowed' : 'denied';
+          }
         }
+        rows.push({ resource: resource.plural, group: resource.group, ...(subresource ? { subresource } : {}), namespaced: resource.namespaced, access });
       }
-      rows.push({ resource: resource.plural, group: resource.group, namespaced: resource.namespaced, access });
     }
     const report: MatrixReport = {
       apiVersion: 'kubectl-sa.dev/v1',
@@ -72,6 +85,6 @@ export default class MatrixCommand extends KubectlSaCommand {
       rows,
       defaultRbac: model.defaultRbacVersion ?? null,
     };
-    this.emit(renderMatrix(report, flags.output as 'table' | 'json' | 'yaml'));
+    this.emit(renderMatrix(report, flags.output as 'table' | 'json' | 'yaml', { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
   }
 }

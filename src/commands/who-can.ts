@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { parseAccessTarget } from '../cli/access-target.js';
+import { parseAccessTarget, writeTargetWarnings } from '../cli/access-target.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
@@ -33,8 +33,13 @@ export default class WhoCanCommand extends KubectlSaCommand {
     const { args, flags } = await this.parse(WhoCanCommand);
     const inventory = await this.loadInventory(flags);
     const model = rbacModelFor(inventory, flags);
-    const target = parseAccessTarget(args.verb, args.target, { subresource: flags.subresource, namespace: this.contextNamespace(flags) }, await resourceTableFor(inventory, this.clusterConnection));
-    for (const warning of target.warnings) process.stderr.write(`Warning: ${warning}\n`);
+    const target = parseAccessTarget(
+      args.verb,
+      args.target,
+      { subresource: flags.subresource, namespace: this.contextNamespace(flags), unknownType: 'error' },
+      await resourceTableFor(inventory, this.clusterConnection),
+    );
+    writeTargetWarnings(target);
     const result = whoCan(model, target.attributes, { anyNamespace: flags['all-namespaces'] });
     this.emit(
       renderWhoCan({ apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result }, flags.output as 'table' | 'json' | 'yaml'),

@@ -10,11 +10,10 @@
  * shared, so facts are summarised per subject key once and unioned per SA; each namespace (and "all") is
  * expanded at most once per walk.
  */
-import { grantOf } from './authorize.js';
-import { serviceAccountUserPrefix, serviceAccountUsername, subjectIndexKey, type RbacModel } from './rbac-model.js';
+import { serviceAccountUserPrefix, serviceAccountUsername, type RbacModel, type RoleRecord } from './rbac-model.js';
 import { apiGroupMatches, resourceMatches, verbMatches } from './rule-matching.js';
 import { csrApprovalParts, riskFactsOf } from './risk-facts.js';
-import type { EscalationPath, Grant, RiskFact, RiskFactId, SubjectRef } from './types.js';
+import type { BindingRefView, EscalationPath, Grant, RiskFact, RiskFactId, SubjectRef } from './types.js';
 
 /** One way to reach other ServiceAccounts. `names` undefined: every name in scope. */
 interface Edge {
@@ -65,11 +64,6 @@ function namesOf(grants: readonly Grant[]): Set<string> | undefined {
   return names;
 }
 
-function summarize(facts: readonly RiskFact[], grants: readonly Grant[]): FactSummary {
-  const parts = csrApprovalParts(grants);
-  return { keys: new Set(facts.map(factKey)), edges: edgesOf(facts), csrApproval: parts.approval, csrSigner: parts.signer };
-}
-
 interface ModelIndex {
   readonly byKey: Map<string, FactSummary>;
   readonly byNamespace: Map<string, SubjectRef[]>;
@@ -96,18 +90,70 @@ function indexOf(model: RbacModel): ModelIndex {
   return index;
 }
 
+/**
+ * The facts and edges one role hands out through one kind of binding (cluster-wide, or in some namespace),
+ * computed once per role: thousands of bindings to the same role cost one lookup each. The namespace of a
+ * RoleBinding variant is a placeholder, replaced by the binding's own when the profile is used.
+ */
+interface RoleProfile {
+  readonly ids: readonly RiskFactId[];
+  readonly edges: readonly Edge[];
+  readonly csrApproval: boolean;
+  readonly csrSigner: boolean;
+}
+const placeholderNamespace = '\u0000namespace';
+const roleProfiles = new WeakMap<RoleRecord, { cluster?: RoleProfile; namespaced?: RoleProfile }>();
+
+function roleProfile(role: RoleRecord, clusterWide: boolean): RoleProfile {
+  let entry = roleProfiles.get(role);
+  if (!entry) {
+    entry = {};
+    roleProfiles.set(role, entry);
+  }
+  const cached = clusterWide ? entry.cluster : entry.namespaced;
+  if (cached) return cached;
+  const via: SubjectRef = { kind: 'Group', name: '' };
+  const binding: BindingRefView = clusterWide ? { kind: 'ClusterRoleBinding', name: '' } : { kind: 'RoleBinding', name: '', namespace: placeholderNamespace };
+  const grants: Grant[] = role.rules.map((rule) => ({
+    rule,
+    role: role.view,
+    binding,
+    ...(clusterWide ? {} : { namespace: placeholderNamespace }),
+    via,
+    defaultRbac: role.defaultRbac,
+  }));
+  const facts = riskFactsOf(grants);
+  const parts = csrApprovalParts(grants);
+  const profile: RoleProfile = { ids: [...new Set(facts.map((fact) => fact.id))], edges: edgesOf(facts), csrApproval: parts.approval, csrSigner: parts.signer };
+  if (clusterWide) entry.cluster = profile;
+  else entry.namespaced = profile;
+  return profile;
+}
+
 /** What the bindings naming one subject key (a username or a group) grant, in every namespace. */
 function keySummary(model: RbacModel, key: string): FactSummary {
   const index = indexOf(model);
   let summary = index.byKey.get(key);
   if (!summary) {
-    const grants: Grant[] = [];
+    const keys = new Set<string>();
+    const edges = new Map<string, Edge>();
+    let csrApproval = false;
+    let csrSigner = false;
     for (const binding of model.bindingsBySubject.get(key) ?? []) {
-      const via = binding.subjects.find((subject) => subjectIndexKey(subject) === key);
-      if (!binding.role || !via) continue;
-      for (const rule of binding.role.rules) grants.push(grantOf(binding, rule, via));
+      if (!binding.role) continue;
+      const profile = roleProfile(binding.role, binding.namespace === undefined);
+      for (const id of profile.ids) keys.add(`${id}@${binding.namespace ?? '*'}`);
+      for (const edge of profile.edges) {
+        const placed: Edge = edge.namespace === undefined ? edge : { ...edge, namespace: binding.namespace };
+        const edgeKey = `${placed.via}|${placed.namespace ?? '*'}|${String(placed.byUsername)}|${placed.names ? [...placed.names].sort().join(',') : '*'}`;
+        if (!edges.has(edgeKey)) edges.set(edgeKey, placed);
+      }
+      csrApproval ||= profile.csrApproval;
+      csrSigner ||= profile.csrSigner;
     }
-    summary = summarize(riskFactsOf(grants), grants);
+    // A key may hold the two halves of CSR approval through different bindings.
+    if (csrApproval && csrSigner) keys.add('csr-approve@*');
+    summary = { keys, edges: [...edges.values()], csrApproval, csrSigner };
     index.byKey.set(key, summary);
   }
   return summary;
@@ -129,10 +175,16 @@ function serviceAccountSummary(model: RbacModel, sa: SubjectRef): FactSummary {
   return { keys, edges: parts.flatMap((part) => part.edges), csrApproval, csrSigner };
 }
 
+/** Holding either, a target can do everything: nothing reached through it can add more. */
+const everything = ['cluster-admin@*', 'system-masters@*'];
+
 /**
  * Breadth-first over the targets, so each path is a shortest one. A target is reported when it holds a fact
  * the source does not (a cluster-wide fact is new even if the source has it in some namespace); targets
- * that add nothing are still walked through, since they may lead further.
+ * that add nothing are still walked through, since they may lead further. A target that can do everything
+ * (cluster-admin, system:masters) ends its path: every SA beyond it is reachable but adds nothing to it.
+ * Each edge is followed once (the first time is the shortest), which matters because every SA brings the
+ * edges of the groups all SAs share.
  */
 export function escalationPaths(model: RbacModel, source: SubjectRef, sourceFacts: readonly RiskFact[]): EscalationPath[] {
   const index = indexOf(model);
@@ -148,6 +200,7 @@ export function escalationPaths(model: RbacModel, source: SubjectRef, sourceFact
 
   const paths: EscalationPath[] = [];
   const visited = new Set<SubjectRef>();
+  const followed = new Set<Edge>();
   const sourceRef = index.byUsername.get(serviceAccountUsername(source.namespace ?? '', source.name));
   if (sourceRef) visited.add(sourceRef);
   let expandedAll = false;
@@ -157,36 +210,38 @@ export function escalationPaths(model: RbacModel, source: SubjectRef, sourceFact
   let frontier: Node[] = [{ hops: [], edges: edgesOf(sourceFacts) }];
   while (frontier.length > 0) {
     const next: Node[] = [];
-    const reach = (to: SubjectRef | undefined, via: RiskFactId, from: Node) => {
+    const reach = (to: SubjectRef | undefined, edge: Edge, from: Node) => {
       if (!to || visited.has(to)) return;
       if (to.namespace === source.namespace && to.name === source.name) return;
       visited.add(to);
       const summary = serviceAccountSummary(model, to);
-      const hops = [...from.hops, { via, to }];
+      const hops = [...from.hops, { via: edge.via, ...(edge.namespace === undefined ? {} : { namespace: edge.namespace }), to }];
       const targetFacts = gainedIds(summary);
       if (targetFacts.length > 0) paths.push({ target: to, hops, targetFacts });
-      next.push({ hops, edges: summary.edges });
+      if (!everything.some((key) => summary.keys.has(key))) next.push({ hops, edges: summary.edges });
     };
     for (const node of frontier) {
       for (const edge of node.edges) {
+        if (followed.has(edge)) continue;
+        followed.add(edge);
         if (edge.names === undefined) {
           if (expandedAll) continue;
           if (edge.namespace === undefined) {
             expandedAll = true;
-            for (const sa of model.serviceAccounts) reach(sa, edge.via, node);
+            for (const sa of model.serviceAccounts) reach(sa, edge, node);
           } else if (!expandedNamespaces.has(edge.namespace)) {
             expandedNamespaces.add(edge.namespace);
-            for (const sa of index.byNamespace.get(edge.namespace) ?? []) reach(sa, edge.via, node);
+            for (const sa of index.byNamespace.get(edge.namespace) ?? []) reach(sa, edge, node);
           }
           continue;
         }
         for (const name of edge.names) {
           if (edge.byUsername) {
-            if (name.startsWith(serviceAccountUserPrefix)) reach(index.byUsername.get(name), edge.via, node);
+            if (name.startsWith(serviceAccountUserPrefix)) reach(index.byUsername.get(name), edge, node);
           } else if (edge.namespace === undefined) {
-            for (const sa of index.byName.get(name) ?? []) reach(sa, edge.via, node);
+            for (const sa of index.byName.get(name) ?? []) reach(sa, edge, node);
           } else {
-            reach(index.byUsername.get(serviceAccountUsername(edge.namespace, name)), edge.via, node);
+            reach(index.byUsername.get(serviceAccountUsername(edge.namespace, name)), edge, node);
           }
         }
       }

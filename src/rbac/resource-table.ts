@@ -107,3 +107,57 @@ export function unresolvedResourceType(type: string): { readonly resource: strin
   const dot = type.indexOf('.');
   return dot <= 0 ? { resource: type, group: '' } : { resource: type.slice(0, dot), group: type.slice(dot + 1) };
 }
+
+/**
+ * Resources a mistyped or invented TYPE probably meant, best first (at most three), as `plural[.group]`:
+ * the kind's initials (`crb` → ClusterRoleBinding, a short name some tools invent but discovery lacks),
+ * names that start with the TYPE, and names within two edits (typos).
+ */
+export function suggestResourceTypes(type: string, resources: readonly ApiResource[], limit = 3): string[] {
+  const wanted = type.toLowerCase().split('.')[0] ?? '';
+  if (wanted === '') return [];
+  const scored: { readonly name: string; readonly score: number }[] = [];
+  for (const resource of resources) {
+    const initials = resource.kind.replace(/[^A-Z]/g, '').toLowerCase();
+    const names = [resource.plural, resource.singular, ...resource.shortNames.map((name) => name.toLowerCase())].filter((name) => name !== '');
+    let score = Number.POSITIVE_INFINITY;
+    if (initials.length > 1 && (initials === wanted || `${initials}s` === wanted)) score = 0;
+    else if (wanted.length >= 3 && names.some((name) => name.startsWith(wanted))) score = 1;
+    else {
+      const distance = Math.min(...names.map((name) => editDistance(wanted, name)));
+      if (distance <= Math.min(2, Math.floor(wanted.length / 3))) score = 1 + distance;
+    }
+    if (score !== Number.POSITIVE_INFINITY) scored.push({ name: resource.group === '' ? resource.plural : `${resource.plural}.${resource.group}`, score });
+  }
+  const seen = new Set<string>();
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .filter(({ name }) => !seen.has(name) && seen.add(name) !== undefined)
+    .slice(0, limit)
+    .map(({ name }) => name);
+}
+
+/** Levenshtein distance, small strings only (resource names). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Resources RBAC rules name that discovery never lists: the impersonation targets. kubectl auth can-i
+ * checks `users` and `groups` without a warning (its nonStandardResourceNames); `serviceaccounts` is
+ * discoverable, and `uids`/`userextras` live in authentication.k8s.io.
+ */
+export const nonDiscoverableResources: readonly { readonly resource: string; readonly group: string }[] = [
+  { resource: 'users', group: '' },
+  { resource: 'groups', group: '' },
+  { resource: 'uids', group: 'authentication.k8s.io' },
+  { resource: 'userextras', group: 'authentication.k8s.io' },
+];

@@ -117,8 +117,43 @@ export function isFullWildcard(rule: PolicyRule): boolean {
   return (rule.verbs ?? []).includes('*') && (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).includes('*');
 }
 
+interface ProbeMatch {
+  readonly verbs: readonly string[];
+  readonly resource: string;
+}
+
+/**
+ * What one rule matches of every definition's probes, as (definition index, matches) pairs; most rules
+ * match none. Grants share their role's rule objects (a role bound a thousand times is one set of rules),
+ * so the probing is done once per rule, not once per grant and definition.
+ */
+const matchCache = new WeakMap<PolicyRule, readonly (readonly [number, readonly ProbeMatch[]])[]>();
+function ruleMatches(rule: PolicyRule): readonly (readonly [number, readonly ProbeMatch[]])[] {
+  let cached = matchCache.get(rule);
+  if (!cached) {
+    const found: (readonly [number, readonly ProbeMatch[]])[] = [];
+    factDefinitions.forEach((definition, index) => {
+      if (definition.ruleFilter && !definition.ruleFilter(rule)) return;
+      const matches: ProbeMatch[] = [];
+      if (definition.id === 'cluster-admin') {
+        if (isFullWildcard(rule)) matches.push({ verbs: ['*'], resource: '*.*' });
+      }
+      for (const probe of definition.probes) {
+        const verbs = probeMatches(rule, probe);
+        if (verbs.length > 0) matches.push({ verbs, resource: probe.apiGroup === '' ? probe.resource : `${probe.resource}.${probe.apiGroup}` });
+      }
+      if (matches.length > 0) found.push([index, matches]);
+    });
+    cached = found;
+    matchCache.set(rule, cached);
+  }
+  return cached;
+}
+
 interface Found {
   grants: Grant[];
+  /** Membership for `grants`: a subject with tens of thousands of grants must not pay a linear search each. */
+  seen: Set<Grant>;
   verbs: Set<string>;
   resources: Set<string>;
   names: Set<string>;
@@ -127,38 +162,42 @@ interface Found {
 
 /** The facts a subject's grants establish, ordered by fact id (definition order), cluster-wide first. */
 export function riskFactsOf(grants: readonly Grant[]): RiskFact[] {
-  const facts: RiskFact[] = [];
-  for (const definition of factDefinitions) {
-    const byScope = new Map<string, Found>();
-    const note = (grant: Grant, verbs: readonly string[], resource: string) => {
-      const scope = grant.namespace ?? '';
-      let found = byScope.get(scope);
-      if (!found) {
-        found = { grants: [], verbs: new Set(), resources: new Set(), names: new Set(), limitedToNames: true };
-        byScope.set(scope, found);
-      }
-      if (!found.grants.includes(grant)) found.grants.push(grant);
-      for (const verb of verbs) found.verbs.add(verb);
-      found.resources.add(resource);
-      const ruleNames = names(grant.rule);
-      if (ruleNames.length === 0) found.limitedToNames = false;
-      for (const name of ruleNames) found.names.add(name);
-    };
-    for (const grant of grants) {
-      if (definition.clusterScoped && grant.namespace !== undefined) continue;
-      if (definition.ruleFilter && !definition.ruleFilter(grant.rule)) continue;
-      if (definition.id === 'cluster-admin') {
-        if (isFullWildcard(grant.rule)) note(grant, ['*'], '*.*');
-        continue;
-      }
-      for (const probe of definition.probes) {
-        const verbs = probeMatches(grant.rule, probe);
-        if (verbs.length > 0) note(grant, verbs, probe.apiGroup === '' ? probe.resource : `${probe.resource}.${probe.apiGroup}`);
-      }
+  // One pass over the grants, each rule's matches looked up once; then the facts in definition order.
+  const byDefinition = factDefinitions.map(() => new Map<string, Found>());
+  const noteIn = (byScope: Map<string, Found>) => (grant: Grant, verbs: readonly string[], resource: string) => {
+    const scope = grant.namespace ?? '';
+    let found = byScope.get(scope);
+    if (!found) {
+      found = { grants: [], seen: new Set(), verbs: new Set(), resources: new Set(), names: new Set(), limitedToNames: true };
+      byScope.set(scope, found);
     }
-    if (definition.id === 'csr-approve') collectCsrApproval(grants, note, byScope);
-    const scopes = [...byScope.keys()].sort();
-    for (const scope of scopes) {
+    if (!found.seen.has(grant)) {
+      found.seen.add(grant);
+      found.grants.push(grant);
+    }
+    for (const verb of verbs) found.verbs.add(verb);
+    found.resources.add(resource);
+    const ruleNames = names(grant.rule);
+    if (ruleNames.length === 0) found.limitedToNames = false;
+    for (const name of ruleNames) found.names.add(name);
+  };
+  const notes = byDefinition.map(noteIn);
+  for (const grant of grants) {
+    for (const [index, matches] of ruleMatches(grant.rule)) {
+      if (factDefinitions[index]?.clusterScoped && grant.namespace !== undefined) continue;
+      const note = notes[index];
+      if (note) for (const match of matches) note(grant, match.verbs, match.resource);
+    }
+  }
+  const csrIndex = factDefinitions.findIndex((definition) => definition.id === 'csr-approve');
+  const csrScopes = byDefinition[csrIndex];
+  const csrNote = notes[csrIndex];
+  if (csrScopes && csrNote) collectCsrApproval(grants, csrNote, csrScopes);
+
+  const facts: RiskFact[] = [];
+  factDefinitions.forEach((definition, index) => {
+    const byScope = byDefinition[index] ?? new Map<string, Found>();
+    for (const scope of [...byScope.keys()].sort()) {
       const found = byScope.get(scope);
       if (!found) continue;
       const where = scope === '' ? 'cluster-wide' : `in namespace ${scope}`;
@@ -166,7 +205,7 @@ export function riskFactsOf(grants: readonly Grant[]): RiskFact[] {
       const detail = `${definition.summary}: ${[...found.verbs].sort().join(', ')} on ${[...found.resources].join(', ')}${limited} ${where}`;
       facts.push({ id: definition.id, ...(scope === '' ? {} : { namespace: scope }), detail, grants: found.grants });
     }
-  }
+  });
   return facts;
 }
 

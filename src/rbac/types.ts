@@ -71,8 +71,8 @@ export interface RiskFact {
 /** "Can become kube-system:foo": one SA can gain another subject's rights, possibly over several hops. */
 export interface EscalationPath {
   readonly target: SubjectRef;
-  /** Each hop: the fact used and the subject reached. */
-  readonly hops: readonly { readonly via: RiskFactId; readonly to: SubjectRef }[];
+  /** Each hop: the fact used, where it applies (absent: cluster-wide) and the subject reached. */
+  readonly hops: readonly { readonly via: RiskFactId; readonly namespace?: string; readonly to: SubjectRef }[];
   /** Facts the final target holds that the source does not (for "…which is cluster-admin"). */
   readonly targetFacts: readonly RiskFactId[];
 }

@@ -1,3 +1,4 @@
+import type { PolicyRule } from '../inventory/kube-object.js';
 import type { AccessDecision, Grant, RequestAttributes, SubjectRef } from '../rbac/types.js';
 import { formatList } from './grant-format.js';
 import { toJson, toYaml } from './serialize.js';
@@ -33,29 +34,68 @@ export interface RuleListReport {
 }
 
 /**
- * `kubectl auth can-i --list`'s table: one row per resource.group of each rule (URLs in their own column),
- * identical rows merged, sorted as kubectl sorts them.
+ * `kubectl auth can-i --list`'s table, by kubectl's own steps (pkg/cmd/auth/cani.go): every rule broken
+ * down to one group, resource, name and verb (BreakdownRule); resource rows with the same group, resource
+ * and name merged, their verbs in order of appearance (CompactRules); one row per URL and verb; sorted by
+ * the rule's Go string (`Verbs:[…],APIGroups:[…],…`, SortableRuleSlice), so rows run by verbs first.
+ * Unlike kubectl, rows and verbs that several grants repeat are shown once.
  */
-export function renderRuleList(report: RuleListReport, format: 'table' | 'json' | 'yaml'): string {
+export function renderRuleList(report: RuleListReport, format: 'table' | 'json' | 'yaml', options: { readonly headers?: boolean } = {}): string {
   if (format === 'json') return toJson(report);
   if (format === 'yaml') return toYaml(report);
-  const rows = new Map<string, string[]>();
-  for (const { rule } of report.grants) {
-    const urls = rule.nonResourceURLs ?? [];
-    if (urls.length > 0) {
-      const row = ['', formatList(urls), '[]', formatList(rule.verbs)];
-      rows.set(row.join('\u0000'), row);
-      continue;
+  const rows = kubectlRuleRows(report.grants.map((grant) => grant.rule));
+  return renderTable(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], rows, { headers: options.headers === false ? 'none' : 'as-is' });
+}
+
+interface CompactRule {
+  readonly group: string;
+  readonly resource: string;
+  readonly name: string | undefined;
+  readonly url: string | undefined;
+  readonly verbs: string[];
+}
+
+export function kubectlRuleRows(rules: readonly PolicyRule[]): string[][] {
+  const compact = new Map<string, CompactRule>();
+  const add = (key: string, make: () => Omit<CompactRule, 'verbs'>, verb: string) => {
+    let rule = compact.get(key);
+    if (!rule) {
+      rule = { ...make(), verbs: [] };
+      compact.set(key, rule);
     }
-    for (const resource of rule.resources ?? []) {
-      for (const group of rule.apiGroups ?? []) {
-        const row = [group === '' ? resource : `${resource}.${group}`, '[]', formatList(rule.resourceNames), formatList(rule.verbs)];
-        rows.set(row.join('\u0000'), row);
+    if (!rule.verbs.includes(verb)) rule.verbs.push(verb);
+  };
+  for (const rule of rules) {
+    const names = (rule.resourceNames ?? []).length > 0 ? (rule.resourceNames ?? []) : [undefined];
+    for (const group of rule.apiGroups ?? []) {
+      for (const resource of rule.resources ?? []) {
+        for (const verb of rule.verbs ?? []) {
+          for (const name of names) add(`r\u0000${group}\u0000${resource}\u0000${name ?? '\u0001'}`, () => ({ group, resource, name, url: undefined }), verb);
+        }
       }
     }
+    // A URL row is never compacted: each URL and verb stays a rule of its own, as in kubectl.
+    for (const url of rule.nonResourceURLs ?? []) {
+      for (const verb of rule.verbs ?? []) add(`u\u0000${url}\u0000${verb}`, () => ({ group: '', resource: '', name: undefined, url }), verb);
+    }
   }
-  // kubectl lists resource rules first, then the non-resource URLs.
-  const key = (row: readonly string[]) => (row[0] === '' ? '\uffff' : '') + row.join(' ');
-  const sorted = [...rows.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return renderTable(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], sorted);
+  const goString = (rule: CompactRule) =>
+    rule.url === undefined
+      ? `Verbs:[${rule.verbs.join(' ')}],APIGroups:[${rule.group}],Resources:[${rule.resource}],ResourceNames:[${rule.name ?? ''}],NonResourceURLs:[],}`
+      : `Verbs:[${rule.verbs.join(' ')}],APIGroups:[],Resources:[],ResourceNames:[],NonResourceURLs:[${rule.url}],}`;
+  const sorted = [...compact.values()].map((rule) => ({ rule, key: goString(rule) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return sorted.map(({ rule }) => [
+    rule.url === undefined ? combineResourceGroup(rule.resource, rule.group) : '',
+    rule.url === undefined ? '[]' : `[${rule.url}]`,
+    rule.name === undefined ? '[]' : `[${rule.name}]`,
+    formatList(rule.verbs),
+  ]);
+}
+
+/** kubectl's describe.CombineResourceGroup: `deployments.apps/scale`, the group before the subresource. */
+function combineResourceGroup(resource: string, group: string): string {
+  const slash = resource.indexOf('/');
+  const base = slash === -1 ? resource : resource.slice(0, slash);
+  const withGroup = group === '' ? base : `${base}.${group}`;
+  return slash === -1 ? withGroup : `${withGroup}/${resource.slice(slash + 1)}`;
 }

@@ -1,4 +1,4 @@
-import type { EscalationPath, ServiceAccountRbac } from '../rbac/types.js';
+import type { EscalationPath, RiskFactId, ServiceAccountRbac } from '../rbac/types.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
 import { toJson, toYaml } from './serialize.js';
 import { renderTable } from './table.js';
@@ -15,7 +15,7 @@ export interface PermissionsReport extends ServiceAccountRbac {
 
 /**
  * Like rolesum: rules grouped by the binding and role that grant them, with scope; then the risk facts and
- * the escalation paths ("can become kube-system:foo, which is cluster-admin").
+ * the escalation paths ("can become kube-system:foo (via pod create in team), which holds cluster-admin").
  */
 export function renderPermissions(report: PermissionsReport, format: 'table' | 'json' | 'yaml'): string {
   if (format === 'json') return toJson(report);
@@ -47,7 +47,25 @@ export function renderPermissions(report: PermissionsReport, format: 'table' | '
   return out.join('');
 }
 
+/** How each edge reads: the action that hands over the other identity. */
+const hopActions: Partial<Record<RiskFactId, string>> = {
+  'workload-create': 'pod create',
+  'token-create': 'token create',
+  impersonate: 'impersonate',
+};
+
+/**
+ * "can become kube-system:foo (via pod create in team), which holds cluster-admin"; over several hops
+ * "(via pod create in team → build:runner, then token create in infra)". cluster-admin (or system:masters)
+ * stands alone: every other fact follows from it.
+ */
 export function describeEscalation(path: EscalationPath): string {
-  const hops = path.hops.map((hop) => `${hop.via} → ${hop.to.namespace ?? ''}:${hop.to.name}`).join(', then ');
-  return `can become ${path.target.namespace ?? ''}:${path.target.name} (${hops}), which has ${path.targetFacts.join(', ')}`;
+  const hops = path.hops.map((hop, index) => {
+    const action = `${hopActions[hop.via] ?? hop.via} ${hop.namespace === undefined ? 'cluster-wide' : `in ${hop.namespace}`}`;
+    const last = index === path.hops.length - 1;
+    return last ? action : `${action} → ${hop.to.namespace ?? ''}:${hop.to.name}`;
+  });
+  const total = (['cluster-admin', 'system-masters'] as const).find((id) => path.targetFacts.includes(id));
+  const facts = total ? [total] : path.targetFacts;
+  return `can become ${path.target.namespace ?? ''}:${path.target.name} (via ${hops.join(', then ')}), which holds ${facts.join(', ')}`;
 }

@@ -1,8 +1,13 @@
 /**
- * Renders rows as kubectl does: upper-case headers, columns padded to their widest cell and separated by
+ * Renders rows as kubectl does: upper-case headers (as-is for the few kubectl tables that keep case,
+ * such as `auth can-i --list`), columns padded to their widest cell and separated by
  * three spaces, no trailing whitespace. Pure text; colour, if any, is the caller's concern.
  */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { readonly headers?: 'upper' | 'as-is' | 'none' } = {},
+): string {
   const widths = headers.map((header, column) =>
     Math.max(visibleLength(header), ...rows.map((row) => visibleLength(row[column] ?? ''))),
   );
@@ -11,7 +16,10 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
       .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell))))
       .join('   ')
       .trimEnd();
-  return [line(headers.map((header) => header.toUpperCase())), ...rows.map(line)].join('\n') + '\n';
+  const style = options.headers ?? 'upper';
+  const head = style === 'none' ? [] : [line(style === 'upper' ? headers.map((header) => header.toUpperCase()) : headers)];
+  const lines = [...head, ...rows.map(line)];
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
 // Cells may carry ANSI colour; padding must count only what the terminal shows.

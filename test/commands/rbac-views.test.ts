@@ -18,7 +18,7 @@ describe('kubectl sa permissions', () => {
   });
   it('says which SA it can become, and what that one has', async () => {
     const result = await runCli(['permissions', 'argocd:argocd-server', '-f', '/work/shared/corpus/argo-cd/install.yaml']);
-    expect(result.stdout).toMatch(/can become argocd:argocd-application-controller \(.*\), which has cluster-admin/);
+    expect(result.stdout).toMatch(/can become argocd:argocd-application-controller \(.*\), which holds cluster-admin/);
   });
 });
 
@@ -36,6 +36,18 @@ describe('kubectl sa who-can', () => {
     const result = await runCli(['who-can', 'list', 'pods', '-n', 'monitoring', '-f', kubePrometheus, '-o', 'json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'WhoCan', request: { verb: 'list', resource: 'pods', namespace: 'monitoring' }, bypass: [{ kind: 'Group', name: 'system:masters' }] });
   });
+  it('an unknown TYPE is a usage error (exit 2) naming the closest resources, not an empty list', async () => {
+    const result = await runCli(['who-can', 'get', 'crb', '-f', kubePrometheus]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`error: the server doesn't have a resource type "crb"`);
+    expect(result.stderr).toContain('did you mean clusterrolebindings.rbac.authorization.k8s.io');
+  });
+  it('impersonate users needs no discovery entry', async () => {
+    const result = await runCli(['who-can', 'impersonate', 'users', '-f', kubePrometheus]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+  });
 });
 
 describe('kubectl sa matrix', () => {
@@ -43,5 +55,20 @@ describe('kubectl sa matrix', () => {
     const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '-n', 'monitoring', '--verbs', 'get,list,create', '-f', kubePrometheus]);
     expect(result.stdout).toMatch(/^NAME\s+GET\s+LIST\s+CREATE\n/);
     expect(result.stdout).toMatch(/\npods\s+✔\s+✔\s+✖\n/);
+    // Not a terminal: no colour; a legend says what the marks mean and where it checked.
+    expect(result.stdout).not.toContain('\u001b[');
+    expect(result.stdout).toContain('✔ allowed   ✖ denied   blank: the resource has no such verb. Checked namespace monitoring');
+  });
+  it('--subresources adds the discovered subresources, such as pods/exec and nodes/proxy', async () => {
+    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '--subresources', '--verbs', 'get,create', '-f', kubePrometheus]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/\nnodes\/proxy\s+✖\s+✖\n/);
+    expect(result.stdout).toMatch(/\npods\/exec\s+✖\s+✖\n/);
+    expect(result.stdout).toContain('Checked cluster-wide (ClusterRoleBindings only)');
+  });
+  it('-o json carries the subresource of such rows', async () => {
+    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '--subresources', '--verbs', 'get', '-f', kubePrometheus, '-o', 'json']);
+    const report = JSON.parse(result.stdout) as { rows: { resource: string; subresource?: string; access: Record<string, string> }[] };
+    expect(report.rows.find((row) => row.resource === 'pods' && row.subresource === 'exec')?.access).toEqual({ get: 'denied' });
   });
 });

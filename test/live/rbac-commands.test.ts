@@ -53,4 +53,45 @@ describe('RBAC commands on a live cluster', () => {
     const result = await runCli(['can-i', 'get', 'pods', '--sa', 'a:b', '--server', '-f', 'examples']);
     expect(result.code).toBe(2);
   });
+
+  it('can-i --list prints the rules held in the namespace, as kubectl auth can-i --list does', async () => {
+    const result = await runCli(['can-i', '--list', '--sa', `${namespace}:deployer`, '-n', namespace, ...admin()]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs\n/);
+    expect(result.stdout).toMatch(/\ndeployments\.apps\s+\[\]\s+\[\]\s+\[create update\]\n/);
+    expect(result.stdout).toMatch(/\nsecrets\s+\[\]\s+\[app-config\]\s+\[get\]\n/);
+    // The cluster's own bootstrap roles, read live (nothing shipped is added on a live cluster).
+    expect(result.stdout).toMatch(/\nselfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]\n/);
+    // The real kubectl, asked as the ServiceAccount, lists the same resource rules.
+    const real = await kubectl(['auth', 'can-i', '--list', '-n', namespace, '--as', `system:serviceaccount:${namespace}:deployer`]);
+    const resourceRows = (text: string) => text.split('\n').filter((line) => /^\S/.test(line) && !line.startsWith('Resources')).map((line) => line.replace(/\s+/g, ' ').trim()).sort();
+    expect(resourceRows(result.stdout)).toEqual(resourceRows(real));
+  });
+
+  it('who-can -A finds RoleBindings in every namespace, each with its scope', async () => {
+    const other = await freshNamespace('rbac-cmd-b');
+    await kubectl(['-n', other, 'create', 'serviceaccount', 'builder']);
+    await kubectl(['-n', other, 'create', 'role', 'deployer', '--verb=create', '--resource=deployments.apps']);
+    await kubectl(['-n', other, 'create', 'rolebinding', 'builder', '--role=deployer', `--serviceaccount=${other}:builder`]);
+    const all = await runCli(['who-can', 'create', 'deployments', '-A', '-o', 'json', ...admin()]);
+    expect(all.code, all.stderr).toBe(0);
+    const subjects = (JSON.parse(all.stdout) as { subjects: { subject: { namespace?: string; name: string }; grants: { namespace?: string }[] }[] }).subjects;
+    const find = (ns: string, name: string) => subjects.find((entry) => entry.subject.namespace === ns && entry.subject.name === name);
+    expect(find(namespace, 'deployer')?.grants[0]?.namespace).toBe(namespace);
+    expect(find(other, 'builder')?.grants[0]?.namespace).toBe(other);
+    // Without -A, only the namespace asked about counts.
+    const one = await runCli(['who-can', 'create', 'deployments', '-n', namespace, ...admin()]);
+    expect(one.stdout).toContain('deployer');
+    expect(one.stdout).not.toContain('builder');
+  });
+
+  it('matrix reads the live cluster: the Role and the aggregated view ClusterRole alike', async () => {
+    const deployer = await runCli(['matrix', `${namespace}:deployer`, '-n', namespace, '--verbs', 'get,create,update', ...admin()]);
+    expect(deployer.code, deployer.stderr).toBe(0);
+    expect(deployer.stdout).toMatch(/\ndeployments\.apps\s+✖\s+✔\s+✔\n/);
+    const viewer = await runCli(['matrix', `${namespace}:viewer`, '-n', namespace, '--verbs', 'get,list,create', '-o', 'json', ...admin()]);
+    const rows = (JSON.parse(viewer.stdout) as { rows: { resource: string; group: string; access: Record<string, string> }[] }).rows;
+    expect(rows.find((row) => row.resource === 'pods' && row.group === '')?.access).toEqual({ get: 'allowed', list: 'allowed', create: 'denied' });
+    expect(rows.find((row) => row.resource === 'secrets')?.access).toEqual({ get: 'denied', list: 'denied', create: 'denied' });
+  });
 });

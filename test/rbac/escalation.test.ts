@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
+import { describeEscalation } from '../../src/report/permissions-report.js';
 import { modelOf } from './helpers.js';
 
 const sa = (namespace: string, name: string) => `---
@@ -34,7 +35,7 @@ describe('escalation paths', () => {
     const [path, ...rest] = serviceAccountRbac(modelOf(yaml), 'team', 'ci').escalations;
     expect(rest).toEqual([]);
     expect(path?.target).toEqual({ kind: 'ServiceAccount', name: 'foo', namespace: 'kube-system' });
-    expect(path?.hops).toEqual([{ via: 'workload-create', to: { kind: 'ServiceAccount', name: 'foo', namespace: 'kube-system' } }]);
+    expect(path?.hops).toEqual([{ via: 'workload-create', namespace: 'kube-system', to: { kind: 'ServiceAccount', name: 'foo', namespace: 'kube-system' } }]);
     expect(path?.targetFacts).toContain('cluster-admin');
   });
   it('token create for a named SA reaches only that SA', () => {
@@ -81,5 +82,36 @@ describe('escalation paths', () => {
       sa('team', 'other') +
       bind('ci-pods', 'pod-maker', '{kind: ServiceAccount, name: ci, namespace: team}', 'team');
     expect(serviceAccountRbac(modelOf(yaml), 'team', 'ci').escalations).toEqual([]);
+  });
+});
+
+describe('escalation paths, readably and without noise', () => {
+  // A namespaced SA that may create pods where another SA is cluster-admin: the one path that matters.
+  const yaml =
+    admin +
+    role('pod-maker', '[{apiGroups: [""], resources: [pods], verbs: [create]}]') +
+    sa('build', 'ci') +
+    sa('build', 'admin-bot') +
+    bind('admin-bot', 'admin-all', '{kind: ServiceAccount, name: admin-bot, namespace: build}') +
+    bind('ci', 'pod-maker', '{kind: ServiceAccount, name: ci, namespace: build}', 'build');
+
+  it('stops at a cluster-admin target: the SAs beyond it add nothing it does not already give', () => {
+    const escalations = serviceAccountRbac(modelOf(yaml, { defaultRbac: true }), 'build', 'ci').escalations;
+    expect(escalations.map((path) => `${path.target.namespace}:${path.target.name}`)).toEqual(['build:admin-bot']);
+  });
+  it('reads "can become NS:NAME (via pod create in NS), which holds cluster-admin"', () => {
+    const [path] = serviceAccountRbac(modelOf(yaml, { defaultRbac: true }), 'build', 'ci').escalations;
+    expect(path && describeEscalation(path)).toBe('can become build:admin-bot (via pod create in build), which holds cluster-admin');
+  });
+  it('names each intermediate SA over several hops', () => {
+    const path = {
+      target: { kind: 'ServiceAccount' as const, namespace: 'infra', name: 'root' },
+      hops: [
+        { via: 'workload-create' as const, namespace: 'build', to: { kind: 'ServiceAccount' as const, namespace: 'build', name: 'runner' } },
+        { via: 'token-create' as const, namespace: 'infra', to: { kind: 'ServiceAccount' as const, namespace: 'infra', name: 'root' } },
+      ],
+      targetFacts: ['secrets-read' as const, 'bind' as const],
+    };
+    expect(describeEscalation(path)).toBe('can become infra:root (via pod create in build → build:runner, then token create in infra), which holds secrets-read, bind');
   });
 });

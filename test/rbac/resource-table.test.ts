@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccessTarget } from '../../src/cli/access-target.js';
+import { suggestResourceTypes } from '../../src/rbac/resource-table.js';
 import { parseServiceAccountRef } from '../../src/cli/service-account-ref.js';
 import { UsageError } from '../../src/errors/kubectl-sa-error.js';
 import { resolveResourceType, resourcesFromCrds } from '../../src/rbac/resource-table.js';
@@ -53,7 +54,7 @@ describe('can-i arguments', () => {
   });
   it('-A means all namespaces; cluster-scoped resources drop the namespace', () => {
     expect(parseAccessTarget('list', 'pods', { namespace: 'x', allNamespaces: true }, table).attributes).toEqual({ verb: 'list', apiGroup: '', resource: 'pods' });
-    const nodes = parseAccessTarget('get', 'nodes', { namespace: 'x' }, table);
+    const nodes = parseAccessTarget('get', 'nodes', { namespace: 'x', scopeWarning: true }, table);
     expect(nodes.attributes).toEqual({ verb: 'get', apiGroup: '', resource: 'nodes' });
     expect(nodes.warnings).toEqual(["resource 'nodes' is not namespace scoped"]);
   });
@@ -77,3 +78,34 @@ describe('--sa', () => {
     for (const bad of ['coredns', 'a:b:c', ':x', 'x:', 'system:serviceaccount:x']) expect(() => parseServiceAccountRef(bad)).toThrow(UsageError);
   });
 });
+
+describe('unknown TYPEs', () => {
+  it("crb is no short name discovery knows: kubectl's warning, and the closest names as a hint", () => {
+    const crb = parseAccessTarget('list', 'crb', {}, table);
+    expect(crb.warnings).toEqual(["the server doesn't have a resource type 'crb'"]);
+    expect(crb.hints[0]).toMatch(/^did you mean clusterrolebindings\.rbac\.authorization\.k8s\.io/);
+  });
+  it('suggests by initials, prefix and typo', () => {
+    expect(suggestResourceTypes('crb', table)[0]).toBe('clusterrolebindings.rbac.authorization.k8s.io');
+    expect(suggestResourceTypes('cr', table)).toContain('clusterroles.rbac.authorization.k8s.io');
+    expect(suggestResourceTypes('deploymnets', table)[0]).toBe('deployments.apps');
+    expect(suggestResourceTypes('zzzzzz', table)).toEqual([]);
+  });
+  it('who-can refuses a bare unknown TYPE (exit 2) but checks RESOURCE.GROUP as typed', () => {
+    expect(() => parseAccessTarget('get', 'crb', { unknownType: 'error' }, table)).toThrow(/the server doesn't have a resource type "crb"/);
+    expect(parseAccessTarget('get', 'gizmos.acme.io', { unknownType: 'error' }, table).warnings).toEqual(["the server doesn't have a resource type 'gizmos' in group 'acme.io'"]);
+  });
+  it('users and groups (impersonation) are RBAC resources discovery never lists: no warning', () => {
+    for (const type of ['users', 'groups', 'uids.authentication.k8s.io', 'userextras.authentication.k8s.io']) {
+      const target = parseAccessTarget('impersonate', type, { unknownType: 'error' }, table);
+      expect(target.warnings, type).toEqual([]);
+    }
+  });
+  it("cluster-scoped resources warn as kubectl does, naming the group when there is one", () => {
+    expect(parseAccessTarget('get', 'clusterroles', { scopeWarning: true }, table).warnings).toEqual([
+      "resource 'clusterroles' is not namespace scoped in group 'rbac.authorization.k8s.io'",
+    ]);
+    expect(parseAccessTarget('get', 'nodes', { scopeWarning: true, allNamespaces: true }, table).warnings).toEqual([]);
+  });
+});
+
