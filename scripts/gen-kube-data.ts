@@ -41,7 +41,7 @@ function writeJson(file: string, value: unknown): void {
 }
 
 async function fromKubeconfig(kubeconfig: string): Promise<void> {
-  const client = new ApiClient(loadKubeConfig({ kubeconfig }).config);
+  const client = new ApiClient((await loadKubeConfig({ kubeconfig })).config);
   const [rbac, resources] = await Promise.all([snapshotDefaultRbac(client), snapshotApiResources(client)]);
   writeJson('default-rbac.json', rbac);
   writeJson('api-resources.json', resources);

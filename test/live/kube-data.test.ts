@@ -12,19 +12,19 @@ import { liveCluster } from './kube.js';
  * both with the very functions used below.
  */
 const shipped = (file: string): unknown => JSON.parse(readFileSync(new URL(`../../data/${file}`, import.meta.url), 'utf8'));
-const client = () => new ApiClient(loadKubeConfig({ kubeconfig: liveCluster().kubeconfigPath }).config);
+const client = async () => new ApiClient((await loadKubeConfig({ kubeconfig: liveCluster().kubeconfigPath })).config);
 const regenerate = 'data/ is out of date for this API server: run `npm run gen:kube-data` and review the diff';
 
 describe('shipped Kubernetes data equals the live API server', () => {
   it("data/default-rbac.json is the server's bootstrap RBAC (kubernetes.io/bootstrapping=rbac-defaults), cleaned as the generator does", async () => {
-    const live = await snapshotDefaultRbac(client());
+    const live = await snapshotDefaultRbac(await client());
     expect(shipped('default-rbac.json'), regenerate).toEqual(live);
   });
 
   it("data/api-resources.json is the server's discovery (the CRDs other tests create aside)", async () => {
-    const live = await snapshotApiResources(client());
+    const live = await snapshotApiResources(await client());
     // Live tests run side by side and some create CRDs; those are the input's business, not the built-in table's.
-    const crds = await client().getJson<unknown>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
+    const crds = (await client()).getJson<unknown>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
     const custom = new Set(
       (isRecord(crds) && Array.isArray(crds.items) ? crds.items : []).flatMap((crd) =>
         isRecord(crd) && isRecord(crd.spec) && isRecord(crd.spec.names) ? [`${String(crd.spec.names.plural)}.${String(crd.spec.group)}`] : [],
