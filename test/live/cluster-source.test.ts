@@ -39,6 +39,22 @@ spec:
       containers: [{name: app, image: registry.example.com/app:1}]
 `;
 
+/** A kubeconfig for a server that is not our API server (dead, or silent): any token will do. */
+function kubeconfigFor(server: string): string {
+  const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'kubectl-sa-kubeconfig-')), 'config');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: x}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`,
+  );
+  return kubeconfig;
+}
+
 async function tokenOf(namespace: string, secret: string): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const token = await kubectl(['get', 'secret', secret, '-n', namespace, '-o', 'jsonpath={.data.token}']);
@@ -188,17 +204,7 @@ current-context: live
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'kubectl-sa-silent-')), 'config');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: silent, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: x}}]
-contexts: [{name: silent, context: {cluster: silent, user: u}}]
-current-context: silent
-`,
-    );
+    const kubeconfig = kubeconfigFor(`https://127.0.0.1:${port}`);
     try {
       const started = Date.now();
       const result = await runCli(['inventory', '--kubeconfig', kubeconfig, '--request-timeout', '200ms']);
@@ -211,17 +217,7 @@ current-context: silent
   });
 
   it('exits 3 with a one-line reason when the server cannot be reached', async () => {
-    const kubeconfig = path.join(tmpdir(), `kubectl-sa-unreachable-${process.pid}.yaml`);
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: gone, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: x}}]
-contexts: [{name: gone, context: {cluster: gone, user: u}}]
-current-context: gone
-`,
-    );
+    const kubeconfig = kubeconfigFor('https://127.0.0.1:1');
     const result = await runCli(['inventory', '--kubeconfig', kubeconfig]);
     expect(result.code).toBe(3);
     expect(result.stderr.split('\n')[0]).toMatch(/^error: cannot reach the cluster at https:\/\/127\.0\.0\.1:1 \(connection refused\)/);

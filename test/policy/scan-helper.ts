@@ -40,3 +40,16 @@ export function label(finding: Finding): string {
   const { kind, namespace, name } = finding.object;
   return `${finding.ruleId} ${kind}/${namespace ? `${namespace}/` : ''}${name}`;
 }
+
+/** A small set with one cluster-admin ServiceAccount and a workload on the default one: findings of several severities. */
+export const clusterAdminObjects: readonly unknown[] = [
+  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ops', namespace: 'a' } },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'ops' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'a' }],
+  },
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { spec: { containers: [] } } } },
+];

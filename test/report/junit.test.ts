@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/policy/finding.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { buildScanReport } from '../../src/report/scan-report.js';
-import { builtInPacks, scanObjects } from '../policy/scan-helper.js';
+import { builtInPacks, scanObjects, clusterAdminObjects } from '../policy/scan-helper.js';
 
 // No XML parser is installed, so a strict little one: it accepts only well-formed XML (balanced tags,
 // quoted attributes, no raw < or stray & in text, only the predefined entities and character references)
@@ -71,15 +71,7 @@ const all = (element: Element, name: string): Element[] => [
 
 const nasty = 'vendor <chart> & "friends" \u0001\u001b[31m 🚀';
 const objects = [
-  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ops', namespace: 'a' } },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'ops' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-    subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'a' }],
-  },
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { spec: { containers: [] } } } },
+  ...clusterAdminObjects,
   { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'a' }, spec: { template: { spec: { serviceAccountName: 'ops', containers: [] } } } },
   {
     apiVersion: 'apps/v1',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/policy/finding.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { buildScanReport, type ScanReport } from '../../src/report/scan-report.js';
-import { builtInPacks, scanObjects } from '../policy/scan-helper.js';
+import { builtInPacks, scanObjects, clusterAdminObjects } from '../policy/scan-helper.js';
 
 // GitHub code scanning's documented requirements for an uploaded SARIF file, checked structurally (the
 // official schema cannot be downloaded here, and no installed package ships it). GitHub rejects the whole
@@ -32,15 +32,7 @@ interface Sarif {
 }
 
 const objects = [
-  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ops', namespace: 'a' } },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'ops' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-    subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'a' }],
-  },
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { spec: { containers: [] } } } },
+  ...clusterAdminObjects,
 ];
 
 function reportWith(origin: 'files' | 'cluster', sourceOf: (finding: Finding, index: number) => Finding['source']): ScanReport {

@@ -4,18 +4,10 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { buildScanReport } from '../../src/report/scan-report.js';
 import { renderScanTable } from '../../src/report/scan-table.js';
-import { builtInPacks, scanObjects } from '../policy/scan-helper.js';
+import { builtInPacks, scanObjects, clusterAdminObjects } from '../policy/scan-helper.js';
 
 const objects = [
-  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ops', namespace: 'a' } },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'ops' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-    subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'a' }],
-  },
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { spec: { containers: [] } } } },
+  ...clusterAdminObjects,
 ];
 const scan = scanObjects(objects);
 // Give findings a position, as files would.
