@@ -5,7 +5,7 @@
  * what is kept or how it is ordered.
  */
 import { isRecord } from '../../inventory/kube-object.js';
-import type { ApiResource } from '../../rbac/resource-table.js';
+import type { ApiResource, ApiResourceTable } from '../../rbac/resource-table.js';
 import type { ApiClient } from './api-client.js';
 import { discoverApiResources } from './discovery.js';
 
@@ -20,11 +20,8 @@ export interface DefaultRbacSnapshot {
   readonly roleBindings: readonly Json[];
 }
 
-export interface ApiResourcesSnapshot {
-  readonly kubernetesVersion: string;
-  readonly source: string;
-  readonly resources: readonly ApiResource[];
-}
+/** Exactly the shape `data/api-resources.json` is read back as. */
+export type ApiResourcesSnapshot = ApiResourceTable;
 
 const bootstrapSelector = 'kubernetes.io/bootstrapping=rbac-defaults';
 const rbacKinds = [
