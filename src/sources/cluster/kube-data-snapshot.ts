@@ -5,7 +5,7 @@
  * what is kept or how it is ordered.
  */
 import { isRecord } from '../../inventory/kube-object.js';
-import type { ApiResource, ApiResourceTable } from '../../rbac/resource-table.js';
+import type { ApiResourceTable } from '../../rbac/resource-table.js';
 import type { ApiClient } from './api-client.js';
 import { discoverApiResources } from './discovery.js';
 
