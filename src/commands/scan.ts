@@ -17,7 +17,7 @@ import { renderScanTable } from '../report/scan-table.js';
 import { toJson, toYaml } from '../report/serialize.js';
 
 export default class Scan extends KubectlSaCommand {
-  static override summary = 'Audit ServiceAccounts, tokens and RBAC in manifests with the policy packs.';
+  static override summary = 'Audit ServiceAccounts, tokens and RBAC in manifests or a live cluster with the policy packs.';
   static override description =
     'Runs the built-in packs (and any --policy packs) over the objects read from files, folders or stdin, and ' +
     'prints findings most severe first, each with rule id, object, file:line, message and why it failed. ' +
