@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../apiserver/controlplane.js';
 import { ApiClient } from '../../src/sources/cluster/api-client.js';
+import { waitUntilAllowed } from './kube.js';
 import { loadKubeConfig } from '../../src/sources/cluster/kubeconfig.js';
 import { readCluster } from '../../src/sources/cluster/read-cluster.js';
 
@@ -24,7 +25,7 @@ describe('the API client under real API server throttling (429)', () => {
     // system:masters is exempt from the in-flight limit, so the throttled client is an ordinary user
     // who may read everything.
     await execFileAsync('kubectl', ['--kubeconfig', controlPlane.kubeconfigPath, 'create', 'clusterrolebinding', 'carol-view-all', '--clusterrole=cluster-admin', '--user=carol']);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitUntilAllowed('carol', ['list', 'namespaces'], { kubeconfig: controlPlane.kubeconfigPath });
   }, 180_000);
 
   afterAll(async () => {

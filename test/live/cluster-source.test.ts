@@ -8,7 +8,7 @@ import { ApiClient } from '../../src/sources/cluster/api-client.js';
 import { loadKubeConfig } from '../../src/sources/cluster/kubeconfig.js';
 import { inventoryResources, readCluster } from '../../src/sources/cluster/read-cluster.js';
 import { runCli, runProgram } from '../helpers/cli.js';
-import { apply, freshNamespace, kubectl, liveCluster } from './kube.js';
+import { apply, freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
 
 const appManifest = `
 apiVersion: v1
@@ -126,6 +126,7 @@ roleRef: {kind: Role, name: sa-reader, apiGroup: rbac.authorization.k8s.io}
 `,
       namespace,
     );
+    await waitUntilAllowed('alice', ['list', 'serviceaccounts', '-n', namespace]);
     for (const access of [
       ['--kubeconfig', liveCluster().kubeconfigs.alice ?? ''],
       ['--kubeconfig', liveCluster().kubeconfigPath, '--as', 'alice', '--as-group', 'dev-team'],

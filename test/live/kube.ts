@@ -34,3 +34,19 @@ export async function freshNamespace(prefix: string): Promise<string> {
 export async function apply(manifest: string, namespace?: string): Promise<void> {
   await kubectl([...(namespace ? ['-n', namespace] : []), 'apply', '-f', '-'], { input: manifest });
 }
+
+/**
+ * Waits until the API server's RBAC authorizer (fed by informers, so a moment behind the objects just
+ * written) allows `user` the given action: `kubectl auth can-i` exits 0 for yes.
+ */
+export async function waitUntilAllowed(user: string, canIArgs: readonly string[], options: { kubeconfig?: string } = {}): Promise<void> {
+  const kubeconfig = options.kubeconfig ?? liveCluster().kubeconfigPath;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const allowed = await new Promise<boolean>((resolve) => {
+      execFile('kubectl', ['--kubeconfig', kubeconfig, 'auth', 'can-i', ...canIArgs, '--as', user], (error) => resolve(!error));
+    });
+    if (allowed) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${user} was never allowed: kubectl auth can-i ${canIArgs.join(' ')}`);
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { freshNamespace, kubectl, liveCluster } from './kube.js';
+import { freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
 
 describe('RBAC commands on a live cluster', () => {
   let namespace: string;
@@ -15,8 +15,8 @@ describe('RBAC commands on a live cluster', () => {
     await kubectl(['-n', namespace, 'create', 'rolebinding', 'deployer', '--role=deployer', `--serviceaccount=${namespace}:deployer`]);
     await kubectl(['-n', namespace, 'create', 'rolebinding', 'secret-reader', '--role=secret-reader', `--serviceaccount=${namespace}:deployer`]);
     await kubectl(['-n', namespace, 'create', 'rolebinding', 'viewer', '--clusterrole=view', `--serviceaccount=${namespace}:viewer`]);
-    // The API server's RBAC informers are eventually consistent.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitUntilAllowed(`system:serviceaccount:${namespace}:deployer`, ['get', 'secrets/app-config', '-n', namespace]);
+    await waitUntilAllowed(`system:serviceaccount:${namespace}:viewer`, ['list', 'pods', '-n', namespace]);
   });
 
   it.each([
