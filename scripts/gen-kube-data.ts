@@ -58,7 +58,7 @@ function fromCorpus(dir: string): void {
   }
   const of = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => cleanRbacObject(o, kind)).sort(byNamespaceAndName);
   writeJson('default-rbac.json', {
-    kubernetesVersion: 'unknown (bootstrap-policy testdata of kubernetes/kubernetes master, see /work/shared/corpus/SOURCES.md)',
+    kubernetesVersion: 'unknown (bootstrap-policy testdata of kubernetes/kubernetes master, see the corpus' SOURCES.md)',
     source: 'kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata (corpus copy); to be regenerated from a real API server',
     clusterRoles: of('ClusterRole'),
     clusterRoleBindings: of('ClusterRoleBinding'),

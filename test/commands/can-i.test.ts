@@ -1,7 +1,8 @@
+import { corpusPath } from '../helpers/corpus.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
-const kubePrometheus = '/work/shared/corpus/kube-prometheus';
+const kubePrometheus = corpusPath('kube-prometheus');
 const sa = ['--sa', 'monitoring:prometheus-k8s', '-f', kubePrometheus];
 
 describe('kubectl sa can-i', () => {

@@ -1,7 +1,8 @@
+import { corpusPath } from '../helpers/corpus.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
-const kubePrometheus = '/work/shared/corpus/kube-prometheus';
+const kubePrometheus = corpusPath('kube-prometheus');
 
 describe('kubectl sa permissions', () => {
   it('groups rules by binding and role with scope', async () => {
@@ -17,7 +18,7 @@ describe('kubectl sa permissions', () => {
     expect(report).toMatchObject({ kind: 'ServiceAccountPermissions', found: true, subject: { kind: 'ServiceAccount', namespace: 'monitoring', name: 'prometheus-k8s' } });
   });
   it('says which SA it can become, and what that one has', async () => {
-    const result = await runCli(['permissions', 'argocd:argocd-server', '-f', '/work/shared/corpus/argo-cd/install.yaml']);
+    const result = await runCli(['permissions', 'argocd:argocd-server', '-f', corpusPath('argo-cd', 'install.yaml')]);
     expect(result.stdout).toMatch(/can become argocd:argocd-application-controller \(.*\), which holds cluster-admin/);
   });
 });

@@ -1,3 +1,4 @@
+import { corpusRoot } from '../helpers/corpus.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifests } from '../../src/sources/manifest-files.js';
@@ -5,7 +6,7 @@ import { countsByRule, label, scanDocuments, scanPaths } from './scan-helper.js'
 
 // Real manifests, read in place from the shared corpus (never copied): counts per rule and a few named
 // findings per source, so a change in any rule's behaviour on real charts shows up here.
-const corpus = '/work/shared/corpus';
+const corpus = corpusRoot;
 const at = (folder: string) => path.join(corpus, folder);
 
 describe('scan of the shared corpus', () => {

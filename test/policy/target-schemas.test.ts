@@ -1,3 +1,4 @@
+import { corpusRoot } from '../helpers/corpus.js';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ async function validatorOf(name: string): Promise<ValidateFunction> {
 // The corpus plus every object of the built-in fixture cases (legacy tokens, projected tokens, workload identity…).
 const { tests } = await loadPolicies({ includeBuiltIn: true });
 const fixtureObjects = tests.flatMap((suite) => suite.cases.flatMap((testCase) => testCase.objects)).map((value) => ({ value }));
-const documents = [...(await readManifests(['/work/shared/corpus'])), ...fixtureObjects];
+const documents = [...(await readManifests([corpusRoot])), ...fixtureObjects];
 const corpusInventory = buildInventory(documents, { defaultNamespace: 'default', origin: 'files' });
 const targets = new TargetDocuments(corpusInventory, { now: fixedNow, rbac: rbacForInventory(corpusInventory, { defaultRbac: true }) });
 

@@ -1,3 +1,4 @@
+import { corpusRoot } from '../helpers/corpus.js';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildInventory, type Inventory } from '../../src/inventory/inventory.js';
@@ -5,7 +6,7 @@ import { buildRbacModel, type RbacModel } from '../../src/rbac/rbac-model.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
 import { parseManifests } from '../../src/sources/parse-manifests.js';
 
-export const corpus = '/work/shared/corpus';
+export const corpus = corpusRoot;
 
 export function inventoryOf(yaml: string): Inventory {
   const documents = parseManifests(yaml, 'test.yaml').map((document) => ({ value: document.value }));
