@@ -1,4 +1,4 @@
-import type { EscalationPath, RiskFactId, ServiceAccountRbac } from '../rbac/types.js';
+import type { EscalationPath, Grant, RiskFactId, ServiceAccountRbac } from '../rbac/types.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
 import { toJson, toYaml } from './serialize.js';
 import { renderTable } from './table.js';
@@ -22,18 +22,13 @@ export function renderPermissions(report: PermissionsReport, format: 'table' | '
   if (format === 'yaml') return toYaml(report);
   const out: string[] = [`ServiceAccount ${report.subject.namespace ?? ''}:${report.subject.name}${report.found ? '' : ' (not in the input)'}\n`];
   if (report.grants.length === 0) out.push('\nNo rules: no binding grants this ServiceAccount anything.\n');
-  else {
-    const rows = report.grants.map((grant) => [
-      formatBinding(grant.binding),
-      formatRole(grant.role),
-      formatScope(grant),
-      formatSubject(grant.via) === formatSubject(report.subject) ? '' : `${grant.via.kind}/${grant.via.name}`,
-      formatList(grant.rule.verbs),
-      formatRuleTargets(grant.rule),
-      (grant.rule.resourceNames ?? []).join(','),
-      grant.defaultRbac ? 'yes' : '',
-    ]);
-    out.push('\n', renderTable(['binding', 'role', 'scope', 'via group', 'verbs', 'resources / urls', 'resource names', 'default'], rows));
+  for (const block of grantBlocks(report)) {
+    const through = formatSubject(block.via) === formatSubject(report.subject) ? '' : `, through ${block.via.kind}/${block.via.name}`;
+    out.push(`\n${formatBinding(block.binding)} → ${formatRole(block.role)}  (${block.scope}${through}${block.defaultRbac ? ', Kubernetes default' : ''})\n`);
+    const rows = block.grants.map((grant) => [formatList(grant.rule.verbs), formatRuleTargets(grant.rule), (grant.rule.resourceNames ?? []).join(',')]);
+    const showNames = rows.some((row) => row[2] !== '');
+    const table = renderTable(showNames ? ['verbs', 'resources / urls', 'resource names'] : ['verbs', 'resources / urls'], showNames ? rows : rows.map((row) => row.slice(0, 2)));
+    out.push(table.replace(/^/gm, '  ').replace(/ +$/gm, ''));
   }
   if (report.facts.length > 0) {
     out.push('\nRisk facts:\n');
@@ -45,6 +40,30 @@ export function renderPermissions(report: PermissionsReport, format: 'table' | '
   }
   if (report.baselineOnly) out.push("\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n");
   return out.join('');
+}
+
+interface GrantBlock {
+  readonly binding: Grant['binding'];
+  readonly role: Grant['role'];
+  readonly via: Grant['via'];
+  readonly scope: string;
+  readonly defaultRbac: boolean;
+  readonly grants: Grant[];
+}
+
+/**
+ * Rules gathered under the binding, role, scope and subject that grant them, as rolesum shows them; the
+ * input's own bindings first, Kubernetes' defaults (the same for every ServiceAccount) last.
+ */
+function grantBlocks(report: PermissionsReport): GrantBlock[] {
+  const blocks = new Map<string, GrantBlock>();
+  for (const grant of report.grants) {
+    const key = [formatBinding(grant.binding), formatRole(grant.role), formatScope(grant), formatSubject(grant.via)].join('\u0000');
+    const block = blocks.get(key);
+    if (block) block.grants.push(grant);
+    else blocks.set(key, { binding: grant.binding, role: grant.role, via: grant.via, scope: grant.namespace === undefined ? 'cluster-wide' : `in namespace ${grant.namespace}`, defaultRbac: grant.defaultRbac, grants: [grant] });
+  }
+  return [...blocks.values()].sort((a, b) => Number(a.defaultRbac) - Number(b.defaultRbac));
 }
 
 /** How each edge reads: the action that hands over the other identity. */
