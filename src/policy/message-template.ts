@@ -6,7 +6,9 @@
  * template can list only the facts that hold.
  */
 const placeholder = /\{\{\s*(\??)\s*([^{}]{1,200}?)\s*\}\}/g;
-const maxQuoteLength = 240;
+// Long enough for a risk fact with its resources and the binding that grants it; short enough that a
+// hostile field cannot flood a report.
+const maxQuoteLength = 600;
 
 export function renderTemplate(template: string, document: unknown): string {
   let optionalGap = false;
