@@ -97,9 +97,12 @@ export function indexRulesByTarget(packs: readonly CompiledPack[]): Map<string, 
 
 function toFinding(rule: CompiledRule, target: TargetDocument): Finding {
   const details = explainErrors(rule.assert.errors ?? [], { document: target.document, podSpecPath: target.podSpecPath });
-  const explanation = rule.spec.explain
-    ? renderTemplate(rule.spec.explain, target.document)
-    : details.map((detail) => detail.text).join('; ') || 'the target does not satisfy the rule';
+  // A rule's own `explain` wins; when it renders empty (its optional parts all absent), ajv's account of
+  // what failed still says why.
+  const explanation =
+    (rule.spec.explain ? renderTemplate(rule.spec.explain, target.document) : '') ||
+    details.map((detail) => detail.text).join('; ') ||
+    'the target does not satisfy the rule';
   return {
     ruleId: rule.id,
     pack: rule.pack,
