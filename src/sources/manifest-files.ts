@@ -84,6 +84,10 @@ export async function readManifests(paths: readonly string[], options: ReadOptio
 }
 
 async function expandPath(given: string): Promise<string[]> {
+  if (/^https?:\/\//i.test(given)) {
+    // kubectl fetches URLs; an audit tool that may run in CI should not reach out on its own.
+    throw new InputError(`${given}: manifests are not fetched from URLs; download the file and pass its path (or pipe it to -f -)`);
+  }
   let info;
   try {
     info = await stat(given);

@@ -40,6 +40,12 @@ describe('readManifests', () => {
     expect(documents.map((document) => path.relative(root, document.source.file))).toEqual(['a/y.json', 'a/z.yml', 'b.yaml']);
   });
 
+  it('refuses URLs with a hint instead of fetching them', async () => {
+    expect(await errorsOf(readManifests(['https://example.com/install.yaml']))).toEqual([
+      'https://example.com/install.yaml: manifests are not fetched from URLs; download the file and pass its path (or pipe it to -f -)',
+    ]);
+  });
+
   it('reads a file named explicitly whatever its extension', async () => {
     const root = scratch({ 'rendered.txt': serviceAccount('x') });
     expect(await readManifests([path.join(root, 'rendered.txt')])).toHaveLength(1);
