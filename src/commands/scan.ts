@@ -2,12 +2,10 @@ import { Args, Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags, type OutputFormat } from '../cli/flags.js';
 import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
-import { rbacModelFor } from '../cli/rbac-input.js';
+import { rbacForInventory } from '../cli/rbac-input.js';
 import { UsageError } from '../errors/kubectl-sa-error.js';
 import { evaluatePolicies } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies } from '../policy/pack-loader.js';
-import { rbacViewOf } from '../policy/rbac-view.js';
-import { loadDefaultRbac } from '../sources/kube-data.js';
 import { severities } from '../policy/pack-types.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -55,7 +53,7 @@ export default class Scan extends KubectlSaCommand {
     const inventory = await this.loadInventory(flags, argv as string[]);
     // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
     // or without --default-rbac and on a live cluster alike.
-    const rbac = rbacViewOf(rbacModelFor(inventory, flags), loadDefaultRbac());
+    const rbac = rbacForInventory(inventory, { defaultRbac: flags['default-rbac'], stderr: process.stderr });
     const evaluation = evaluatePolicies(inventory, packs, { now, rbac, exemptions });
     const report = buildScanReport(inventory, packs, evaluation, flags['fail-on'] as FailOn);
 

@@ -1,6 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import { rbacFlags } from '../../cli/flags.js';
-import { rbacForInventory } from '../../cli/rbac-for-inventory.js';
+import { rbacForInventory } from '../../cli/rbac-input.js';
 import { UsageError } from '../../errors/kubectl-sa-error.js';
 import type { CompiledPack } from '../../policy/compile-pack.js';
 import { loadPolicies } from '../../policy/pack-loader.js';
