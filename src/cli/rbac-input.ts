@@ -36,7 +36,7 @@ export function rbacForInventory(inventory: Inventory, options: { readonly defau
  * What TYPE arguments resolve against: the live cluster's discovery when there is one, else Kubernetes'
  * standard resources (generated from a real API server's discovery) plus the CRDs in the input.
  */
-export async function resourceTableFor(inventory: Inventory, connection: ClusterConnection | undefined): Promise<ApiResource[]> {
+export async function resourceTableFor(inventory: Inventory | undefined, connection: ClusterConnection | undefined): Promise<ApiResource[]> {
   if (connection) return discoverApiResources(connection.client);
-  return [...loadApiResources().resources, ...resourcesFromCrds(inventory)];
+  return [...loadApiResources().resources, ...(inventory ? resourcesFromCrds(inventory) : [])];
 }

@@ -1,6 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { parseAccessTarget, writeTargetWarnings } from '../cli/access-target.js';
-import { KubectlSaCommand } from '../cli/base-command.js';
+import { KubectlSaCommand, type InputFlagValues } from '../cli/base-command.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { RbacModel } from '../rbac/rbac-model.js';
+import type { ClusterConnection } from '../sources/cluster/connect.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
 import { parseServiceAccountRef } from '../cli/service-account-ref.js';
@@ -61,10 +65,12 @@ export default class CanICommand extends KubectlSaCommand {
     }
     // --as/--as-group name whose access is checked (as in kubectl auth can-i), not whom to read the
     // cluster as: the RBAC objects are read with the kubeconfig's own credentials.
-    const inventory = await this.loadInventory({ ...flags, as: undefined, 'as-group': undefined });
-    const model = rbacModelFor(inventory, flags);
+    const readFlags = { ...flags, as: undefined, 'as-group': undefined };
+    const answer = flags.server && !flags.list ? await this.askingServer(readFlags) : await this.askingEngine(readFlags, flags);
+    const { inventory, connection } = answer;
 
-    if (flags.list) {
+    if (flags.list && 'model' in answer) {
+      const { model } = answer;
       const namespace = flags['all-namespaces'] ? '' : this.contextNamespace(flags);
       const grants = rulesFor(model, identity, namespace);
       if (!flags.quiet) {
@@ -77,11 +83,11 @@ export default class CanICommand extends KubectlSaCommand {
       args.verb ?? '',
       args.target ?? '',
       { subresource: flags.subresource, namespace: this.contextNamespace(flags), allNamespaces: flags['all-namespaces'], unknownType: 'warn', scopeWarning: true },
-      await resourceTableFor(inventory, this.clusterConnection),
+      await resourceTableFor(inventory, connection),
     );
     writeTargetWarnings(target);
     const request = { ...identity, ...target.attributes };
-    const decision = flags.server && this.clusterConnection ? await askApiServer(this.clusterConnection.client, request) : authorize(model, request);
+    const decision = 'model' in answer ? authorize(answer.model, request) : await askApiServer(answer.connection.client, request);
     if (!flags.quiet) {
       this.emit(
         renderCanI(
@@ -93,7 +99,7 @@ export default class CanICommand extends KubectlSaCommand {
             allowed: decision.allowed,
             reason: decision.reason,
             grants: decision.grants,
-            defaultRbac: model.defaultRbacVersion ?? null,
+            defaultRbac: 'model' in answer ? (answer.model.defaultRbacVersion ?? null) : null,
           },
           format,
         ),
@@ -102,6 +108,28 @@ export default class CanICommand extends KubectlSaCommand {
     // "no" is an answer, not a failure: nothing is thrown, main() returns the exit code set here.
     if (!decision.allowed) process.exitCode = ExitCode.findings;
   }
+
+  /** The engine answers from the RBAC objects read (files, or the cluster listed once). */
+  private async askingEngine(readFlags: InputFlagValues, flags: { readonly 'default-rbac': boolean }): Promise<EngineAnswer> {
+    const inventory = await this.loadInventory(readFlags, [], { resources: rbacResources });
+    return { inventory, connection: this.clusterConnection, model: rbacModelFor(inventory, flags) };
+  }
+
+  /** --server: the API server decides; a connection (and its discovery) is all that is needed. */
+  private async askingServer(readFlags: InputFlagValues): Promise<ServerAnswer> {
+    return { inventory: undefined, connection: await this.connect(readFlags) };
+  }
+}
+
+interface EngineAnswer {
+  readonly inventory: Inventory;
+  readonly connection: ClusterConnection | undefined;
+  readonly model: RbacModel;
+}
+
+interface ServerAnswer {
+  readonly inventory: undefined;
+  readonly connection: ClusterConnection;
 }
 
 /** --sa names a ServiceAccount; --as/--as-group check any user, as kubectl's impersonation flags do. */

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
 import { parseServiceAccountRef } from '../cli/service-account-ref.js';
@@ -42,7 +43,7 @@ export default class MatrixCommand extends KubectlSaCommand {
     const { namespace: saNamespace, name } = parseServiceAccountRef(ref);
     const verbs = flags.verbs.split(',').map((verb) => verb.trim()).filter((verb) => verb !== '');
     if (verbs.length === 0) throw new UsageError('--verbs lists no verb', { hint: 'for example --verbs get,list,create' });
-    const inventory = await this.loadInventory(flags);
+    const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
     const model = rbacModelFor(inventory, flags);
     const namespace = flags['all-namespaces'] ? '' : (flags.namespace ?? '');
     const identity = serviceAccountIdentity(saNamespace, name);

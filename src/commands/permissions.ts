@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor } from '../cli/rbac-input.js';
 import { parseServiceAccountRef } from '../cli/service-account-ref.js';
@@ -33,7 +34,7 @@ export default class PermissionsCommand extends KubectlSaCommand {
     const ref = args.serviceAccount ?? flags.sa;
     if (!ref) throw new UsageError('which ServiceAccount? pass NAMESPACE:NAME', { hint: 'for example: kubectl sa permissions kube-system:coredns -f manifests/' });
     const { namespace, name } = parseServiceAccountRef(ref);
-    const inventory = await this.loadInventory(flags);
+    const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
     const model = rbacModelFor(inventory, flags);
     const found = inventory.findServiceAccount(namespace, name) !== undefined;
     const result = serviceAccountRbac(model, namespace, name);

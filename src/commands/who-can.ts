@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { parseAccessTarget, writeTargetWarnings } from '../cli/access-target.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
 import { whoCan } from '../rbac/who-can.js';
@@ -31,7 +32,7 @@ export default class WhoCanCommand extends KubectlSaCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(WhoCanCommand);
-    const inventory = await this.loadInventory(flags);
+    const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
     const model = rbacModelFor(inventory, flags);
     const target = parseAccessTarget(
       args.verb,

@@ -49,6 +49,22 @@ describe('RBAC commands on a live cluster', () => {
     expect(result.stdout).toContain('app-config');
   });
 
+  it('reads only what an RBAC answer needs: a user who may read RBAC and ServiceAccounts gets no warnings', async () => {
+    const reader = `rbac-reader-${namespace}`;
+    await kubectl(['create', 'clusterrole', reader, '--verb=list', '--resource=roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,clusterroles.rbac.authorization.k8s.io,clusterrolebindings.rbac.authorization.k8s.io,serviceaccounts']);
+    await kubectl(['create', 'clusterrolebinding', reader, `--clusterrole=${reader}`, `--user=${reader}`]);
+    try {
+      await waitUntilAllowed(reader, ['list', 'clusterrolebindings']);
+      // Impersonating the reader: no Secrets, Pods or workloads are listed, so nothing is forbidden.
+      const result = await runCli(['who-can', 'create', 'deployments', '-n', namespace, ...admin(), '--as', reader]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('deployer');
+    } finally {
+      await kubectl(['delete', 'clusterrolebinding,clusterrole', reader]);
+    }
+  });
+
   it('--server refuses -f', async () => {
     const result = await runCli(['can-i', 'get', 'pods', '--sa', 'a:b', '--server', '-f', 'examples']);
     expect(result.code).toBe(2);

@@ -59,6 +59,14 @@ export const inventoryResources: readonly ListedResource[] = [
   },
 ];
 
+/**
+ * What RBAC answers (can-i, who-can, permissions, matrix) read: the RBAC objects, and every ServiceAccount
+ * cluster-wide, because an escalation path can lead to a ServiceAccount of any namespace.
+ */
+export const rbacResources: readonly ListedResource[] = inventoryResources
+  .filter((resource) => resource.group === 'rbac.authorization.k8s.io' || resource.kind === 'ServiceAccount')
+  .map((resource) => (resource.kind === 'ServiceAccount' ? { ...resource, alwaysClusterWide: true } : resource));
+
 export interface ClusterReadOptions {
   /** One namespace, or undefined for all namespaces (-A). */
   readonly namespace: string | undefined;
