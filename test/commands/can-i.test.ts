@@ -1,6 +1,6 @@
 import { corpusPath } from '../helpers/corpus.js';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli } from '../helpers/cli.js';
 
 const kubePrometheus = corpusPath('kube-prometheus');
 const sa = ['--sa', 'monitoring:prometheus-k8s', '-f', kubePrometheus];

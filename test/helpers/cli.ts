@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,8 @@ export function runProgram(
   });
 }
 
-/** Runs the built CLI through its plain oclif entry with the current Node. */
+/** Runs the built CLI (`npm run build` first) through its plain oclif entry with the current Node. */
 export function runCli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before these tests');
   return runProgram(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], options);
 }
