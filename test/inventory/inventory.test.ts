@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildInventory } from '../../src/inventory/inventory.js';
-import { parseManifests } from '../../src/sources/parse-manifests.js';
+import { inventoryFromYaml } from '../helpers/inventory.js';
 
-function inventoryFrom(yaml: string, defaultNamespace = 'default') {
-  const documents = parseManifests(yaml, 'test.yaml').map((document) => ({
-    value: document.value,
-    source: { file: 'test.yaml', line: document.line },
-  }));
-  return buildInventory(documents, { defaultNamespace, origin: 'files' });
-}
 
 describe('buildInventory', () => {
   it('normalises every pod-bearing kind to its pod template and resolves the ServiceAccount', () => {
-    const inventory = inventoryFrom(`
+    const inventory = inventoryFromYaml(`
 apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -54,7 +46,7 @@ spec: {template: {spec: {}}}
   });
 
   it('warns about documents without kind, apiVersion or name, naming their line', () => {
-    const inventory = inventoryFrom('metadata: {name: x}\n---\nkind: ServiceAccount\nmetadata: {name: y}\n---\napiVersion: v1\nkind: Secret\nmetadata: {}\n');
+    const inventory = inventoryFromYaml('metadata: {name: x}\n---\nkind: ServiceAccount\nmetadata: {name: y}\n---\napiVersion: v1\nkind: Secret\nmetadata: {}\n');
     expect(inventory.entries).toHaveLength(0);
     expect(inventory.notes.map((note) => [note.level, note.source?.line, note.message])).toEqual([
       ['warning', 1, 'skipped a document without `kind`: not a Kubernetes object'],
@@ -64,7 +56,7 @@ spec: {template: {spec: {}}}
   });
 
   it('takes the scope of custom resources from CRDs in the same input', () => {
-    const inventory = inventoryFrom(`
+    const inventory = inventoryFromYaml(`
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: clusterthings.example.com}
@@ -82,7 +74,7 @@ metadata: {name: b}
   });
 
   it('finds objects by identity, a later duplicate winning as with kubectl apply', () => {
-    const inventory = inventoryFrom(`
+    const inventory = inventoryFromYaml(`
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: a, namespace: x}

@@ -2,12 +2,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { readManifests } from '../../src/sources/manifest-files.js';
+import { inventoryFromPaths } from '../helpers/inventory.js';
 import { corpusFiles, corpusPath, corpusRoot } from '../helpers/corpus.js';
 import { expectedObjects } from './corpus-oracle.js';
 
-async function inventoryOf(...paths: string[]) {
-  return buildInventory(await readManifests(paths), { defaultNamespace: 'default', origin: 'files' });
-}
 
 describe('every corpus file', () => {
   const files = corpusFiles();
@@ -17,7 +15,7 @@ describe('every corpus file', () => {
   });
 
   it.each(files.map((file) => [path.relative(corpusRoot, file), file]))('%s loads with the right kinds and lines', async (_name, file) => {
-    const inventory = await inventoryOf(file);
+    const inventory = await inventoryFromPaths(file);
     const read = inventory.entries.map((entry) => ({ kind: entry.ref.kind, line: entry.source?.line }));
     expect(read).toEqual(expectedObjects(file));
     for (const entry of inventory.entries) expect(entry.source?.file).toBe(file);
@@ -26,7 +24,7 @@ describe('every corpus file', () => {
 
 describe('corpus specifics', () => {
   it('reads argo-cd install.yaml: 59 objects including its cluster-wide controller role', async () => {
-    const inventory = await inventoryOf(corpusPath('argo-cd', 'install.yaml'));
+    const inventory = await inventoryFromPaths(corpusPath('argo-cd', 'install.yaml'));
     expect(inventory.entries).toHaveLength(59);
     const controller = inventory.clusterRoles.find((entry) => entry.ref.name === 'argocd-application-controller');
     expect(controller?.ref.namespace).toBeUndefined();
@@ -35,7 +33,7 @@ describe('corpus specifics', () => {
   });
 
   it('unpacks RoleList and RoleBindingList documents from kube-prometheus into their items', async () => {
-    const inventory = await inventoryOf(
+    const inventory = await inventoryFromPaths(
       corpusPath('kube-prometheus', 'prometheus-roleSpecificNamespaces.yaml'),
       corpusPath('kube-prometheus', 'prometheus-roleBindingSpecificNamespaces.yaml'),
     );
@@ -48,7 +46,7 @@ describe('corpus specifics', () => {
   });
 
   it('indexes the whole kube-prometheus folder: workloads normalised to their pod templates', async () => {
-    const inventory = await inventoryOf(corpusPath('kube-prometheus'));
+    const inventory = await inventoryFromPaths(corpusPath('kube-prometheus'));
     const workloads = inventory.workloads.map((workload) => `${workload.entry.ref.kind}/${workload.entry.ref.name}:${workload.serviceAccountName}`);
     expect(workloads).toContain('DaemonSet/node-exporter:node-exporter');
     expect(workloads).toContain('Deployment/grafana:grafana');
@@ -60,7 +58,7 @@ describe('corpus specifics', () => {
   });
 
   it('skips kustomize patch lists in flux2 with a note naming file and line, and keeps the accounts', async () => {
-    const inventory = await inventoryOf(corpusPath('flux2'));
+    const inventory = await inventoryFromPaths(corpusPath('flux2'));
     const patchNotes = inventory.notes.filter((note) => note.source?.file.endsWith('-patch.yaml'));
     expect(patchNotes).toHaveLength(7);
     for (const note of patchNotes) {
@@ -84,7 +82,7 @@ describe('corpus specifics', () => {
   });
 
   it('reads every corpus folder at once without errors', async () => {
-    const inventory = await inventoryOf(corpusRoot);
+    const inventory = await inventoryFromPaths(corpusRoot);
     const expectedTotal = corpusFiles().reduce((sum, file) => sum + expectedObjects(file).length, 0);
     expect(inventory.entries).toHaveLength(expectedTotal);
     expect(inventory.notes.filter((note) => note.level === 'warning')).toEqual([]);
