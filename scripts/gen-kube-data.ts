@@ -3,7 +3,6 @@
 //   npm run gen:kube-data                                 starts the test harness's control plane
 //                                                          (test/apiserver), writes data/, stops it
 //   node scripts/gen-kube-data.ts --kubeconfig PATH       the same against any cluster you point it at
-//   node scripts/gen-kube-data.ts --from-corpus DIR       bootstrap-policy testdata YAML → data/default-rbac.json
 //   (add --out DIR to write elsewhere)
 //
 // data/default-rbac.json: the bootstrap RBAC (objects labelled kubernetes.io/bootstrapping=rbac-defaults);
@@ -14,17 +13,15 @@
 // Output is sorted and stripped of server-set metadata, so regenerating from the same version diffs empty.
 // (Node >= 23.6 runs this .ts file as it is; Node 22 needs --experimental-strip-types.)
 
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 
 type SnapshotModule = typeof import('../src/sources/cluster/kube-data-snapshot.js');
 type ClientModule = typeof import('../src/sources/cluster/api-client.js');
 type KubeconfigModule = typeof import('../src/sources/cluster/kubeconfig.js');
-type Json = Record<string, unknown>;
 
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
-const { snapshotApiResources, snapshotDefaultRbac, cleanRbacObject, byNamespaceAndName } = (await import(dist('sources/cluster/kube-data-snapshot.js'))) as SnapshotModule;
+const { snapshotApiResources, snapshotDefaultRbac } = (await import(dist('sources/cluster/kube-data-snapshot.js'))) as SnapshotModule;
 const { ApiClient } = (await import(dist('sources/cluster/api-client.js'))) as ClientModule;
 const { loadKubeConfig } = (await import(dist('sources/cluster/kubeconfig.js'))) as KubeconfigModule;
 
@@ -48,27 +45,7 @@ async function fromKubeconfig(kubeconfig: string): Promise<void> {
   console.log(`Kubernetes ${rbac.kubernetesVersion}: update the version named in docs/rbac.md if it changed`);
 }
 
-function fromCorpus(dir: string): void {
-  const objects: Json[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    for (const document of loadAll(readFileSync(join(dir, file), 'utf8'))) {
-      const list = document as Json;
-      for (const item of (Array.isArray(list.items) ? list.items : [list]) as Json[]) objects.push(item);
-    }
-  }
-  const of = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => cleanRbacObject(o, kind)).sort(byNamespaceAndName);
-  writeJson('default-rbac.json', {
-    kubernetesVersion: 'unknown (bootstrap-policy testdata of kubernetes/kubernetes master, see the corpus' SOURCES.md)',
-    source: 'kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata (corpus copy); to be regenerated from a real API server',
-    clusterRoles: of('ClusterRole'),
-    clusterRoleBindings: of('ClusterRoleBinding'),
-    roles: of('Role'),
-    roleBindings: of('RoleBinding'),
-  });
-}
-
 const kubeconfig = arg('--kubeconfig');
-const corpus = arg('--from-corpus');
 if (process.argv.includes('--harness')) {
   // The harness needs its binaries: test/apiserver/scripts/build.sh (a no-op when they are current).
   const { startControlPlane } = await import('../test/apiserver/controlplane.ts');
@@ -80,9 +57,7 @@ if (process.argv.includes('--harness')) {
   }
 } else if (kubeconfig) {
   await fromKubeconfig(kubeconfig);
-} else if (corpus) {
-  fromCorpus(corpus);
 } else {
-  console.error('usage: node scripts/gen-kube-data.ts --harness | --kubeconfig PATH | --from-corpus DIR [--out DIR]');
+  console.error('usage: node scripts/gen-kube-data.ts --harness | --kubeconfig PATH [--out DIR]');
   process.exitCode = 2;
 }

@@ -62,7 +62,7 @@ export async function snapshotApiResources(client: ApiClient): Promise<ApiResour
  * aggregation controller had filled in when the snapshot was taken (and include any role a test or an
  * add-on aggregated), while the engine computes them from the selected roles exactly as the controller does.
  */
-export function cleanRbacObject(object: Json, kind: string): Json {
+function cleanRbacObject(object: Json, kind: string): Json {
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const kept: Json = { apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: metadata.name } };
   const keptMetadata = kept.metadata as Json;
@@ -76,7 +76,7 @@ export function cleanRbacObject(object: Json, kind: string): Json {
   return kept;
 }
 
-export function byNamespaceAndName(a: Json, b: Json): number {
+function byNamespaceAndName(a: Json, b: Json): number {
   const key = (object: Json) => {
     const metadata = isRecord(object.metadata) ? object.metadata : {};
     return `${String(metadata.namespace ?? '')}/${String(metadata.name ?? '')}`;
