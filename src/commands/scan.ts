@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
-import { clusterFlags, inputFlags, outputFlag, rbacFlags, type OutputFormat } from '../cli/flags.js';
+import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags, type OutputFormat } from '../cli/flags.js';
 import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
 import { rbacForInventory } from '../cli/rbac-input.js';
 import { UsageError } from '../errors/kubectl-sa-error.js';
@@ -27,7 +27,7 @@ export default class Scan extends KubectlSaCommand {
     '<%= config.bin %> scan -f k8s/ --policy policies/acme.yaml --skip-rule SA009 --fail-on critical',
   ];
   static override strict = false;
-  static override args = { paths: Args.string({ description: 'Manifest files or folders, or - for stdin (same as -f).', required: false }) };
+  static override args = manifestPathsArg;
   static override flags = {
     ...inputFlags,
     ...clusterFlags,

@@ -1,5 +1,5 @@
 import type { PolicyRule } from '../inventory/kube-object.js';
-import type { AccessDecision, Grant, RequestAttributes, SubjectRef } from '../rbac/types.js';
+import type { Grant, RequestAttributes, SubjectRef } from '../rbac/types.js';
 import { formatList } from './grant-format.js';
 import { toJson, toYaml } from './serialize.js';
 import { renderTable } from './table.js';

@@ -1,4 +1,3 @@
-import { formatPosition } from '../errors/kubectl-sa-error.js';
 import type { Inventory, InventoryNote, SourceLocation } from '../inventory/inventory.js';
 import { toJson, toYaml } from './serialize.js';
 import { renderTable } from './table.js';

@@ -46,6 +46,8 @@ describe('kubectl sa scan', () => {
   });
 
   it('reads stdin with -', async () => {
+    // `-` as an argument and `-f -` both read stdin (helm template … | kubectl sa scan -f -).
+    expect((await run(['scan', '-f', '-', '-o', 'json'], insecure)).stdout).toBe((await run(['scan', '-', '-o', 'json'], insecure)).stdout);
     const result = await run(['scan', '-', '-o', 'json'], insecure);
     expect(result.status).toBe(1);
     const report = JSON.parse(result.stdout) as { kind: string; findings: { ruleId: string; source: { file: string } }[] };

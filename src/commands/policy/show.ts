@@ -8,7 +8,7 @@ import { toJson, toYaml } from '../../report/serialize.js';
 export default class PolicyShow extends Command {
   static override summary = 'Show one rule: what it checks, its schemas, remediation and where it is defined.';
   static override examples = ['<%= config.bin %> policy show SA001', '<%= config.bin %> policy show RBAC005 -o yaml'];
-  static override args = { id: Args.string({ description: 'The rule id, e.g. SA001.', required: true }) };
+  static override args = { id: Args.string({ description: 'The rule id, e.g. SA001.', required: true, ignoreStdin: true }) };
   static override flags = { ...policySelectionFlags, ...outputFlag(['table', 'json', 'yaml']) };
 
   async run(): Promise<void> {

@@ -13,7 +13,7 @@ export default class PolicyTest extends Command {
     'A suite may name a built-in pack. Exit code 1 when a case fails, 2 when a pack or test file is invalid.';
   static override examples = ['<%= config.bin %> policy test policies/', '<%= config.bin %> policy test my-pack.yaml my-pack.test.yaml'];
   static override strict = false;
-  static override args = { path: Args.string({ description: 'Pack and test files or folders.', required: true }) };
+  static override args = { path: Args.string({ description: 'Pack and test files or folders.', required: true, ignoreStdin: true }) };
   static override flags = { ...rbacFlags };
 
   async run(): Promise<void> {

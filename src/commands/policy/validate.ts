@@ -9,7 +9,7 @@ export default class PolicyValidate extends Command {
     "ajv's reason; the exit code is 2 when any pack is invalid.";
   static override examples = ['<%= config.bin %> policy validate my-pack.yaml', '<%= config.bin %> policy validate policies/'];
   static override strict = false;
-  static override args = { path: Args.string({ description: 'Pack files or folders.', required: true }) };
+  static override args = { path: Args.string({ description: 'Pack files or folders.', required: true, ignoreStdin: true }) };
 
   async run(): Promise<void> {
     const { argv } = await this.parse(PolicyValidate);
