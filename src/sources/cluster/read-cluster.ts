@@ -174,9 +174,7 @@ function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
   if (!isRecord(item)) return item;
   const metadata = isRecord(item.metadata) ? { ...item.metadata } : {};
   delete metadata.managedFields;
-  const cleaned: Record<string, unknown> = { apiVersion, kind, ...item, metadata };
-  cleaned.apiVersion = apiVersion;
-  cleaned.kind = kind;
+  const cleaned: Record<string, unknown> = { ...item, apiVersion, kind, metadata };
   if (kind === 'Secret') {
     const data = isRecord(item.data) ? item.data : {};
     cleaned.data = Object.fromEntries(Object.keys(data).map((key) => [key, '']));
