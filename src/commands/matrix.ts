@@ -1,9 +1,9 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
-import { parseServiceAccountRef } from '../cli/service-account-ref.js';
+import { requireServiceAccount, serviceAccountArg, serviceAccountFlag } from '../cli/service-account-ref.js';
 import { UsageError } from '../errors/kubectl-sa-error.js';
 import { authorize, serviceAccountIdentity } from '../rbac/authorize.js';
 import { compareText } from '../rbac/rbac-model.js';
@@ -23,11 +23,9 @@ export default class MatrixCommand extends KubectlSaCommand {
     '<%= config.bin %> matrix --sa argocd:argocd-server --verbs get,list,create,delete -f install.yaml',
     '<%= config.bin %> matrix ci:deployer -n ci --subresources --verbs get,create -f manifests/',
   ];
-  static override args = {
-    serviceAccount: Args.string({ description: 'The ServiceAccount, as NAMESPACE:NAME (or use --sa).', required: false, ignoreStdin: true }),
-  };
+  static override args = serviceAccountArg;
   static override flags = {
-    sa: Flags.string({ description: 'The ServiceAccount, as NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME.' }),
+    ...serviceAccountFlag,
     verbs: Flags.string({ description: 'Comma-separated verbs to show as columns.', default: defaultVerbs.join(',') }),
     subresources: Flags.boolean({ description: 'Add a row for every subresource (pods/exec, serviceaccounts/token, nodes/proxy…).', default: false }),
     ...inputFlags,
@@ -38,9 +36,7 @@ export default class MatrixCommand extends KubectlSaCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(MatrixCommand);
-    const ref = args.serviceAccount ?? flags.sa;
-    if (!ref) throw new UsageError('which ServiceAccount? pass NAMESPACE:NAME', { hint: 'for example: kubectl sa matrix kube-system:coredns -f manifests/' });
-    const { namespace: saNamespace, name } = parseServiceAccountRef(ref);
+    const { namespace: saNamespace, name } = requireServiceAccount(args.serviceAccount, flags.sa, 'kubectl sa matrix kube-system:coredns -f manifests/');
     const verbs = flags.verbs.split(',').map((verb) => verb.trim()).filter((verb) => verb !== '');
     if (verbs.length === 0) throw new UsageError('--verbs lists no verb', { hint: 'for example --verbs get,list,create' });
     const inventory = await this.loadInventory(flags, [], { resources: rbacResources });

@@ -1,10 +1,8 @@
-import { Args, Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { rbacModelFor } from '../cli/rbac-input.js';
-import { parseServiceAccountRef } from '../cli/service-account-ref.js';
-import { UsageError } from '../errors/kubectl-sa-error.js';
+import { requireServiceAccount, serviceAccountArg, serviceAccountFlag } from '../cli/service-account-ref.js';
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import { renderPermissions } from '../report/permissions-report.js';
 
@@ -18,11 +16,9 @@ export default class PermissionsCommand extends KubectlSaCommand {
     '<%= config.bin %> permissions monitoring:prometheus-k8s -f kube-prometheus/manifests/',
     '<%= config.bin %> permissions --sa system:serviceaccount:argocd:argocd-server -f install.yaml -o json',
   ];
-  static override args = {
-    serviceAccount: Args.string({ description: 'The ServiceAccount, as NAMESPACE:NAME (or use --sa).', required: false, ignoreStdin: true }),
-  };
+  static override args = serviceAccountArg;
   static override flags = {
-    sa: Flags.string({ description: 'The ServiceAccount, as NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME.' }),
+    ...serviceAccountFlag,
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
@@ -31,9 +27,7 @@ export default class PermissionsCommand extends KubectlSaCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PermissionsCommand);
-    const ref = args.serviceAccount ?? flags.sa;
-    if (!ref) throw new UsageError('which ServiceAccount? pass NAMESPACE:NAME', { hint: 'for example: kubectl sa permissions kube-system:coredns -f manifests/' });
-    const { namespace, name } = parseServiceAccountRef(ref);
+    const { namespace, name } = requireServiceAccount(args.serviceAccount, flags.sa, 'kubectl sa permissions kube-system:coredns -f manifests/');
     const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
     const model = rbacModelFor(inventory, flags);
     const found = inventory.findServiceAccount(namespace, name) !== undefined;
