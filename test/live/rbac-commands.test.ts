@@ -49,7 +49,7 @@ describe('RBAC commands on a live cluster', () => {
     expect(result.stdout).toContain('app-config');
   });
 
-  it('reads only what an RBAC answer needs: a user who may read RBAC and ServiceAccounts gets no warnings', async () => {
+  it('reads only what an RBAC answer needs: a user who may read RBAC and ServiceAccounts is refused nothing', async () => {
     const reader = `rbac-reader-${namespace}`;
     await kubectl(['create', 'clusterrole', reader, '--verb=list', '--resource=roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,clusterroles.rbac.authorization.k8s.io,clusterrolebindings.rbac.authorization.k8s.io,serviceaccounts']);
     await kubectl(['create', 'clusterrolebinding', reader, `--clusterrole=${reader}`, `--user=${reader}`]);
@@ -57,7 +57,8 @@ describe('RBAC commands on a live cluster', () => {
       await waitUntilAllowed(reader, ['list', 'clusterrolebindings']);
       // Impersonating the reader: no Secrets, Pods or workloads are listed, so nothing is forbidden.
       const result = await runCli(['who-can', 'create', 'deployments', '-n', namespace, ...admin(), '--as', reader]);
-      expect(result.stderr).toBe('');
+      // (Other test files' RBAC objects may draw model warnings; what must not appear is a refused list.)
+      expect(result.stderr).not.toMatch(/cannot list/);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('deployer');
     } finally {
