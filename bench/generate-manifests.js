@@ -22,8 +22,18 @@ export function generateManifests(target = 10_000, seed = 42) {
   let namespaceIndex = 0;
   while (documents.length < target) {
     const namespace = `team-${namespaceIndex++}`;
-    documents.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } });
-    if (random() < 0.5) documents.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace }, automountServiceAccountToken: false });
+    documents.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    });
+    if (random() < 0.5)
+      documents.push({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace },
+        automountServiceAccountToken: false,
+      });
     for (let app = 0; app < 12 && documents.length < target; app++) {
       const name = `svc-${app}`;
       const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': namespace, team: `t${app % 5}` };
@@ -33,7 +43,14 @@ export function generateManifests(target = 10_000, seed = 42) {
         documents.push({
           apiVersion: 'v1',
           kind: 'ServiceAccount',
-          metadata: { name: saName, namespace, labels, ...(random() < 0.1 ? { annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/${namespace}-${name}` } } : {}) },
+          metadata: {
+            name: saName,
+            namespace,
+            labels,
+            ...(random() < 0.1
+              ? { annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/${namespace}-${name}` } }
+              : {}),
+          },
           ...(random() < 0.4 ? { automountServiceAccountToken: false } : {}),
         });
       }
@@ -51,35 +68,68 @@ export function generateManifests(target = 10_000, seed = 42) {
               { name: 'LOG_LEVEL', value: pick(['info', 'debug', 'warn']) },
               { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
               { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: `${name}-db`, key: 'password' } } },
-              ...(random() < 0.05 ? [{ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: `${name}-aws`, key: 'secret' } } }] : []),
+              ...(random() < 0.05
+                ? [{ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: `${name}-aws`, key: 'secret' } } }]
+                : []),
             ],
             envFrom: [{ configMapRef: { name: `${name}-config` } }],
             resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-            volumeMounts: [{ name: 'config', mountPath: '/etc/app' }, { name: 'token', mountPath: '/var/run/secrets/tokens' }],
+            volumeMounts: [
+              { name: 'config', mountPath: '/etc/app' },
+              { name: 'token', mountPath: '/var/run/secrets/tokens' },
+            ],
             readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
           },
         ],
         volumes: [
           { name: 'config', configMap: { name: `${name}-config` } },
-          { name: 'token', projected: { sources: [{ serviceAccountToken: { path: 'token', audience: 'vault', expirationSeconds: pick([600, 3600, 7200, 86400]) } }] } },
+          {
+            name: 'token',
+            projected: {
+              sources: [{ serviceAccountToken: { path: 'token', audience: 'vault', expirationSeconds: pick([600, 3600, 7200, 86400]) } }],
+            },
+          },
           ...(random() < 0.05 ? [{ name: 'legacy', secret: { secretName: `${saName}-token` } }] : []),
         ],
       };
       const template = { metadata: { labels }, spec: podSpec };
       const spec =
         kind === 'CronJob'
-          ? { schedule: '*/15 * * * *', jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } } }
+          ? {
+              schedule: '*/15 * * * *',
+              jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } },
+            }
           : { replicas: 2, selector: { matchLabels: labels }, template, ...(kind === 'StatefulSet' ? { serviceName: name } : {}) };
       documents.push({ apiVersion: kind === 'CronJob' ? 'batch/v1' : 'apps/v1', kind, metadata: { name, namespace, labels }, spec });
-      documents.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
-      documents.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-config`, namespace, labels }, data: { 'app.yaml': `name: ${name}\nreplicas: 2\n` } });
-      documents.push({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: `${name}-db`, namespace, labels }, data: { password: 'c2VjcmV0' } });
+      documents.push({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace, labels },
+        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+      });
+      documents.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${name}-config`, namespace, labels },
+        data: { 'app.yaml': `name: ${name}\nreplicas: 2\n` },
+      });
+      documents.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: { name: `${name}-db`, namespace, labels },
+        data: { password: 'c2VjcmV0' },
+      });
       if (random() < 0.05) {
         documents.push({
           apiVersion: 'v1',
           kind: 'Secret',
           type: 'kubernetes.io/service-account-token',
-          metadata: { name: `${saName}-token`, namespace, annotations: { 'kubernetes.io/service-account.name': saName, 'kubernetes.io/legacy-token-last-used': '2025-01-15' } },
+          metadata: {
+            name: `${saName}-token`,
+            namespace,
+            annotations: { 'kubernetes.io/service-account.name': saName, 'kubernetes.io/legacy-token-last-used': '2025-01-15' },
+          },
         });
       }
       if (random() < 0.6) {
@@ -99,17 +149,29 @@ export function generateManifests(target = 10_000, seed = 42) {
       }
     }
     if (namespaceIndex % 10 === 0 && documents.length < target) {
-      documents.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${namespace}-reader` }, rules: [{ apiGroups: [''], resources: ['nodes', 'namespaces'], verbs: ['get', 'list'] }] });
+      documents.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: `${namespace}-reader` },
+        rules: [{ apiGroups: [''], resources: ['nodes', 'namespaces'], verbs: ['get', 'list'] }],
+      });
       documents.push({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
         metadata: { name: `${namespace}-reader` },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: random() < 0.2 ? 'cluster-admin' : `${namespace}-reader` },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: random() < 0.2 ? 'cluster-admin' : `${namespace}-reader`,
+        },
         subjects: [{ kind: 'ServiceAccount', name: 'svc-0', namespace }],
       });
     }
   }
-  return documents.slice(0, target).map((document) => dump(document, { lineWidth: -1, noRefs: true })).join('---\n');
+  return documents
+    .slice(0, target)
+    .map((document) => dump(document, { lineWidth: -1, noRefs: true }))
+    .join('---\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -37,7 +37,12 @@ for (let round = 0; round < rounds; round++) {
   parse.push(time(() => loadAll(text)).ms);
   const total = time(() => {
     const documents = time(() => parseManifests(text, 'manifests.yaml'));
-    const inventory = time(() => buildInventory(documents.result.map((d) => ({ value: d.value, source: { file: 'manifests.yaml', line: d.line } })), { defaultNamespace: 'default', origin: 'files' }));
+    const inventory = time(() =>
+      buildInventory(
+        documents.result.map((d) => ({ value: d.value, source: { file: 'manifests.yaml', line: d.line } })),
+        { defaultNamespace: 'default', origin: 'files' },
+      ),
+    );
     const rbac = time(() => rbacForInventory(inventory.result, { defaultRbac: true }));
     const evaluation = time(() => evaluatePolicies(inventory.result, packs, { now: new Date('2026-06-01T00:00:00Z'), rbac: rbac.result }));
     stages.parse.push(documents.ms);
@@ -53,8 +58,12 @@ for (let round = 0; round < rounds; round++) {
 const parseMs = median(parse);
 const scanMs = median(scan);
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
-console.log(`objects:              ${count} (${(text.length / 1024 / 1024).toFixed(1)} MiB of YAML), ${findings} findings, median of ${rounds} rounds`);
+console.log(
+  `objects:              ${count} (${(text.length / 1024 / 1024).toFixed(1)} MiB of YAML), ${findings} findings, median of ${rounds} rounds`,
+);
 console.log(`packs load+compile:   ${fmt(packMs)} (once per process; ${packs.reduce((n, p) => n + p.rules.length, 0)} rules)`);
 console.log(`bare js-yaml parse:   ${fmt(parseMs)}`);
-console.log(`scan (parse→findings): ${fmt(scanMs)}  [positions parse ${fmt(median(stages.parse))}, inventory ${fmt(median(stages.inventory))}, rbac ${fmt(median(stages.rbac))}, policies ${fmt(median(stages.evaluate))}]`);
+console.log(
+  `scan (parse→findings): ${fmt(scanMs)}  [positions parse ${fmt(median(stages.parse))}, inventory ${fmt(median(stages.inventory))}, rbac ${fmt(median(stages.rbac))}, policies ${fmt(median(stages.evaluate))}]`,
+);
 console.log(`ratio scan/parse:     ${(scanMs / parseMs).toFixed(2)}×`);

@@ -50,9 +50,11 @@ const [, repeatedMs] = time(() => {
   for (let i = 0; i < repeats; i++) whoCan(model, queries[i % queries.length] ?? { verb: 'get', nonResourceURL: '/' });
 });
 const sa = serviceAccountIdentity('ns-7', 'sa-1');
-const [, canIMs] = process.env.SKIP_CANI ? [0, 1] : time(() => {
-  for (let i = 0; i < 1000; i++) authorize(model, { ...sa, verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'ns-7' });
-});
+const [, canIMs] = process.env.SKIP_CANI
+  ? [0, 1]
+  : time(() => {
+      for (let i = 0; i < 1000; i++) authorize(model, { ...sa, verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'ns-7' });
+    });
 const [permissions, permissionsMs] = time(() => serviceAccountRbac(model, 'ns-7', 'sa-1'));
 // The same again on a fresh model, in parts, to show where the time of an interactive `permissions` goes.
 const fresh = buildRbacModel(inventory, { defaultRbac });
@@ -61,13 +63,19 @@ const [facts, factsMs] = time(() => riskFactsOf(grants));
 const [, escalationMs] = time(() => escalationPaths(fresh, { kind: 'ServiceAccount', namespace: 'ns-7', name: 'sa-1' }, facts));
 
 console.log(`who-can over ${model.bindings.length} bindings and ${model.clusterRoles.size + model.roles.size} roles`);
-console.log(`  (${bindingCount} bindings and ${roleCount} ClusterRoles generated, the rest default RBAC ${defaultRbac.kubernetesVersion}; ${model.serviceAccounts.length} ServiceAccounts)`);
+console.log(
+  `  (${bindingCount} bindings and ${roleCount} ClusterRoles generated, the rest default RBAC ${defaultRbac.kubernetesVersion}; ${model.serviceAccounts.length} ServiceAccounts)`,
+);
 console.log(`  build model (aggregation, indexes):   ${buildMs.toFixed(1)} ms`);
 console.log(`  who-can, slowest of ${queries.length} first queries:  ${worstWhoCan.toFixed(1)} ms (${subjects} subjects found in all)`);
 console.log(`  who-can, mean of ${repeats} repeated queries: ${(repeatedMs / repeats).toFixed(2)} ms`);
 console.log(`  can-i (authorize), mean of 1000:      ${(canIMs / 1000).toFixed(3)} ms`);
-console.log(`  permissions of one SA (facts, escalation paths over all SAs): ${permissionsMs.toFixed(1)} ms (${permissions.grants.length} grants, ${permissions.escalations.length} paths)`);
-console.log(`    of which: grants ${grantsMs.toFixed(1)} ms, risk facts ${factsMs.toFixed(1)} ms, escalation paths ${escalationMs.toFixed(1)} ms`);
+console.log(
+  `  permissions of one SA (facts, escalation paths over all SAs): ${permissionsMs.toFixed(1)} ms (${permissions.grants.length} grants, ${permissions.escalations.length} paths)`,
+);
+console.log(
+  `    of which: grants ${grantsMs.toFixed(1)} ms, risk facts ${factsMs.toFixed(1)} ms, escalation paths ${escalationMs.toFixed(1)} ms`,
+);
 
 /** A synthetic RBAC set of a given size, deterministic so figures compare between runs. */
 
@@ -84,11 +92,23 @@ function generateRbacDocuments(roleCount: number, bindingCount: number, namespac
   const rbac = 'rbac.authorization.k8s.io/v1';
   const documents: { value: unknown }[] = [];
   for (let i = 0; i < roleCount; i++) {
-    const rules = Array.from({ length: 6 }, () => ({ apiGroups: [pick(groups)], resources: [pick(resources), pick(resources)], verbs: [pick(verbs), pick(verbs)] }));
+    const rules = Array.from({ length: 6 }, () => ({
+      apiGroups: [pick(groups)],
+      resources: [pick(resources), pick(resources)],
+      verbs: [pick(verbs), pick(verbs)],
+    }));
     const labels = { [`agg-${i % 20}`]: 'true' };
     // One role in a hundred aggregates twenty others, as operators' aggregate-to-* roles do.
     const aggregationRule = i % 100 === 0 ? { clusterRoleSelectors: [{ matchLabels: { [`agg-${(i / 100) % 20}`]: 'true' } }] } : undefined;
-    documents.push({ value: { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: `role-${i}`, labels }, rules, ...(aggregationRule ? { aggregationRule } : {}) } });
+    documents.push({
+      value: {
+        apiVersion: rbac,
+        kind: 'ClusterRole',
+        metadata: { name: `role-${i}`, labels },
+        rules,
+        ...(aggregationRule ? { aggregationRule } : {}),
+      },
+    });
   }
   for (let i = 0; i < bindingCount; i++) {
     const namespace = `ns-${next(namespaceCount)}`;

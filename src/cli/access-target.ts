@@ -39,7 +39,12 @@ export interface AccessTarget {
  * does: the namespace is dropped for cluster-scoped resources and URLs, `-A` means all namespaces (only
  * cluster-wide grants count), and an unknown TYPE is checked as typed, with kubectl's warning.
  */
-export function parseAccessTarget(verb: string, target: string, options: AccessTargetOptions, resources: readonly ApiResource[]): AccessTarget {
+export function parseAccessTarget(
+  verb: string,
+  target: string,
+  options: AccessTargetOptions,
+  resources: readonly ApiResource[],
+): AccessTarget {
   if (verb === '') throw new UsageError('a verb is required, for example: get, list, create, delete, impersonate');
   if (target.startsWith('/')) {
     if (options.subresource) throw new UsageError('--subresource can not be used with a non-resource URL');
@@ -48,7 +53,8 @@ export function parseAccessTarget(verb: string, target: string, options: AccessT
   const slash = target.indexOf('/');
   const type = slash === -1 ? target : target.slice(0, slash);
   const name = slash === -1 ? '' : target.slice(slash + 1);
-  if (type === '') throw new UsageError(`invalid resource ${JSON.stringify(target)}: expected TYPE[.GROUP][/NAME] or a URL starting with /`);
+  if (type === '')
+    throw new UsageError(`invalid resource ${JSON.stringify(target)}: expected TYPE[.GROUP][/NAME] or a URL starting with /`);
 
   const warnings: string[] = [];
   const hints: string[] = [];
@@ -56,19 +62,28 @@ export function parseAccessTarget(verb: string, target: string, options: AccessT
   const { group, resource: plural } = resource ? { group: resource.group, resource: resource.plural } : unresolvedResourceType(type);
   if (!resource && !nonDiscoverableResources.some((known) => known.resource === plural && known.group === group)) {
     const suggestions = suggestResourceTypes(type, resources);
-    const hint = suggestions.length > 0 ? `did you mean ${suggestions.join(', ')}? (kubectl api-resources lists the names the server knows)` : undefined;
+    const hint =
+      suggestions.length > 0
+        ? `did you mean ${suggestions.join(', ')}? (kubectl api-resources lists the names the server knows)`
+        : undefined;
     if (options.unknownType === 'error' && group === '') {
       throw new UsageError(`the server doesn't have a resource type ${JSON.stringify(type)}`, {
         hint: hint ?? 'kubectl api-resources lists the names the server knows; spell a resource no discovery lists as RESOURCE.GROUP',
       });
     }
-    warnings.push(group === '' ? `the server doesn't have a resource type '${plural}'` : `the server doesn't have a resource type '${plural}' in group '${group}'`);
+    warnings.push(
+      group === ''
+        ? `the server doesn't have a resource type '${plural}'`
+        : `the server doesn't have a resource type '${plural}' in group '${group}'`,
+    );
     if (hint) hints.push(hint);
   }
   let namespace = options.allNamespaces ? '' : (options.namespace ?? 'default');
   if (resource && !resource.namespaced) {
     if (options.scopeWarning && !options.allNamespaces) {
-      warnings.push(group === '' ? `resource '${plural}' is not namespace scoped` : `resource '${plural}' is not namespace scoped in group '${group}'`);
+      warnings.push(
+        group === '' ? `resource '${plural}' is not namespace scoped` : `resource '${plural}' is not namespace scoped in group '${group}'`,
+      );
     }
     namespace = '';
   }

@@ -85,8 +85,7 @@ export const manifestPathsArg = {
 /** What every RBAC answer (can-i, who-can, permissions, matrix) shares: whether Kubernetes' default RBAC counts. */
 export const rbacFlags = {
   'default-rbac': Flags.boolean({
-    description:
-      "Include Kubernetes' default (bootstrap) RBAC, as every cluster has it; --no-default-rbac answers from the input alone.",
+    description: "Include Kubernetes' default (bootstrap) RBAC, as every cluster has it; --no-default-rbac answers from the input alone.",
     allowNo: true,
     default: true,
     helpGroup: 'RBAC',

@@ -28,7 +28,10 @@ export function rbacModelFor(
  * Kubernetes' own, unchanged. Quiet unless given a stream for the model's warnings (scan gives stderr;
  * pack fixture cases and tests do not).
  */
-export function rbacForInventory(inventory: Inventory, options: { readonly defaultRbac: boolean; readonly stderr?: NodeJS.WritableStream }): RbacView {
+export function rbacForInventory(
+  inventory: Inventory,
+  options: { readonly defaultRbac: boolean; readonly stderr?: NodeJS.WritableStream },
+): RbacView {
   return rbacViewOf(rbacModelFor(inventory, { 'default-rbac': options.defaultRbac }, options.stderr), loadDefaultRbac());
 }
 
@@ -36,7 +39,10 @@ export function rbacForInventory(inventory: Inventory, options: { readonly defau
  * What TYPE arguments resolve against: the live cluster's discovery when there is one, else Kubernetes'
  * standard resources (generated from a real API server's discovery) plus the CRDs in the input.
  */
-export async function resourceTableFor(inventory: Inventory | undefined, connection: ClusterConnection | undefined): Promise<ApiResource[]> {
+export async function resourceTableFor(
+  inventory: Inventory | undefined,
+  connection: ClusterConnection | undefined,
+): Promise<ApiResource[]> {
   if (connection) return discoverApiResources(connection.client);
   return [...loadApiResources().resources, ...(inventory ? resourcesFromCrds(inventory) : [])];
 }

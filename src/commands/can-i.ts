@@ -28,7 +28,11 @@ export default class CanICommand extends KubectlSaCommand {
     '<%= config.bin %> can-i --list --sa argocd:argocd-server -n argocd -f install.yaml',
   ];
   static override args = {
-    verb: Args.string({ description: 'The verb: get, list, watch, create, update, patch, delete, impersonate, bind, escalate…', required: false, ignoreStdin: true }),
+    verb: Args.string({
+      description: 'The verb: get, list, watch, create, update, patch, delete, impersonate, bind, escalate…',
+      required: false,
+      ignoreStdin: true,
+    }),
     target: Args.string({ description: 'TYPE[.GROUP][/NAME] or a non-resource URL starting with /.', required: false, ignoreStdin: true }),
   };
   static override flags = {
@@ -52,7 +56,9 @@ export default class CanICommand extends KubectlSaCommand {
     const format = flags.output as 'table' | 'json' | 'yaml';
     const { identity, serviceAccount } = identityOf(flags);
     if (flags.list && (args.verb || args.target)) {
-      throw new UsageError('list option must be specified with no arguments', { hint: 'for example: kubectl sa can-i --list --sa default:my-app -n default -f manifests/' });
+      throw new UsageError('list option must be specified with no arguments', {
+        hint: 'for example: kubectl sa can-i --list --sa default:my-app -n default -f manifests/',
+      });
     }
     if (!flags.list && flags['no-headers']) throw new UsageError('--no-headers is only valid with --list');
     if (!flags.list && (!args.verb || !args.target)) {
@@ -74,7 +80,11 @@ export default class CanICommand extends KubectlSaCommand {
       const namespace = flags['all-namespaces'] ? '' : this.contextNamespace(flags);
       const grants = rulesFor(model, identity, namespace);
       if (!flags.quiet) {
-        this.emit(renderRuleList({ apiVersion: 'kubectl-sa.dev/v1', kind: 'RuleList', subject: identity, namespace, grants }, format, { headers: !flags['no-headers'] }));
+        this.emit(
+          renderRuleList({ apiVersion: 'kubectl-sa.dev/v1', kind: 'RuleList', subject: identity, namespace, grants }, format, {
+            headers: !flags['no-headers'],
+          }),
+        );
       }
       return;
     }
@@ -82,7 +92,13 @@ export default class CanICommand extends KubectlSaCommand {
     const target = parseAccessTarget(
       args.verb ?? '',
       args.target ?? '',
-      { subresource: flags.subresource, namespace: this.contextNamespace(flags), allNamespaces: flags['all-namespaces'], unknownType: 'warn', scopeWarning: true },
+      {
+        subresource: flags.subresource,
+        namespace: this.contextNamespace(flags),
+        allNamespaces: flags['all-namespaces'],
+        unknownType: 'warn',
+        scopeWarning: true,
+      },
       await resourceTableFor(inventory, connection),
     );
     writeTargetWarnings(target);
@@ -133,16 +149,23 @@ interface ServerAnswer {
 }
 
 /** --sa names a ServiceAccount; --as/--as-group check any user, as kubectl's impersonation flags do. */
-function identityOf(flags: { sa?: string | undefined; as?: string | undefined; 'as-group'?: string[] | undefined }): { identity: Identity; serviceAccount: SubjectRef | null } {
+function identityOf(flags: { sa?: string | undefined; as?: string | undefined; 'as-group'?: string[] | undefined }): {
+  identity: Identity;
+  serviceAccount: SubjectRef | null;
+} {
   if (flags.sa) {
     const { namespace, name } = parseServiceAccountRef(flags.sa);
     return { identity: serviceAccountIdentity(namespace, name), serviceAccount: { kind: 'ServiceAccount', namespace, name } };
   }
   if (flags.as) {
     const serviceAccount = flags.as.startsWith('system:serviceaccount:') ? parseServiceAccountRef(flags.as) : undefined;
-    const base = serviceAccount ? serviceAccountIdentity(serviceAccount.namespace, serviceAccount.name) : { user: flags.as, groups: ['system:authenticated'] };
+    const base = serviceAccount
+      ? serviceAccountIdentity(serviceAccount.namespace, serviceAccount.name)
+      : { user: flags.as, groups: ['system:authenticated'] };
     const groups = [...new Set([...base.groups, ...(flags['as-group'] ?? [])])];
     return { identity: { user: base.user, groups }, serviceAccount: serviceAccount ? { kind: 'ServiceAccount', ...serviceAccount } : null };
   }
-  throw new UsageError('say whose access to check: --sa NAMESPACE:NAME', { hint: 'for example --sa kube-system:coredns (or --as USER [--as-group GROUP])' });
+  throw new UsageError('say whose access to check: --sa NAMESPACE:NAME', {
+    hint: 'for example --sa kube-system:coredns (or --as USER [--as-group GROUP])',
+  });
 }

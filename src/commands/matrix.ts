@@ -27,7 +27,10 @@ export default class MatrixCommand extends KubectlSaCommand {
   static override flags = {
     ...serviceAccountFlag,
     verbs: Flags.string({ description: 'Comma-separated verbs to show as columns.', default: defaultVerbs.join(',') }),
-    subresources: Flags.boolean({ description: 'Add a row for every subresource (pods/exec, serviceaccounts/token, nodes/proxy…).', default: false }),
+    subresources: Flags.boolean({
+      description: 'Add a row for every subresource (pods/exec, serviceaccounts/token, nodes/proxy…).',
+      default: false,
+    }),
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
@@ -36,8 +39,15 @@ export default class MatrixCommand extends KubectlSaCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(MatrixCommand);
-    const { namespace: saNamespace, name } = requireServiceAccount(args.serviceAccount, flags.sa, 'kubectl sa matrix kube-system:coredns -f manifests/');
-    const verbs = flags.verbs.split(',').map((verb) => verb.trim()).filter((verb) => verb !== '');
+    const { namespace: saNamespace, name } = requireServiceAccount(
+      args.serviceAccount,
+      flags.sa,
+      'kubectl sa matrix kube-system:coredns -f manifests/',
+    );
+    const verbs = flags.verbs
+      .split(',')
+      .map((verb) => verb.trim())
+      .filter((verb) => verb !== '');
     if (verbs.length === 0) throw new UsageError('--verbs lists no verb', { hint: 'for example --verbs get,list,create' });
     const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
     const model = rbacModelFor(inventory, flags);
@@ -70,7 +80,13 @@ export default class MatrixCommand extends KubectlSaCommand {
             access[verb] = authorize(model, request).allowed ? 'allowed' : 'denied';
           }
         }
-        rows.push({ resource: resource.plural, group: resource.group, ...(subresource ? { subresource } : {}), namespaced: resource.namespaced, access });
+        rows.push({
+          resource: resource.plural,
+          group: resource.group,
+          ...(subresource ? { subresource } : {}),
+          namespaced: resource.namespaced,
+          access,
+        });
       }
     }
     const report: MatrixReport = {
@@ -82,6 +98,8 @@ export default class MatrixCommand extends KubectlSaCommand {
       rows,
       defaultRbac: model.defaultRbacVersion ?? null,
     };
-    this.emit(renderMatrix(report, flags.output as 'table' | 'json' | 'yaml', { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+    this.emit(
+      renderMatrix(report, flags.output as 'table' | 'json' | 'yaml', { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }),
+    );
   }
 }

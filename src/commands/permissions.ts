@@ -27,14 +27,24 @@ export default class PermissionsCommand extends KubectlSaCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PermissionsCommand);
-    const { namespace, name } = requireServiceAccount(args.serviceAccount, flags.sa, 'kubectl sa permissions kube-system:coredns -f manifests/');
+    const { namespace, name } = requireServiceAccount(
+      args.serviceAccount,
+      flags.sa,
+      'kubectl sa permissions kube-system:coredns -f manifests/',
+    );
     const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
     const model = rbacModelFor(inventory, flags);
     const found = inventory.findServiceAccount(namespace, name) !== undefined;
     const result = serviceAccountRbac(model, namespace, name);
     this.emit(
       renderPermissions(
-        { apiVersion: 'kubectl-sa.dev/v1', kind: 'ServiceAccountPermissions', defaultRbac: model.defaultRbacVersion ?? null, found, ...result },
+        {
+          apiVersion: 'kubectl-sa.dev/v1',
+          kind: 'ServiceAccountPermissions',
+          defaultRbac: model.defaultRbacVersion ?? null,
+          found,
+          ...result,
+        },
         flags.output as 'table' | 'json' | 'yaml',
       ),
     );

@@ -43,7 +43,10 @@ export default class WhoCanCommand extends KubectlSaCommand {
     writeTargetWarnings(target);
     const result = whoCan(model, target.attributes, { anyNamespace: flags['all-namespaces'] });
     this.emit(
-      renderWhoCan({ apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result }, flags.output as 'table' | 'json' | 'yaml'),
+      renderWhoCan(
+        { apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result },
+        flags.output as 'table' | 'json' | 'yaml',
+      ),
     );
   }
 }

@@ -23,9 +23,7 @@ export interface FilePosition {
 }
 
 export function formatPosition(position: FilePosition): string {
-  return position.column === undefined
-    ? `${position.file}:${position.line}`
-    : `${position.file}:${position.line}:${position.column}`;
+  return position.column === undefined ? `${position.file}:${position.line}` : `${position.file}:${position.line}:${position.column}`;
 }
 
 export abstract class KubectlSaError extends Error {

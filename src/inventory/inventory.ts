@@ -1,11 +1,4 @@
-import type {
-  ClusterRole,
-  KubeObject,
-  Role,
-  RoleBinding,
-  Secret,
-  ServiceAccount,
-} from './kube-object.js';
+import type { ClusterRole, KubeObject, Role, RoleBinding, Secret, ServiceAccount } from './kube-object.js';
 import { isRecord } from './kube-object.js';
 import { groupOf, isClusterScoped, type CustomResourceScopes } from './object-scope.js';
 import { podTemplateOf, serviceAccountNameOf, type PodTemplateView } from './workloads.js';

@@ -61,7 +61,11 @@ export function policyAjv(): Ajv2020 {
  * schema once. Returns all problems at once (each with file:line, JSON pointer and ajv's reason), so a
  * pack author fixes a broken pack in one round. Pure apart from ajv's compile cache.
  */
-export function compilePack(document: unknown, source: PackDocumentSource, options: CompileOptions = {}): { pack?: CompiledPack; errors: PolicyPackError[] } {
+export function compilePack(
+  document: unknown,
+  source: PackDocumentSource,
+  options: CompileOptions = {},
+): { pack?: CompiledPack; errors: PolicyPackError[] } {
   const ajv = policyAjv();
   packValidator ??= ajv.compile(packSchema as unknown as Record<string, unknown>);
   const position = (pointer: string) => ({ file: source.file, line: source.lineOf(pointer) ?? source.line });
@@ -83,17 +87,22 @@ export function compilePack(document: unknown, source: PackDocumentSource, optio
     const earlier = seen.get(rule.id);
     if (earlier !== undefined) {
       errors.push(
-        new PolicyPackError(`rule id ${rule.id} is already used by rule ${earlier}`, { position: position(`${base}/id`), pointer: `${base}/id` }),
+        new PolicyPackError(`rule id ${rule.id} is already used by rule ${earlier}`, {
+          position: position(`${base}/id`),
+          pointer: `${base}/id`,
+        }),
       );
       return;
     }
     seen.set(rule.id, index);
     const targetProblem = options.knownKinds ? unknownTarget(rule.target, options.knownKinds) : undefined;
-    if (targetProblem) errors.push(new PolicyPackError(`${rule.id}: ${targetProblem}`, { position: position(`${base}/target`), pointer: `${base}/target` }));
+    if (targetProblem)
+      errors.push(new PolicyPackError(`${rule.id}: ${targetProblem}`, { position: position(`${base}/target`), pointer: `${base}/target` }));
     for (const field of ['message', 'explain', 'remediation'] as const) {
       const template = rule[field];
       const problem = template === undefined ? undefined : checkTemplate(template);
-      if (problem) errors.push(new PolicyPackError(`${rule.id}: ${problem}`, { position: position(`${base}/${field}`), pointer: `${base}/${field}` }));
+      if (problem)
+        errors.push(new PolicyPackError(`${rule.id}: ${problem}`, { position: position(`${base}/${field}`), pointer: `${base}/${field}` }));
     }
     const match = rule.match === undefined ? undefined : compileSchema(ajv, rule.match, `${base}/match`, rule.id, position, errors);
     const assert = compileSchema(ajv, rule.assert, `${base}/assert`, rule.id, position, errors);
@@ -164,10 +173,14 @@ function unknownTarget(target: string, known: NonNullable<CompileOptions['knownK
   // group/Kind of a group Kubernetes does not serve itself: a custom resource, which the input may hold.
   if (slash > 0 && !known.groups.has(target.slice(0, slash))) return undefined;
   const kind = target.slice(slash + 1).toLowerCase();
-  const near = [...derivedTargets, ...known.kinds].filter((candidate) => closeTo(candidate.slice(candidate.indexOf('/') + 1).toLowerCase(), kind));
+  const near = [...derivedTargets, ...known.kinds].filter((candidate) =>
+    closeTo(candidate.slice(candidate.indexOf('/') + 1).toLowerCase(), kind),
+  );
   return (
     `unknown target "${target}": not a derived document (${derivedTargets.join(', ')}) nor a Kubernetes kind` +
-    (near.length > 0 ? `; did you mean ${[...new Set(near)].slice(0, 3).join(' or ')}?` : '; a custom resource is named group/Kind, e.g. monitoring.coreos.com/Prometheus')
+    (near.length > 0
+      ? `; did you mean ${[...new Set(near)].slice(0, 3).join(' or ')}?`
+      : '; a custom resource is named group/Kind, e.g. monitoring.coreos.com/Prometheus')
   );
 }
 

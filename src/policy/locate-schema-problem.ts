@@ -26,8 +26,17 @@ export function locateSchemaProblem(schema: unknown, message: string): string | 
 const schemaMaps = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 /** Keywords whose value is a subschema. */
 const schemaValues = new Set([
-  'not', 'if', 'then', 'else', 'items', 'contains', 'additionalProperties', 'propertyNames',
-  'unevaluatedProperties', 'unevaluatedItems', 'additionalItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'items',
+  'contains',
+  'additionalProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'additionalItems',
 ]);
 /** Keywords whose value is a list of subschemas. */
 const schemaLists = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);

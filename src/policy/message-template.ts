@@ -69,7 +69,8 @@ export function lookupPath(document: unknown, segments: readonly string[]): unkn
   let value: unknown = document;
   for (const segment of segments) {
     if (Array.isArray(value)) value = value[Number(segment)];
-    else if (typeof value === 'object' && value !== null) value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+    else if (typeof value === 'object' && value !== null)
+      value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
     else return undefined;
   }
   return value;

@@ -109,7 +109,11 @@ export interface RunPackTestsOptions {
 }
 
 /** Runs every case of every suite against the pack it names. Pure. */
-export function runPackTests(packs: readonly CompiledPack[], suites: readonly PackTestSuite[], options: RunPackTestsOptions = {}): PackTestResult[] {
+export function runPackTests(
+  packs: readonly CompiledPack[],
+  suites: readonly PackTestSuite[],
+  options: RunPackTestsOptions = {},
+): PackTestResult[] {
   const results: PackTestResult[] = [];
   for (const suite of suites) {
     const pack = packs.find((candidate) => candidate.name === suite.pack);
@@ -136,12 +140,15 @@ function checkExpectations(testCase: PackTestCase, findings: readonly Finding[])
   for (const expectation of testCase.expect ?? []) {
     if (!findings.some((finding) => satisfies(finding, expectation))) {
       const got = findings.filter((finding) => finding.ruleId === expectation.rule).map(describeFinding);
-      failures.push(`expected ${describeExpectation(expectation)}; got ${got.length === 0 ? `no ${expectation.rule} finding` : got.join(', ')}`);
+      failures.push(
+        `expected ${describeExpectation(expectation)}; got ${got.length === 0 ? `no ${expectation.rule} finding` : got.join(', ')}`,
+      );
     }
   }
   for (const expectation of testCase.expectNot ?? []) {
     const unwanted = findings.filter((finding) => satisfies(finding, expectation));
-    if (unwanted.length > 0) failures.push(`expected no ${describeExpectation(expectation)}; got ${unwanted.map(describeFinding).join(', ')}`);
+    if (unwanted.length > 0)
+      failures.push(`expected no ${describeExpectation(expectation)}; got ${unwanted.map(describeFinding).join(', ')}`);
   }
   return failures;
 }

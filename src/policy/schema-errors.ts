@@ -23,7 +23,9 @@ export function formatErrors(validate: ValidateFunction, document: PositionedDoc
     const key = `${pointer}\u0000${reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    errors.push(new PolicyPackError(reason, { position: { file: document.file, line: document.lineOf(pointer) ?? document.line }, pointer }));
+    errors.push(
+      new PolicyPackError(reason, { position: { file: document.file, line: document.lineOf(pointer) ?? document.line }, pointer }),
+    );
   }
   return errors;
 }

@@ -69,7 +69,9 @@ export function aggregateClusterRoles(roles: readonly AggregatableClusterRole[])
       name: role.name,
       // Labels never change while we iterate, so which roles each selector picks is computed once.
       sources: (role.aggregationRule?.clusterRoleSelectors ?? []).map((selector) =>
-        isRecord(selector) ? sorted.filter((other) => other.name !== role.name && labelSelectorMatches(selector, other.labels)).map((other) => other.name) : [],
+        isRecord(selector)
+          ? sorted.filter((other) => other.name !== role.name && labelSelectorMatches(selector, other.labels)).map((other) => other.name)
+          : [],
       ),
     }));
   if (aggregated.length === 0) return effective;

@@ -74,7 +74,8 @@ function bindingsOf(model: RbacModel, identity: Identity, namespace: string | un
   for (const key of keys) for (const binding of model.bindingsBySubject.get(key) ?? []) candidates.add(binding);
   const keySet = new Set(keys);
   const applies = (binding: BindingRecord) =>
-    binding.role !== undefined && (binding.namespace === undefined || namespace === undefined || (namespace !== '' && binding.namespace === namespace));
+    binding.role !== undefined &&
+    (binding.namespace === undefined || namespace === undefined || (namespace !== '' && binding.namespace === namespace));
   const ordered = [...candidates].filter(applies).sort((a, b) => a.order - b.order);
   return ordered.flatMap((binding) => {
     const via = binding.subjects.find((subject) => keySet.has(subjectIndexKey(subject)));

@@ -41,7 +41,8 @@ export function edgesOf(facts: readonly RiskFact[]): Edge[] {
     if (fact.id === 'token-create') edges.push({ via: fact.id, namespace: fact.namespace, names: namesOf(fact.grants), byUsername: false });
     if (fact.id === 'impersonate') {
       const onServiceAccounts = fact.grants.filter((grant) => impersonates(grant, 'serviceaccounts'));
-      if (onServiceAccounts.length > 0) edges.push({ via: fact.id, namespace: fact.namespace, names: namesOf(onServiceAccounts), byUsername: false });
+      if (onServiceAccounts.length > 0)
+        edges.push({ via: fact.id, namespace: fact.namespace, names: namesOf(onServiceAccounts), byUsername: false });
       const onUsers = fact.grants.filter((grant) => grant.namespace === undefined && impersonates(grant, 'users'));
       if (onUsers.length > 0) edges.push({ via: fact.id, namespace: undefined, names: namesOf(onUsers), byUsername: true });
     }
@@ -113,7 +114,9 @@ function roleProfile(role: RoleRecord, clusterWide: boolean): RoleProfile {
   const cached = clusterWide ? entry.cluster : entry.namespaced;
   if (cached) return cached;
   const via: SubjectRef = { kind: 'Group', name: '' };
-  const binding: BindingRefView = clusterWide ? { kind: 'ClusterRoleBinding', name: '' } : { kind: 'RoleBinding', name: '', namespace: placeholderNamespace };
+  const binding: BindingRefView = clusterWide
+    ? { kind: 'ClusterRoleBinding', name: '' }
+    : { kind: 'RoleBinding', name: '', namespace: placeholderNamespace };
   const grants: Grant[] = role.rules.map((rule) => ({
     rule,
     role: role.view,
@@ -124,7 +127,12 @@ function roleProfile(role: RoleRecord, clusterWide: boolean): RoleProfile {
   }));
   const facts = riskFactsOf(grants);
   const parts = csrApprovalParts(grants);
-  const profile: RoleProfile = { ids: [...new Set(facts.map((fact) => fact.id))], edges: edgesOf(facts), csrApproval: parts.approval, csrSigner: parts.signer };
+  const profile: RoleProfile = {
+    ids: [...new Set(facts.map((fact) => fact.id))],
+    edges: edgesOf(facts),
+    csrApproval: parts.approval,
+    csrSigner: parts.signer,
+  };
   if (clusterWide) entry.cluster = profile;
   else entry.namespaced = profile;
   return profile;

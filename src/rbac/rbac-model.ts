@@ -72,17 +72,22 @@ interface Sourced<T extends KubeObject> {
 
 export function buildRbacModel(inventory: Inventory, options: RbacModelOptions = {}): RbacModel {
   const defaults = options.defaultRbac;
-  const fromDefaults = <T extends KubeObject>(items: readonly T[] | undefined): Sourced<T>[] => (items ?? []).map((object) => ({ object, defaultRbac: true }));
+  const fromDefaults = <T extends KubeObject>(items: readonly T[] | undefined): Sourced<T>[] =>
+    (items ?? []).map((object) => ({ object, defaultRbac: true }));
   // A live cluster's own bootstrap objects carry the label the API server gives them; they are default RBAC
   // there exactly as the shipped copy is offline (so "nothing beyond what everyone has" means the same).
-  const isBootstrap = (object: KubeObject) => inventory.origin === 'cluster' && object.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+  const isBootstrap = (object: KubeObject) =>
+    inventory.origin === 'cluster' && object.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
   const fromInput = <T extends KubeObject>(entries: readonly { object: T }[]): Sourced<T>[] =>
     entries.map((entry) => ({ object: entry.object, defaultRbac: isBootstrap(entry.object) }));
 
   // Same identity: the input replaces the default object, as applying it to a cluster would.
   const clusterRoleObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoles), ...fromInput(inventory.clusterRoles)]);
   const roleObjects = lastByIdentity([...fromDefaults(defaults?.roles), ...fromInput(inventory.roles)]);
-  const clusterBindingObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoleBindings), ...fromInput(inventory.clusterRoleBindings)]);
+  const clusterBindingObjects = lastByIdentity([
+    ...fromDefaults(defaults?.clusterRoleBindings),
+    ...fromInput(inventory.clusterRoleBindings),
+  ]);
   const bindingObjects = lastByIdentity([...fromDefaults(defaults?.roleBindings), ...fromInput(inventory.roleBindings)]);
 
   const aggregatable: AggregatableClusterRole[] = clusterRoleObjects.map(({ object }) => ({
@@ -116,9 +121,14 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
     // The authorizer looks a Role up in the binding's namespace; a ClusterRoleBinding has none, so a
     // ClusterRoleBinding to a Role never grants anything.
     const role =
-      roleRef.kind === 'ClusterRole' ? clusterRoles.get(roleRef.name) : roleRef.kind === 'Role' && namespace ? roles.get(`${namespace}/${roleRef.name}`) : undefined;
+      roleRef.kind === 'ClusterRole'
+        ? clusterRoles.get(roleRef.name)
+        : roleRef.kind === 'Role' && namespace
+          ? roles.get(`${namespace}/${roleRef.name}`)
+          : undefined;
     const label = namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
-    if (!role && !defaultRbac) warnings.push(`${label} refers to ${roleRef.kind || 'a role'} ${roleRef.name}, which does not exist: it grants nothing`);
+    if (!role && !defaultRbac)
+      warnings.push(`${label} refers to ${roleRef.kind || 'a role'} ${roleRef.name}, which does not exist: it grants nothing`);
     const subjects: SubjectRef[] = [];
     for (const subject of Array.isArray(object.subjects) ? object.subjects : []) {
       const normalized = normalizeSubject(subject, namespace);

@@ -84,7 +84,12 @@ export function resourcesFromCrds(inventory: Inventory): ApiResource[] {
  */
 export function resolveResourceType(type: string, resources: readonly ApiResource[]): ApiResource | undefined {
   const lower = type.toLowerCase();
-  const names = (resource: ApiResource) => [resource.plural, resource.singular, resource.kind.toLowerCase(), ...resource.shortNames.map((name) => name.toLowerCase())];
+  const names = (resource: ApiResource) => [
+    resource.plural,
+    resource.singular,
+    resource.kind.toLowerCase(),
+    ...resource.shortNames.map((name) => name.toLowerCase()),
+  ];
   const whole = resources.find((resource) => names(resource).includes(lower));
   if (whole) return whole;
   const dot = lower.indexOf('.');
@@ -96,7 +101,9 @@ export function resolveResourceType(type: string, resources: readonly ApiResourc
   if (versionDot > 0) {
     const version = rest.slice(0, versionDot);
     const group = rest.slice(versionDot + 1);
-    const qualified = resources.find((resource) => resource.group === group && resource.version === version && names(resource).includes(name));
+    const qualified = resources.find(
+      (resource) => resource.group === group && resource.version === version && names(resource).includes(name),
+    );
     if (qualified) return qualified;
   }
   return resources.find((resource) => resource.group === rest && names(resource).includes(name));
@@ -119,7 +126,9 @@ export function suggestResourceTypes(type: string, resources: readonly ApiResour
   const scored: { readonly name: string; readonly score: number }[] = [];
   for (const resource of resources) {
     const initials = resource.kind.replace(/[^A-Z]/g, '').toLowerCase();
-    const names = [resource.plural, resource.singular, ...resource.shortNames.map((name) => name.toLowerCase())].filter((name) => name !== '');
+    const names = [resource.plural, resource.singular, ...resource.shortNames.map((name) => name.toLowerCase())].filter(
+      (name) => name !== '',
+    );
     let score = Number.POSITIVE_INFINITY;
     if (initials.length > 1 && (initials === wanted || `${initials}s` === wanted)) score = 0;
     else if (wanted.length >= 3 && names.some((name) => name.startsWith(wanted))) score = 1;
@@ -127,7 +136,8 @@ export function suggestResourceTypes(type: string, resources: readonly ApiResour
       const distance = Math.min(...names.map((name) => editDistance(wanted, name)));
       if (distance <= Math.min(2, Math.floor(wanted.length / 3))) score = 1 + distance;
     }
-    if (score !== Number.POSITIVE_INFINITY) scored.push({ name: resource.group === '' ? resource.plural : `${resource.plural}.${resource.group}`, score });
+    if (score !== Number.POSITIVE_INFINITY)
+      scored.push({ name: resource.group === '' ? resource.plural : `${resource.plural}.${resource.group}`, score });
   }
   const seen = new Set<string>();
   return scored

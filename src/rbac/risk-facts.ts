@@ -65,15 +65,27 @@ export const factDefinitions: readonly FactDefinition[] = [
     summary: 'can create pods or pod-bearing workloads, so run as any ServiceAccount of the namespace and mount its Secrets and ConfigMaps',
     probes: podBearingResources.map(([apiGroup, resource]) => ({ verbs: ['create'], apiGroup, resource })),
   },
-  { id: 'escalate', summary: 'can escalate roles (grant rights it does not hold)', probes: probes(['escalate'], rbac, ['roles', 'clusterroles']) },
+  {
+    id: 'escalate',
+    summary: 'can escalate roles (grant rights it does not hold)',
+    probes: probes(['escalate'], rbac, ['roles', 'clusterroles']),
+  },
   { id: 'bind', summary: 'can bind roles it does not hold', probes: probes(['bind'], rbac, ['roles', 'clusterroles']) },
   {
     id: 'impersonate',
     summary: 'can impersonate other identities',
-    probes: [...probes(['impersonate'], '', ['users', 'groups', 'serviceaccounts']), { verbs: ['impersonate'], apiGroup: 'authentication.k8s.io', resource: 'userextras/*' }],
+    probes: [
+      ...probes(['impersonate'], '', ['users', 'groups', 'serviceaccounts']),
+      { verbs: ['impersonate'], apiGroup: 'authentication.k8s.io', resource: 'userextras/*' },
+    ],
   },
   { id: 'token-create', summary: 'can create ServiceAccount tokens', probes: probes(['create'], '', ['serviceaccounts/token']) },
-  { id: 'nodes-proxy', summary: 'can reach the kubelet API through nodes/proxy (any verb, get included)', probes: probes(['*any*'], '', ['nodes/proxy']), clusterScoped: true },
+  {
+    id: 'nodes-proxy',
+    summary: 'can reach the kubelet API through nodes/proxy (any verb, get included)',
+    probes: probes(['*any*'], '', ['nodes/proxy']),
+    clusterScoped: true,
+  },
   { id: 'csr-approve', summary: 'can approve CertificateSigningRequests', probes: [], clusterScoped: true },
   {
     id: 'webhook-write',
@@ -81,7 +93,12 @@ export const factDefinitions: readonly FactDefinition[] = [
     probes: probes(write, 'admissionregistration.k8s.io', ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']),
     clusterScoped: true,
   },
-  { id: 'pv-create', summary: 'can create PersistentVolumes (hostPath onto any node)', probes: probes(['create'], '', ['persistentvolumes']), clusterScoped: true },
+  {
+    id: 'pv-create',
+    summary: 'can create PersistentVolumes (hostPath onto any node)',
+    probes: probes(['create'], '', ['persistentvolumes']),
+    clusterScoped: true,
+  },
   {
     id: 'pod-exec',
     summary: 'can run commands in or attach to running pods',
@@ -90,8 +107,16 @@ export const factDefinitions: readonly FactDefinition[] = [
       ...probes(['update', 'patch'], '', ['pods/ephemeralcontainers']),
     ],
   },
-  { id: 'namespace-patch', summary: 'can modify namespaces (Pod Security labels)', probes: probes(['update', 'patch'], '', ['namespaces']) },
-  { id: 'rbac-write', summary: 'can write RBAC objects', probes: probes(write, rbac, ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']) },
+  {
+    id: 'namespace-patch',
+    summary: 'can modify namespaces (Pod Security labels)',
+    probes: probes(['update', 'patch'], '', ['namespaces']),
+  },
+  {
+    id: 'rbac-write',
+    summary: 'can write RBAC objects',
+    probes: probes(write, rbac, ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']),
+  },
 ];
 
 const anyVerb = '*any*';
@@ -108,7 +133,9 @@ function probeMatches(rule: PolicyRule, probe: Probe): string[] {
   // userextras/<key> is any key: `*`, `*∕…` and `userextras/…` rules all reach some key.
   const resourceOk =
     subresource === '*'
-      ? (rule.resources ?? []).some((resource) => resource === '*' || resource.startsWith('*/') || resource.startsWith(probe.resource.slice(0, slash + 1)))
+      ? (rule.resources ?? []).some(
+          (resource) => resource === '*' || resource.startsWith('*/') || resource.startsWith(probe.resource.slice(0, slash + 1)),
+        )
       : resourceMatches(rule, probe.resource, subresource);
   return resourceOk ? matchingVerbs(rule, probe) : [];
 }
@@ -140,7 +167,8 @@ function ruleMatches(rule: PolicyRule): readonly (readonly [number, readonly Pro
       }
       for (const probe of definition.probes) {
         const verbs = probeMatches(rule, probe);
-        if (verbs.length > 0) matches.push({ verbs, resource: probe.apiGroup === '' ? probe.resource : `${probe.resource}.${probe.apiGroup}` });
+        if (verbs.length > 0)
+          matches.push({ verbs, resource: probe.apiGroup === '' ? probe.resource : `${probe.resource}.${probe.apiGroup}` });
       }
       if (matches.length > 0) found.push([index, matches]);
     });
@@ -222,14 +250,19 @@ const csrApproval: Probe = { verbs: ['update', 'patch'], apiGroup: 'certificates
 const csrSigners: Probe = { verbs: ['approve'], apiGroup: 'certificates.k8s.io', resource: 'signers' };
 
 /** Approving needs both halves: update the approval subresource and `approve` on some signer. */
-function collectCsrApproval(grants: readonly Grant[], note: (grant: Grant, verbs: readonly string[], resource: string) => void, byScope: Map<string, Found>): void {
+function collectCsrApproval(
+  grants: readonly Grant[],
+  note: (grant: Grant, verbs: readonly string[], resource: string) => void,
+  byScope: Map<string, Found>,
+): void {
   const approval = csrApproval;
   const signers = csrSigners;
   const clusterWide = grants.filter((grant) => grant.namespace === undefined);
   const approvalGrants = clusterWide.filter((grant) => probeMatches(grant.rule, approval).length > 0);
   const signerGrants = clusterWide.filter((grant) => probeMatches(grant.rule, signers).length > 0);
   if (approvalGrants.length === 0 || signerGrants.length === 0) return;
-  for (const grant of approvalGrants) note(grant, probeMatches(grant.rule, approval), 'certificatesigningrequests/approval.certificates.k8s.io');
+  for (const grant of approvalGrants)
+    note(grant, probeMatches(grant.rule, approval), 'certificatesigningrequests/approval.certificates.k8s.io');
   for (const grant of signerGrants) note(grant, ['approve'], 'signers.certificates.k8s.io');
   // The signer names limit which certificates, not whether approval is possible: keep the fact unqualified.
   const found = byScope.get('');

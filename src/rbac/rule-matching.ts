@@ -53,7 +53,9 @@ export function nonResourceURLMatches(rule: PolicyRule, url: string): boolean {
   return false;
 }
 
-export function isResourceRequest<T extends AccessRequest | RequestAttributes>(request: T): request is Exclude<T, { nonResourceURL: string }> {
+export function isResourceRequest<T extends AccessRequest | RequestAttributes>(
+  request: T,
+): request is Exclude<T, { nonResourceURL: string }> {
   return !('nonResourceURL' in request);
 }
 

@@ -21,7 +21,8 @@ export function whoCan(model: RbacModel, request: RequestAttributes, options: Wh
   for (const binding of model.bindings) {
     const role = binding.role;
     if (!role) continue;
-    const inScope = binding.namespace === undefined || options.anyNamespace === true || (namespace !== '' && binding.namespace === namespace);
+    const inScope =
+      binding.namespace === undefined || options.anyNamespace === true || (namespace !== '' && binding.namespace === namespace);
     if (!inScope || ('nonResourceURL' in request && binding.namespace !== undefined)) continue;
     let rules = allowingRules.get(role);
     if (!rules) {

@@ -40,11 +40,17 @@ export interface RuleListReport {
  * the rule's Go string (`Verbs:[…],APIGroups:[…],…`, SortableRuleSlice), so rows run by verbs first.
  * Unlike kubectl, rows and verbs that several grants repeat are shown once.
  */
-export function renderRuleList(report: RuleListReport, format: 'table' | 'json' | 'yaml', options: { readonly headers?: boolean } = {}): string {
+export function renderRuleList(
+  report: RuleListReport,
+  format: 'table' | 'json' | 'yaml',
+  options: { readonly headers?: boolean } = {},
+): string {
   if (format === 'json') return toJson(report);
   if (format === 'yaml') return toYaml(report);
   const rows = kubectlRuleRows(report.grants.map((grant) => grant.rule));
-  return renderTable(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], rows, { headers: options.headers === false ? 'none' : 'as-is' });
+  return renderTable(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], rows, {
+    headers: options.headers === false ? 'none' : 'as-is',
+  });
 }
 
 interface CompactRule {
@@ -70,20 +76,24 @@ export function kubectlRuleRows(rules: readonly PolicyRule[]): string[][] {
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
         for (const verb of rule.verbs ?? []) {
-          for (const name of names) add(`r\u0000${group}\u0000${resource}\u0000${name ?? '\u0001'}`, () => ({ group, resource, name, url: undefined }), verb);
+          for (const name of names)
+            add(`r\u0000${group}\u0000${resource}\u0000${name ?? '\u0001'}`, () => ({ group, resource, name, url: undefined }), verb);
         }
       }
     }
     // A URL row is never compacted: each URL and verb stays a rule of its own, as in kubectl.
     for (const url of rule.nonResourceURLs ?? []) {
-      for (const verb of rule.verbs ?? []) add(`u\u0000${url}\u0000${verb}`, () => ({ group: '', resource: '', name: undefined, url }), verb);
+      for (const verb of rule.verbs ?? [])
+        add(`u\u0000${url}\u0000${verb}`, () => ({ group: '', resource: '', name: undefined, url }), verb);
     }
   }
   const goString = (rule: CompactRule) =>
     rule.url === undefined
       ? `Verbs:[${rule.verbs.join(' ')}],APIGroups:[${rule.group}],Resources:[${rule.resource}],ResourceNames:[${rule.name ?? ''}],NonResourceURLs:[],}`
       : `Verbs:[${rule.verbs.join(' ')}],APIGroups:[],Resources:[],ResourceNames:[],NonResourceURLs:[${rule.url}],}`;
-  const sorted = [...compact.values()].map((rule) => ({ rule, key: goString(rule) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...compact.values()]
+    .map((rule) => ({ rule, key: goString(rule) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return sorted.map(({ rule }) => [
     rule.url === undefined ? combineResourceGroup(rule.resource, rule.group) : '',
     rule.url === undefined ? '[]' : `[${rule.url}]`,

@@ -11,7 +11,9 @@ export function formatRole(role: RoleRefView): string {
 }
 
 export function formatSubject(subject: SubjectRef): string {
-  return subject.kind === 'ServiceAccount' ? `ServiceAccount/${subject.namespace ?? ''}:${subject.name}` : `${subject.kind}/${subject.name}`;
+  return subject.kind === 'ServiceAccount'
+    ? `ServiceAccount/${subject.namespace ?? ''}:${subject.name}`
+    : `${subject.kind}/${subject.name}`;
 }
 
 export function formatScope(grant: Grant): string {

@@ -10,7 +10,12 @@ export interface InventoryReport {
   readonly apiVersion: 'kubectl-sa.dev/v1';
   readonly kind: 'Inventory';
   readonly origin: 'files' | 'cluster';
-  readonly summary: { readonly objects: number; readonly byKind: Record<string, number>; readonly workloads: number; readonly notes: number };
+  readonly summary: {
+    readonly objects: number;
+    readonly byKind: Record<string, number>;
+    readonly workloads: number;
+    readonly notes: number;
+  };
   readonly items: readonly {
     readonly apiVersion: string;
     readonly kind: string;

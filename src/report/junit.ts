@@ -59,7 +59,9 @@ function passingCase(pack: string, rule: CompiledRule, passed: number, checked: 
 
 function failingCase(pack: string, finding: ReportFinding): string {
   const where = finding.source ? `${finding.source.file}:${finding.source.line}` : '';
-  const body = [finding.message, `why: ${finding.explanation}`, `fix: ${finding.remediation}`, where ? `at: ${where}` : ''].filter(Boolean).join('\n');
+  const body = [finding.message, `why: ${finding.explanation}`, `fix: ${finding.remediation}`, where ? `at: ${where}` : '']
+    .filter(Boolean)
+    .join('\n');
   const location = finding.source ? ` file="${xml(finding.source.file)}" line="${finding.source.line}"` : '';
   return (
     `    <testcase classname="${xml(`${pack}.${finding.ruleId}`)}" name="${xml(`${finding.ruleId} ${objectLabel(finding.object)}`)}"${location} time="0">\n` +

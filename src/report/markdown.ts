@@ -29,7 +29,9 @@ export function renderMarkdown(report: ScanReport): string {
   if (report.expiredExemptions.length > 0) {
     lines.push('', '### Expired exemptions', '');
     for (const exemption of report.expiredExemptions) {
-      lines.push(`- ${cell(exemption.rules.join(', '))} (${code(`${exemption.source.file}:${exemption.source.line}`)}) expired ${cell(exemption.expires ?? '')}: ${cell(exemption.reason)}`);
+      lines.push(
+        `- ${cell(exemption.rules.join(', '))} (${code(`${exemption.source.file}:${exemption.source.line}`)}) expired ${cell(exemption.expires ?? '')}: ${cell(exemption.reason)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

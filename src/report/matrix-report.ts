@@ -40,8 +40,13 @@ export function renderMatrix(report: MatrixReport, format: 'table' | 'json' | 'y
     `${row.group === '' ? row.resource : `${row.resource}.${row.group}`}${row.subresource ? `/${row.subresource}` : ''}`,
     ...report.verbs.map((verb) => cell(row.access[verb] ?? 'n/a')),
   ]);
-  const scope = report.namespace === '' ? 'cluster-wide (ClusterRoleBindings only)' : `namespace ${report.namespace} (ClusterRoleBindings and its RoleBindings)`;
-  const subresources = report.rows.some((row) => row.subresource) ? ' Subresource rows check every verb: discovery lists no verbs for them.' : '';
+  const scope =
+    report.namespace === ''
+      ? 'cluster-wide (ClusterRoleBindings only)'
+      : `namespace ${report.namespace} (ClusterRoleBindings and its RoleBindings)`;
+  const subresources = report.rows.some((row) => row.subresource)
+    ? ' Subresource rows check every verb: discovery lists no verbs for them.'
+    : '';
   const legend = `\n${cell('allowed')} allowed   ${cell('denied')} denied   blank: the resource has no such verb. Checked ${scope} for ServiceAccount ${report.serviceAccount.namespace ?? ''}:${report.serviceAccount.name}.${subresources}\n`;
   return renderTable(['name', ...report.verbs], rows) + legend;
 }

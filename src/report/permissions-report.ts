@@ -20,19 +20,35 @@ export interface PermissionsReport extends ServiceAccountRbac {
 export function renderPermissions(report: PermissionsReport, format: 'table' | 'json' | 'yaml'): string {
   if (format === 'json') return toJson(report);
   if (format === 'yaml') return toYaml(report);
-  const out: string[] = [`ServiceAccount ${report.subject.namespace ?? ''}:${report.subject.name}${report.found ? '' : ' (not in the input)'}\n`];
+  const out: string[] = [
+    `ServiceAccount ${report.subject.namespace ?? ''}:${report.subject.name}${report.found ? '' : ' (not in the input)'}\n`,
+  ];
   if (report.grants.length === 0) out.push('\nNo rules: no binding grants this ServiceAccount anything.\n');
   for (const block of grantBlocks(report)) {
     const through = formatSubject(block.via) === formatSubject(report.subject) ? '' : `, through ${block.via.kind}/${block.via.name}`;
-    out.push(`\n${formatBinding(block.binding)} → ${formatRole(block.role)}  (${block.scope}${through}${block.defaultRbac ? ', Kubernetes default' : ''})\n`);
-    const rows = block.grants.map((grant) => [formatList(grant.rule.verbs), formatRuleTargets(grant.rule), (grant.rule.resourceNames ?? []).join(',')]);
+    out.push(
+      `\n${formatBinding(block.binding)} → ${formatRole(block.role)}  (${block.scope}${through}${block.defaultRbac ? ', Kubernetes default' : ''})\n`,
+    );
+    const rows = block.grants.map((grant) => [
+      formatList(grant.rule.verbs),
+      formatRuleTargets(grant.rule),
+      (grant.rule.resourceNames ?? []).join(','),
+    ]);
     const showNames = rows.some((row) => row[2] !== '');
-    const table = renderTable(showNames ? ['verbs', 'resources / urls', 'resource names'] : ['verbs', 'resources / urls'], showNames ? rows : rows.map((row) => row.slice(0, 2)));
+    const table = renderTable(
+      showNames ? ['verbs', 'resources / urls', 'resource names'] : ['verbs', 'resources / urls'],
+      showNames ? rows : rows.map((row) => row.slice(0, 2)),
+    );
     out.push(table.replace(/^/gm, '  ').replace(/ +$/gm, ''));
   }
   if (report.facts.length > 0) {
     out.push('\nRisk facts:\n');
-    out.push(renderTable(['fact', 'scope', 'detail'], report.facts.map((fact) => [fact.id, fact.namespace ?? 'cluster-wide', fact.detail])));
+    out.push(
+      renderTable(
+        ['fact', 'scope', 'detail'],
+        report.facts.map((fact) => [fact.id, fact.namespace ?? 'cluster-wide', fact.detail]),
+      ),
+    );
   }
   if (report.escalations.length > 0) {
     out.push('\nEscalation paths:\n');
@@ -61,7 +77,15 @@ function grantBlocks(report: PermissionsReport): GrantBlock[] {
     const key = [formatBinding(grant.binding), formatRole(grant.role), formatScope(grant), formatSubject(grant.via)].join('\u0000');
     const block = blocks.get(key);
     if (block) block.grants.push(grant);
-    else blocks.set(key, { binding: grant.binding, role: grant.role, via: grant.via, scope: grant.namespace === undefined ? 'cluster-wide' : `in namespace ${grant.namespace}`, defaultRbac: grant.defaultRbac, grants: [grant] });
+    else
+      blocks.set(key, {
+        binding: grant.binding,
+        role: grant.role,
+        via: grant.via,
+        scope: grant.namespace === undefined ? 'cluster-wide' : `in namespace ${grant.namespace}`,
+        defaultRbac: grant.defaultRbac,
+        grants: [grant],
+      });
   }
   return [...blocks.values()].sort((a, b) => Number(a.defaultRbac) - Number(b.defaultRbac));
 }

@@ -143,7 +143,9 @@ export function objectLabel(object: { kind: string; namespace?: string | null; n
 
 export function summaryLine(report: ScanReport): string {
   const { summary } = report;
-  const counts = severities.filter((severity) => summary.bySeverity[severity] > 0).map((severity) => `${summary.bySeverity[severity]} ${severity}`);
+  const counts = severities
+    .filter((severity) => summary.bySeverity[severity] > 0)
+    .map((severity) => `${summary.bySeverity[severity]} ${severity}`);
   const parts = [
     `${summary.findings} finding${summary.findings === 1 ? '' : 's'}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`,
     `${summary.objects} objects`,

@@ -8,9 +8,7 @@ export function renderTable(
   rows: readonly (readonly string[])[],
   options: { readonly headers?: 'upper' | 'as-is' | 'none' } = {},
 ): string {
-  const widths = headers.map((header, column) =>
-    Math.max(visibleLength(header), ...rows.map((row) => visibleLength(row[column] ?? ''))),
-  );
+  const widths = headers.map((header, column) => Math.max(visibleLength(header), ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell))))

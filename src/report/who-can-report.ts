@@ -18,7 +18,15 @@ export function renderWhoCan(report: WhoCanReport, format: 'table' | 'json' | 'y
   for (const { subject, grants } of report.subjects) {
     const seen = new Set<string>();
     for (const grant of grants) {
-      const row = [subject.kind, subject.namespace ?? '', subject.name, formatBinding(grant.binding), formatRole(grant.role), formatScope(grant), grant.defaultRbac ? 'yes' : ''];
+      const row = [
+        subject.kind,
+        subject.namespace ?? '',
+        subject.name,
+        formatBinding(grant.binding),
+        formatRole(grant.role),
+        formatScope(grant),
+        grant.defaultRbac ? 'yes' : '',
+      ];
       const key = row.join('\u0000');
       if (seen.has(key)) continue;
       seen.add(key);

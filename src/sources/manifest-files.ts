@@ -131,10 +131,9 @@ function decodeManifestText(bytes: Buffer, file: string, maxBytes: number): stri
 }
 
 function tooLarge(file: string, size: number, maxBytes: number): InputError {
-  return new InputError(
-    `${file}: file is too large to read (${formatMiB(size)}, the limit is ${formatMiB(maxBytes)})`,
-    { hint: 'split it, or raise the limit with KUBECTL_SA_MAX_FILE_MB' },
-  );
+  return new InputError(`${file}: file is too large to read (${formatMiB(size)}, the limit is ${formatMiB(maxBytes)})`, {
+    hint: 'split it, or raise the limit with KUBECTL_SA_MAX_FILE_MB',
+  });
 }
 
 function formatMiB(bytes: number): string {

@@ -1,5 +1,4 @@
 import {
-
   EVENT_ID,
   Schema,
   YAML11_SCHEMA,
@@ -184,4 +183,3 @@ function childStarts(events: readonly Event[], sequenceIndex: number): number[] 
   }
   return starts;
 }
-

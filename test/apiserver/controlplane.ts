@@ -221,15 +221,21 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     ]);
     procs.push(kcm);
     const ok = async (path: string): Promise<boolean> => (await get(server + path, tls)).status === 200;
-    await until('kube-controller-manager: aggregated ClusterRole admin, ServiceAccount default/default, ConfigMap default/kube-root-ca.crt', deadline, procs, kcm, async () => {
-      const r = await get(`${server}/apis/rbac.authorization.k8s.io/v1/clusterroles/admin`, tls);
-      const role: { rules?: unknown[] } = r.status === 200 ? (JSON.parse(r.body) as { rules?: unknown[] }) : {};
-      return (
-        (role.rules?.length ?? 0) > 0 &&
-        (await ok('/api/v1/namespaces/default/serviceaccounts/default')) &&
-        (await ok('/api/v1/namespaces/default/configmaps/kube-root-ca.crt'))
-      );
-    });
+    await until(
+      'kube-controller-manager: aggregated ClusterRole admin, ServiceAccount default/default, ConfigMap default/kube-root-ca.crt',
+      deadline,
+      procs,
+      kcm,
+      async () => {
+        const r = await get(`${server}/apis/rbac.authorization.k8s.io/v1/clusterroles/admin`, tls);
+        const role: { rules?: unknown[] } = r.status === 200 ? (JSON.parse(r.body) as { rules?: unknown[] }) : {};
+        return (
+          (role.rules?.length ?? 0) > 0 &&
+          (await ok('/api/v1/namespaces/default/serviceaccounts/default')) &&
+          (await ok('/api/v1/namespaces/default/configmaps/kube-root-ca.crt'))
+        );
+      },
+    );
 
     const startup = { etcdMs, apiServerMs, controllerManagerMs: Date.now() - t0 };
     const caFile = join(pkiDir, 'ca.crt');

@@ -27,10 +27,14 @@ const kubectl = (args: readonly string[], kubeconfig = cp.kubeconfigPath): strin
 
 // Token auth only: with a kubeconfig's client cert, the cert would win over --token.
 const kubectlWithToken = (token: string, args: readonly string[]): string =>
-  execFileSync('kubectl', ['--kubeconfig=/dev/null', `--server=${cp.server}`, `--certificate-authority=${cp.caFile}`, `--token=${token}`, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
+  execFileSync(
+    'kubectl',
+    ['--kubeconfig=/dev/null', `--server=${cp.server}`, `--certificate-authority=${cp.caFile}`, `--token=${token}`, ...args],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  ).trim();
 
 // `kubectl auth can-i` answers "no" with exit code 1.
 function canI(args: readonly string[]): string {
@@ -64,7 +68,9 @@ async function smoke(cp: ControlPlane): Promise<void> {
 
   const ns = `smoke-${process.pid}`;
   kubectl(['create', 'namespace', ns]);
-  const saTook = await eventually('default ServiceAccount', () => kubectl(['get', 'serviceaccounts', '-n', ns, '-o', 'name']).includes('serviceaccount/default'));
+  const saTook = await eventually('default ServiceAccount', () =>
+    kubectl(['get', 'serviceaccounts', '-n', ns, '-o', 'name']).includes('serviceaccount/default'),
+  );
   check('ServiceAccount controller', true, `${ns}/default after ${saTook}`);
 
   kubectl(['create', 'serviceaccount', 'legacy', '-n', ns]);
@@ -95,7 +101,9 @@ async function smoke(cp: ControlPlane): Promise<void> {
 
   if (cp.auditLogPath) {
     const audit = readFileSync(cp.auditLogPath, 'utf8');
-    const created = audit.split('\n').some((l) => l.includes('"verb":"create"') && l.includes(`"name":"${ns}"`) && l.includes('"level":"Metadata"'));
+    const created = audit
+      .split('\n')
+      .some((l) => l.includes('"verb":"create"') && l.includes(`"name":"${ns}"`) && l.includes('"level":"Metadata"'));
     check('audit log', created, `${audit.split('\n').length - 1} events, namespace create logged: ${created}`);
   }
   const owner = JSON.parse(kubectl(['create', 'configmap', 'owner', '-n', ns, '-o', 'json'])) as { metadata: { uid: string } };
@@ -103,16 +111,26 @@ async function smoke(cp: ControlPlane): Promise<void> {
     input: JSON.stringify({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'dependent', namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid }] },
+      metadata: {
+        name: 'dependent',
+        namespace: ns,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid }],
+      },
     }),
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   kubectl(['delete', 'configmap', 'owner', '-n', ns]);
-  const gcTook = await eventually('garbage collector deletes the dependent', () => kubectl(['get', 'configmap', 'dependent', '-n', ns, '--ignore-not-found', '-o', 'name']) === '');
+  const gcTook = await eventually(
+    'garbage collector deletes the dependent',
+    () => kubectl(['get', 'configmap', 'dependent', '-n', ns, '--ignore-not-found', '-o', 'name']) === '',
+  );
   check('garbage collector', true, `dependent deleted after ${gcTook}`);
 
   kubectl(['delete', 'namespace', ns, '--wait=false']);
-  const nsTook = await eventually('namespace controller finalizes the namespace', () => kubectl(['get', 'namespace', ns, '--ignore-not-found', '-o', 'name']) === '');
+  const nsTook = await eventually(
+    'namespace controller finalizes the namespace',
+    () => kubectl(['get', 'namespace', ns, '--ignore-not-found', '-o', 'name']) === '',
+  );
   check('namespace controller', true, `${ns} deleted after ${nsTook}`);
 }
 

@@ -53,7 +53,9 @@ describe('kubectl sa inventory', () => {
     const result = await runCli(['inventory', '-f', corpusPath('flux2'), '-o', 'json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ summary: { notes: 7 } });
-    expect(result.stderr).toBe('note: skipped 7 document(s) that are not Kubernetes objects in 7 file(s); set KUBECTL_SA_VERBOSE=1 to list them\n');
+    expect(result.stderr).toBe(
+      'note: skipped 7 document(s) that are not Kubernetes objects in 7 file(s); set KUBECTL_SA_VERBOSE=1 to list them\n',
+    );
   });
 
   it('exits 2 with one line per problem for bad input, and names file:line:column', async () => {
@@ -73,7 +75,11 @@ describe('kubectl sa inventory', () => {
   });
 
   it('exits 2 for usage errors: unknown flags, bad output formats, an unknown context', async () => {
-    for (const args of [['inventory', '--bogus'], ['inventory', '-o', 'xml', '-f', 'examples'], ['inventory', '--kubeconfig', 'no/such/kubeconfig']]) {
+    for (const args of [
+      ['inventory', '--bogus'],
+      ['inventory', '-o', 'xml', '-f', 'examples'],
+      ['inventory', '--kubeconfig', 'no/such/kubeconfig'],
+    ]) {
       const result = await runCli(args, { cwd: repoRoot });
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^error: /);

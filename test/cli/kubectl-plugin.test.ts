@@ -52,7 +52,10 @@ describe('kubectl sa, through kubectl itself', () => {
   });
 
   it('reads manifests from stdin with -f -', async () => {
-    const result = await kubectl(['sa', 'inventory', '-f', '-', '-n', 'team-a'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n');
+    const result = await kubectl(
+      ['sa', 'inventory', '-f', '-', '-n', 'team-a'],
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('KIND             NAMESPACE   NAME    SOURCE\nServiceAccount   team-a      robot   <stdin>:1\n');
   });

@@ -21,13 +21,29 @@ describe('kubectl sa can-i', () => {
     expect((await runCli(['can-i', 'list', 'pods', '-A', ...sa])).code).toBe(1);
   });
   it('accepts the SA username, --subresource and ignores -n for cluster-scoped resources with a warning', async () => {
-    const result = await runCli(['can-i', 'get', 'no', '--subresource', 'metrics', '-n', 'foo', '--sa', 'system:serviceaccount:monitoring:prometheus-k8s', '-f', kubePrometheus]);
+    const result = await runCli([
+      'can-i',
+      'get',
+      'no',
+      '--subresource',
+      'metrics',
+      '-n',
+      'foo',
+      '--sa',
+      'system:serviceaccount:monitoring:prometheus-k8s',
+      '-f',
+      kubePrometheus,
+    ]);
     expect(result.stdout).toBe('yes\n');
     expect(result.stderr).toContain("Warning: resource 'nodes' is not namespace scoped");
   });
   it('resolves short names and groups like kubectl (deploy → deployments.apps)', async () => {
     const result = await runCli(['can-i', 'get', 'deploy', ...sa, '-o', 'json']);
-    expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'AccessCheck', allowed: false, request: { apiGroup: 'apps', resource: 'deployments', namespace: 'default' } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      kind: 'AccessCheck',
+      allowed: false,
+      request: { apiGroup: 'apps', resource: 'deployments', namespace: 'default' },
+    });
   });
   it('default RBAC counts unless --no-default-rbac', async () => {
     const args = ['can-i', 'create', 'selfsubjectaccessreviews', ...sa];

@@ -16,15 +16,32 @@ describe('kubectl sa permissions', () => {
         '  [get]   /metrics,/metrics/slis',
       ].join('\n'),
     );
-    expect(result.stdout).toContain('RoleBinding/kube-system/prometheus-k8s → Role/kube-system/prometheus-k8s  (in namespace kube-system)\n');
+    expect(result.stdout).toContain(
+      'RoleBinding/kube-system/prometheus-k8s → Role/kube-system/prometheus-k8s  (in namespace kube-system)\n',
+    );
     // Kubernetes' defaults, the same for every ServiceAccount, come after the input's own bindings.
     expect(result.stdout.indexOf('Kubernetes default')).toBeGreaterThan(result.stdout.indexOf('RoleBinding/monitoring/prometheus-k8s →'));
   });
   it('-o json has the documented shape', async () => {
     const result = await runCli(['permissions', '--sa', 'monitoring:prometheus-k8s', '-f', kubePrometheus, '-o', 'json']);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(['apiVersion', 'kind', 'defaultRbac', 'found', 'subject', 'bindings', 'grants', 'facts', 'escalations', 'baselineOnly']);
-    expect(report).toMatchObject({ kind: 'ServiceAccountPermissions', found: true, subject: { kind: 'ServiceAccount', namespace: 'monitoring', name: 'prometheus-k8s' } });
+    expect(Object.keys(report)).toEqual([
+      'apiVersion',
+      'kind',
+      'defaultRbac',
+      'found',
+      'subject',
+      'bindings',
+      'grants',
+      'facts',
+      'escalations',
+      'baselineOnly',
+    ]);
+    expect(report).toMatchObject({
+      kind: 'ServiceAccountPermissions',
+      found: true,
+      subject: { kind: 'ServiceAccount', namespace: 'monitoring', name: 'prometheus-k8s' },
+    });
   });
   it('says which SA it can become, and what that one has', async () => {
     const result = await runCli(['permissions', 'argocd:argocd-server', '-f', corpusPath('argo-cd', 'install.yaml')]);
@@ -39,12 +56,19 @@ describe('kubectl sa who-can', () => {
     expect(lines[0]).toMatch(/^KIND\s+NAMESPACE\s+NAME\s+BINDING\s+ROLE\s+SCOPE\s+DEFAULT$/);
     expect(result.stdout).toMatch(/ServiceAccount\s+monitoring\s+prometheus-k8s\s+ClusterRoleBinding\/prometheus-k8s/);
     expect(result.stdout).toContain('Group system:masters is also allowed');
-    const kinds = lines.slice(1).filter((line) => /^(ServiceAccount|User|Group)\s/.test(line)).map((line) => line.split(/\s+/)[0]);
+    const kinds = lines
+      .slice(1)
+      .filter((line) => /^(ServiceAccount|User|Group)\s/.test(line))
+      .map((line) => line.split(/\s+/)[0]);
     expect(kinds.indexOf('Group')).toBeGreaterThan(kinds.lastIndexOf('ServiceAccount'));
   });
   it('-o json has the documented shape', async () => {
     const result = await runCli(['who-can', 'list', 'pods', '-n', 'monitoring', '-f', kubePrometheus, '-o', 'json']);
-    expect(JSON.parse(result.stdout)).toMatchObject({ kind: 'WhoCan', request: { verb: 'list', resource: 'pods', namespace: 'monitoring' }, bypass: [{ kind: 'Group', name: 'system:masters' }] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      kind: 'WhoCan',
+      request: { verb: 'list', resource: 'pods', namespace: 'monitoring' },
+      bypass: [{ kind: 'Group', name: 'system:masters' }],
+    });
   });
   it('an unknown TYPE is a usage error (exit 2) naming the closest resources, not an empty list', async () => {
     const result = await runCli(['who-can', 'get', 'crb', '-f', kubePrometheus]);
@@ -62,7 +86,16 @@ describe('kubectl sa who-can', () => {
 
 describe('kubectl sa matrix', () => {
   it('prints a resource × verb table', async () => {
-    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '-n', 'monitoring', '--verbs', 'get,list,create', '-f', kubePrometheus]);
+    const result = await runCli([
+      'matrix',
+      'monitoring:prometheus-k8s',
+      '-n',
+      'monitoring',
+      '--verbs',
+      'get,list,create',
+      '-f',
+      kubePrometheus,
+    ]);
     expect(result.stdout).toMatch(/^NAME\s+GET\s+LIST\s+CREATE\n/);
     expect(result.stdout).toMatch(/\npods\s+✔\s+✔\s+✖\n/);
     // Not a terminal: no colour; a legend says what the marks mean and where it checked.
@@ -77,7 +110,17 @@ describe('kubectl sa matrix', () => {
     expect(result.stdout).toContain('Checked cluster-wide (ClusterRoleBindings only)');
   });
   it('-o json carries the subresource of such rows', async () => {
-    const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '--subresources', '--verbs', 'get', '-f', kubePrometheus, '-o', 'json']);
+    const result = await runCli([
+      'matrix',
+      'monitoring:prometheus-k8s',
+      '--subresources',
+      '--verbs',
+      'get',
+      '-f',
+      kubePrometheus,
+      '-o',
+      'json',
+    ]);
     const report = JSON.parse(result.stdout) as { rows: { resource: string; subresource?: string; access: Record<string, string> }[] };
     expect(report.rows.find((row) => row.resource === 'pods' && row.subresource === 'exec')?.access).toEqual({ get: 'denied' });
   });

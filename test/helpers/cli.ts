@@ -35,7 +35,11 @@ export function runProgram(
 }
 
 /** Runs the built CLI (`npm run build` first) through its plain oclif entry with the current Node. */
-export function runCli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
-  if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before these tests');
+export function runCli(
+  args: readonly string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
+  if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` before these tests');
   return runProgram(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], options);
 }

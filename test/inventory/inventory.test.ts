@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inventoryFromYaml } from '../helpers/inventory.js';
 
-
 describe('buildInventory', () => {
   it('normalises every pod-bearing kind to its pod template and resolves the ServiceAccount', () => {
     const inventory = inventoryFromYaml(`
@@ -35,7 +34,12 @@ metadata: {name: not-apps}
 spec: {template: {spec: {}}}
 `);
     expect(
-      inventory.workloads.map((workload) => [workload.entry.ref.kind, workload.namespace, workload.serviceAccountName, workload.podSpecPath.join('.')]),
+      inventory.workloads.map((workload) => [
+        workload.entry.ref.kind,
+        workload.namespace,
+        workload.serviceAccountName,
+        workload.podSpecPath.join('.'),
+      ]),
     ).toEqual([
       ['Pod', 'default', 'legacy-field', 'spec'],
       ['CronJob', 'jobs', 'runner', 'spec.jobTemplate.spec.template.spec'],
@@ -46,7 +50,9 @@ spec: {template: {spec: {}}}
   });
 
   it('warns about documents without kind, apiVersion or name, naming their line', () => {
-    const inventory = inventoryFromYaml('metadata: {name: x}\n---\nkind: ServiceAccount\nmetadata: {name: y}\n---\napiVersion: v1\nkind: Secret\nmetadata: {}\n');
+    const inventory = inventoryFromYaml(
+      'metadata: {name: x}\n---\nkind: ServiceAccount\nmetadata: {name: y}\n---\napiVersion: v1\nkind: Secret\nmetadata: {}\n',
+    );
     expect(inventory.entries).toHaveLength(0);
     expect(inventory.notes.map((note) => [note.level, note.source?.line, note.message])).toEqual([
       ['warning', 1, 'skipped a document without `kind`: not a Kubernetes object'],
@@ -56,7 +62,8 @@ spec: {template: {spec: {}}}
   });
 
   it('takes the scope of custom resources from CRDs in the same input', () => {
-    const inventory = inventoryFromYaml(`
+    const inventory = inventoryFromYaml(
+      `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: clusterthings.example.com}
@@ -69,7 +76,9 @@ metadata: {name: a}
 apiVersion: example.com/v1
 kind: NamespacedThing
 metadata: {name: b}
-`, 'team');
+`,
+      'team',
+    );
     expect(inventory.entries.map((entry) => entry.ref.namespace)).toEqual([undefined, undefined, 'team']);
   });
 

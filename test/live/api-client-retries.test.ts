@@ -24,7 +24,15 @@ describe('the API client under real API server throttling (429)', () => {
     });
     // system:masters is exempt from the in-flight limit, so the throttled client is an ordinary user
     // who may read everything.
-    await execFileAsync('kubectl', ['--kubeconfig', controlPlane.kubeconfigPath, 'create', 'clusterrolebinding', 'carol-view-all', '--clusterrole=cluster-admin', '--user=carol']);
+    await execFileAsync('kubectl', [
+      '--kubeconfig',
+      controlPlane.kubeconfigPath,
+      'create',
+      'clusterrolebinding',
+      'carol-view-all',
+      '--clusterrole=cluster-admin',
+      '--user=carol',
+    ]);
     await waitUntilAllowed('carol', ['list', 'namespaces'], { kubeconfig: controlPlane.kubeconfigPath });
   }, 180_000);
 
@@ -33,7 +41,10 @@ describe('the API client under real API server throttling (429)', () => {
   });
 
   it('retries throttled requests with backoff until every list succeeds', async () => {
-    const client = new ApiClient((await loadKubeConfig({ kubeconfig: controlPlane.kubeconfigs.carol })).config, { maxInFlight: 16, maxAttempts: 10 });
+    const client = new ApiClient((await loadKubeConfig({ kubeconfig: controlPlane.kubeconfigs.carol })).config, {
+      maxInFlight: 16,
+      maxAttempts: 10,
+    });
     const reads = await Promise.all(Array.from({ length: 6 }, () => readCluster(client, { namespace: undefined, pageSize: 20 })));
     for (const read of reads) {
       expect(read.unreadable).toEqual([]);
@@ -44,7 +55,10 @@ describe('the API client under real API server throttling (429)', () => {
   }, 120_000);
 
   it('gives up after its attempts and says the server throttled it', async () => {
-    const client = new ApiClient((await loadKubeConfig({ kubeconfig: controlPlane.kubeconfigs.carol })).config, { maxInFlight: 16, maxAttempts: 1 });
+    const client = new ApiClient((await loadKubeConfig({ kubeconfig: controlPlane.kubeconfigs.carol })).config, {
+      maxInFlight: 16,
+      maxAttempts: 1,
+    });
     const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => client.getJson('/api/v1/namespaces')));
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);

@@ -135,7 +135,9 @@ roleRef: {kind: Role, name: sa-reader, apiGroup: rbac.authorization.k8s.io}
       expect(result.code, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout) as InventoryReport;
       expect(report.items.map((item) => `${item.kind}/${item.name}`).sort()).toEqual(['ServiceAccount/app', 'ServiceAccount/default']);
-      expect(result.stderr).toContain('warning: cannot list secrets (forbidden): findings of legacy token checks (SA004–SA006) may be missing');
+      expect(result.stderr).toContain(
+        'warning: cannot list secrets (forbidden): findings of legacy token checks (SA004–SA006) may be missing',
+      );
       expect(result.stderr).toContain('warning: cannot list deployments.apps (forbidden)');
     }
   });
@@ -143,7 +145,9 @@ roleRef: {kind: Role, name: sa-reader, apiGroup: rbac.authorization.k8s.io}
   it('exits 3 when nothing at all can be read (bob holds no rights)', async () => {
     const result = await runCli(['inventory', '--kubeconfig', liveCluster().kubeconfigs.bob ?? '', '-n', namespace]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^error: could not read anything from the cluster at https:\/\/127\.0\.0\.1:\d+: every list request was refused \(forbidden\)/);
+    expect(result.stderr).toMatch(
+      /^error: could not read anything from the cluster at https:\/\/127\.0\.0\.1:\d+: every list request was refused \(forbidden\)/,
+    );
   });
 
   it('authenticates through a kubeconfig exec plugin, as kubectl does', async () => {

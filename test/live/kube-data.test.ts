@@ -27,7 +27,9 @@ describe('shipped Kubernetes data equals the live API server', () => {
     const crds = (await client()).getJson<unknown>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
     const custom = new Set(
       (isRecord(crds) && Array.isArray(crds.items) ? crds.items : []).flatMap((crd) =>
-        isRecord(crd) && isRecord(crd.spec) && isRecord(crd.spec.names) ? [`${String(crd.spec.names.plural)}.${String(crd.spec.group)}`] : [],
+        isRecord(crd) && isRecord(crd.spec) && isRecord(crd.spec.names)
+          ? [`${String(crd.spec.names.plural)}.${String(crd.spec.group)}`]
+          : [],
       ),
     );
     const builtIn = { ...live, resources: live.resources.filter((resource) => !custom.has(`${resource.plural}.${resource.group}`)) };

@@ -13,7 +13,15 @@ describe('RBAC commands on a live cluster', () => {
     await kubectl(['-n', namespace, 'create', 'role', 'deployer', '--verb=create,update', '--resource=deployments.apps']);
     await kubectl(['-n', namespace, 'create', 'role', 'secret-reader', '--verb=get', '--resource=secrets', '--resource-name=app-config']);
     await kubectl(['-n', namespace, 'create', 'rolebinding', 'deployer', '--role=deployer', `--serviceaccount=${namespace}:deployer`]);
-    await kubectl(['-n', namespace, 'create', 'rolebinding', 'secret-reader', '--role=secret-reader', `--serviceaccount=${namespace}:deployer`]);
+    await kubectl([
+      '-n',
+      namespace,
+      'create',
+      'rolebinding',
+      'secret-reader',
+      '--role=secret-reader',
+      `--serviceaccount=${namespace}:deployer`,
+    ]);
     await kubectl(['-n', namespace, 'create', 'rolebinding', 'viewer', '--clusterrole=view', `--serviceaccount=${namespace}:viewer`]);
     await waitUntilAllowed(`system:serviceaccount:${namespace}:deployer`, ['get', 'secrets/app-config', '-n', namespace]);
     await waitUntilAllowed(`system:serviceaccount:${namespace}:viewer`, ['list', 'pods', '-n', namespace]);
@@ -51,7 +59,13 @@ describe('RBAC commands on a live cluster', () => {
 
   it('reads only what an RBAC answer needs: a user who may read RBAC and ServiceAccounts is refused nothing', async () => {
     const reader = `rbac-reader-${namespace}`;
-    await kubectl(['create', 'clusterrole', reader, '--verb=list', '--resource=roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,clusterroles.rbac.authorization.k8s.io,clusterrolebindings.rbac.authorization.k8s.io,serviceaccounts']);
+    await kubectl([
+      'create',
+      'clusterrole',
+      reader,
+      '--verb=list',
+      '--resource=roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,clusterroles.rbac.authorization.k8s.io,clusterrolebindings.rbac.authorization.k8s.io,serviceaccounts',
+    ]);
     await kubectl(['create', 'clusterrolebinding', reader, `--clusterrole=${reader}`, `--user=${reader}`]);
     try {
       await waitUntilAllowed(reader, ['list', 'clusterrolebindings']);
@@ -81,7 +95,12 @@ describe('RBAC commands on a live cluster', () => {
     expect(result.stdout).toMatch(/\nselfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]\n/);
     // The real kubectl, asked as the ServiceAccount, lists the same resource rules.
     const real = await kubectl(['auth', 'can-i', '--list', '-n', namespace, '--as', `system:serviceaccount:${namespace}:deployer`]);
-    const resourceRows = (text: string) => text.split('\n').filter((line) => /^\S/.test(line) && !line.startsWith('Resources')).map((line) => line.replace(/\s+/g, ' ').trim()).sort();
+    const resourceRows = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => /^\S/.test(line) && !line.startsWith('Resources'))
+        .map((line) => line.replace(/\s+/g, ' ').trim())
+        .sort();
     expect(resourceRows(result.stdout)).toEqual(resourceRows(real));
   });
 
@@ -92,7 +111,9 @@ describe('RBAC commands on a live cluster', () => {
     await kubectl(['-n', other, 'create', 'rolebinding', 'builder', '--role=deployer', `--serviceaccount=${other}:builder`]);
     const all = await runCli(['who-can', 'create', 'deployments', '-A', '-o', 'json', ...admin()]);
     expect(all.code, all.stderr).toBe(0);
-    const subjects = (JSON.parse(all.stdout) as { subjects: { subject: { namespace?: string; name: string }; grants: { namespace?: string }[] }[] }).subjects;
+    const subjects = (
+      JSON.parse(all.stdout) as { subjects: { subject: { namespace?: string; name: string }; grants: { namespace?: string }[] }[] }
+    ).subjects;
     const find = (ns: string, name: string) => subjects.find((entry) => entry.subject.namespace === ns && entry.subject.name === name);
     expect(find(namespace, 'deployer')?.grants[0]?.namespace).toBe(namespace);
     expect(find(other, 'builder')?.grants[0]?.namespace).toBe(other);
@@ -108,7 +129,11 @@ describe('RBAC commands on a live cluster', () => {
     expect(deployer.stdout).toMatch(/\ndeployments\.apps\s+✖\s+✔\s+✔\n/);
     const viewer = await runCli(['matrix', `${namespace}:viewer`, '-n', namespace, '--verbs', 'get,list,create', '-o', 'json', ...admin()]);
     const rows = (JSON.parse(viewer.stdout) as { rows: { resource: string; group: string; access: Record<string, string> }[] }).rows;
-    expect(rows.find((row) => row.resource === 'pods' && row.group === '')?.access).toEqual({ get: 'allowed', list: 'allowed', create: 'denied' });
+    expect(rows.find((row) => row.resource === 'pods' && row.group === '')?.access).toEqual({
+      get: 'allowed',
+      list: 'allowed',
+      create: 'denied',
+    });
     expect(rows.find((row) => row.resource === 'secrets')?.access).toEqual({ get: 'denied', list: 'denied', create: 'denied' });
   });
 });

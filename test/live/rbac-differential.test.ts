@@ -25,11 +25,46 @@ function random(seed: number): () => number {
 const seed = Number(process.env.KUBECTL_SA_DIFF_SEED ?? Date.now() % 1_000_000);
 const next = random(seed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-const some = <T>(items: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(next() * max) }, () => pick(items)))];
+const some = <T>(items: readonly T[], max: number): T[] => [
+  ...new Set(Array.from({ length: 1 + Math.floor(next() * max) }, () => pick(items))),
+];
 
-const ruleVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'impersonate', 'bind', 'escalate', '*', 'GET'];
+const ruleVerbs = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'impersonate',
+  'bind',
+  'escalate',
+  '*',
+  'GET',
+];
 const ruleGroups = ['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'example.com', '*'];
-const ruleResources = ['pods', 'pods/log', 'pods/exec', 'pods/*', '*/status', '*/scale', 'deployments', 'deployments/scale', 'secrets', 'configmaps', 'serviceaccounts/token', 'roles', 'clusterroles', 'nodes', 'namespaces', 'widgets', '*', 'Pods'];
+const ruleResources = [
+  'pods',
+  'pods/log',
+  'pods/exec',
+  'pods/*',
+  '*/status',
+  '*/scale',
+  'deployments',
+  'deployments/scale',
+  'secrets',
+  'configmaps',
+  'serviceaccounts/token',
+  'roles',
+  'clusterroles',
+  'nodes',
+  'namespaces',
+  'widgets',
+  '*',
+  'Pods',
+];
 const ruleUrls = ['/metrics', '/healthz', '/healthz/*', '/api/*', '*', '/logs/*'];
 const names = ['a', 'b'];
 
@@ -162,8 +197,21 @@ describe('the RBAC engine agrees with a real kube-apiserver (SubjectAccessReview
     await apply(documents.map((document) => `---\n${document}`).join('\n'));
     // Let the controller manager aggregate and the API server's RBAC informers catch up.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const filled = await kubectl(['get', 'clusterrole', `diff-${run}-agg0`, `diff-${run}-agg1`, '-o', 'jsonpath={range .items[*]}{.rules}{"|"}{end}']);
-      if (!filled.split('|').slice(0, 2).some((rules) => rules === '' || rules === '[]' || rules === 'null')) break;
+      const filled = await kubectl([
+        'get',
+        'clusterrole',
+        `diff-${run}-agg0`,
+        `diff-${run}-agg1`,
+        '-o',
+        'jsonpath={range .items[*]}{.rules}{"|"}{end}',
+      ]);
+      if (
+        !filled
+          .split('|')
+          .slice(0, 2)
+          .some((rules) => rules === '' || rules === '[]' || rules === 'null')
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -190,7 +238,15 @@ describe('the RBAC engine agrees with a real kube-apiserver (SubjectAccessReview
       const verb = pick(requestVerbs);
       const name = next() < 0.4 ? pick(['a', 'b', 'c']) : undefined;
       const where = pick([...namespaces, '']);
-      requests.push({ ...identity, verb, apiGroup, resource, ...(subresource ? { subresource } : {}), ...(name ? { name } : {}), ...(where ? { namespace: where } : {}) });
+      requests.push({
+        ...identity,
+        verb,
+        apiGroup,
+        resource,
+        ...(subresource ? { subresource } : {}),
+        ...(name ? { name } : {}),
+        ...(where ? { namespace: where } : {}),
+      });
     }
 
     const mismatches: unknown[] = [];
@@ -210,7 +266,9 @@ describe('the RBAC engine agrees with a real kube-apiserver (SubjectAccessReview
         }
       }),
     );
-    expect(mismatches.slice(0, 5), `seed ${seed}: ${mismatches.length} disagreements; replay with KUBECTL_SA_DIFF_SEED=${seed}`).toEqual([]);
+    expect(mismatches.slice(0, 5), `seed ${seed}: ${mismatches.length} disagreements; replay with KUBECTL_SA_DIFF_SEED=${seed}`).toEqual(
+      [],
+    );
     // The generated sets must exercise both answers, or the comparison proves little.
     expect(allowedCount).toBeGreaterThan(20);
     expect(requests.length - allowedCount).toBeGreaterThan(20);

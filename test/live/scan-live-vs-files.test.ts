@@ -15,15 +15,38 @@ interface ScanJson {
 
 /** Kinds a bare control plane serves without the projects' own CRDs (Prometheus, Alertmanager… are left out). */
 const servedKinds = new Set([
-  'Namespace', 'ServiceAccount', 'Secret', 'ConfigMap', 'Service', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob',
-  'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'APIService', 'CustomResourceDefinition', 'NetworkPolicy',
+  'Namespace',
+  'ServiceAccount',
+  'Secret',
+  'ConfigMap',
+  'Service',
+  'Deployment',
+  'DaemonSet',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'APIService',
+  'CustomResourceDefinition',
+  'NetworkPolicy',
   'PodDisruptionBudget',
 ]);
 
 const sources = [
   { name: 'kube-prometheus', paths: [corpusPath('kube-prometheus')] },
   { name: 'argo-cd', paths: [corpusPath('argo-cd', 'namespace-install.yaml')] },
-  { name: 'external-dns', paths: [corpusPath('external-dns', 'external-dns-serviceaccount.yaml'), corpusPath('external-dns', 'external-dns-clusterrole.yaml'), corpusPath('external-dns', 'external-dns-clusterrolebinding.yaml'), corpusPath('external-dns', 'external-dns-deployment.yaml')] },
+  {
+    name: 'external-dns',
+    paths: [
+      corpusPath('external-dns', 'external-dns-serviceaccount.yaml'),
+      corpusPath('external-dns', 'external-dns-clusterrole.yaml'),
+      corpusPath('external-dns', 'external-dns-clusterrolebinding.yaml'),
+      corpusPath('external-dns', 'external-dns-deployment.yaml'),
+    ],
+  },
   { name: 'dashboard', paths: [corpusPath('dashboard', 'recommended.yaml')] },
   { name: 'node-problem-detector', paths: [corpusPath('node-problem-detector')] },
 ];
@@ -55,7 +78,9 @@ describe('scan on a live cluster loaded with the corpus gives the findings of th
       const file = path.join(scratch, `${source.name}.yaml`);
       writeFileSync(file, objects.map((object) => `---\n${dump(object, { lineWidth: -1 })}`).join(''));
       await kubectl(['apply', '--server-side', '--force-conflicts', '-f', file]);
-      const identities = new Map(objects.map((object) => [`${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, object]));
+      const identities = new Map(
+        objects.map((object) => [`${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`, object]),
+      );
       prepared.push({ name: source.name, namespace, file, namespaces, identities });
     }
     // Let the ServiceAccount controller make every namespace's default ServiceAccount.
@@ -83,9 +108,10 @@ describe('scan on a live cluster loaded with the corpus gives the findings of th
       // only where that namespace's ServiceAccounts are all known.
       const namesOutsideInput = (finding: ScanJson['findings'][number]) => {
         const binding = source.identities.get(`${finding.object.kind}/${finding.object.namespace ?? ''}/${finding.object.name}`) as
-          | { subjects?: { kind?: string; namespace?: string }[] }
-          | undefined;
-        return (binding?.subjects ?? []).some((subject) => subject.kind === 'ServiceAccount' && !source.namespaces.has(subject.namespace ?? ''));
+          { subjects?: { kind?: string; namespace?: string }[] } | undefined;
+        return (binding?.subjects ?? []).some(
+          (subject) => subject.kind === 'ServiceAccount' && !source.namespaces.has(subject.namespace ?? ''),
+        );
       };
       const comparable = (finding: ScanJson['findings'][number]) =>
         ours(finding) &&

@@ -10,7 +10,9 @@ const results = runPackTests(packs, tests, { rbacFor: (inventory) => rbacForInve
 describe('built-in pack fixture cases', () => {
   it('has cases for every built-in rule', () => {
     const tested = new Set(
-      tests.flatMap((suite) => suite.cases.flatMap((testCase) => [...(testCase.expect ?? []), ...(testCase.expectNot ?? [])].map((e) => e.rule))),
+      tests.flatMap((suite) =>
+        suite.cases.flatMap((testCase) => [...(testCase.expect ?? []), ...(testCase.expectNot ?? [])].map((e) => e.rule)),
+      ),
     );
     const untested = packs.flatMap((pack) => pack.rules.map((rule) => rule.id)).filter((id) => !tested.has(id));
     expect(untested).toEqual([]);

@@ -12,7 +12,16 @@ const at = (folder: string) => path.join(corpus, folder);
 describe('scan of the shared corpus', () => {
   it('argo-cd: application-controller holds * on * in namespace argocd (as bound), secrets readers, one narrowable ClusterRoleBinding', async () => {
     const { findings } = await scanPaths([at('argo-cd')]);
-    expect(countsByRule(findings)).toEqual({ RBAC001: 1, RBAC002: 3, RBAC003: 6, RBAC004: 1, RBAC005: 2, RBAC006: 1, RBAC007: 2, RBAC011: 1 });
+    expect(countsByRule(findings)).toEqual({
+      RBAC001: 1,
+      RBAC002: 3,
+      RBAC003: 6,
+      RBAC004: 1,
+      RBAC005: 2,
+      RBAC006: 1,
+      RBAC007: 2,
+      RBAC011: 1,
+    });
     const labels = findings.map(label);
     expect(labels).toContain('RBAC001 ServiceAccount/argocd/argocd-application-controller');
     expect(labels).toContain('RBAC011 ClusterRoleBinding/argocd-applicationset-controller');
@@ -40,7 +49,10 @@ describe('scan of the shared corpus', () => {
     const { findings } = await scanPaths([at('flux2')]);
     expect(countsByRule(findings)).toEqual({ RBAC001: 2, RBAC002: 7, RBAC004: 2, RBAC005: 2, RBAC006: 7, RBAC007: 2 });
     expect(findings.map(label)).toEqual(
-      expect.arrayContaining(['RBAC001 ServiceAccount/flux-system/kustomize-controller', 'RBAC001 ServiceAccount/flux-system/helm-controller']),
+      expect.arrayContaining([
+        'RBAC001 ServiceAccount/flux-system/kustomize-controller',
+        'RBAC001 ServiceAccount/flux-system/helm-controller',
+      ]),
     );
   });
 
@@ -54,7 +66,7 @@ describe('scan of the shared corpus', () => {
     ]);
   });
 
-  it('k8s-bootstrap-rbac: Kubernetes\' own default bindings, unchanged, are the control plane\'s and not judged', async () => {
+  it("k8s-bootstrap-rbac: Kubernetes' own default bindings, unchanged, are the control plane's and not judged", async () => {
     const { findings, checks } = await scanPaths([at('k8s-bootstrap-rbac')]);
     expect(findings.map(label)).toEqual([]);
     // The match of every RBAC rule leaves the defaults out. One binding of this testdata is newer than the
@@ -68,7 +80,10 @@ describe('scan of the shared corpus', () => {
     const edited = documents.map((document) => {
       const value = document.value as { kind?: string; metadata?: { name?: string }; subjects?: unknown[] };
       if (value.kind !== 'ClusterRoleBinding' || value.metadata?.name !== 'system:controller:deployment-controller') return document;
-      return { ...document, value: { ...value, subjects: [...(value.subjects ?? []), { kind: 'ServiceAccount', name: 'ci', namespace: 'build' }] } };
+      return {
+        ...document,
+        value: { ...value, subjects: [...(value.subjects ?? []), { kind: 'ServiceAccount', name: 'ci', namespace: 'build' }] },
+      };
     });
     const { findings } = await scanDocuments(edited);
     expect(findings.map(label)).toEqual(

@@ -27,16 +27,24 @@ describe('effectiveAutomount', () => {
     expect(effectiveAutomount('false', 'false')).toMatchObject({ mounted: true, decidedBy: 'default' });
   });
 
-
   for (const [sa, pod, mounted] of table) {
     it(`Workload document agrees for SA ${String(sa)}, pod ${String(pod)}`, () => {
       const { findings } = scanObjects([
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'app', namespace: 'a' }, ...(sa === undefined ? {} : { automountServiceAccountToken: sa }) },
+        {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'app', namespace: 'a' },
+          ...(sa === undefined ? {} : { automountServiceAccountToken: sa }),
+        },
         {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
           metadata: { name: 'web', namespace: 'a' },
-          spec: { template: { spec: { serviceAccountName: 'app', containers: [], ...(pod === undefined ? {} : { automountServiceAccountToken: pod }) } } },
+          spec: {
+            template: {
+              spec: { serviceAccountName: 'app', containers: [], ...(pod === undefined ? {} : { automountServiceAccountToken: pod }) },
+            },
+          },
         },
       ]);
       // SA003 fires exactly when the token is mounted: the SA has no permissions.

@@ -18,12 +18,22 @@ describe('exemptions', () => {
     ]);
     expect(findings.map(label)).toContain('SA002 Deployment/pay/web');
     expect(findings.map(label)).not.toContain('SA002 Deployment/pay/legacy');
-    expect(exempted.map((item) => [label(item.finding), item.by, item.reason])).toContainEqual(['SA002 Deployment/pay/legacy', 'annotation', 'vendor chart']);
+    expect(exempted.map((item) => [label(item.finding), item.by, item.reason])).toContainEqual([
+      'SA002 Deployment/pay/legacy',
+      'annotation',
+      'vendor chart',
+    ]);
   });
 
   it('applies file exemptions by rule and object selector, until they expire', () => {
     const exemptions: Exemption[] = [
-      { rules: ['SA002'], object: { kind: 'Deployment', namespace: 'pay', name: 'leg*' }, reason: 'migrating', expires: '2026-12-31', source },
+      {
+        rules: ['SA002'],
+        object: { kind: 'Deployment', namespace: 'pay', name: 'leg*' },
+        reason: 'migrating',
+        expires: '2026-12-31',
+        source,
+      },
       { rules: ['*'], object: { name: 'web' }, reason: 'old', expires: '2026-05-31', source },
     ];
     const { findings, exempted, expiredExemptions } = scanObjects([deployment('legacy'), deployment('web')], { exemptions });
@@ -36,7 +46,7 @@ describe('exemptions', () => {
   it('exempted findings do not lower the score', () => {
     const plain = scanObjects([deployment('web')]);
     const exempt = scanObjects([deployment('web', { 'kubectl-sa.dev/exempt': '*' })]);
-    expect(exempt.findings.filter((finding) => finding.object.kind === "Deployment")).toEqual([]);
+    expect(exempt.findings.filter((finding) => finding.object.kind === 'Deployment')).toEqual([]);
     expect(exempt.checks.weightFailed).toBeLessThan(plain.checks.weightFailed);
     expect(plain.checks.weightFailed).toBeGreaterThan(0);
   });

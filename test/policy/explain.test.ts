@@ -21,19 +21,32 @@ function validatorFor(assert: Record<string, unknown>) {
 
 describe('explanations', () => {
   it('renders a missing pod-spec field where it sits in the real object', () => {
-    const validate = validatorFor({ type: 'object', properties: { podSpec: { type: 'object', required: ['automountServiceAccountToken'] } } });
+    const validate = validatorFor({
+      type: 'object',
+      properties: { podSpec: { type: 'object', required: ['automountServiceAccountToken'] } },
+    });
     const document = { podSpec: {} };
     expect(validate(document)).toBe(false);
     const details = explainErrors(validate.errors ?? [], { document, podSpecPath: 'spec.template.spec' });
     expect(details).toEqual([
-      { keyword: 'required', instancePath: '/podSpec/automountServiceAccountToken', path: 'spec.template.spec.automountServiceAccountToken', text: 'spec.template.spec.automountServiceAccountToken is unset' },
+      {
+        keyword: 'required',
+        instancePath: '/podSpec/automountServiceAccountToken',
+        path: 'spec.template.spec.automountServiceAccountToken',
+        text: 'spec.template.spec.automountServiceAccountToken is unset',
+      },
     ]);
   });
 
   it('says what was found and what was expected', () => {
     const validate = validatorFor({
       type: 'object',
-      properties: { a: { const: false }, n: { type: 'number', maximum: 3600 }, list: { type: 'array', maxItems: 1 }, s: { type: 'string', pattern: '^x' } },
+      properties: {
+        a: { const: false },
+        n: { type: 'number', maximum: 3600 },
+        list: { type: 'array', maxItems: 1 },
+        s: { type: 'string', pattern: '^x' },
+      },
     });
     const document = { a: true, n: 7200, list: [{ name: 'one' }, { name: 'two' }], s: 'yes' };
     expect(validate(document)).toBe(false);
@@ -47,7 +60,12 @@ describe('explanations', () => {
   });
 
   it('folds anyOf branches into one sentence', () => {
-    const validate = validatorFor({ anyOf: [{ type: 'object', required: ['a'] }, { type: 'object', required: ['b'] }] });
+    const validate = validatorFor({
+      anyOf: [
+        { type: 'object', required: ['a'] },
+        { type: 'object', required: ['b'] },
+      ],
+    });
     const texts = explainErrors((validate({}), validate.errors ?? []), { document: {} }).map((detail) => detail.text);
     expect(texts).toEqual(['the object matches none of the allowed alternatives']);
   });

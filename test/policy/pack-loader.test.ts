@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputErrors, PolicyPackError, UsageError } from '../../src/errors/kubectl-sa-error.js';
+import type { PolicyPackError } from '../../src/errors/kubectl-sa-error.js';
+import { InputErrors, UsageError } from '../../src/errors/kubectl-sa-error.js';
 import { loadExemptions, loadPolicies } from '../../src/policy/pack-loader.js';
 import { packSchema } from '../../src/policy/pack-schema.js';
 import { readFile } from 'node:fs/promises';
@@ -70,7 +71,9 @@ describe('pack loader', () => {
   });
 
   it('rejects regexes RE2 cannot run in linear time (backreferences, lookaround)', async () => {
-    const errors = await loadErrors(header + rule('    assert:\n      type: object\n      properties:\n        x: { type: string, pattern: "(a)\\\\1" }\n'));
+    const errors = await loadErrors(
+      header + rule('    assert:\n      type: object\n      properties:\n        x: { type: string, pattern: "(a)\\\\1" }\n'),
+    );
     expect(errors[0]?.reason).toMatch(/does not compile/);
     expect(errors[0]?.pointer).toBe('/rules/0/assert/properties/x/pattern');
     expect(errors[0]?.position?.line).toBe(16);
@@ -82,7 +85,13 @@ describe('pack loader', () => {
   });
 
   it('runs a catastrophic-backtracking pattern on hostile input in linear time', async () => {
-    const file = await packFile('redos.yaml', header + rule('    assert:\n      type: object\n      properties:\n        metadata:\n          type: object\n          properties:\n            name: { type: string, pattern: "^(a+)+$" }\n'));
+    const file = await packFile(
+      'redos.yaml',
+      header +
+        rule(
+          '    assert:\n      type: object\n      properties:\n        metadata:\n          type: object\n          properties:\n            name: { type: string, pattern: "^(a+)+$" }\n',
+        ),
+    );
     const { packs } = await loadPolicies({ paths: [file], includeBuiltIn: false });
     const assert = packs[0]?.rules[0]?.assert;
     const hostile = `${'a'.repeat(5000)}!`;
@@ -94,7 +103,10 @@ describe('pack loader', () => {
   it('keeps every pattern of a schema distinct (ajv caches patterns by their string form)', async () => {
     const file = await packFile(
       'patterns.yaml',
-      header + rule('    assert:\n      type: object\n      properties:\n        a: { type: string, pattern: "^x$" }\n        b: { type: string, pattern: "^y$" }\n'),
+      header +
+        rule(
+          '    assert:\n      type: object\n      properties:\n        a: { type: string, pattern: "^x$" }\n        b: { type: string, pattern: "^y$" }\n',
+        ),
     );
     const { packs } = await loadPolicies({ paths: [file], includeBuiltIn: false });
     const assert = packs[0]?.rules[0]?.assert;
@@ -103,7 +115,9 @@ describe('pack loader', () => {
   });
 
   it('points at the part a strictTypes error names', async () => {
-    const errors = await loadErrors(header + rule('    assert:\n      type: object\n      properties:\n        metadata:\n          properties: {}\n'));
+    const errors = await loadErrors(
+      header + rule('    assert:\n      type: object\n      properties:\n        metadata:\n          properties: {}\n'),
+    );
     expect(errors[0]?.pointer).toBe('/rules/0/assert/properties/metadata');
     expect(errors[0]?.position?.line).toBe(16);
   });
@@ -115,8 +129,18 @@ describe('pack loader', () => {
     expect(typo[0]?.reason).toMatch(/unknown target "Workloads".*did you mean Workload\?/);
     const wrongGroup = await loadErrors(header + rule('    assert: true\n').replace('target: ServiceAccount', 'target: apps/Deploymnet'));
     expect(wrongGroup[0]?.reason).toMatch(/did you mean .*apps\/Deployment/);
-    for (const target of ['apps/Deployment', 'Deployment', 'Secret', 'rbac.authorization.k8s.io/ClusterRoleBinding', 'monitoring.coreos.com/Prometheus', 'Binding']) {
-      const file = await packFile(`target-${target.replace(/\W/g, '-')}.yaml`, header + rule('    assert: true\n').replace('target: ServiceAccount', `target: ${target}`));
+    for (const target of [
+      'apps/Deployment',
+      'Deployment',
+      'Secret',
+      'rbac.authorization.k8s.io/ClusterRoleBinding',
+      'monitoring.coreos.com/Prometheus',
+      'Binding',
+    ]) {
+      const file = await packFile(
+        `target-${target.replace(/\W/g, '-')}.yaml`,
+        header + rule('    assert: true\n').replace('target: ServiceAccount', `target: ${target}`),
+      );
       await expect(loadPolicies({ paths: [file], includeBuiltIn: false }), target).resolves.toBeDefined();
     }
   });
@@ -152,7 +176,10 @@ describe('pack loader', () => {
   });
 
   it('the example custom pack validates', async () => {
-    const { packs } = await loadPolicies({ paths: [new URL('../../examples/policies/custom-pack.yaml', import.meta.url).pathname], includeBuiltIn: true });
+    const { packs } = await loadPolicies({
+      paths: [new URL('../../examples/policies/custom-pack.yaml', import.meta.url).pathname],
+      includeBuiltIn: true,
+    });
     expect(packs.some((pack) => pack.name === 'acme-serviceaccounts')).toBe(true);
   });
 });
@@ -170,7 +197,10 @@ describe('exemptions file', () => {
   });
 
   it('rejects a malformed file with file:line', async () => {
-    const file = await packFile('bad-exemptions.yaml', 'apiVersion: kubectl-sa.dev/v1\nkind: Exemptions\nexemptions:\n  - rules: [SA002]\n    reason: r\n    object: {}\n    until: tomorrow\n');
+    const file = await packFile(
+      'bad-exemptions.yaml',
+      'apiVersion: kubectl-sa.dev/v1\nkind: Exemptions\nexemptions:\n  - rules: [SA002]\n    reason: r\n    object: {}\n    until: tomorrow\n',
+    );
     await expect(loadExemptions(file)).rejects.toThrow(/bad-exemptions\.yaml:7: \/exemptions\/0\/until: .*unknown field "until"/);
   });
 });

@@ -29,7 +29,6 @@ metadata: { name: default, namespace: a }
 automountServiceAccountToken: false
 `;
 
-
 describe('kubectl sa scan', () => {
   it('exits 1 with a critical finding at the default --fail-on high, with file:line', async () => {
     await writeFile(path.join(dir, 'insecure.yaml'), insecure);
@@ -56,7 +55,10 @@ describe('kubectl sa scan', () => {
   });
 
   it('exits 2 for a broken pack, naming file:line, pointer and reason', async () => {
-    await writeFile(path.join(dir, 'bad-pack.yaml'), 'apiVersion: kubectl-sa.dev/v1\nkind: PolicyPack\nmetadata: { name: bad, version: 1.0.0 }\nrules:\n  - id: BAD001\n    title: t\n    severity: nope\n');
+    await writeFile(
+      path.join(dir, 'bad-pack.yaml'),
+      'apiVersion: kubectl-sa.dev/v1\nkind: PolicyPack\nmetadata: { name: bad, version: 1.0.0 }\nrules:\n  - id: BAD001\n    title: t\n    severity: nope\n',
+    );
     const result = await run(['scan', 'hardened.yaml', '--policy', 'bad-pack.yaml']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/error: bad-pack\.yaml:7: \/rules\/0\/severity: does not match the PolicyPack format/);

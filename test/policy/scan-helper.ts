@@ -20,8 +20,14 @@ export function scanDocuments(documents: Awaited<ReturnType<typeof readManifests
   return evaluatePolicies(inventory, builtInPacks, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
 }
 
-export function scanObjects(objects: readonly unknown[], options: { exemptions?: Exemption[]; origin?: 'files' | 'cluster' } = {}): Evaluation & { inventory: Inventory } {
-  const inventory = buildInventory(objects.map((value) => ({ value })), { defaultNamespace: 'default', origin: options.origin ?? 'files' });
+export function scanObjects(
+  objects: readonly unknown[],
+  options: { exemptions?: Exemption[]; origin?: 'files' | 'cluster' } = {},
+): Evaluation & { inventory: Inventory } {
+  const inventory = buildInventory(
+    objects.map((value) => ({ value })),
+    { defaultNamespace: 'default', origin: options.origin ?? 'files' },
+  );
   const evaluation = evaluatePolicies(inventory, builtInPacks, {
     now: fixedNow,
     rbac: rbacForInventory(inventory, { defaultRbac: true }),
@@ -51,5 +57,10 @@ export const clusterAdminObjects: readonly unknown[] = [
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
     subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'a' }],
   },
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { spec: { containers: [] } } } },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'a' },
+    spec: { template: { spec: { containers: [] } } },
+  },
 ];

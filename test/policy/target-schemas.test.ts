@@ -16,7 +16,9 @@ const validators = new Map<string, ValidateFunction>();
 async function validatorOf(name: string): Promise<ValidateFunction> {
   let validate = validators.get(name);
   if (!validate) {
-    validate = ajv.compile(JSON.parse(await readFile(new URL(`../../policies/targets/${name}.schema.json`, import.meta.url), 'utf8')) as object);
+    validate = ajv.compile(
+      JSON.parse(await readFile(new URL(`../../policies/targets/${name}.schema.json`, import.meta.url), 'utf8')) as object,
+    );
     validators.set(name, validate);
   }
   return validate;

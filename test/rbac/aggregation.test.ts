@@ -42,7 +42,12 @@ describe('aggregation', () => {
     const rule = (resource: string) => ({ verbs: ['get'], apiGroups: [''], resources: [resource] });
     const result = aggregateClusterRoles([
       { name: 'top', labels: {}, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'to-top': 'true' } }] } },
-      { name: 'middle', labels: { 'to-top': 'true' }, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'to-middle', operator: 'Exists' }] }] } },
+      {
+        name: 'middle',
+        labels: { 'to-top': 'true' },
+        rules: [],
+        aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'to-middle', operator: 'Exists' }] }] },
+      },
       { name: 'leaf', labels: { 'to-middle': '' }, rules: [rule('pods')] },
     ]);
     expect(result.get('top')).toEqual([rule('pods')]);

@@ -10,7 +10,12 @@ rules:
 - {apiGroups: [""], resources: [nodes], verbs: [get]}
 - {nonResourceURLs: [/metrics], verbs: [get]}
 `;
-const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', subjects: string, roleRef = 'kind: ClusterRole, name: pod-reader', namespace = 'team') => `---
+const binding = (
+  kind: 'RoleBinding' | 'ClusterRoleBinding',
+  subjects: string,
+  roleRef = 'kind: ClusterRole, name: pod-reader',
+  namespace = 'team',
+) => `---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ${kind}
 metadata: {name: b${kind === 'RoleBinding' ? `, namespace: ${namespace}` : ''}}
@@ -18,14 +23,24 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, ${roleRef}}
 subjects: ${subjects}
 `;
 const sa = serviceAccountIdentity('team', 'app');
-const pods = (namespace: string | undefined, verb = 'get') => ({ ...sa, verb, apiGroup: '', resource: 'pods', ...(namespace === undefined ? {} : { namespace }) });
+const pods = (namespace: string | undefined, verb = 'get') => ({
+  ...sa,
+  verb,
+  apiGroup: '',
+  resource: 'pods',
+  ...(namespace === undefined ? {} : { namespace }),
+});
 
 describe('RoleBindings', () => {
   const model = modelOf(podReader + binding('RoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]'));
   it('grant inside their namespace, through a ClusterRole', () => {
     const decision = authorize(model, pods('team'));
     expect(decision.allowed).toBe(true);
-    expect(decision.grants[0]).toMatchObject({ binding: { kind: 'RoleBinding', name: 'b', namespace: 'team' }, role: { kind: 'ClusterRole', name: 'pod-reader' }, namespace: 'team' });
+    expect(decision.grants[0]).toMatchObject({
+      binding: { kind: 'RoleBinding', name: 'b', namespace: 'team' },
+      role: { kind: 'ClusterRole', name: 'pod-reader' },
+      namespace: 'team',
+    });
   });
   it('grant nothing in another namespace', () => {
     expect(authorize(model, pods('other')).allowed).toBe(false);
@@ -41,11 +56,13 @@ describe('RoleBindings', () => {
     expect(authorize(model, { ...sa, verb: 'get', nonResourceURL: '/metrics' }).allowed).toBe(false);
   });
   it('grant through a Role of their own namespace', () => {
-    const withRole = modelOf(`apiVersion: rbac.authorization.k8s.io/v1
+    const withRole = modelOf(
+      `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: r, namespace: team}
 rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
-` + binding('RoleBinding', '[{kind: ServiceAccount, name: app}]', 'kind: Role, name: r'));
+` + binding('RoleBinding', '[{kind: ServiceAccount, name: app}]', 'kind: Role, name: r'),
+    );
     expect(authorize(withRole, pods('team')).allowed).toBe(true);
   });
 });
@@ -61,11 +78,13 @@ describe('ClusterRoleBindings', () => {
     expect(authorize(model, { ...sa, verb: 'get', nonResourceURL: '/metrics' }).allowed).toBe(true);
   });
   it('to a Role grant nothing', () => {
-    const toRole = modelOf(`apiVersion: rbac.authorization.k8s.io/v1
+    const toRole = modelOf(
+      `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: pod-reader, namespace: team}
 rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
-` + binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]', 'kind: Role, name: pod-reader'));
+` + binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]', 'kind: Role, name: pod-reader'),
+    );
     expect(authorize(toRole, pods('team')).allowed).toBe(false);
   });
 });
@@ -116,7 +135,9 @@ describe('Group subjects', () => {
 
 describe('missing roles and special identities', () => {
   it('a binding to a missing role grants nothing', () => {
-    const model = modelOf(binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]', 'kind: ClusterRole, name: nowhere'));
+    const model = modelOf(
+      binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]', 'kind: ClusterRole, name: nowhere'),
+    );
     expect(authorize(model, pods('team')).allowed).toBe(false);
     expect(model.warnings.join('\n')).toMatch(/nowhere, which does not exist/);
   });
@@ -127,7 +148,9 @@ describe('missing roles and special identities', () => {
   });
   it('explains a denial and an allow like a SubjectAccessReview', () => {
     const model = modelOf(podReader + binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]'));
-    expect(authorize(model, pods('team')).reason).toBe('RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "pod-reader" to ServiceAccount "app"');
+    expect(authorize(model, pods('team')).reason).toBe(
+      'RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "pod-reader" to ServiceAccount "app"',
+    );
     expect(authorize(model, pods('team', 'delete')).reason).toBe('no RBAC policy matched');
   });
 });

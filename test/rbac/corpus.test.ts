@@ -21,7 +21,10 @@ describe('kube-prometheus: monitoring:prometheus-k8s', () => {
       { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
       { nonResourceURLs: ['/metrics', '/metrics/slis'], verbs: ['get'] },
     ]);
-    expect(clusterWide[0]).toMatchObject({ binding: { kind: 'ClusterRoleBinding', name: 'prometheus-k8s' }, role: { kind: 'ClusterRole', name: 'prometheus-k8s' } });
+    expect(clusterWide[0]).toMatchObject({
+      binding: { kind: 'ClusterRoleBinding', name: 'prometheus-k8s' },
+      role: { kind: 'ClusterRole', name: 'prometheus-k8s' },
+    });
     const sa = serviceAccountIdentity('monitoring', 'prometheus-k8s');
     expect(authorize(model, { ...sa, verb: 'get', nonResourceURL: '/metrics' }).allowed).toBe(true);
     expect(authorize(model, { ...sa, verb: 'get', apiGroup: '', resource: 'nodes', subresource: 'metrics' }).allowed).toBe(true);
@@ -53,9 +56,15 @@ describe('argo-cd', () => {
   });
   it('who-can delete secrets in a namespace lists that controller first among ServiceAccounts', async () => {
     const result = whoCan(model, { verb: 'delete', apiGroup: '', resource: 'secrets', namespace: 'prod' });
-    expect(result.subjects.map((entry) => entry.subject)).toContainEqual({ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' });
+    expect(result.subjects.map((entry) => entry.subject)).toContainEqual({
+      kind: 'ServiceAccount',
+      name: 'argocd-application-controller',
+      namespace: 'argocd',
+    });
     const kinds = result.subjects.map((entry) => entry.subject.kind);
-    expect(kinds).toEqual([...kinds].sort((a, b) => ['ServiceAccount', 'User', 'Group'].indexOf(a) - ['ServiceAccount', 'User', 'Group'].indexOf(b)));
+    expect(kinds).toEqual(
+      [...kinds].sort((a, b) => ['ServiceAccount', 'User', 'Group'].indexOf(a) - ['ServiceAccount', 'User', 'Group'].indexOf(b)),
+    );
   });
 });
 

@@ -29,7 +29,11 @@ describe('default RBAC in answers', () => {
     const request = { ...sa, verb: 'create', apiGroup: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' };
     const decision = authorize(withDefaults, request);
     expect(decision.allowed).toBe(true);
-    expect(decision.grants[0]).toMatchObject({ role: { name: 'system:basic-user' }, via: { kind: 'Group', name: 'system:authenticated' }, defaultRbac: true });
+    expect(decision.grants[0]).toMatchObject({
+      role: { name: 'system:basic-user' },
+      via: { kind: 'Group', name: 'system:authenticated' },
+      defaultRbac: true,
+    });
     expect(authorize(without, request).allowed).toBe(false);
   });
   it('system:discovery and system:public-info-viewer grant the discovery and version URLs', () => {
@@ -52,7 +56,9 @@ rules: []
 `,
       { defaultRbac: true },
     );
-    expect(authorize(model, { ...sa, verb: 'create', apiGroup: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' }).allowed).toBe(false);
+    expect(
+      authorize(model, { ...sa, verb: 'create', apiGroup: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' }).allowed,
+    ).toBe(false);
   });
   it('an input binding to a bootstrap ClusterRole grants its rules', () => {
     const yaml = `apiVersion: rbac.authorization.k8s.io/v1

@@ -35,7 +35,9 @@ describe('escalation paths', () => {
     const [path, ...rest] = serviceAccountRbac(modelOf(yaml), 'team', 'ci').escalations;
     expect(rest).toEqual([]);
     expect(path?.target).toEqual({ kind: 'ServiceAccount', name: 'foo', namespace: 'kube-system' });
-    expect(path?.hops).toEqual([{ via: 'workload-create', namespace: 'kube-system', to: { kind: 'ServiceAccount', name: 'foo', namespace: 'kube-system' } }]);
+    expect(path?.hops).toEqual([
+      { via: 'workload-create', namespace: 'kube-system', to: { kind: 'ServiceAccount', name: 'foo', namespace: 'kube-system' } },
+    ]);
     expect(path?.targetFacts).toContain('cluster-admin');
   });
   it('token create for a named SA reaches only that SA', () => {
@@ -73,7 +75,10 @@ describe('escalation paths', () => {
       bind('root-admin', 'admin-all', '{kind: ServiceAccount, name: root, namespace: infra}');
     const result = serviceAccountRbac(modelOf(yaml), 'team', 'ci');
     const root = result.escalations.find((path) => path.target.name === 'root');
-    expect(root?.hops.map((hop) => `${hop.via}→${hop.to.namespace}:${hop.to.name}`)).toEqual(['workload-create→build:runner', 'token-create→infra:root']);
+    expect(root?.hops.map((hop) => `${hop.via}→${hop.to.namespace}:${hop.to.name}`)).toEqual([
+      'workload-create→build:runner',
+      'token-create→infra:root',
+    ]);
     expect(root?.targetFacts).toContain('cluster-admin');
   });
   it('reports nothing when the reachable SAs add nothing', () => {
@@ -107,11 +112,17 @@ describe('escalation paths, readably and without noise', () => {
     const path = {
       target: { kind: 'ServiceAccount' as const, namespace: 'infra', name: 'root' },
       hops: [
-        { via: 'workload-create' as const, namespace: 'build', to: { kind: 'ServiceAccount' as const, namespace: 'build', name: 'runner' } },
+        {
+          via: 'workload-create' as const,
+          namespace: 'build',
+          to: { kind: 'ServiceAccount' as const, namespace: 'build', name: 'runner' },
+        },
         { via: 'token-create' as const, namespace: 'infra', to: { kind: 'ServiceAccount' as const, namespace: 'infra', name: 'root' } },
       ],
       targetFacts: ['secrets-read' as const, 'bind' as const],
     };
-    expect(describeEscalation(path)).toBe('can become infra:root (via pod create in build → build:runner, then token create in infra), which holds secrets-read, bind');
+    expect(describeEscalation(path)).toBe(
+      'can become infra:root (via pod create in build → build:runner, then token create in infra), which holds secrets-read, bind',
+    );
   });
 });

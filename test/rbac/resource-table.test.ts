@@ -50,16 +50,29 @@ describe('TYPE resolution', () => {
 
 describe('can-i arguments', () => {
   it('TYPE/NAME in the context namespace', () => {
-    expect(parseAccessTarget('get', 'cm/settings', {}, table).attributes).toEqual({ verb: 'get', apiGroup: '', resource: 'configmaps', name: 'settings', namespace: 'default' });
+    expect(parseAccessTarget('get', 'cm/settings', {}, table).attributes).toEqual({
+      verb: 'get',
+      apiGroup: '',
+      resource: 'configmaps',
+      name: 'settings',
+      namespace: 'default',
+    });
   });
   it('-A means all namespaces; cluster-scoped resources drop the namespace', () => {
-    expect(parseAccessTarget('list', 'pods', { namespace: 'x', allNamespaces: true }, table).attributes).toEqual({ verb: 'list', apiGroup: '', resource: 'pods' });
+    expect(parseAccessTarget('list', 'pods', { namespace: 'x', allNamespaces: true }, table).attributes).toEqual({
+      verb: 'list',
+      apiGroup: '',
+      resource: 'pods',
+    });
     const nodes = parseAccessTarget('get', 'nodes', { namespace: 'x', scopeWarning: true }, table);
     expect(nodes.attributes).toEqual({ verb: 'get', apiGroup: '', resource: 'nodes' });
     expect(nodes.warnings).toEqual(["resource 'nodes' is not namespace scoped"]);
   });
   it('URLs, and an unknown TYPE checked as typed with a warning', () => {
-    expect(parseAccessTarget('get', '/healthz/etcd', { namespace: 'x' }, table).attributes).toEqual({ verb: 'get', nonResourceURL: '/healthz/etcd' });
+    expect(parseAccessTarget('get', '/healthz/etcd', { namespace: 'x' }, table).attributes).toEqual({
+      verb: 'get',
+      nonResourceURL: '/healthz/etcd',
+    });
     const unknown = parseAccessTarget('get', 'gizmos.acme.io', {}, table);
     expect(unknown.attributes).toMatchObject({ apiGroup: 'acme.io', resource: 'gizmos' });
     expect(unknown.warnings[0]).toMatch(/doesn't have a resource type/);
@@ -75,7 +88,8 @@ describe('--sa', () => {
     expect(parseServiceAccountRef('system:serviceaccount:kube-system:coredns')).toEqual({ namespace: 'kube-system', name: 'coredns' });
   });
   it('rejects anything else with a hint', () => {
-    for (const bad of ['coredns', 'a:b:c', ':x', 'x:', 'system:serviceaccount:x']) expect(() => parseServiceAccountRef(bad)).toThrow(UsageError);
+    for (const bad of ['coredns', 'a:b:c', ':x', 'x:', 'system:serviceaccount:x'])
+      expect(() => parseServiceAccountRef(bad)).toThrow(UsageError);
   });
 });
 
@@ -93,7 +107,9 @@ describe('unknown TYPEs', () => {
   });
   it('who-can refuses a bare unknown TYPE (exit 2) but checks RESOURCE.GROUP as typed', () => {
     expect(() => parseAccessTarget('get', 'crb', { unknownType: 'error' }, table)).toThrow(/the server doesn't have a resource type "crb"/);
-    expect(parseAccessTarget('get', 'gizmos.acme.io', { unknownType: 'error' }, table).warnings).toEqual(["the server doesn't have a resource type 'gizmos' in group 'acme.io'"]);
+    expect(parseAccessTarget('get', 'gizmos.acme.io', { unknownType: 'error' }, table).warnings).toEqual([
+      "the server doesn't have a resource type 'gizmos' in group 'acme.io'",
+    ]);
   });
   it('users and groups (impersonation) are RBAC resources discovery never lists: no warning', () => {
     for (const type of ['users', 'groups', 'uids.authentication.k8s.io', 'userextras.authentication.k8s.io']) {
@@ -101,11 +117,10 @@ describe('unknown TYPEs', () => {
       expect(target.warnings, type).toEqual([]);
     }
   });
-  it("cluster-scoped resources warn as kubectl does, naming the group when there is one", () => {
+  it('cluster-scoped resources warn as kubectl does, naming the group when there is one', () => {
     expect(parseAccessTarget('get', 'clusterroles', { scopeWarning: true }, table).warnings).toEqual([
       "resource 'clusterroles' is not namespace scoped in group 'rbac.authorization.k8s.io'",
     ]);
     expect(parseAccessTarget('get', 'nodes', { scopeWarning: true, allNamespaces: true }, table).warnings).toEqual([]);
   });
 });
-

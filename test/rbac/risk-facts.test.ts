@@ -27,7 +27,11 @@ describe('risk facts', () => {
     expect(ids(facts)).toContain('cluster-admin');
     const fact = facts.find((f) => f.id === 'cluster-admin');
     expect(fact?.namespace).toBeUndefined();
-    expect(fact?.grants[0]).toMatchObject({ role: { kind: 'ClusterRole', name: 'r' }, binding: { kind: 'ClusterRoleBinding', name: 'b' }, rule: { verbs: ['*'] } });
+    expect(fact?.grants[0]).toMatchObject({
+      role: { kind: 'ClusterRole', name: 'r' },
+      binding: { kind: 'ClusterRoleBinding', name: 'b' },
+      rule: { verbs: ['*'] },
+    });
   });
   for (const verb of ['get', 'list', 'watch']) {
     it(`secrets-read by ${verb}`, () => {
@@ -49,12 +53,17 @@ describe('risk facts', () => {
     expect(ids(factsFor('[{apiGroups: [apps], resources: [deployments], verbs: [get, list]}]'))).toEqual([]);
   });
   it('escalate and bind on roles and clusterroles, not on the binding resources', () => {
-    expect(ids(factsFor('[{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, bind]}]'))).toEqual(['escalate', 'bind']);
+    expect(ids(factsFor('[{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, bind]}]'))).toEqual([
+      'escalate',
+      'bind',
+    ]);
     expect(ids(factsFor('[{apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [bind]}]'))).toEqual([]);
   });
   it('impersonate users, groups, serviceaccounts or userextras; system:masters through groups', () => {
     expect(ids(factsFor('[{apiGroups: [""], resources: [users], verbs: [impersonate]}]'))).toEqual(['impersonate']);
-    expect(ids(factsFor('[{apiGroups: [authentication.k8s.io], resources: [userextras/scopes], verbs: [impersonate]}]'))).toEqual(['impersonate']);
+    expect(ids(factsFor('[{apiGroups: [authentication.k8s.io], resources: [userextras/scopes], verbs: [impersonate]}]'))).toEqual([
+      'impersonate',
+    ]);
     expect(ids(factsFor('[{apiGroups: [""], resources: [groups], verbs: [impersonate]}]'))).toEqual(['system-masters', 'impersonate']);
     expect(ids(factsFor('[{apiGroups: [""], resources: [groups], verbs: [impersonate], resourceNames: [devs]}]'))).toEqual(['impersonate']);
   });
@@ -68,12 +77,15 @@ describe('risk facts', () => {
   });
   it('csr-approve needs the approval subresource and approve on signers', () => {
     const approval = '{apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval], verbs: [update]}';
-    const signers = '{apiGroups: [certificates.k8s.io], resources: [signers], verbs: [approve], resourceNames: [kubernetes.io/kubelet-serving]}';
+    const signers =
+      '{apiGroups: [certificates.k8s.io], resources: [signers], verbs: [approve], resourceNames: [kubernetes.io/kubelet-serving]}';
     expect(ids(factsFor(`[${approval}, ${signers}]`))).toEqual(['csr-approve']);
     expect(ids(factsFor(`[${approval}]`))).toEqual([]);
   });
   it('webhook-write, pv-create, pod-exec, namespace-patch, rbac-write', () => {
-    expect(ids(factsFor('[{apiGroups: [admissionregistration.k8s.io], resources: [mutatingwebhookconfigurations], verbs: [patch]}]'))).toEqual(['webhook-write']);
+    expect(
+      ids(factsFor('[{apiGroups: [admissionregistration.k8s.io], resources: [mutatingwebhookconfigurations], verbs: [patch]}]')),
+    ).toEqual(['webhook-write']);
     expect(ids(factsFor('[{apiGroups: [""], resources: [persistentvolumes], verbs: [create]}]'))).toEqual(['pv-create']);
     expect(ids(factsFor('[{apiGroups: [""], resources: [pods/exec], verbs: [create]}]'))).toEqual(['pod-exec']);
     expect(ids(factsFor('[{apiGroups: [""], resources: [pods/ephemeralcontainers], verbs: [patch]}]'))).toEqual(['pod-exec']);

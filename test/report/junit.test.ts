@@ -72,7 +72,12 @@ const all = (element: Element, name: string): Element[] => [
 const nasty = 'vendor <chart> & "friends" \u0001\u001b[31m 🚀';
 const objects = [
   ...clusterAdminObjects,
-  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'a' }, spec: { template: { spec: { serviceAccountName: 'ops', containers: [] } } } },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'a' },
+    spec: { template: { spec: { serviceAccountName: 'ops', containers: [] } } },
+  },
   {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -83,7 +88,12 @@ const objects = [
 
 function junitOf(origin: 'files' | 'cluster', sourceOf: (finding: Finding) => Finding['source']) {
   const scan = scanObjects(objects, { origin });
-  const report = buildScanReport(scan.inventory, builtInPacks, { ...scan, findings: scan.findings.map((finding) => ({ ...finding, source: sourceOf(finding) })) }, 'high');
+  const report = buildScanReport(
+    scan.inventory,
+    builtInPacks,
+    { ...scan, findings: scan.findings.map((finding) => ({ ...finding, source: sourceOf(finding) })) },
+    'high',
+  );
   return { report, root: parseXml(renderJunit(report, builtInPacks)) };
 }
 
@@ -122,7 +132,7 @@ describe('JUnit XML', () => {
     expect(sa002.map((testCase) => testCase.attributes.name)).toEqual([
       'SA002 Deployment/a/web',
       'SA002 Deployment/a/legacy',
-      'SA002 Workload runs as its namespace\'s default ServiceAccount',
+      "SA002 Workload runs as its namespace's default ServiceAccount",
     ]);
     expect(all(sa002[2] as Element, 'system-out')[0]?.text).toBe('1 of 3 target(s) pass');
     const sa011 = all(root, 'testcase').filter((testCase) => testCase.attributes.classname === 'serviceaccount.SA011');

@@ -22,22 +22,31 @@ interface SarifResult {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } }; logicalLocations?: { name: string }[] }[];
+  locations: {
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } };
+    logicalLocations?: { name: string }[];
+  }[];
   partialFingerprints: Record<string, string>;
 }
 interface Sarif {
   $schema: string;
   version: string;
-  runs: { tool: { driver: { name: string; informationUri: string; version: string; semanticVersion?: string; rules: SarifRule[] } }; results: SarifResult[] }[];
+  runs: {
+    tool: { driver: { name: string; informationUri: string; version: string; semanticVersion?: string; rules: SarifRule[] } };
+    results: SarifResult[];
+  }[];
 }
 
-const objects = [
-  ...clusterAdminObjects,
-];
+const objects = [...clusterAdminObjects];
 
 function reportWith(origin: 'files' | 'cluster', sourceOf: (finding: Finding, index: number) => Finding['source']): ScanReport {
   const scan = scanObjects(objects, { origin });
-  return buildScanReport(scan.inventory, builtInPacks, { ...scan, findings: scan.findings.map((finding, index) => ({ ...finding, source: sourceOf(finding, index) })) }, 'high');
+  return buildScanReport(
+    scan.inventory,
+    builtInPacks,
+    { ...scan, findings: scan.findings.map((finding, index) => ({ ...finding, source: sourceOf(finding, index) })) },
+    'high',
+  );
 }
 
 function render(report: ScanReport): { sarif: Sarif; unlocated: number } {
@@ -46,7 +55,10 @@ function render(report: ScanReport): { sarif: Sarif; unlocated: number } {
 }
 
 describe('SARIF for GitHub code scanning', () => {
-  const files = reportWith('files', (_finding, index) => ({ file: index === 0 ? '/repo/k8s/my app.yaml' : 'k8s/app.yaml', line: 3 + index }));
+  const files = reportWith('files', (_finding, index) => ({
+    file: index === 0 ? '/repo/k8s/my app.yaml' : 'k8s/app.yaml',
+    line: 3 + index,
+  }));
   const { sarif, unlocated } = render(files);
   const run = sarif.runs[0];
 
@@ -54,7 +66,12 @@ describe('SARIF for GitHub code scanning', () => {
     expect(sarif.$schema).toMatch(/sarif-2\.1\.0/);
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs).toHaveLength(1);
-    expect(run?.tool.driver).toMatchObject({ name: 'kubectl-sa', informationUri: expect.stringMatching(/^https:\/\//), version: '0.1.0', semanticVersion: '0.1.0' });
+    expect(run?.tool.driver).toMatchObject({
+      name: 'kubectl-sa',
+      informationUri: expect.stringMatching(/^https:\/\//),
+      version: '0.1.0',
+      semanticVersion: '0.1.0',
+    });
   });
 
   it('describes every loaded rule with help text, level, tags and a security severity', () => {
@@ -90,7 +107,10 @@ describe('SARIF for GitHub code scanning', () => {
       expect(['error', 'warning', 'note', 'none']).toContain(result.level);
       expect(result.message.text.length).toBeGreaterThan(0);
       expect(result.locations).toHaveLength(1);
-      const { artifactLocation, region } = result.locations[0]?.physicalLocation ?? { artifactLocation: { uri: '' }, region: { startLine: 0 } };
+      const { artifactLocation, region } = result.locations[0]?.physicalLocation ?? {
+        artifactLocation: { uri: '' },
+        region: { startLine: 0 },
+      };
       expect(artifactLocation.uri).not.toMatch(/^\/|\\|^[a-z]+:|[<> ]/i);
       expect(Number.isInteger(region.startLine) && region.startLine >= 1).toBe(true);
       expect(Object.values(result.partialFingerprints).every((value) => typeof value === 'string' && value.length > 0)).toBe(true);
@@ -101,7 +121,9 @@ describe('SARIF for GitHub code scanning', () => {
 
   it('fingerprints name rule and object, not line, so alerts follow their object across runs', () => {
     const moved = render(reportWith('files', (_finding, index) => ({ file: 'k8s/app.yaml', line: 40 + index }))).sarif;
-    expect(moved.runs[0]?.results.map((result) => result.partialFingerprints)).toEqual(run?.results.map((result) => result.partialFingerprints));
+    expect(moved.runs[0]?.results.map((result) => result.partialFingerprints)).toEqual(
+      run?.results.map((result) => result.partialFingerprints),
+    );
   });
 
   it('leaves out findings no file holds (a cluster scan, stdin) and counts them, since GitHub rejects unlocated results', () => {

@@ -6,9 +6,7 @@ import { buildScanReport } from '../../src/report/scan-report.js';
 import { renderScanTable } from '../../src/report/scan-table.js';
 import { builtInPacks, scanObjects, clusterAdminObjects } from '../policy/scan-helper.js';
 
-const objects = [
-  ...clusterAdminObjects,
-];
+const objects = [...clusterAdminObjects];
 const scan = scanObjects(objects);
 // Give findings a position, as files would.
 const withSources = {
@@ -24,9 +22,27 @@ describe('ScanReport', () => {
     expect(report.summary).toMatchObject({ objects: 3, failOn: 'high', failed: true });
     expect(report.summary.bySeverity.critical).toBeGreaterThan(0);
     const first = report.findings[0];
-    expect(first).toMatchObject({ ruleId: 'RBAC001', pack: 'rbac', severity: 'critical', object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'a', name: 'ops' } });
+    expect(first).toMatchObject({
+      ruleId: 'RBAC001',
+      pack: 'rbac',
+      severity: 'critical',
+      object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'a', name: 'ops' },
+    });
     expect(Object.keys(first ?? {})).toEqual(
-      expect.arrayContaining(['ruleId', 'pack', 'severity', 'title', 'message', 'object', 'source', 'remediation', 'fix', 'explanation', 'details', 'references']),
+      expect.arrayContaining([
+        'ruleId',
+        'pack',
+        'severity',
+        'title',
+        'message',
+        'object',
+        'source',
+        'remediation',
+        'fix',
+        'explanation',
+        'details',
+        'references',
+      ]),
     );
     expect(report.summary.score).toBeGreaterThanOrEqual(0);
     expect(report.summary.score).toBeLessThan(100);
@@ -52,7 +68,15 @@ describe('renderers', () => {
   it('SARIF 2.1.0: rules with help, results with relative file and line', () => {
     const sarif = JSON.parse(renderSarif(report, builtInPacks, '0.1.0', '/repo').text) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string; help: { text: string }; properties: Record<string, unknown> }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; help: { text: string }; properties: Record<string, unknown> }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }[];
+      }[];
     };
     expect(sarif.version).toBe('2.1.0');
     const run = sarif.runs[0];
@@ -69,7 +93,9 @@ describe('renderers', () => {
     const xml = renderJunit(report, builtInPacks);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
     expect(xml).toMatch(/<testsuite name="rbac" tests="\d+" failures="\d+"/);
-    expect(xml).toMatch(/<testcase classname="rbac.RBAC001" name="RBAC001 ServiceAccount\/a\/ops" file="\/repo\/k8s\/app.yaml" line="10" time="0">\s*<failure message="/);
+    expect(xml).toMatch(
+      /<testcase classname="rbac.RBAC001" name="RBAC001 ServiceAccount\/a\/ops" file="\/repo\/k8s\/app.yaml" line="10" time="0">\s*<failure message="/,
+    );
     expect(xml).toMatch(/<testcase classname="serviceaccount.SA011" name="SA011 [^"]+" time="0">\s*<system-out>/);
     expect(xml).not.toMatch(/<failure[^>]*>[^<]*<(?!\/failure)/);
   });

@@ -30,7 +30,7 @@ export function expectedObjects(file: string): ExpectedObject[] {
         else if (/^\S/.test(line) && !line.startsWith('- ')) inItems = false;
         if (!inItems) return;
         if (line.startsWith('- ')) itemKindPending = document.start + offset;
-        const itemKind = /^(?:- |  )kind:\s*(\S+)/.exec(line)?.[1];
+        const itemKind = /^(?:- | {2})kind:\s*(\S+)/.exec(line)?.[1];
         if (itemKind && itemKindPending !== undefined) {
           objects.push({ kind: itemKind, line: itemKindPending });
           itemKindPending = undefined;

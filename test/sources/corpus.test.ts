@@ -6,7 +6,6 @@ import { inventoryFromPaths } from '../helpers/inventory.js';
 import { corpusFiles, corpusPath, corpusRoot } from '../helpers/corpus.js';
 import { expectedObjects } from './corpus-oracle.js';
 
-
 describe('every corpus file', () => {
   const files = corpusFiles();
 
@@ -47,7 +46,9 @@ describe('corpus specifics', () => {
 
   it('indexes the whole kube-prometheus folder: workloads normalised to their pod templates', async () => {
     const inventory = await inventoryFromPaths(corpusPath('kube-prometheus'));
-    const workloads = inventory.workloads.map((workload) => `${workload.entry.ref.kind}/${workload.entry.ref.name}:${workload.serviceAccountName}`);
+    const workloads = inventory.workloads.map(
+      (workload) => `${workload.entry.ref.kind}/${workload.entry.ref.name}:${workload.serviceAccountName}`,
+    );
     expect(workloads).toContain('DaemonSet/node-exporter:node-exporter');
     expect(workloads).toContain('Deployment/grafana:grafana');
     for (const workload of inventory.workloads) {

@@ -70,9 +70,7 @@ describe('readManifests', () => {
       'image.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]),
       'big.yaml': 'x'.repeat(2048),
     });
-    const messages = await errorsOf(
-      readManifests([path.join(root, 'missing.yaml'), root], { maxFileBytes: 1024 }),
-    );
+    const messages = await errorsOf(readManifests([path.join(root, 'missing.yaml'), root], { maxFileBytes: 1024 }));
     expect(messages).toHaveLength(4);
     expect(messages[0]).toBe(`${path.join(root, 'missing.yaml')}: no such file or directory`);
     expect(messages.find((message) => message.includes('big.yaml'))).toMatch(/too large to read \(0\.0 MiB, the limit is 0\.0 MiB\)/);

@@ -4,7 +4,17 @@ import { parseManifests } from '../../src/sources/parse-manifests.js';
 
 describe('parseManifests', () => {
   it('reads multi-document YAML with the start line of each document', () => {
-    const text = ['apiVersion: v1', 'kind: ServiceAccount', 'metadata: {name: a}', '---', '# comment', 'apiVersion: v1', 'kind: Secret', 'metadata: {name: b}', ''].join('\n');
+    const text = [
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata: {name: a}',
+      '---',
+      '# comment',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: b}',
+      '',
+    ].join('\n');
     const documents = parseManifests(text, 'x.yaml');
     expect(documents.map((document) => [(document.value as { kind: string }).kind, document.line])).toEqual([
       ['ServiceAccount', 1],
@@ -43,7 +53,9 @@ describe('parseManifests', () => {
   });
 
   it('unpacks kind: List and *List documents into items with their own lines', () => {
-    const text = ['apiVersion: v1', 'kind: List', 'items:', '- kind: A', '  apiVersion: v1', '- apiVersion: v1', '  kind: B', ''].join('\n');
+    const text = ['apiVersion: v1', 'kind: List', 'items:', '- kind: A', '  apiVersion: v1', '- apiVersion: v1', '  kind: B', ''].join(
+      '\n',
+    );
     const documents = parseManifests(text, 'list.yaml');
     expect(documents.map((document) => [(document.value as { kind: string }).kind, document.line, document.listLine])).toEqual([
       ['A', 4, 1],
@@ -61,7 +73,12 @@ describe('parseManifests', () => {
       'automountServiceAccountToken: no\nother: on\ndefaultMode: 0644\ncreationTimestamp: 2024-01-02T03:04:05Z\n',
       'x.yaml',
     );
-    expect(document?.value).toEqual({ automountServiceAccountToken: false, other: true, defaultMode: 420, creationTimestamp: '2024-01-02T03:04:05Z' });
+    expect(document?.value).toEqual({
+      automountServiceAccountToken: false,
+      other: true,
+      defaultMode: 420,
+      creationTimestamp: '2024-01-02T03:04:05Z',
+    });
   });
 
   it('reports invalid YAML with file:line:column and the reason', () => {
@@ -85,7 +102,12 @@ describe('parseManifests', () => {
 
   it('bounds alias expansion (billion laughs)', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let level = 0; level < 12; level++) bomb.push(`l${level}: &l${level} [${Array(9).fill(level === 0 ? '*a' : `*l${level - 1}`).join(',')}]`);
+    for (let level = 0; level < 12; level++)
+      bomb.push(
+        `l${level}: &l${level} [${Array(9)
+          .fill(level === 0 ? '*a' : `*l${level - 1}`)
+          .join(',')}]`,
+      );
     expect(() => parseManifests(bomb.join('\n'), 'bomb.yaml')).toThrow(InputError);
   });
 });

@@ -14,10 +14,25 @@ export default class PolicyList extends Command {
     const { flags } = await this.parse(PolicyList);
     const { packs } = await loadPolicies(loadOptionsFrom(flags));
     const rules = packs.flatMap((pack) =>
-      pack.rules.map((rule) => ({ id: rule.id, severity: rule.severity, target: rule.target, pack: pack.name, version: pack.version, title: rule.title, fix: rule.spec.fix ?? null })),
+      pack.rules.map((rule) => ({
+        id: rule.id,
+        severity: rule.severity,
+        target: rule.target,
+        pack: pack.name,
+        version: pack.version,
+        title: rule.title,
+        fix: rule.spec.fix ?? null,
+      })),
     );
     if (flags.output === 'json') process.stdout.write(toJson({ apiVersion: 'kubectl-sa.dev/v1', kind: 'PolicyRuleList', items: rules }));
-    else if (flags.output === 'yaml') process.stdout.write(toYaml({ apiVersion: 'kubectl-sa.dev/v1', kind: 'PolicyRuleList', items: rules }));
-    else process.stdout.write(renderTable(['id', 'severity', 'target', 'pack', 'title'], rules.map((rule) => [rule.id, rule.severity, rule.target, rule.pack, rule.title])));
+    else if (flags.output === 'yaml')
+      process.stdout.write(toYaml({ apiVersion: 'kubectl-sa.dev/v1', kind: 'PolicyRuleList', items: rules }));
+    else
+      process.stdout.write(
+        renderTable(
+          ['id', 'severity', 'target', 'pack', 'title'],
+          rules.map((rule) => [rule.id, rule.severity, rule.target, rule.pack, rule.title]),
+        ),
+      );
   }
 }

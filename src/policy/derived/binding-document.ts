@@ -5,16 +5,42 @@ import type { ScanContext } from './scan-context.js';
 
 /** Built-in resources that are not namespaced: granting them needs a ClusterRoleBinding. */
 const clusterScopedResources = new Set([
-  'nodes', 'namespaces', 'persistentvolumes', 'componentstatuses',
-  'clusterroles', 'clusterrolebindings', 'customresourcedefinitions', 'apiservices',
-  'mutatingwebhookconfigurations', 'validatingwebhookconfigurations',
-  'validatingadmissionpolicies', 'validatingadmissionpolicybindings',
-  'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings',
-  'certificatesigningrequests', 'clustertrustbundles', 'storageclasses', 'volumeattachments',
-  'csidrivers', 'csinodes', 'volumeattributesclasses', 'priorityclasses', 'runtimeclasses', 'ingressclasses',
-  'ipaddresses', 'servicecidrs', 'flowschemas', 'prioritylevelconfigurations', 'podsecuritypolicies',
-  'tokenreviews', 'subjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews',
-  'deviceclasses', 'resourceslices',
+  'nodes',
+  'namespaces',
+  'persistentvolumes',
+  'componentstatuses',
+  'clusterroles',
+  'clusterrolebindings',
+  'customresourcedefinitions',
+  'apiservices',
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
+  'mutatingadmissionpolicies',
+  'mutatingadmissionpolicybindings',
+  'certificatesigningrequests',
+  'clustertrustbundles',
+  'storageclasses',
+  'volumeattachments',
+  'csidrivers',
+  'csinodes',
+  'volumeattributesclasses',
+  'priorityclasses',
+  'runtimeclasses',
+  'ingressclasses',
+  'ipaddresses',
+  'servicecidrs',
+  'flowschemas',
+  'prioritylevelconfigurations',
+  'podsecuritypolicies',
+  'tokenreviews',
+  'subjectaccessreviews',
+  'selfsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+  'selfsubjectreviews',
+  'deviceclasses',
+  'resourceslices',
 ]);
 
 export interface BindingSubjectView {
@@ -76,7 +102,8 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
   const subjects: BindingSubjectView[] = (Array.isArray(binding.subjects) ? binding.subjects : []).filter(isRecord).map((subject) => {
     const kind = String(subject.kind ?? '');
     const name = String(subject.name ?? '');
-    const namespace = typeof subject.namespace === 'string' ? subject.namespace : kind === 'ServiceAccount' ? (bindingNamespace ?? null) : null;
+    const namespace =
+      typeof subject.namespace === 'string' ? subject.namespace : kind === 'ServiceAccount' ? (bindingNamespace ?? null) : null;
     const serviceAccount =
       kind === 'ServiceAccount' && namespace !== null
         ? {
@@ -89,7 +116,9 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
   });
   const roleRef = { kind: String(binding.roleRef?.kind ?? ''), name: String(binding.roleRef?.name ?? '') };
   const rules = context.roleRules(binding.roleRef ?? {}, bindingNamespace);
-  const saNamespaces = [...new Set(subjects.filter((subject) => subject.kind === 'ServiceAccount').map((subject) => subject.namespace ?? ''))].sort();
+  const saNamespaces = [
+    ...new Set(subjects.filter((subject) => subject.kind === 'ServiceAccount').map((subject) => subject.namespace ?? '')),
+  ].sort();
   return {
     apiVersion: 'kubectl-sa.dev/v1',
     kind: 'Binding',
@@ -104,7 +133,11 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
     serviceAccountNamespaces: saNamespaces,
     defaultServiceAccounts: serviceAccountNames(subjects.filter((subject) => subject.serviceAccount?.isDefault === true)),
     missingServiceAccounts: serviceAccountNames(subjects.filter((subject) => subject.serviceAccount?.exists === false)),
-    broadGroups: [...new Set(subjects.filter((subject) => subject.kind === 'Group' && broadGroupPattern.test(subject.name)).map((subject) => subject.name))],
+    broadGroups: [
+      ...new Set(
+        subjects.filter((subject) => subject.kind === 'Group' && broadGroupPattern.test(subject.name)).map((subject) => subject.name),
+      ),
+    ],
   };
 }
 
@@ -113,14 +146,16 @@ function serviceAccountNames(subjects: readonly BindingSubjectView[]): string[] 
 }
 
 function roleView(rules: readonly PolicyRule[] | undefined, context: ScanContext): BindingDocument['role'] {
-  if (!rules) return { known: false, ruleCount: 0, clusterScopedResources: [], grantsNonResourceURLs: false, onlyNamespacedResources: null };
+  if (!rules)
+    return { known: false, ruleCount: 0, clusterScopedResources: [], grantsNonResourceURLs: false, onlyNamespacedResources: null };
   const clusterScoped = new Set<string>();
   let nonResource = false;
   for (const rule of rules) {
     if (Array.isArray(rule.nonResourceURLs) && rule.nonResourceURLs.length > 0) nonResource = true;
     for (const resource of Array.isArray(rule.resources) ? rule.resources : []) {
       const base = String(resource).split('/')[0] ?? '';
-      if (base === '*' || clusterScopedResources.has(base) || context.isClusterScopedCustomResource(base)) clusterScoped.add(String(resource));
+      if (base === '*' || clusterScopedResources.has(base) || context.isClusterScopedCustomResource(base))
+        clusterScoped.add(String(resource));
     }
   }
   return {

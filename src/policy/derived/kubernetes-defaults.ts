@@ -40,7 +40,12 @@ function roleRefKey(binding: RoleBinding): string {
 function subjectKeys(binding: RoleBinding, bindingNamespace: string | undefined): string[] {
   return (Array.isArray(binding.subjects) ? binding.subjects : []).filter(isRecord).map((subject) => {
     const kind = String(subject.kind ?? '');
-    const namespace = kind === 'ServiceAccount' ? (typeof subject.namespace === 'string' && subject.namespace !== '' ? subject.namespace : (bindingNamespace ?? '')) : '';
+    const namespace =
+      kind === 'ServiceAccount'
+        ? typeof subject.namespace === 'string' && subject.namespace !== ''
+          ? subject.namespace
+          : (bindingNamespace ?? '')
+        : '';
     return `${kind}/${namespace}/${String(subject.name ?? '')}`;
   });
 }

@@ -57,7 +57,8 @@ export class ScanContext {
         if (typeof owner === 'string') push(this.legacyTokensBySa, key(entry.ref.namespace ?? 'default', owner), entry);
       }
     }
-    for (const workload of inventory.workloads) if (this.isCurrent(workload.entry)) push(this.workloadsBySa, key(workload.namespace, workload.serviceAccountName), workload);
+    for (const workload of inventory.workloads)
+      if (this.isCurrent(workload.entry)) push(this.workloadsBySa, key(workload.namespace, workload.serviceAccountName), workload);
     for (const binding of [...inventory.roleBindings, ...inventory.clusterRoleBindings]) {
       if (!this.isCurrent(binding)) continue;
       for (const subject of binding.object.subjects ?? []) {

@@ -38,7 +38,12 @@ export interface ProfileRbac {
     readonly binding: string;
     readonly defaultRbac: boolean;
   }[];
-  readonly facts: readonly { readonly id: RiskFactId; readonly namespace: string | null; readonly detail: string; readonly bindings: readonly string[] }[];
+  readonly facts: readonly {
+    readonly id: RiskFactId;
+    readonly namespace: string | null;
+    readonly detail: string;
+    readonly bindings: readonly string[];
+  }[];
   readonly factIds: readonly RiskFactId[];
   /** Facts that hold cluster-wide (through ClusterRoleBindings). */
   readonly clusterFactIds: readonly RiskFactId[];
@@ -85,7 +90,12 @@ export interface ServiceAccountProfileDocument {
   /** Long-lived cloud credentials in the env of pods that run as this SA. */
   readonly staticCloudCredentials: readonly { readonly workload: string; readonly container: string; readonly env: string }[];
   readonly legacyTokenSecrets: readonly LegacyTokenView[];
-  readonly bindings: readonly { readonly kind: string; readonly name: string; readonly namespace: string | null; readonly roleRef: string }[];
+  readonly bindings: readonly {
+    readonly kind: string;
+    readonly name: string;
+    readonly namespace: string | null;
+    readonly roleRef: string;
+  }[];
   readonly rbac: ProfileRbac;
 }
 
@@ -121,9 +131,15 @@ export function buildServiceAccountProfile(
     workloads,
     anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted),
     staticCloudCredentials: workloads.flatMap((workload) =>
-      workload.staticCloudCredentials.map((credential) => ({ workload: `${workload.kind}/${workload.name}`, container: credential.container, env: credential.env })),
+      workload.staticCloudCredentials.map((credential) => ({
+        workload: `${workload.kind}/${workload.name}`,
+        container: credential.container,
+        env: credential.env,
+      })),
     ),
-    legacyTokenSecrets: context.legacyTokensOf(namespace, name).map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
+    legacyTokenSecrets: context
+      .legacyTokensOf(namespace, name)
+      .map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
     bindings: bindingsOf(namespace, name, rbac, context),
     rbac: profileRbac(rbac),
   };
@@ -137,7 +153,10 @@ export function legacyTokenView(name: string, metadata: ObjectMeta, now: Date): 
   return { name, lastUsed, daysSinceLastUsed: days };
 }
 
-function factSummaries(rbac: ServiceAccountRbac, name: (ref: { kind: string; name: string; namespace?: string }) => string): Partial<Record<RiskFactId, string>> {
+function factSummaries(
+  rbac: ServiceAccountRbac,
+  name: (ref: { kind: string; name: string; namespace?: string }) => string,
+): Partial<Record<RiskFactId, string>> {
   const lines: Partial<Record<RiskFactId, string[]>> = {};
   for (const fact of rbac.facts) {
     const where = fact.namespace === undefined ? 'cluster-wide' : `in namespace ${fact.namespace}`;
@@ -148,7 +167,12 @@ function factSummaries(rbac: ServiceAccountRbac, name: (ref: { kind: string; nam
   return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, `[${id}] ${list.join('; ')}.`]));
 }
 
-function onlyKubernetesDefaultBindings(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): boolean {
+function onlyKubernetesDefaultBindings(
+  namespace: string,
+  name: string,
+  rbac: ServiceAccountRbac | undefined,
+  context: ScanContext,
+): boolean {
   const inputDefault = (entry: InventoryEntry<RoleBinding>) => context.isKubernetesDefaultBinding(entry);
   if (!rbac) {
     const naming = context.bindingsNaming(namespace, name);
@@ -158,20 +182,31 @@ function onlyKubernetesDefaultBindings(namespace: string, name: string, rbac: Se
   return (
     direct.length > 0 &&
     direct.every((binding) => {
-      const entry = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name) as InventoryEntry<RoleBinding> | undefined;
+      const entry = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name) as
+        InventoryEntry<RoleBinding> | undefined;
       // Not in the input: it is from the shipped default RBAC the model added.
       return entry === undefined || inputDefault(entry);
     })
   );
 }
 
-function bindingsOf(namespace: string, name: string, rbac: ServiceAccountRbac | undefined, context: ScanContext): ServiceAccountProfileDocument['bindings'] {
+function bindingsOf(
+  namespace: string,
+  name: string,
+  rbac: ServiceAccountRbac | undefined,
+  context: ScanContext,
+): ServiceAccountProfileDocument['bindings'] {
   if (rbac) {
     const grantsByBinding = new Map(rbac.grants.map((grant) => [bindingKey(grant.binding), grant.role]));
     return rbac.bindings.map((binding) => {
-      const object = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name)?.object as RoleBinding | undefined;
+      const object = context.inventory.find('rbac.authorization.k8s.io', binding.kind, binding.namespace, binding.name)?.object as
+        RoleBinding | undefined;
       const role = grantsByBinding.get(bindingKey(binding));
-      const roleRef = object?.roleRef ? `${object.roleRef.kind ?? ''}/${object.roleRef.name ?? ''}` : role ? `${role.kind}/${role.name}` : '';
+      const roleRef = object?.roleRef
+        ? `${object.roleRef.kind ?? ''}/${object.roleRef.name ?? ''}`
+        : role
+          ? `${role.kind}/${role.name}`
+          : '';
       return { kind: binding.kind, name: binding.name, namespace: binding.namespace ?? null, roleRef };
     });
   }
@@ -189,9 +224,20 @@ function bindingKey(binding: { kind: string; name: string; namespace?: string })
 
 function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
   if (!rbac) {
-    return { evaluated: false, baselineOnly: null, rules: [], facts: [], factIds: [], clusterFactIds: [], namespacedFactIds: [], factSummaries: {}, escalations: [] };
+    return {
+      evaluated: false,
+      baselineOnly: null,
+      rules: [],
+      facts: [],
+      factIds: [],
+      clusterFactIds: [],
+      namespacedFactIds: [],
+      factSummaries: {},
+      escalations: [],
+    };
   }
-  const name = (ref: { kind: string; name: string; namespace?: string }) => `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const name = (ref: { kind: string; name: string; namespace?: string }) =>
+    `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
   return {
     evaluated: true,
     baselineOnly: rbac.baselineOnly,

@@ -86,10 +86,12 @@ export class TargetDocuments {
   }
 
   private workloads(): { entry: InventoryEntry; document: WorkloadDocument }[] {
-    this.workloadDocuments ??= this.context.inventory.workloads.filter((workload) => this.context.isCurrent(workload.entry)).map((workload) => ({
-      entry: workload.entry,
-      document: buildWorkloadDocument(workload, this.context),
-    }));
+    this.workloadDocuments ??= this.context.inventory.workloads
+      .filter((workload) => this.context.isCurrent(workload.entry))
+      .map((workload) => ({
+        entry: workload.entry,
+        document: buildWorkloadDocument(workload, this.context),
+      }));
     return this.workloadDocuments;
   }
 
@@ -122,7 +124,12 @@ export class TargetDocuments {
       // No file declares an implicit SA; point where a user can act: the first workload that runs as it,
       // else the first binding that names it (SARIF consumers need a location for every result).
       const source = firstUser.get(saKey)?.source ?? this.context.bindingsNaming(namespace, 'default')[0]?.source;
-      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' }, source, metadata: document.metadata });
+      profiles.push({
+        document,
+        object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' },
+        source,
+        metadata: document.metadata,
+      });
     }
     // ServiceAccounts that bindings or workloads name in namespaces whose SAs the input does not show
     // (a chart installed with -n): their rights are real for whoever holds the name, so judge them too.
@@ -130,7 +137,12 @@ export class TargetDocuments {
     for (const entry of this.currentBindings()) {
       for (const subject of Array.isArray(entry.object.subjects) ? entry.object.subjects : []) {
         if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') continue;
-        const namespace = typeof subject.namespace === 'string' && subject.namespace !== '' ? subject.namespace : entry.ref.kind === 'RoleBinding' ? entry.ref.namespace : undefined;
+        const namespace =
+          typeof subject.namespace === 'string' && subject.namespace !== ''
+            ? subject.namespace
+            : entry.ref.kind === 'RoleBinding'
+              ? entry.ref.namespace
+              : undefined;
         if (namespace === undefined || this.context.serviceAccountExists(namespace, subject.name) !== null) continue;
         const saKey = `${namespace}\u0000${subject.name}`;
         if (!referenced.has(saKey)) referenced.set(saKey, { namespace, name: subject.name, source: entry.source });
@@ -139,17 +151,25 @@ export class TargetDocuments {
     for (const { entry, document } of this.workloads()) {
       if (document.serviceAccount.exists !== null) continue;
       const saKey = `${document.object.namespace}\u0000${document.serviceAccount.name}`;
-      if (!referenced.has(saKey)) referenced.set(saKey, { namespace: document.object.namespace, name: document.serviceAccount.name, source: entry.source });
+      if (!referenced.has(saKey))
+        referenced.set(saKey, { namespace: document.object.namespace, name: document.serviceAccount.name, source: entry.source });
     }
     for (const [saKey, { namespace, name, source }] of referenced) {
       const document = buildServiceAccountProfile(namespace, name, undefined, bySa.get(saKey) ?? [], this.context);
-      profiles.push({ document, object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name }, source, metadata: document.metadata });
+      profiles.push({
+        document,
+        object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
+        source,
+        metadata: document.metadata,
+      });
     }
     return profiles;
   }
 
   private currentBindings(): InventoryEntry<RoleBinding>[] {
-    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter((entry) => this.context.isCurrent(entry));
+    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter((entry) =>
+      this.context.isCurrent(entry),
+    );
   }
 
   private legacyTokenSecrets(): TargetDocument[] {

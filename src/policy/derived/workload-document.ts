@@ -120,11 +120,15 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
 function automountReason(decision: AutomountDecision, podSpecPath: string, serviceAccount: string, declared: boolean): string {
   const field = `${podSpecPath}.automountServiceAccountToken`;
   if (decision.decidedBy === 'pod') {
-    const overrides = decision.serviceAccount === null ? '' : `, which overrides ServiceAccount ${serviceAccount}'s ${String(decision.serviceAccount)}`;
+    const overrides =
+      decision.serviceAccount === null ? '' : `, which overrides ServiceAccount ${serviceAccount}'s ${String(decision.serviceAccount)}`;
     return `${field} is ${String(decision.pod)}${overrides}`;
   }
-  if (decision.decidedBy === 'serviceAccount') return `${field} is unset and ServiceAccount ${serviceAccount} sets it to ${String(decision.serviceAccount)}`;
-  const where = declared ? `ServiceAccount ${serviceAccount} does not set it to false` : `ServiceAccount ${serviceAccount} is not in the input, so nothing sets it to false`;
+  if (decision.decidedBy === 'serviceAccount')
+    return `${field} is unset and ServiceAccount ${serviceAccount} sets it to ${String(decision.serviceAccount)}`;
+  const where = declared
+    ? `ServiceAccount ${serviceAccount} does not set it to false`
+    : `ServiceAccount ${serviceAccount} is not in the input, so nothing sets it to false`;
   return `${field} is unset and ${where}`;
 }
 

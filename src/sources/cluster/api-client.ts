@@ -132,7 +132,12 @@ export class ApiClient {
     }
   }
 
-  private async send(method: string, pathWithQuery: string, body: string | undefined, headers: Record<string, string>): Promise<RawResponse> {
+  private async send(
+    method: string,
+    pathWithQuery: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<RawResponse> {
     const url = new URL(this.server + pathWithQuery);
     const requestOptions: https.RequestOptions = {
       method,
@@ -153,7 +158,9 @@ export class ApiClient {
       const request = transport.request(requestOptions, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', fail);
         response.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
       });

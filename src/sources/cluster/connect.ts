@@ -26,7 +26,9 @@ export interface ClusterConnection {
 export async function connectCluster(flags: ClusterFlagValues): Promise<ClusterConnection> {
   const timeoutMs = parseRequestTimeout(flags['request-timeout'] ?? '0');
   if (Number.isNaN(timeoutMs)) {
-    throw new UsageError(`invalid --request-timeout "${flags['request-timeout']}": use a number of seconds or a duration such as 30s, 1m, 2h`);
+    throw new UsageError(
+      `invalid --request-timeout "${flags['request-timeout']}": use a number of seconds or a duration such as 30s, 1m, 2h`,
+    );
   }
   if (flags['as-group'] && flags['as-group'].length > 0 && !flags.as) {
     // The API server refuses group impersonation without a user; kubectl says the same before asking.

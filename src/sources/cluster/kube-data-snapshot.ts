@@ -47,7 +47,14 @@ export async function snapshotDefaultRbac(client: ApiClient): Promise<DefaultRba
     }),
   );
   const [clusterRoles = [], clusterRoleBindings = [], roles = [], roleBindings = []] = lists;
-  return { kubernetesVersion: version, source: `kube-apiserver ${version}: objects labelled ${bootstrapSelector}`, clusterRoles, clusterRoleBindings, roles, roleBindings };
+  return {
+    kubernetesVersion: version,
+    source: `kube-apiserver ${version}: objects labelled ${bootstrapSelector}`,
+    clusterRoles,
+    clusterRoleBindings,
+    roles,
+    roleBindings,
+  };
 }
 
 /** The server's discovery, as the CLI sees it on a live cluster (preferred version of every group). */

@@ -100,7 +100,8 @@ function mergeKubeconfigFiles(files: readonly string[], KubeConfigClass: new () 
       throw new UsageError(`${file}: invalid kubeconfig: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
     for (const cluster of single.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
-    for (const user of single.users) if (!users.has(user.name)) users.set(user.name, withResolvedExecCommand(user, path.dirname(path.resolve(file))));
+    for (const user of single.users)
+      if (!users.has(user.name)) users.set(user.name, withResolvedExecCommand(user, path.dirname(path.resolve(file))));
     for (const context of single.contexts) if (!contexts.has(context.name)) contexts.set(context.name, context);
     if (!currentContext && single.currentContext) currentContext = single.currentContext;
   }

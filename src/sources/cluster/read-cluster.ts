@@ -19,7 +19,14 @@ export interface ListedResource {
 
 export const inventoryResources: readonly ListedResource[] = [
   { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, neededFor: 'implicit default ServiceAccounts' },
-  { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, neededFor: 'every ServiceAccount check' },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    neededFor: 'every ServiceAccount check',
+  },
   {
     group: '',
     version: 'v1',
@@ -31,14 +38,29 @@ export const inventoryResources: readonly ListedResource[] = [
     neededFor: 'legacy token checks (SA004–SA006)',
   },
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, neededFor: 'bare Pods' },
-  { group: '', version: 'v1', plural: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true, neededFor: 'ReplicationControllers' },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'replicationcontrollers',
+    kind: 'ReplicationController',
+    namespaced: true,
+    neededFor: 'ReplicationControllers',
+  },
   { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true, neededFor: 'Deployments' },
   { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet', namespaced: true, neededFor: 'StatefulSets' },
   { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true, neededFor: 'DaemonSets' },
   { group: 'apps', version: 'v1', plural: 'replicasets', kind: 'ReplicaSet', namespaced: true, neededFor: 'ReplicaSets' },
   { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true, neededFor: 'Jobs' },
   { group: 'batch', version: 'v1', plural: 'cronjobs', kind: 'CronJob', namespaced: true, neededFor: 'CronJobs' },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', kind: 'Role', namespaced: true, alwaysClusterWide: true, neededFor: 'RBAC checks' },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'roles',
+    kind: 'Role',
+    namespaced: true,
+    alwaysClusterWide: true,
+    neededFor: 'RBAC checks',
+  },
   {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
@@ -48,7 +70,14 @@ export const inventoryResources: readonly ListedResource[] = [
     alwaysClusterWide: true,
     neededFor: 'RBAC checks',
   },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', kind: 'ClusterRole', namespaced: false, neededFor: 'RBAC checks' },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterroles',
+    kind: 'ClusterRole',
+    namespaced: false,
+    neededFor: 'RBAC checks',
+  },
   {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
@@ -128,9 +157,12 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
     if ('items' in outcome && outcome.items) for (const value of outcome.items) documents.push({ value });
   }
   if (unreadable.length === resources.length) {
-    throw new ClusterError(`could not read anything from the cluster at ${client.server}: every list request was refused (${unreadable[0]?.reason ?? 'unknown'})`, {
-      hint: 'check the permissions of the current user, or --as/--context',
-    });
+    throw new ClusterError(
+      `could not read anything from the cluster at ${client.server}: every list request was refused (${unreadable[0]?.reason ?? 'unknown'})`,
+      {
+        hint: 'check the permissions of the current user, or --as/--context',
+      },
+    );
   }
   const folded = foldOwnedWorkloads(documents);
   if (folded.count > 0) {
@@ -143,14 +175,18 @@ async function listResource(client: ApiClient, resource: ListedResource, options
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
   if (resource.kind === 'Namespace' && options.namespace !== undefined) {
     // Reading one namespace needs no right to list them all.
-    const namespace = await client.getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`).catch((error: unknown) => {
-      if (error instanceof ApiStatusError && error.status === 404) return undefined;
-      throw error;
-    });
+    const namespace = await client
+      .getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`)
+      .catch((error: unknown) => {
+        if (error instanceof ApiStatusError && error.status === 404) return undefined;
+        throw error;
+      });
     return namespace === undefined ? [] : [cleanObject(namespace, `${resource.version}`, resource.kind)];
   }
   const scoped = resource.namespaced && options.namespace !== undefined && !resource.alwaysClusterWide;
-  const path = scoped ? `${base}/namespaces/${encodeURIComponent(options.namespace ?? '')}/${resource.plural}` : `${base}/${resource.plural}`;
+  const path = scoped
+    ? `${base}/namespaces/${encodeURIComponent(options.namespace ?? '')}/${resource.plural}`
+    : `${base}/${resource.plural}`;
   const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
   const items: unknown[] = [];
   let continueToken: string | undefined;

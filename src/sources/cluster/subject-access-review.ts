@@ -27,8 +27,15 @@ export function subjectAccessReviewFor(request: AccessRequest): object {
 
 /** Asks the API server itself, which consults every authorizer it runs (RBAC, Node, webhooks). */
 export async function askApiServer(client: ApiClient, request: AccessRequest): Promise<AccessDecision> {
-  const review = await client.postJson<SubjectAccessReviewStatus>('/apis/authorization.k8s.io/v1/subjectaccessreviews', subjectAccessReviewFor(request));
+  const review = await client.postJson<SubjectAccessReviewStatus>(
+    '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+    subjectAccessReviewFor(request),
+  );
   const status = review.status ?? {};
   const reason = [status.reason, status.evaluationError].filter(Boolean).join('; ');
-  return { allowed: status.allowed === true, reason: reason || (status.allowed ? 'allowed by the API server' : 'no authorizer allowed it'), grants: [] };
+  return {
+    allowed: status.allowed === true,
+    reason: reason || (status.allowed ? 'allowed by the API server' : 'no authorizer allowed it'),
+    grants: [],
+  };
 }

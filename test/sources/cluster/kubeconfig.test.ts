@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { ClusterError, UsageError } from '../../../src/errors/kubectl-sa-error.js';
 import { loadKubeConfig } from '../../../src/sources/cluster/kubeconfig.js';
 
-function kubeconfig(options: { cluster: string; server: string; context: string; namespace?: string; current?: string; user?: string }): string {
+function kubeconfig(options: {
+  cluster: string;
+  server: string;
+  context: string;
+  namespace?: string;
+  current?: string;
+  user?: string;
+}): string {
   const user = options.user ?? 'u';
   return [
     'apiVersion: v1',
@@ -45,7 +52,13 @@ function files(contents: Record<string, string>): Record<string, string> {
 describe('loadKubeConfig', () => {
   it('merges KUBECONFIG files with the first file winning for duplicate names, as kubectl does', async () => {
     const paths = files({
-      'a/config': kubeconfig({ cluster: 'prod', server: 'https://first.example:6443', context: 'prod', namespace: 'team-a', current: 'prod' }),
+      'a/config': kubeconfig({
+        cluster: 'prod',
+        server: 'https://first.example:6443',
+        context: 'prod',
+        namespace: 'team-a',
+        current: 'prod',
+      }),
       'b/config': kubeconfig({ cluster: 'prod', server: 'https://second.example:6443', context: 'prod', current: 'other' }),
       'c/config': kubeconfig({ cluster: 'staging', server: 'https://staging.example:6443', context: 'staging', user: 'v' }),
     });
@@ -67,7 +80,9 @@ describe('loadKubeConfig', () => {
 
   it('says which context is unknown, and which file is missing', async () => {
     const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
-    await expect(loadKubeConfig({ kubeconfig: paths.config, context: 'nope' })).rejects.toThrow(new UsageError('context "nope" does not exist in the kubeconfig'));
+    await expect(loadKubeConfig({ kubeconfig: paths.config, context: 'nope' })).rejects.toThrow(
+      new UsageError('context "nope" does not exist in the kubeconfig'),
+    );
     await expect(loadKubeConfig({ kubeconfig: '/no/such/file' })).rejects.toThrow(UsageError);
   });
 
