@@ -2,8 +2,11 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared corpus of real manifests, read in place (never copied into this repository). */
-export const corpusRoot = path.resolve(fileURLToPath(new URL('../../../shared/corpus', import.meta.url)));
+/**
+ * The real manifests the tests run on, copied into this repository with their sources and licences
+ * (test/fixtures/corpus/SOURCES.md), so a clone alone passes.
+ */
+export const corpusRoot = path.resolve(fileURLToPath(new URL('../fixtures/corpus', import.meta.url)));
 
 export function corpusPath(...parts: string[]): string {
   return path.join(corpusRoot, ...parts);

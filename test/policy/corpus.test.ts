@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { readManifests } from '../../src/sources/manifest-files.js';
 import { countsByRule, label, scanDocuments, scanPaths } from './scan-helper.js';
 
-// Real manifests, read in place from the shared corpus (never copied): counts per rule and a few named
+// Real manifests (test/fixtures/corpus, sources in its SOURCES.md): counts per rule and a few named
 // findings per source, so a change in any rule's behaviour on real charts shows up here.
 const corpus = corpusRoot;
 const at = (folder: string) => path.join(corpus, folder);
 
-describe('scan of the shared corpus', () => {
+describe('scan of the corpus', () => {
   it('argo-cd: application-controller holds * on * in namespace argocd (as bound), secrets readers, one narrowable ClusterRoleBinding', async () => {
     const { findings } = await scanPaths([at('argo-cd')]);
     expect(countsByRule(findings)).toEqual({

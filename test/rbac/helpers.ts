@@ -9,7 +9,7 @@ export const corpus = corpusRoot;
 
 export const inventoryOf = (yaml: string): Inventory => inventoryFromYaml(yaml);
 
-/** Reads corpus files or folders in place (never copied into the repo), as -f reads them. */
+/** Reads corpus files or folders (test/fixtures/corpus), as -f reads them. */
 export function corpusInventory(...paths: string[]): Promise<Inventory> {
   return inventoryFromPaths(...paths.map((part) => join(corpus, part)));
 }
