@@ -1,5 +1,5 @@
 import type { Workload } from '../../inventory/inventory.js';
-import type { Container, ObjectMeta, PodSpec } from '../../inventory/kube-object.js';
+import type { Container, ObjectMeta, PodSpec, Volume } from '../../inventory/kube-object.js';
 import { isRecord } from '../../inventory/kube-object.js';
 import { effectiveAutomount, type AutomountDecidedBy, type AutomountDecision } from '../effective-automount.js';
 import { staticCloudCredentialEnv, workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
@@ -132,9 +132,34 @@ function automountReason(decision: AutomountDecision, podSpecPath: string, servi
   return `${field} is unset and ${where}`;
 }
 
+/**
+ * The volume the ServiceAccount admission plugin adds to every pod that automounts a token
+ * (`kube-api-access-xxxxx`: a token with the magic lifetime 3607, the cluster CA and the namespace). It is
+ * the automounted token itself, judged through `automount`; counting it as a user's projected token
+ * would report every Pod read from a cluster (or from `kubectl get pod -o yaml`).
+ */
+const injectedVolumeName = /^kube-api-access-[a-z0-9]{5}$/;
+const injectedTokenSeconds = 3607;
+
+function isInjectedApiAccessVolume(volume: Volume): boolean {
+  if (typeof volume.name !== 'string' || !injectedVolumeName.test(volume.name)) return false;
+  const sources = arrayOf(volume.projected?.sources);
+  const tokens = sources.filter((source) => isRecord(source.serviceAccountToken));
+  const token = tokens[0]?.serviceAccountToken;
+  return (
+    tokens.length === 1 &&
+    isRecord(token) &&
+    token.expirationSeconds === injectedTokenSeconds &&
+    token.path === 'token' &&
+    token.audience === undefined &&
+    sources.some((source) => isRecord(source.configMap) && source.configMap.name === 'kube-root-ca.crt')
+  );
+}
+
 function projectedTokensOf(podSpec: PodSpec): ProjectedTokenView[] {
   const tokens: ProjectedTokenView[] = [];
   for (const volume of arrayOf(podSpec.volumes)) {
+    if (isInjectedApiAccessVolume(volume)) continue;
     for (const source of arrayOf(volume.projected?.sources)) {
       const token = source.serviceAccountToken;
       if (!isRecord(token)) continue;
