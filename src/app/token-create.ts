@@ -26,7 +26,14 @@ export async function createToken(client: ApiClient, options: CreateTokenOptions
     audiences: options.audiences,
     expirationSeconds: options.durationSeconds,
     ...(options.boundObject
-      ? { boundObjectRef: { kind: options.boundObject.kind, apiVersion: 'v1', name: options.boundObject.name, ...(options.boundObject.uid ? { uid: options.boundObject.uid } : {}) } }
+      ? {
+          boundObjectRef: {
+            kind: options.boundObject.kind,
+            apiVersion: 'v1',
+            name: options.boundObject.name,
+            ...(options.boundObject.uid ? { uid: options.boundObject.uid } : {}),
+          },
+        }
       : {}),
   };
   const returned = await requestToken(client, namespace, name, spec);
@@ -43,7 +50,9 @@ export async function createToken(client: ApiClient, options: CreateTokenOptions
     );
   }
   if (options.durationSeconds > 86_400) {
-    warnings.push(`a token valid for ${inWords(options.durationSeconds)} is a long-lived credential: prefer short tokens, created when needed`);
+    warnings.push(
+      `a token valid for ${inWords(options.durationSeconds)} is a long-lived credential: prefer short tokens, created when needed`,
+    );
   }
   return { tokenRequest, requestedSeconds: options.durationSeconds, grantedSeconds, warnings };
 }

@@ -57,7 +57,8 @@ export function inspectToken(options: InspectTokenOptions): TokenInspection {
   } else if (claims.expiresAt === null) {
     warnings.push('the token has no expiry (exp): it is valid until its signing key is rotated');
   }
-  if (claims.algorithm === 'none' || jwt.signatureBytes === 0) warnings.push('the token is unsigned (alg none or no signature): no API server accepts it');
+  if (claims.algorithm === 'none' || jwt.signatureBytes === 0)
+    warnings.push('the token is unsigned (alg none or no signature): no API server accepts it');
   if (lifetime.state === 'expired') warnings.push(`the token ${lifetime.summary}`);
   if (lifetime.state === 'not-yet-valid') warnings.push(`the token is ${lifetime.summary}`);
   return {

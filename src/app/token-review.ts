@@ -32,14 +32,15 @@ export async function reviewTokenUseCase(client: ApiClient, options: ReviewToken
     apiVersion: 'kubectl-sa.dev/v1',
     kind: 'TokenReviewResult',
     authenticated,
-    user: status.user && (status.user.username || authenticated)
-      ? {
-          username: status.user.username ?? null,
-          uid: status.user.uid ?? null,
-          groups: status.user.groups ?? [],
-          extra: status.user.extra ?? {},
-        }
-      : null,
+    user:
+      status.user && (status.user.username || authenticated)
+        ? {
+            username: status.user.username ?? null,
+            uid: status.user.uid ?? null,
+            groups: status.user.groups ?? [],
+            extra: status.user.extra ?? {},
+          }
+        : null,
     audiences: status.audiences ?? [],
     requestedAudiences: options.audiences,
     reason: status.error ? status.error : authenticated ? null : 'the API server did not authenticate the token (no reason given)',

@@ -12,7 +12,8 @@ export const minimumTokenSeconds = 600;
  */
 export const tokenArg = {
   token: Args.string({
-    description: 'The token, or - to read it from stdin (safer than the command line: no shell history, not visible in ps). Read from piped stdin when omitted.',
+    description:
+      'The token, or - to read it from stdin (safer than the command line: no shell history, not visible in ps). Read from piped stdin when omitted.',
     required: false,
     ignoreStdin: true,
   }),
@@ -31,9 +32,12 @@ export const tokenFileFlag = {
  */
 export function refuseExtraArguments(argv: readonly unknown[], allowed: number): void {
   if (argv.length > allowed) {
-    throw new UsageError(`unexpected ${argv.length - allowed === 1 ? 'argument' : 'arguments'} after TOKEN (not shown: ${argv.length - allowed === 1 ? 'it' : 'they'} may hold a credential)`, {
-      hint: 'unknown flags land here too; see --help',
-    });
+    throw new UsageError(
+      `unexpected ${argv.length - allowed === 1 ? 'argument' : 'arguments'} after TOKEN (not shown: ${argv.length - allowed === 1 ? 'it' : 'they'} may hold a credential)`,
+      {
+        hint: 'unknown flags land here too; see --help',
+      },
+    );
   }
 }
 
@@ -49,7 +53,9 @@ export function parseTokenDuration(value: string): number {
   if (milliseconds % 1000 !== 0) throw new UsageError(`invalid --duration "${value}": it must be a whole number of seconds`);
   const seconds = milliseconds / 1000;
   if (seconds < minimumTokenSeconds) {
-    throw new UsageError(`--duration ${value} is too short: the TokenRequest API requires at least 10 minutes (expirationSeconds >= ${minimumTokenSeconds})`);
+    throw new UsageError(
+      `--duration ${value} is too short: the TokenRequest API requires at least 10 minutes (expirationSeconds >= ${minimumTokenSeconds})`,
+    );
   }
   return seconds;
 }
@@ -62,7 +68,9 @@ export function serviceAccountToken(value: string, namespaceFlag: string | undef
   if (!value.includes(':')) return { namespace: namespaceFlag ?? contextNamespace(), name: value };
   const named = parseServiceAccountRef(value);
   if (namespaceFlag !== undefined && namespaceFlag !== named.namespace) {
-    throw new UsageError(`the ServiceAccount ${value} is in namespace ${named.namespace}, but -n says ${namespaceFlag}`, { hint: 'drop -n, or pass just the NAME' });
+    throw new UsageError(`the ServiceAccount ${value} is in namespace ${named.namespace}, but -n says ${namespaceFlag}`, {
+      hint: 'drop -n, or pass just the NAME',
+    });
   }
   return named;
 }

@@ -34,7 +34,12 @@ export function renderTokenInspection(inspection: TokenInspection, format: 'tabl
       ['Bound to secret', kubernetes.secret && inspection.tokenKind !== 'legacy' ? named(kubernetes.secret) : null],
       ['Stored in secret', kubernetes.secret && inspection.tokenKind === 'legacy' ? named(kubernetes.secret) : null],
       ['Node', kubernetes.node ? named(kubernetes.node) : null],
-      ['Refresh after', kubernetes.warnAfterTime ? `${kubernetes.warnAfterTime.time} (${kubernetes.warnAfterTime.relative}; the kubelet replaces projected tokens from then on)` : null],
+      [
+        'Refresh after',
+        kubernetes.warnAfterTime
+          ? `${kubernetes.warnAfterTime.time} (${kubernetes.warnAfterTime.relative}; the kubelet replaces projected tokens from then on)`
+          : null,
+      ],
     );
   }
   const other = Object.keys(inspection.otherClaims);

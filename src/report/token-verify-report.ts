@@ -10,8 +10,14 @@ export function renderTokenVerification(report: TokenVerification, format: 'tabl
   if (format === 'yaml') return toYaml(report);
   const failed = report.checks.filter((check) => check.result === 'fail').map((check) => checkLabels[check.check].toLowerCase());
   const fields: Field[] = [
-    ['Result', report.valid ? 'VALID offline: signed by the cluster and within its validity window' : `INVALID: ${failed.join(', ')} check failed`],
-    ...report.checks.map((check): Field => [checkLabels[check.check], check.result === 'skipped' ? check.detail : `${resultWords[check.result]}: ${check.detail}`]),
+    [
+      'Result',
+      report.valid ? 'VALID offline: signed by the cluster and within its validity window' : `INVALID: ${failed.join(', ')} check failed`,
+    ],
+    ...report.checks.map((check): Field => [
+      checkLabels[check.check],
+      check.result === 'skipped' ? check.detail : `${resultWords[check.result]}: ${check.detail}`,
+    ]),
     ['Subject', report.token.subject ?? '-'],
     ['Bound to', report.token.boundTo],
   ];

@@ -24,7 +24,9 @@ export async function readJwksFile(file: string): Promise<unknown> {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the JWK Set (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (code ?? 'unknown error')})`);
+    throw new InputError(
+      `${file}: cannot read the JWK Set (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (code ?? 'unknown error')})`,
+    );
   }
   let value: unknown;
   try {
@@ -32,7 +34,8 @@ export async function readJwksFile(file: string): Promise<unknown> {
   } catch (error) {
     throw new InputError(`${file}: not a JWK Set: invalid JSON (${(error as Error).message})`);
   }
-  if (!isRecord(value) || !Array.isArray(value.keys)) throw new InputError(`${file}: not a JWK Set: expected a JSON object with a "keys" array`);
+  if (!isRecord(value) || !Array.isArray(value.keys))
+    throw new InputError(`${file}: not a JWK Set: expected a JSON object with a "keys" array`);
   if (value.keys.length === 0) throw new InputError(`${file}: the JWK Set has no keys`);
   return value;
 }

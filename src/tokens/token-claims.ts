@@ -66,7 +66,12 @@ export function readClaims(jwt: DecodedJwt): TokenClaims {
     type: stringOrNull(header.typ),
     issuer: stringOrNull(payload.iss),
     subject: stringOrNull(payload.sub),
-    audiences: typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud.filter((value) => typeof value === 'string') : [],
+    audiences:
+      typeof payload.aud === 'string'
+        ? [payload.aud]
+        : Array.isArray(payload.aud)
+          ? payload.aud.filter((value) => typeof value === 'string')
+          : [],
     issuedAt: numberOrNull(payload.iat),
     notBefore: numberOrNull(payload.nbf),
     expiresAt: numberOrNull(payload.exp),

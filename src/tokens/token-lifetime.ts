@@ -20,7 +20,12 @@ export function tokenLifetime(claims: TokenClaims, now: Date): TokenLifetime {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const lifetimeSeconds = claims.expiresAt !== null && claims.issuedAt !== null ? claims.expiresAt - claims.issuedAt : null;
   if (claims.notBefore !== null && claims.notBefore > nowSeconds) {
-    return { state: 'not-yet-valid', summary: `not valid until ${inWords(claims.notBefore - nowSeconds)} from now`, secondsLeft: secondsLeft(claims, nowSeconds), lifetimeSeconds };
+    return {
+      state: 'not-yet-valid',
+      summary: `not valid until ${inWords(claims.notBefore - nowSeconds)} from now`,
+      secondsLeft: secondsLeft(claims, nowSeconds),
+      lifetimeSeconds,
+    };
   }
   if (claims.expiresAt === null) return { state: 'never-expires', summary: 'never expires', secondsLeft: null, lifetimeSeconds };
   const left = claims.expiresAt - nowSeconds;

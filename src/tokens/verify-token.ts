@@ -67,7 +67,13 @@ export async function verifyToken(inputs: VerifyTokenInputs): Promise<TokenVerif
     audienceCheck(inputs, claims),
   ];
   const k8s = claims.kubernetes;
-  const bound = k8s?.pod ? `Pod ${k8s.pod.name}` : claims.kind === 'bound' && k8s?.secret ? `Secret ${k8s.secret.name}` : k8s?.node ? `Node ${k8s.node.name}` : null;
+  const bound = k8s?.pod
+    ? `Pod ${k8s.pod.name}`
+    : claims.kind === 'bound' && k8s?.secret
+      ? `Secret ${k8s.secret.name}`
+      : k8s?.node
+        ? `Node ${k8s.node.name}`
+        : null;
   return {
     apiVersion: 'kubectl-sa.dev/v1',
     kind: 'TokenVerification',
@@ -107,7 +113,9 @@ async function signatureCheck(inputs: VerifyTokenInputs, claims: TokenClaims): P
     const code = (error as { code?: string }).code;
     switch (code) {
       case 'ERR_JWKS_NO_MATCHING_KEY':
-        return fail(`no key of ${inputs.keysFrom} matches ${keyName} (${claims.algorithm ?? 'no alg'}): another cluster's token, or a key rotated out`);
+        return fail(
+          `no key of ${inputs.keysFrom} matches ${keyName} (${claims.algorithm ?? 'no alg'}): another cluster's token, or a key rotated out`,
+        );
       case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
         return fail(`the signature does not match ${keyName} of ${inputs.keysFrom}: the token was altered or signed by someone else`);
       case 'ERR_JOSE_ALG_NOT_ALLOWED':
@@ -124,7 +132,12 @@ type CompactVerify = typeof import('jose').compactVerify;
 type KeySet = ReturnType<typeof import('jose').createLocalJWKSet>;
 
 /** A JWK Set may hold several keys a kid-less token could match (during rotation); any one that verifies will do. */
-async function verifyWithEachCandidate(compactVerify: CompactVerify, token: string, keySet: KeySet, options: { algorithms?: string[] }): Promise<void> {
+async function verifyWithEachCandidate(
+  compactVerify: CompactVerify,
+  token: string,
+  keySet: KeySet,
+  options: { algorithms?: string[] },
+): Promise<void> {
   try {
     await compactVerify(token, keySet, options);
   } catch (error) {
@@ -152,7 +165,8 @@ function issuerCheck(inputs: VerifyTokenInputs, claims: TokenClaims): Verificati
       detail: `${legacyIssuer}: a legacy Secret-based token; the API server accepts it, OIDC relying parties (cloud IAM, Vault JWT auth) do not`,
     };
   }
-  if (inputs.issuer === null) return { check: 'issuer', result: 'skipped', detail: `${issuer} (not checked: pass --issuer URL to require one)` };
+  if (inputs.issuer === null)
+    return { check: 'issuer', result: 'skipped', detail: `${issuer} (not checked: pass --issuer URL to require one)` };
   return issuer === inputs.issuer
     ? { check: 'issuer', result: 'pass', detail: `${issuer}` }
     : {
@@ -173,13 +187,18 @@ function lifetimeCheck(inputs: VerifyTokenInputs, claims: TokenClaims): Verifica
     case 'not-yet-valid':
       return { check: 'lifetime', result: 'fail', detail: `${lifetime.summary}${at(claims.notBefore)}` };
     case 'never-expires':
-      return { check: 'lifetime', result: 'warn', detail: 'never expires (no exp claim): valid until its Secret, its ServiceAccount or the signing key goes' };
+      return {
+        check: 'lifetime',
+        result: 'warn',
+        detail: 'never expires (no exp claim): valid until its Secret, its ServiceAccount or the signing key goes',
+      };
   }
 }
 
 function audienceCheck(inputs: VerifyTokenInputs, claims: TokenClaims): VerificationCheck {
   const has = claims.audiences.length > 0 ? claims.audiences.join(', ') : 'none';
-  if (inputs.audiences.length === 0) return { check: 'audience', result: 'skipped', detail: `not checked (pass --audience); the token is for: ${has}` };
+  if (inputs.audiences.length === 0)
+    return { check: 'audience', result: 'skipped', detail: `not checked (pass --audience); the token is for: ${has}` };
   const matched = inputs.audiences.filter((audience) => claims.audiences.includes(audience));
   return matched.length > 0
     ? { check: 'audience', result: 'pass', detail: `meant for ${matched.join(', ')}` }

@@ -19,8 +19,17 @@ describe('token inspect', () => {
       verified: false,
       tokenKind: 'bound',
       header: { alg: 'RS256', kid: 'test-key' },
-      claims: { sub: 'system:serviceaccount:prod:web', aud: ['https://kubernetes.default.svc.cluster.local'], iat: { relative: '13 min ago' } },
-      kubernetes: { namespace: 'prod', serviceAccount: { name: 'web', uid: 'sa-uid-1' }, pod: { name: 'web-7d9c-x2x4q' }, node: { name: 'node-1' } },
+      claims: {
+        sub: 'system:serviceaccount:prod:web',
+        aud: ['https://kubernetes.default.svc.cluster.local'],
+        iat: { relative: '13 min ago' },
+      },
+      kubernetes: {
+        namespace: 'prod',
+        serviceAccount: { name: 'web', uid: 'sa-uid-1' },
+        pod: { name: 'web-7d9c-x2x4q' },
+        node: { name: 'node-1' },
+      },
       lifetime: { state: 'valid', summary: 'expires in 47 min', lifetimeSeconds: 3600 },
       warnings: [],
     });
@@ -52,7 +61,9 @@ describe('token inspect', () => {
       lifetime: { state: 'never-expires', summary: 'never expires' },
       kubernetes: { namespace: 'ci', serviceAccount: { name: 'deployer', uid: 'sa-uid-2' }, secret: { name: 'deployer-token' } },
     });
-    expect(inspection.warnings[0]).toMatch(/^legacy ServiceAccount token: it never expires and stays valid until Secret ci\/deployer-token is deleted/);
+    expect(inspection.warnings[0]).toMatch(
+      /^legacy ServiceAccount token: it never expires and stays valid until Secret ci\/deployer-token is deleted/,
+    );
     const text = renderTokenInspection(inspection, 'table');
     expect(text).toMatch(/^Token: +LEGACY ServiceAccount token/m);
     expect(text).toMatch(/^Stored in secret: +deployer-token$/m);
@@ -60,7 +71,12 @@ describe('token inspect', () => {
   });
 
   it('says a JWT that is not a ServiceAccount token is one, and lists its other claims by name', async () => {
-    const token = await signer.sign({ iss: 'https://accounts.example.com', sub: 'alice', email: 'alice@example.com', exp: epoch(now) + 120 });
+    const token = await signer.sign({
+      iss: 'https://accounts.example.com',
+      sub: 'alice',
+      email: 'alice@example.com',
+      exp: epoch(now) + 120,
+    });
     const inspection = inspectToken({ token, where: 'stdin', now });
     expect(inspection.tokenKind).toBe('other');
     expect(inspection.kubernetes).toBeNull();
@@ -70,7 +86,11 @@ describe('token inspect', () => {
 
   it('warns about an unsigned token', () => {
     const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const inspection = inspectToken({ token: `${part({ alg: 'none' })}.${part({ sub: 'x', exp: epoch(now) + 7200 })}.`, where: 'stdin', now });
+    const inspection = inspectToken({
+      token: `${part({ alg: 'none' })}.${part({ sub: 'x', exp: epoch(now) + 7200 })}.`,
+      where: 'stdin',
+      now,
+    });
     expect(inspection.warnings).toContain('the token is unsigned (alg none or no signature): no API server accepts it');
     expect(inspection.lifetime.summary).toBe('expires in 2 h');
   });

@@ -40,7 +40,12 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
 
   it('inspect -o json has the claims and no token', async () => {
     const run = await runTokenCli(['token', 'inspect', '-', '-o', 'json'], { input: token });
-    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'TokenInspection', verified: false, tokenKind: 'bound', header: { kid: 'test-key' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      kind: 'TokenInspection',
+      verified: false,
+      tokenKind: 'bound',
+      header: { kid: 'test-key' },
+    });
   });
 
   it.each([
@@ -68,7 +73,9 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
   });
 
   it('verify --jwks checks the signature with no cluster, and explains what offline verification cannot see', async () => {
-    const run = await runTokenCli(['token', 'verify', '-', '--jwks', jwksFile, '--issuer', issuer, '--kubeconfig', '/nonexistent'], { input: token });
+    const run = await runTokenCli(['token', 'verify', '-', '--jwks', jwksFile, '--issuer', issuer, '--kubeconfig', '/nonexistent'], {
+      input: token,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Result: +VALID offline/m);
     expect(run.stdout).toMatch(/^Signature: +ok: RS256 signature by key test-key of .*jwks\.json$/m);
@@ -82,7 +89,12 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { valid: boolean; checks: { check: string; result: string }[] };
     expect(report.valid).toBe(false);
-    expect(report.checks.map((check) => `${check.check}:${check.result}`)).toEqual(['signature:pass', 'issuer:skipped', 'lifetime:fail', 'audience:fail']);
+    expect(report.checks.map((check) => `${check.check}:${check.result}`)).toEqual([
+      'signature:pass',
+      'issuer:skipped',
+      'lifetime:fail',
+      'audience:fail',
+    ]);
   });
 
   it('verify flags a legacy token but does not fail it', async () => {
@@ -110,7 +122,10 @@ describe('kubectl sa token create refuses what the TokenRequest API would, befor
     [['--duration', '10m0.5s'], /whole number of seconds/],
     [['--bound-object-name', 'web'], /--bound-object-name needs --bound-object-kind/],
     [['--bound-object-kind', 'Pod'], /--bound-object-kind Pod needs --bound-object-name/],
-    [['--bound-object-kind', 'Deployment', '--bound-object-name', 'x'], /Expected --bound-object-kind=Deployment to be one of: Pod, Secret, Node/],
+    [
+      ['--bound-object-kind', 'Deployment', '--bound-object-name', 'x'],
+      /Expected --bound-object-kind=Deployment to be one of: Pod, Secret, Node/,
+    ],
   ])('%j', async (flags, message) => {
     const run = await runTokenCli(['token', 'create', 'ci:deployer', ...flags, '--kubeconfig', '/nonexistent']);
     expect(run.code).toBe(2);

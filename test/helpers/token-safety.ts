@@ -28,7 +28,11 @@ export async function runTokenCli(args: readonly string[], options: TokenRunOpti
   const result = options.throughKubectl
     ? await runProgram('kubectl', ['sa', ...args], {
         ...run,
-        env: { ...options.env, PATH: `${path.join(repoRoot, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`, KUBECTL_SA_NODE: process.execPath },
+        env: {
+          ...options.env,
+          PATH: `${path.join(repoRoot, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+          KUBECTL_SA_NODE: process.execPath,
+        },
       })
     : await runCli(args, run);
   expectNoJwt(result.stderr, `stderr of ${args.slice(0, 2).join(' ')}`);

@@ -6,8 +6,15 @@ import { runTokenCli } from '../helpers/token-safety.js';
 import { freshNamespace, kubectl, liveCluster } from './kube.js';
 
 /** The claims of a token, decoded here (test side) so that the product's own decoder is not its own oracle. */
-function claimsOf(token: string): Record<string, any> {
-  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, any>;
+interface Claims {
+  readonly exp: number;
+  readonly iat: number;
+  readonly aud: string[];
+  readonly sub: string;
+  readonly 'kubernetes.io': Record<'pod' | 'secret' | 'node', { name: string; uid: string }>;
+}
+function claimsOf(token: string): Claims {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Claims;
 }
 
 describe('kubectl sa token create | review | verify against a real API server', () => {
@@ -28,7 +35,15 @@ describe('kubectl sa token create | review | verify against a real API server', 
     await kubectl(['-n', namespace, 'create', 'serviceaccount', 'web']);
     // No scheduler runs: the pods stay Pending, which is all a bound token needs (the object and its UID).
     for (const pod of ['web-a', 'web-b', 'web-c']) {
-      await kubectl(['-n', namespace, 'run', pod, '--image=registry.k8s.io/pause:3.10', '--restart=Never', '--overrides={"spec":{"serviceAccountName":"web"}}']);
+      await kubectl([
+        '-n',
+        namespace,
+        'run',
+        pod,
+        '--image=registry.k8s.io/pause:3.10',
+        '--restart=Never',
+        '--overrides={"spec":{"serviceAccountName":"web"}}',
+      ]);
     }
   });
 
@@ -51,12 +66,21 @@ describe('kubectl sa token create | review | verify against a real API server', 
 
   it('create binds to a Pod (by name, and by name and UID), a Secret and a Node', async () => {
     const uid = await podUid('web-a');
-    expect(claimsOf(await newToken(['--bound-object-kind', 'Pod', '--bound-object-name', 'web-a']))['kubernetes.io'].pod).toEqual({ name: 'web-a', uid });
-    expect(claimsOf(await newToken(['--bound-object-kind', 'Pod', '--bound-object-name', 'web-a', '--bound-object-uid', uid]))['kubernetes.io'].pod.uid).toBe(uid);
+    expect(claimsOf(await newToken(['--bound-object-kind', 'Pod', '--bound-object-name', 'web-a']))['kubernetes.io'].pod).toEqual({
+      name: 'web-a',
+      uid,
+    });
+    expect(
+      claimsOf(await newToken(['--bound-object-kind', 'Pod', '--bound-object-name', 'web-a', '--bound-object-uid', uid]))['kubernetes.io']
+        .pod.uid,
+    ).toBe(uid);
 
     await kubectl(['-n', namespace, 'create', 'secret', 'generic', 'binding', '--from-literal=k=v']);
     const secretUid = (await kubectl(['-n', namespace, 'get', 'secret', 'binding', '-o', 'jsonpath={.metadata.uid}'])).trim();
-    expect(claimsOf(await newToken(['--bound-object-kind', 'Secret', '--bound-object-name', 'binding']))['kubernetes.io'].secret).toEqual({ name: 'binding', uid: secretUid });
+    expect(claimsOf(await newToken(['--bound-object-kind', 'Secret', '--bound-object-name', 'binding']))['kubernetes.io'].secret).toEqual({
+      name: 'binding',
+      uid: secretUid,
+    });
 
     const node = `node-${namespace}`;
     await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: node } }) });
@@ -69,7 +93,19 @@ describe('kubectl sa token create | review | verify against a real API server', 
 
   it('create refuses a bound UID that does not match, a missing object, SA or namespace (exit 2), and a forbidden request (exit 3)', async () => {
     const cases: [readonly string[], number, RegExp][] = [
-      [[`${namespace}:web`, '--bound-object-kind', 'Pod', '--bound-object-name', 'web-a', '--bound-object-uid', '00000000-0000-0000-0000-000000000000'], 2, /UID/],
+      [
+        [
+          `${namespace}:web`,
+          '--bound-object-kind',
+          'Pod',
+          '--bound-object-name',
+          'web-a',
+          '--bound-object-uid',
+          '00000000-0000-0000-0000-000000000000',
+        ],
+        2,
+        /UID/,
+      ],
       [[`${namespace}:web`, '--bound-object-kind', 'Pod', '--bound-object-name', 'no-such-pod'], 2, /pods "no-such-pod" not found/],
       [[`${namespace}:no-such-sa`], 2, /serviceaccounts "no-such-sa" not found/],
       [['no-such-namespace:web'], 2, /namespaces "no-such-namespace" not found/],
@@ -83,11 +119,17 @@ describe('kubectl sa token create | review | verify against a real API server', 
     }
     const forbidden = await runTokenCli(['token', 'create', `${namespace}:web`, '--kubeconfig', liveCluster().kubeconfigs.bob ?? '']);
     expect(forbidden.code).toBe(3);
-    expect(forbidden.stderr).toMatch(/^error: cannot create a token for ServiceAccount .*: serviceaccounts "web" is forbidden: User "bob" cannot create resource "serviceaccounts\/token"/);
+    expect(forbidden.stderr).toMatch(
+      /^error: cannot create a token for ServiceAccount .*: serviceaccounts "web" is forbidden: User "bob" cannot create resource "serviceaccounts\/token"/,
+    );
   });
 
   it('create -o json|yaml prints the TokenRequest; -o kubeconfig works with kubectl as the ServiceAccount', async () => {
-    const json = JSON.parse((await create([`${namespace}:web`, '-o', 'json'])).stdout) as { kind: string; status: { token: string; expirationTimestamp: string }; metadata: object };
+    const json = JSON.parse((await create([`${namespace}:web`, '-o', 'json'])).stdout) as {
+      kind: string;
+      status: { token: string; expirationTimestamp: string };
+      metadata: object;
+    };
     expect(json.kind).toBe('TokenRequest');
     expect(json.status.token).toMatch(/^eyJ/);
     expect(Date.parse(json.status.expirationTimestamp)).toBeGreaterThan(Date.now());
@@ -96,9 +138,13 @@ describe('kubectl sa token create | review | verify against a real API server', 
 
     const file = path.join(folder, 'web.kubeconfig');
     await writeFile(file, (await create([`${namespace}:web`, '-o', 'kubeconfig'])).stdout, { mode: 0o600 });
-    const whoami = JSON.parse(await kubectl(['auth', 'whoami', '-o', 'json'], { kubeconfig: file })) as { status: { userInfo: { username: string } } };
+    const whoami = JSON.parse(await kubectl(['auth', 'whoami', '-o', 'json'], { kubeconfig: file })) as {
+      status: { userInfo: { username: string } };
+    };
     expect(whoami.status.userInfo.username).toBe(`system:serviceaccount:${namespace}:web`);
-    expect((await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}'], { kubeconfig: file })).trim()).toBe(namespace);
+    expect(
+      (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}'], { kubeconfig: file })).trim(),
+    ).toBe(namespace);
   });
 
   it('review: authenticated with user and groups; refused for the wrong audience, with the reason (exit 1)', async () => {
@@ -107,7 +153,9 @@ describe('kubectl sa token create | review | verify against a real API server', 
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^Authenticated: +yes$/m);
     expect(ok.stdout).toMatch(new RegExp(`^User: +system:serviceaccount:${namespace}:web$`, 'm'));
-    expect(ok.stdout).toMatch(new RegExp(`^Groups: +system:serviceaccounts, system:serviceaccounts:${namespace}, system:authenticated$`, 'm'));
+    expect(ok.stdout).toMatch(
+      new RegExp(`^Groups: +system:serviceaccounts, system:serviceaccounts:${namespace}, system:authenticated$`, 'm'),
+    );
     expect(ok.stdout).toMatch(/^Audiences: +vault$/m);
 
     const wrong = await runTokenCli(['token', 'review', '-', '-o', 'json', ...admin()], { input: token });
@@ -145,7 +193,12 @@ describe('kubectl sa token create | review | verify against a real API server', 
     expect(online.code, online.stderr).toBe(0);
     const report = JSON.parse(online.stdout) as { valid: boolean; keysFrom: string; checks: { check: string; result: string }[] };
     expect(report.keysFrom).toBe(`${liveCluster().server}/openid/v1/jwks`);
-    expect(report.checks.map((check) => `${check.check}:${check.result}`)).toEqual(['signature:pass', 'issuer:pass', 'lifetime:pass', 'audience:pass']);
+    expect(report.checks.map((check) => `${check.check}:${check.result}`)).toEqual([
+      'signature:pass',
+      'issuer:pass',
+      'lifetime:pass',
+      'audience:pass',
+    ]);
 
     const wrongAudience = await runTokenCli(['token', 'verify', '-', '--audience', 'api', ...admin()], { input: token });
     expect(wrongAudience.code).toBe(1);
@@ -153,7 +206,10 @@ describe('kubectl sa token create | review | verify against a real API server', 
 
     const jwks = path.join(folder, 'jwks.json');
     await writeFile(jwks, await kubectl(['get', '--raw', '/openid/v1/jwks']));
-    const offline = await runTokenCli(['token', 'verify', '-', '--jwks', jwks, '--issuer', liveCluster().server, '--kubeconfig', '/nonexistent'], { input: token });
+    const offline = await runTokenCli(
+      ['token', 'verify', '-', '--jwks', jwks, '--issuer', liveCluster().server, '--kubeconfig', '/nonexistent'],
+      { input: token },
+    );
     expect(offline.code, offline.stderr).toBe(0);
     expect(offline.stdout).toMatch(/^Issuer: +ok: /m);
   });
@@ -163,7 +219,9 @@ describe('kubectl sa token create | review | verify against a real API server', 
     const verify = await runTokenCli(['token', 'verify', '-', '--kubeconfig', liveCluster().kubeconfigs.bob ?? ''], { input: token });
     expect(verify.code).toBe(3);
     expect(verify.stderr).toMatch(/cannot read the cluster's ServiceAccount issuer discovery .*forbidden/);
-    expect(verify.stderr).toMatch(/^hint: the ClusterRole system:service-account-issuer-discovery grants it; or verify offline with --jwks FILE$/m);
+    expect(verify.stderr).toMatch(
+      /^hint: the ClusterRole system:service-account-issuer-discovery grants it; or verify offline with --jwks FILE$/m,
+    );
     const review = await runTokenCli(['token', 'review', '-', '--kubeconfig', liveCluster().kubeconfigs.bob ?? ''], { input: token });
     expect(review.code).toBe(3);
     expect(review.stderr).toMatch(/cannot review the token \(TokenReview\): .*forbidden/);
@@ -171,7 +229,12 @@ describe('kubectl sa token create | review | verify against a real API server', 
 
   it('a legacy Secret token: verify passes it with warnings, review authenticates it, inspect flags it', async () => {
     await kubectl(['-n', namespace, 'apply', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'web-legacy', annotations: { 'kubernetes.io/service-account.name': 'web' } } }),
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'web-legacy', annotations: { 'kubernetes.io/service-account.name': 'web' } },
+      }),
     });
     let encoded = '';
     for (let attempt = 0; encoded === '' && attempt < 100; attempt++) {

@@ -23,7 +23,8 @@ describe('verifyToken (signatures by jose)', () => {
     now,
     ...overrides,
   });
-  const results = (report: Awaited<ReturnType<typeof verifyToken>>) => Object.fromEntries(report.checks.map((check) => [check.check, check.result]));
+  const results = (report: Awaited<ReturnType<typeof verifyToken>>) =>
+    Object.fromEntries(report.checks.map((check) => [check.check, check.result]));
 
   it('passes a token signed by a key of the set, with the right issuer, within its lifetime (RS256 and ES256)', async () => {
     for (const signer of [rsa, ec]) {
@@ -38,7 +39,11 @@ describe('verifyToken (signatures by jose)', () => {
   it('fails a token signed by another key with the same kid, and says the signature does not match', async () => {
     const report = await verifyToken(inputs(await other.sign(boundClaims(now))));
     expect(report.valid).toBe(false);
-    expect(report.checks[0]).toMatchObject({ check: 'signature', result: 'fail', detail: expect.stringMatching(/does not match key rsa-key/) });
+    expect(report.checks[0]).toMatchObject({
+      check: 'signature',
+      result: 'fail',
+      detail: expect.stringMatching(/does not match key rsa-key/),
+    });
   });
 
   it('fails a token whose payload was altered after signing', async () => {
@@ -62,7 +67,10 @@ describe('verifyToken (signatures by jose)', () => {
 
   it('refuses an algorithm the issuer does not announce', async () => {
     const report = await verifyToken(inputs(await ec.sign(boundClaims(now)), { algorithms: ['RS256'] }));
-    expect(report.checks[0]).toMatchObject({ result: 'fail', detail: expect.stringMatching(/ES256 is not one the issuer signs with \(RS256\)/) });
+    expect(report.checks[0]).toMatchObject({
+      result: 'fail',
+      detail: expect.stringMatching(/ES256 is not one the issuer signs with \(RS256\)/),
+    });
   });
 
   it('reports every failed check at once: expired, wrong issuer, wrong audience', async () => {

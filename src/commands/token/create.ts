@@ -21,15 +21,33 @@ export default class TokenCreateCommand extends KubectlSaCommand {
     '(umask 077; <%= config.bin %> token create ci:deployer -o kubeconfig > deployer.kubeconfig)',
   ];
   static override args = {
-    serviceAccount: Args.string({ description: 'The ServiceAccount: NAMESPACE:NAME, or NAME in the namespace of -n.', required: true, ignoreStdin: true }),
+    serviceAccount: Args.string({
+      description: 'The ServiceAccount: NAMESPACE:NAME, or NAME in the namespace of -n.',
+      required: true,
+      ignoreStdin: true,
+    }),
   };
   static override flags = {
-    duration: Flags.string({ description: 'How long the token lives (at least 10m, the API minimum); the API server may cap it.', default: '1h' }),
+    duration: Flags.string({
+      description: 'How long the token lives (at least 10m, the API minimum); the API server may cap it.',
+      default: '1h',
+    }),
     audience: Flags.string({ description: 'An audience of the token; repeat for several. Default: the API server’s own.', multiple: true }),
-    'bound-object-kind': Flags.string({ description: 'Bind the token to an object: it stops working when that object is deleted.', options: [...boundObjectKinds] }),
-    'bound-object-name': Flags.string({ description: 'The name of the object to bind to (in the ServiceAccount’s namespace, except Nodes).' }),
-    'bound-object-uid': Flags.string({ description: 'The UID of the object to bind to; the API server refuses the request if it does not match.' }),
-    output: Flags.string({ char: 'o', description: 'Output: the token alone (default), json or yaml (the TokenRequest), or kubeconfig.', options: ['json', 'yaml', 'kubeconfig'] }),
+    'bound-object-kind': Flags.string({
+      description: 'Bind the token to an object: it stops working when that object is deleted.',
+      options: [...boundObjectKinds],
+    }),
+    'bound-object-name': Flags.string({
+      description: 'The name of the object to bind to (in the ServiceAccount’s namespace, except Nodes).',
+    }),
+    'bound-object-uid': Flags.string({
+      description: 'The UID of the object to bind to; the API server refuses the request if it does not match.',
+    }),
+    output: Flags.string({
+      char: 'o',
+      description: 'Output: the token alone (default), json or yaml (the TokenRequest), or kubeconfig.',
+      options: ['json', 'yaml', 'kubeconfig'],
+    }),
     ...clusterFlags,
   };
 
@@ -40,17 +58,28 @@ export default class TokenCreateCommand extends KubectlSaCommand {
     const boundObject = boundObjectOf(flags);
     const connection = await this.connect(flags);
     const serviceAccount = serviceAccountToken(args.serviceAccount, flags.namespace, () => connection.defaultNamespace);
-    const created = await createToken(connection.client, { serviceAccount, durationSeconds, audiences: flags.audience ?? [], boundObject, now: new Date() });
+    const created = await createToken(connection.client, {
+      serviceAccount,
+      durationSeconds,
+      audiences: flags.audience ?? [],
+      boundObject,
+      now: new Date(),
+    });
     for (const warning of created.warnings) process.stderr.write(`warning: ${warning}\n`);
     const { tokenRequest } = created;
     if (flags.output === 'json') this.emit(toJson(tokenRequest));
     else if (flags.output === 'yaml') this.emit(toYaml(tokenRequest));
-    else if (flags.output === 'kubeconfig') this.emit(toYaml(await serviceAccountKubeconfig(connection.kubeConfig, { ...serviceAccount, token: tokenRequest.status.token })));
+    else if (flags.output === 'kubeconfig')
+      this.emit(toYaml(await serviceAccountKubeconfig(connection.kubeConfig, { ...serviceAccount, token: tokenRequest.status.token })));
     else this.emit(`${tokenRequest.status.token}\n`);
   }
 }
 
-function boundObjectOf(flags: { 'bound-object-kind'?: string | undefined; 'bound-object-name'?: string | undefined; 'bound-object-uid'?: string | undefined }) {
+function boundObjectOf(flags: {
+  'bound-object-kind'?: string | undefined;
+  'bound-object-name'?: string | undefined;
+  'bound-object-uid'?: string | undefined;
+}) {
   const kind = flags['bound-object-kind'] as BoundObjectKind | undefined;
   const name = flags['bound-object-name'];
   const uid = flags['bound-object-uid'];

@@ -21,7 +21,10 @@ export default class TokenReviewCommand extends KubectlSaCommand {
   static override strict = false;
   static override args = tokenArg;
   static override flags = {
-    audience: Flags.string({ description: 'An audience the token must be meant for; repeat for several. Default: the API server’s own.', multiple: true }),
+    audience: Flags.string({
+      description: 'An audience the token must be meant for; repeat for several. Default: the API server’s own.',
+      multiple: true,
+    }),
     ...tokenFileFlag,
     ...clusterFlags,
     ...outputFlag(['table', 'json', 'yaml']),

@@ -8,7 +8,8 @@ import { renderTokenVerification } from '../../report/token-verify-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
 
 export default class TokenVerifyCommand extends KubectlSaCommand {
-  static override summary = "Verify a token's signature offline against the cluster's OIDC keys (or a saved JWKS), and its issuer, expiry and audience.";
+  static override summary =
+    "Verify a token's signature offline against the cluster's OIDC keys (or a saved JWKS), and its issuer, expiry and audience.";
   static override description =
     "Reads the cluster's ServiceAccount issuer discovery (/.well-known/openid-configuration) and keys (/openid/v1/jwks) " +
     'through the API server, or takes --jwks FILE and needs no cluster at all (CI, air-gapped). The signature is checked ' +
@@ -22,9 +23,19 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
   static override strict = false;
   static override args = tokenArg;
   static override flags = {
-    jwks: Flags.string({ description: 'Verify against this saved JWK Set instead of the cluster’s; no cluster is contacted.', helpGroup: 'TOKEN' }),
-    issuer: Flags.string({ description: 'The issuer the token must name. Default: the cluster’s; with --jwks, not checked unless given.', helpGroup: 'TOKEN' }),
-    audience: Flags.string({ description: 'An audience the token must be meant for; repeat for several (any one matches).', multiple: true, helpGroup: 'TOKEN' }),
+    jwks: Flags.string({
+      description: 'Verify against this saved JWK Set instead of the cluster’s; no cluster is contacted.',
+      helpGroup: 'TOKEN',
+    }),
+    issuer: Flags.string({
+      description: 'The issuer the token must name. Default: the cluster’s; with --jwks, not checked unless given.',
+      helpGroup: 'TOKEN',
+    }),
+    audience: Flags.string({
+      description: 'An audience the token must be meant for; repeat for several (any one matches).',
+      multiple: true,
+      helpGroup: 'TOKEN',
+    }),
     ...tokenFileFlag,
     ...clusterFlags,
     ...outputFlag(['table', 'json', 'yaml']),
@@ -35,10 +46,18 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
     refuseExtraArguments(argv, 1);
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: verification is not namespaced');
     const input = await readTokenInput({ argument: args.token, file: flags['token-file'] });
-    const keys = flags.jwks !== undefined
-      ? ({ from: 'file', path: flags.jwks, issuer: flags.issuer } as const)
-      : ({ from: 'cluster', client: (await this.connect(flags)).client } as const);
-    const report = await verifyTokenUseCase({ token: input.text, where: input.where, audiences: flags.audience ?? [], keys, issuer: flags.issuer, now: new Date() });
+    const keys =
+      flags.jwks !== undefined
+        ? ({ from: 'file', path: flags.jwks, issuer: flags.issuer } as const)
+        : ({ from: 'cluster', client: (await this.connect(flags)).client } as const);
+    const report = await verifyTokenUseCase({
+      token: input.text,
+      where: input.where,
+      audiences: flags.audience ?? [],
+      keys,
+      issuer: flags.issuer,
+      now: new Date(),
+    });
     this.emit(renderTokenVerification(report, flags.output as 'table' | 'json' | 'yaml'));
     if (!report.valid) process.exitCode = ExitCode.findings;
   }

@@ -19,7 +19,10 @@ export function apiRefusal(error: unknown, doing: string, server: string, option
         hint: 'check the user of the current context, or log in again',
       });
     case 403:
-      return make(ClusterError, options.forbiddenHint ?? 'ask for the permission named above, or use --context/--as to act as someone who has it');
+      return make(
+        ClusterError,
+        options.forbiddenHint ?? 'ask for the permission named above, or use --context/--as to act as someone who has it',
+      );
     case 400:
     case 404:
     case 409:

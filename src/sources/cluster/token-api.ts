@@ -33,7 +33,12 @@ export interface TokenReviewStatus {
 }
 
 /** POST …/serviceaccounts/NAME/token: a new bound token, signed by the API server. */
-export async function requestToken(client: ApiClient, namespace: string, name: string, spec: TokenRequestSpec): Promise<TokenRequestObject> {
+export async function requestToken(
+  client: ApiClient,
+  namespace: string,
+  name: string,
+  spec: TokenRequestSpec,
+): Promise<TokenRequestObject> {
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(name)}/token`;
   try {
     return await client.postJson<TokenRequestObject>(path, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec });
@@ -47,7 +52,11 @@ export async function requestToken(client: ApiClient, namespace: string, name: s
  * The token travels only in the request body; no error message here can contain it.
  */
 export async function reviewToken(client: ApiClient, token: string, audiences: readonly string[]): Promise<TokenReviewStatus> {
-  const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, ...(audiences.length > 0 ? { audiences } : {}) } };
+  const body = {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenReview',
+    spec: { token, ...(audiences.length > 0 ? { audiences } : {}) },
+  };
   try {
     const review = await client.postJson<{ status?: TokenReviewStatus }>('/apis/authentication.k8s.io/v1/tokenreviews', body);
     return review.status ?? {};
@@ -81,8 +90,13 @@ export async function readIssuerKeys(client: ApiClient): Promise<IssuerKeys> {
     const jwks = await client.getJson<unknown>('/openid/v1/jwks', {}, { Accept: 'application/jwk-set+json, application/json' });
     return { configuration, jwks, jwksUrl: `${client.server}/openid/v1/jwks` };
   } catch (error) {
-    throw apiRefusal(error, "cannot read the cluster's ServiceAccount issuer discovery (/.well-known/openid-configuration, /openid/v1/jwks)", client.server, {
-      forbiddenHint: 'the ClusterRole system:service-account-issuer-discovery grants it; or verify offline with --jwks FILE',
-    });
+    throw apiRefusal(
+      error,
+      "cannot read the cluster's ServiceAccount issuer discovery (/.well-known/openid-configuration, /openid/v1/jwks)",
+      client.server,
+      {
+        forbiddenHint: 'the ClusterRole system:service-account-issuer-discovery grants it; or verify offline with --jwks FILE',
+      },
+    );
   }
 }
