@@ -1,4 +1,5 @@
 import type { PolicyRule, RoleRef } from '../inventory/kube-object.js';
+import { escalationFactIds } from '../rbac/escalation.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { ServiceAccountRbac } from '../rbac/types.js';
@@ -23,6 +24,9 @@ export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacDat
         cache.set(key, answer);
       }
       return answer;
+    },
+    escalationFactIds(namespace, name) {
+      return escalationFactIds(model, { kind: 'ServiceAccount', name, namespace });
     },
     roleRules(roleRef: RoleRef, bindingNamespace: string | undefined): readonly PolicyRule[] | undefined {
       const name = roleRef.name ?? '';

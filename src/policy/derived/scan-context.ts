@@ -2,7 +2,7 @@ import type { Inventory, InventoryEntry, Workload } from '../../inventory/invent
 import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '../../inventory/kube-object.js';
 import { isRecord } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
-import type { ServiceAccountRbac } from '../../rbac/types.js';
+import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { KubernetesDefaultBindingTest } from './kubernetes-defaults.js';
 
 export const legacyTokenType = 'kubernetes.io/service-account-token';
@@ -15,6 +15,8 @@ export const legacyTokenLastUsedAnnotation = 'kubernetes.io/legacy-token-last-us
 export interface RbacView {
   /** The SA's effective rights and risk facts. */
   readonly serviceAccount: (namespace: string, name: string) => ServiceAccountRbac | undefined;
+  /** The facts the SA can gain by escalation (the escalation graph's answer, shared by its identity class). */
+  readonly escalationFactIds: (namespace: string, name: string) => readonly RiskFactId[];
   /** The rules a roleRef grants (aggregation and default roles resolved); undefined when unknown. */
   readonly roleRules: (roleRef: RoleRef, bindingNamespace: string | undefined) => readonly PolicyRule[] | undefined;
   /** Whether an input binding is one of Kubernetes' own default bindings, unchanged; absent: none is. */

@@ -51,6 +51,13 @@ export interface ProfileRbac {
   readonly namespacedFactIds: readonly RiskFactId[];
   /** One readable line per fact id, for messages: "cluster-wide: get, list secrets (ClusterRoleBinding/x)". */
   readonly factSummaries: Readonly<Partial<Record<RiskFactId, string>>>;
+  /**
+   * Facts this SA can gain by becoming other ServiceAccounts (pod create, token create, impersonation),
+   * over any number of hops: what the targets of `escalations` hold that it does not, from the
+   * escalation graph (cheap for every SA of a scan).
+   */
+  readonly escalationFactIds: readonly RiskFactId[];
+  /** The paths themselves, one per target that adds something: a walk from this SA, made when read. */
   readonly escalations: readonly { readonly target: string; readonly hops: number; readonly targetFacts: readonly RiskFactId[] }[];
 }
 
@@ -141,7 +148,7 @@ export function buildServiceAccountProfile(
       .legacyTokensOf(namespace, name)
       .map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
     bindings: bindingsOf(namespace, name, rbac, context),
-    rbac: profileRbac(rbac),
+    rbac: profileRbac(rbac, () => context.options.rbac?.escalationFactIds(namespace, name) ?? []),
   };
 }
 
@@ -222,7 +229,7 @@ function bindingKey(binding: { kind: string; name: string; namespace?: string })
   return `${binding.kind}/${binding.namespace ?? ''}/${binding.name}`;
 }
 
-function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
+function profileRbac(rbac: ServiceAccountRbac | undefined, escalationFactIds: () => readonly RiskFactId[]): ProfileRbac {
   if (!rbac) {
     return {
       evaluated: false,
@@ -233,15 +240,27 @@ function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
       clusterFactIds: [],
       namespacedFactIds: [],
       factSummaries: {},
+      escalationFactIds: [],
       escalations: [],
     };
   }
   const name = (ref: { kind: string; name: string; namespace?: string }) =>
     `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-  return {
-    evaluated: true,
-    baselineOnly: rbac.baselineOnly,
-    rules: rbac.grants.map((grant) => ({
+  // Each part is computed when a rule (or a message) first reads it: a scan whose rules never look at the
+  // rules list or the escalations never pays for them. Enumerable getters, so serialising reads them all.
+  const lazy = <T>(compute: () => T): (() => T) => {
+    let value: T | undefined;
+    let done = false;
+    return () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value as T;
+    };
+  };
+  const rules = lazy(() =>
+    rbac.grants.map((grant) => ({
       verbs: grant.rule.verbs ?? [],
       apiGroups: grant.rule.apiGroups ?? [],
       resources: grant.rule.resources ?? [],
@@ -252,23 +271,54 @@ function profileRbac(rbac: ServiceAccountRbac | undefined): ProfileRbac {
       binding: name(grant.binding),
       defaultRbac: grant.defaultRbac,
     })),
-    facts: rbac.facts.map((fact) => ({
+  );
+  const facts = lazy(() =>
+    rbac.facts.map((fact) => ({
       id: fact.id,
       namespace: fact.namespace ?? null,
       detail: fact.detail,
       bindings: [...new Set(fact.grants.map((grant) => name(grant.binding)))],
     })),
-    factIds: [...new Set(rbac.facts.map((fact) => fact.id))],
-    clusterFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))],
-    namespacedFactIds: [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))],
-    factSummaries: factSummaries(rbac, name),
-    // Lazy: escalation paths are costly and only rules that read them should pay.
+  );
+  const factIds = lazy(() => [...new Set(rbac.facts.map((fact) => fact.id))]);
+  const clusterFactIds = lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))]);
+  const namespacedFactIds = lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))]);
+  const summaries = lazy(() => factSummaries(rbac, name));
+  const escalations = lazy(() =>
+    rbac.escalations.map((path) => ({
+      target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
+      hops: path.hops.length,
+      targetFacts: path.targetFacts,
+    })),
+  );
+  return {
+    evaluated: true,
+    get baselineOnly() {
+      return rbac.baselineOnly;
+    },
+    get rules() {
+      return rules();
+    },
+    get facts() {
+      return facts();
+    },
+    get factIds() {
+      return factIds();
+    },
+    get clusterFactIds() {
+      return clusterFactIds();
+    },
+    get namespacedFactIds() {
+      return namespacedFactIds();
+    },
+    get factSummaries() {
+      return summaries();
+    },
+    get escalationFactIds() {
+      return escalationFactIds();
+    },
     get escalations() {
-      return rbac.escalations.map((path) => ({
-        target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
-        hops: path.hops.length,
-        targetFacts: path.targetFacts,
-      }));
+      return escalations();
     },
   };
 }

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { generateObjects } from '../../bench/generate.js';
+import { buildInventory } from '../../src/inventory/inventory.js';
+import { escalationFactIds } from '../../src/rbac/escalation.js';
+import { identityClasses } from '../../src/rbac/identity-classes.js';
+import { buildRbacModel, type RbacModel } from '../../src/rbac/rbac-model.js';
+import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
+import { loadDefaultRbac } from '../../src/sources/kube-data.js';
+import { corpusInventory, modelOf } from './helpers.js';
+
+/** What the materialised paths say an SA gains: the union of their targets' new facts. */
+function gainedByPaths(model: RbacModel, namespace: string, name: string): string[] {
+  return [...new Set(serviceAccountRbac(model, namespace, name).escalations.flatMap((path) => path.targetFacts))].sort();
+}
+
+function expectGraphAgreesWithPaths(model: RbacModel): void {
+  const disagreements: string[] = [];
+  for (const sa of model.serviceAccounts) {
+    const namespace = sa.namespace ?? '';
+    const fromGraph = [...escalationFactIds(model, sa)];
+    const fromPaths = gainedByPaths(model, namespace, sa.name);
+    if (fromGraph.join() !== fromPaths.join()) disagreements.push(`${namespace}/${sa.name}: graph ${fromGraph} paths ${fromPaths}`);
+  }
+  expect(disagreements).toEqual([]);
+}
+
+// The dense shape of issue 10: every SA of a namespace may create pods there, CI runners may create them
+// everywhere, one SA per namespace reads Secrets, some mint tokens, one impersonates a runner, one is admin.
+const denseModel = buildRbacModel(
+  buildInventory(
+    generateObjects('dense', 1_000).map((value) => ({ value })),
+    { defaultNamespace: 'default', origin: 'files' },
+  ),
+  { defaultRbac: loadDefaultRbac() },
+);
+
+describe('escalation graph over identity classes, on the dense shape', () => {
+  it('groups the SAs no binding names into one class per namespace', () => {
+    const index = identityClasses(denseModel);
+    // Per tenant namespace: the namespace's class, plus sa-1 (secret-reader) and, every tenth, sa-2 (token-minter).
+    const tenant5 = index.classesByNamespace.get('tenant-5') ?? [];
+    expect(tenant5.map((identity) => identity.named?.name ?? '*')).toEqual(['*', 'sa-1']);
+    // sa-0 and sa-2 … sa-99, and the namespace's `default`, which the control plane creates.
+    expect(tenant5[0]?.members).toHaveLength(100);
+    expect(tenant5[0]?.members.map((sa) => sa.name)).toContain('default');
+    expect((index.classesByNamespace.get('tenant-0') ?? []).map((identity) => identity.named?.name ?? '*')).toEqual([
+      '*',
+      'sa-1',
+      'sa-2',
+      'sa-3',
+    ]);
+    expect(index.classOf('tenant-5', 'sa-42')).toBe(index.classOf('tenant-5', 'sa-77'));
+    expect(index.classOf('tenant-5', 'sa-1')).not.toBe(index.classOf('tenant-5', 'sa-42'));
+  });
+
+  it('a tenant SA gains what its namespace neighbours hold: secrets-read from sa-1', () => {
+    expect(escalationFactIds(denseModel, { kind: 'ServiceAccount', namespace: 'tenant-5', name: 'sa-42' })).toEqual(['secrets-read']);
+    // tenant-0's sa-2 mints tokens for the namespace, and tenant-0's sa-3 may impersonate ci/runner-0, who
+    // creates pods everywhere: so every SA of tenant-0 reaches ci/admin-bot, which is cluster-admin.
+    expect(escalationFactIds(denseModel, { kind: 'ServiceAccount', namespace: 'tenant-0', name: 'sa-42' })).toEqual(
+      expect.arrayContaining(['cluster-admin', 'impersonate', 'secrets-read', 'token-create', 'workload-create']),
+    );
+  });
+
+  it('a CI runner that creates pods everywhere reaches the cluster-admin bot', () => {
+    const paths = serviceAccountRbac(denseModel, 'ci', 'runner-0').escalations;
+    const admin = paths.find((path) => path.target.name === 'admin-bot');
+    expect(admin?.hops).toEqual([{ via: 'workload-create', to: { kind: 'ServiceAccount', namespace: 'ci', name: 'admin-bot' } }]);
+    expect(admin?.targetFacts).toContain('cluster-admin');
+    expect(escalationFactIds(denseModel, { kind: 'ServiceAccount', namespace: 'ci', name: 'runner-0' })).toContain('cluster-admin');
+  });
+
+  it('gives, for every SA, exactly the facts the materialised paths gain', () => {
+    expectGraphAgreesWithPaths(denseModel);
+  });
+});
+
+describe('escalation graph agrees with the paths', () => {
+  const sa = (namespace: string, name: string) =>
+    `---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ${name}, namespace: ${namespace}}\n`;
+  const role = (name: string, rules: string) =>
+    `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: ${name}}\nrules: ${rules}\n`;
+  const bind = (name: string, roleName: string, subject: string, namespace?: string) =>
+    `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ${namespace ? 'RoleBinding' : 'ClusterRoleBinding'}\n` +
+    `metadata: {name: ${name}${namespace ? `, namespace: ${namespace}` : ''}}\n` +
+    `roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${roleName}}\nsubjects: [${subject}]\n`;
+  const account = (namespace: string, name: string) => `{kind: ServiceAccount, name: ${name}, namespace: ${namespace}}`;
+
+  it('over cycles, named tokens, impersonated usernames, cluster-admin stops and namespaced vs cluster-wide facts', () => {
+    const yaml =
+      role('admin-all', '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]') +
+      role('pods', '[{apiGroups: [""], resources: [pods], verbs: [create]}]') +
+      role('secrets', '[{apiGroups: [""], resources: [secrets], verbs: [get]}]') +
+      role('token-b', '[{apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [b]}]') +
+      role('imp-c', '[{apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: ["system:serviceaccount:gamma:c"]}]') +
+      ['a', 'b', 'c', 'd', 'e'].map((name) => sa('alpha', name) + sa('beta', name) + sa('gamma', name)).join('') +
+      // (Namespaces are not x/y/z: YAML 1.1 reads `y` as true, as kubectl would.)
+      // alpha:a creates pods in beta; beta:b mints a token for gamma:b; gamma:b impersonates gamma:c; gamma:c
+      // creates pods in alpha: a cycle.
+      bind('a-pods', 'pods', account('alpha', 'a'), 'beta') +
+      bind('b-token', 'token-b', account('beta', 'b'), 'gamma') +
+      bind('zb-imp', 'imp-c', account('gamma', 'b')) +
+      bind('c-pods', 'pods', account('gamma', 'c'), 'alpha') +
+      // Secrets readable in beta by beta:d, cluster-wide by gamma:e (reached by nobody); alpha:e is admin and creates pods in gamma.
+      bind('yd-secrets', 'secrets', account('beta', 'd'), 'beta') +
+      bind('ze-secrets', 'secrets', account('gamma', 'e')) +
+      bind('xe-admin', 'admin-all', account('alpha', 'e')) +
+      bind('xe-pods', 'pods', account('alpha', 'e'), 'gamma') +
+      // Every SA of beta may create pods in beta (the dense pattern), and beta:a may read Secrets in beta already.
+      bind('y-all-pods', 'pods', '{kind: Group, name: "system:serviceaccounts:beta"}', 'beta') +
+      bind('ya-secrets', 'secrets', account('beta', 'a'), 'beta');
+    for (const defaults of [false, true]) {
+      const model = modelOf(yaml, { defaultRbac: defaults });
+      expectGraphAgreesWithPaths(model);
+      expect(escalationFactIds(model, { kind: 'ServiceAccount', namespace: 'alpha', name: 'a' })).toEqual(
+        expect.arrayContaining(['cluster-admin', 'impersonate', 'secrets-read', 'token-create']),
+      );
+      // beta:a reads Secrets in beta itself: reaching beta:d adds nothing there, but the cycle leads to alpha:e (admin).
+      expect(escalationFactIds(model, { kind: 'ServiceAccount', namespace: 'beta', name: 'a' })).toContain('cluster-admin');
+      // A plain SA of gamma reaches nothing (only the admin creates pods in gamma).
+      expect(escalationFactIds(model, { kind: 'ServiceAccount', namespace: 'gamma', name: 'd' })).toEqual([]);
+    }
+  });
+
+  it('on real installs (kube-prometheus, argo-cd, flux2)', async () => {
+    for (const path of ['kube-prometheus', 'argo-cd', 'flux2']) {
+      const model = buildRbacModel(await corpusInventory(path), { defaultRbac: loadDefaultRbac() });
+      expect(model.serviceAccounts.length).toBeGreaterThan(3);
+      expectGraphAgreesWithPaths(model);
+    }
+  });
+});
