@@ -1,6 +1,7 @@
 import type { Workload } from '../../inventory/inventory.js';
-import type { Container, ObjectMeta, PodSpec, Volume } from '../../inventory/kube-object.js';
+import type { ObjectMeta, PodSpec, Volume } from '../../inventory/kube-object.js';
 import { isRecord } from '../../inventory/kube-object.js';
+import { containersOf, listOf, secretReferencesIn, type SecretReference } from '../../inventory/pod-spec.js';
 import { effectiveAutomount, type AutomountDecidedBy, type AutomountDecision } from '../effective-automount.js';
 import { staticCloudCredentialEnv, workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
 import { legacyTokenType, type ScanContext } from './scan-context.js';
@@ -18,12 +19,7 @@ export interface ProjectedTokenView {
   readonly path: string | null;
 }
 
-export interface SecretReferenceView {
-  readonly secretName: string;
-  readonly via: 'volume' | 'projected' | 'env' | 'envFrom';
-  readonly volume: string | null;
-  readonly container: string | null;
-  readonly env: string | null;
+export interface SecretReferenceView extends SecretReference {
   /** The referenced Secret's type when it is in the inventory. */
   readonly secretType: string | null;
   readonly legacyToken: boolean;
@@ -143,7 +139,7 @@ const injectedTokenSeconds = 3607;
 
 function isInjectedApiAccessVolume(volume: Volume): boolean {
   if (typeof volume.name !== 'string' || !injectedVolumeName.test(volume.name)) return false;
-  const sources = arrayOf(volume.projected?.sources);
+  const sources = listOf(volume.projected?.sources);
   const tokens = sources.filter((source) => isRecord(source.serviceAccountToken));
   const token = tokens[0]?.serviceAccountToken;
   return (
@@ -158,9 +154,9 @@ function isInjectedApiAccessVolume(volume: Volume): boolean {
 
 function projectedTokensOf(podSpec: PodSpec): ProjectedTokenView[] {
   const tokens: ProjectedTokenView[] = [];
-  for (const volume of arrayOf(podSpec.volumes)) {
+  for (const volume of listOf(podSpec.volumes)) {
     if (isInjectedApiAccessVolume(volume)) continue;
-    for (const source of arrayOf(volume.projected?.sources)) {
+    for (const source of listOf(volume.projected?.sources)) {
       const token = source.serviceAccountToken;
       if (!isRecord(token)) continue;
       const seconds = typeof token.expirationSeconds === 'number' ? token.expirationSeconds : null;
@@ -177,39 +173,16 @@ function projectedTokensOf(podSpec: PodSpec): ProjectedTokenView[] {
 }
 
 function secretReferencesOf(podSpec: PodSpec, namespace: string, context: ScanContext): SecretReferenceView[] {
-  const references: SecretReferenceView[] = [];
-  const add = (secretName: unknown, via: SecretReferenceView['via'], where: { volume?: string; container?: string; env?: string }) => {
-    if (typeof secretName !== 'string' || secretName === '') return;
-    const secretType = context.findSecret(namespace, secretName)?.object.type;
-    references.push({
-      secretName,
-      via,
-      volume: where.volume ?? null,
-      container: where.container ?? null,
-      env: where.env ?? null,
-      secretType: typeof secretType === 'string' ? secretType : null,
-      legacyToken: secretType === legacyTokenType,
-    });
-  };
-  for (const volume of arrayOf(podSpec.volumes)) {
-    const name = String(volume.name ?? '');
-    add(volume.secret?.secretName, 'volume', { volume: name });
-    for (const source of arrayOf(volume.projected?.sources)) add(source.secret?.name, 'projected', { volume: name });
-  }
-  for (const container of containersOf(podSpec)) {
-    const containerName = String(container.name ?? '');
-    for (const env of arrayOf(container.env)) {
-      add(env.valueFrom?.secretKeyRef?.name, 'env', { container: containerName, env: String(env.name ?? '') });
-    }
-    for (const envFrom of arrayOf(container.envFrom)) add(envFrom.secretRef?.name, 'envFrom', { container: containerName });
-  }
-  return references;
+  return secretReferencesIn(podSpec).map((reference) => {
+    const secretType = context.findSecret(namespace, reference.secretName)?.object.type;
+    return { ...reference, secretType: typeof secretType === 'string' ? secretType : null, legacyToken: secretType === legacyTokenType };
+  });
 }
 
 function staticCredentialsOf(podSpec: PodSpec): StaticCredentialView[] {
   const found: StaticCredentialView[] = [];
   for (const container of containersOf(podSpec)) {
-    for (const env of arrayOf(container.env)) {
+    for (const env of listOf(container.env)) {
       if (typeof env.name !== 'string' || !staticCloudCredentialEnv.has(env.name)) continue;
       const fromSecret = isRecord(env.valueFrom) && isRecord(env.valueFrom.secretKeyRef);
       if (!fromSecret && (typeof env.value !== 'string' || env.value === '')) continue;
@@ -217,15 +190,6 @@ function staticCredentialsOf(podSpec: PodSpec): StaticCredentialView[] {
     }
   }
   return found;
-}
-
-export function containersOf(podSpec: PodSpec): Container[] {
-  return [...arrayOf(podSpec.initContainers), ...arrayOf(podSpec.containers), ...arrayOf(podSpec.ephemeralContainers)];
-}
-
-/** Manifests are untrusted: a field that should be a list of objects may be anything. */
-function arrayOf<T>(value: readonly T[] | undefined): T[] {
-  return Array.isArray(value) ? (value.filter(isRecord) as T[]) : [];
 }
 
 export function stringRecord(value: unknown): Readonly<Record<string, string>> {
