@@ -153,7 +153,8 @@ export function buildServiceAccountProfile(
 }
 
 export function legacyTokenView(name: string, metadata: ObjectMeta, now: Date): LegacyTokenView {
-  const lastUsed = metadata.annotations?.[legacyTokenLastUsedAnnotation];
+  // The API server records it as a label (pkg/serviceaccount/legacy.go); older tooling wrote an annotation.
+  const lastUsed = metadata.labels?.[legacyTokenLastUsedAnnotation] ?? metadata.annotations?.[legacyTokenLastUsedAnnotation];
   if (typeof lastUsed !== 'string') return { name, lastUsed: null, daysSinceLastUsed: null };
   const when = Date.parse(lastUsed);
   const days = Number.isNaN(when) ? null : Math.floor((now.getTime() - when) / 86_400_000);
