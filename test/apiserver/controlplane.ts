@@ -39,6 +39,12 @@ export interface ControlPlaneOptions {
   readonly startTimeoutMs?: number;
   /** Appended to kube-apiserver's flags (a later flag wins). */
   readonly apiServerArgs?: readonly string[];
+  /**
+   * More kube-controller-manager controllers, e.g. `deployment-controller`, `replicaset-controller`: tests
+   * that need pods made by real owners start their own control plane with them, so the shared one keeps
+   * exact object counts.
+   */
+  readonly extraControllers?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -210,7 +216,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
     const kcm = spawnProc(bin, 'kube-controller-manager', runDir, [
       `--kubeconfig=${kubeconfigPath}`,
-      `--controllers=${CONTROLLERS.join(',')}`,
+      `--controllers=${[...CONTROLLERS, ...(opts.extraControllers ?? [])].join(',')}`,
       '--use-service-account-credentials=false',
       '--leader-elect=false',
       `--service-account-private-key-file=${join(pkiDir, 'sa.key')}`,

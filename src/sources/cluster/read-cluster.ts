@@ -13,8 +13,15 @@ export interface ListedResource {
   /** RBAC objects are read cluster-wide even for one namespace: bindings elsewhere can name its SAs. */
   readonly alwaysClusterWide?: boolean;
   readonly fieldSelector?: string;
+  /**
+   * List metadata only (a PartialObjectMetadataList): for Secrets, their values never cross the wire.
+   * Fields outside metadata (a Secret's `type`) are then not read.
+   */
+  readonly metadataOnly?: boolean;
   /** Which rules lose their input when this kind cannot be read, for the partial-access note. */
   readonly neededFor: string;
+  /** What the partial-access note says instead of "findings of <neededFor> may be missing", for non-scan readers. */
+  readonly whenUnreadable?: string;
 }
 
 export const inventoryResources: readonly ListedResource[] = [
@@ -100,6 +107,8 @@ export interface ClusterReadOptions {
   /** One namespace, or undefined for all namespaces (-A). */
   readonly namespace: string | undefined;
   readonly pageSize?: number;
+  /** False keeps Pods, ReplicaSets and Jobs beside the controllers that own them (default: folded into them). */
+  readonly foldOwned?: boolean;
   readonly resources?: readonly ListedResource[];
 }
 
@@ -150,7 +159,7 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       unreadable.push({ resource: outcome.resource, reason });
       notes.push({
         level: 'warning',
-        message: `cannot list ${outcome.resource.plural}${outcome.resource.group ? `.${outcome.resource.group}` : ''} (${reason}): findings of ${outcome.resource.neededFor} may be missing`,
+        message: `cannot list ${outcome.resource.plural}${outcome.resource.group ? `.${outcome.resource.group}` : ''} (${reason}): ${outcome.resource.whenUnreadable ?? `findings of ${outcome.resource.neededFor} may be missing`}`,
       });
       continue;
     }
@@ -164,12 +173,15 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       },
     );
   }
+  if (options.foldOwned === false) return { documents, notes, unreadable };
   const folded = foldOwnedWorkloads(documents);
   if (folded.count > 0) {
     notes.push({ level: 'info', message: `judged ${folded.count} Pods, ReplicaSets and Jobs through the controllers that own them` });
   }
   return { documents: folded.documents, notes, unreadable };
 }
+
+const metadataOnlyAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
 
 async function listResource(client: ApiClient, resource: ListedResource, options: ClusterReadOptions): Promise<unknown[]> {
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
@@ -191,11 +203,15 @@ async function listResource(client: ApiClient, resource: ListedResource, options
   const items: unknown[] = [];
   let continueToken: string | undefined;
   do {
-    const page: ObjectList = await client.getJson<ObjectList>(path, {
-      limit: String(options.pageSize ?? 500),
-      continue: continueToken,
-      fieldSelector: resource.fieldSelector,
-    });
+    const page: ObjectList = await client.getJson<ObjectList>(
+      path,
+      {
+        limit: String(options.pageSize ?? 500),
+        continue: continueToken,
+        fieldSelector: resource.fieldSelector,
+      },
+      resource.metadataOnly ? { Accept: metadataOnlyAccept } : {},
+    );
     for (const item of page.items ?? []) items.push(cleanObject(item, apiVersion, resource.kind));
     continueToken = page.metadata?.continue || undefined;
   } while (continueToken);
@@ -212,8 +228,8 @@ function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
   delete metadata.managedFields;
   const cleaned: Record<string, unknown> = { ...item, apiVersion, kind, metadata };
   if (kind === 'Secret') {
-    const data = isRecord(item.data) ? item.data : {};
-    cleaned.data = Object.fromEntries(Object.keys(data).map((key) => [key, '']));
+    // A metadata-only list has no data at all; a full one has its values blanked here.
+    if (isRecord(item.data)) cleaned.data = Object.fromEntries(Object.keys(item.data).map((key) => [key, '']));
     delete cleaned.stringData;
   }
   return cleaned;
