@@ -1,9 +1,10 @@
 import { Command } from '@oclif/core';
-import { buildInventory, type Inventory } from '../inventory/inventory.js';
-import { readManifests } from '../sources/manifest-files.js';
-import { connectCluster, type ClusterConnection, type ClusterFlagValues } from '../sources/cluster/connect.js';
-import { readCluster, type ListedResource } from '../sources/cluster/read-cluster.js';
-import { writeNotes } from './notes.js';
+import type { Outcome } from '../app/outcome.js';
+import type { InputOptions } from '../app/read-input.js';
+import type { Printers } from '../report/printers.js';
+import type { ClusterFlagValues } from '../sources/cluster/connect.js';
+import { currentIo, wantsColour, type IoContext } from './io.js';
+import { writeNotes, writeWarnings } from './notes.js';
 
 /** What every resource-reading command gets from its flags, whatever else it adds. */
 export interface InputFlagValues extends ClusterFlagValues {
@@ -11,53 +12,56 @@ export interface InputFlagValues extends ClusterFlagValues {
 }
 
 /**
- * The one place that turns input flags into an Inventory. Commands stay thin: parse flags, call
- * loadInventory, hand the inventory to an engine, render.
+ * The base of every command: flags → a use case in src/app → a printer, with the streams main() bound
+ * (injected in tests), never process.stdout directly. A command's run() reads like kubectl's
+ * Complete → Validate → Run, and holds no logic a TUI or a test would have to repeat.
  */
 export abstract class KubectlSaCommand extends Command {
-  /** Set when the inventory came from a live cluster, for commands that ask it more (SubjectAccessReview). */
-  protected clusterConnection: ClusterConnection | undefined;
+  /** The run's streams, environment and exit code. */
+  protected get io(): IoContext {
+    return currentIo();
+  }
+
+  /** -f and positional paths, kubectl's cluster flags and the injected stdin, as a use case's input. */
+  protected inputFrom(flags: InputFlagValues, positionalPaths: readonly string[] = []): InputOptions {
+    return { paths: [...(flags.filename ?? []), ...positionalPaths], cluster: flags, stdin: this.io.stdin, env: this.io.env };
+  }
+
+  /** A use case's notes and warnings, to stderr, so stdout stays the answer alone. */
+  protected report(outcome: Pick<Outcome<unknown>, 'notes' | 'warnings'>): void {
+    writeNotes(outcome.notes, this.io.stderr, this.io.env);
+    writeWarnings(outcome.warnings, this.io.stderr);
+  }
+
+  /** Renders a result with the printer -o chose and writes it to stdout. */
+  protected print<T>(printers: Printers<T>, value: T, format: string, options: { readonly noHeaders?: boolean } = {}): void {
+    const { io } = this;
+    this.emit(
+      printers.print(value, format, {
+        colour: wantsColour(io),
+        noHeaders: options.noHeaders ?? false,
+        toolVersion: this.config.version,
+        cwd: process.cwd(),
+        warn: (message) => writeWarnings([{ message }], io.stderr),
+      }),
+    );
+  }
 
   /**
-   * `resources` narrows what a live cluster read lists: an RBAC question needs no Secrets or Pods, and
-   * should neither pay for listing them nor warn that it may not.
+   * oclif's catch sets process.exitCode before rethrowing; main() maps every error to its exit code
+   * instead (src/cli/handle-error.ts), and an in-process run must not change the host's exit code.
    */
-  protected async loadInventory(
-    flags: InputFlagValues,
-    positionalPaths: readonly string[] = [],
-    options: { readonly resources?: readonly ListedResource[] } = {},
-  ): Promise<Inventory> {
-    const paths = [...(flags.filename ?? []), ...positionalPaths];
-    const inventory = paths.length > 0 ? await this.readFiles(paths, flags) : await this.readLiveCluster(flags, options.resources);
-    writeNotes(inventory.notes, process.stderr);
-    return inventory;
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    throw error;
   }
 
-  private async readFiles(paths: readonly string[], flags: InputFlagValues): Promise<Inventory> {
-    const documents = await readManifests(paths);
-    return buildInventory(documents, { defaultNamespace: flags.namespace ?? 'default', origin: 'files' });
-  }
-
-  /** Without -f, kubectl's habit: read the cluster of the current context, in its namespace unless -A. */
-  private async readLiveCluster(flags: InputFlagValues, resources: readonly ListedResource[] | undefined): Promise<Inventory> {
-    const connection = await this.connect(flags);
-    const read = await readCluster(connection.client, { namespace: connection.namespace, ...(resources ? { resources } : {}) });
-    return buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });
-  }
-
-  /** Connects to the cluster of the kubeconfig, for commands that ask it rather than read it. */
-  protected async connect(flags: InputFlagValues): Promise<ClusterConnection> {
-    this.clusterConnection = await connectCluster(flags);
-    return this.clusterConnection;
-  }
-
-  /** The namespace a request means without -n: the context's on a live cluster, else `default`, as kubectl. */
-  protected contextNamespace(flags: InputFlagValues): string {
-    return flags.namespace ?? this.clusterConnection?.defaultNamespace ?? 'default';
-  }
-
-  /** Writes a rendered result to stdout exactly as given (renderers end their text with a newline). */
+  /** Writes text to stdout exactly as given (renderers end their text with a newline). */
   protected emit(text: string): void {
-    process.stdout.write(text);
+    this.io.stdout.write(text);
+  }
+
+  /** An answer that is not success (findings at --fail-on, can-i's "no"): nothing is thrown, main() returns it. */
+  protected setExitCode(code: number): void {
+    this.io.exitCode = code;
   }
 }

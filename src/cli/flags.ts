@@ -1,4 +1,7 @@
 import { Args, Flags } from '@oclif/core';
+import type { OutputFormat } from '../report/printers.js';
+
+export type { OutputFormat };
 
 /**
  * The flags kubectl users type by habit, defined once. Every command that reads resources spreads these
@@ -41,9 +44,7 @@ export const inputFlags = {
   }),
 };
 
-export type OutputFormat = 'table' | 'json' | 'yaml' | 'sarif' | 'junit' | 'markdown';
-
-/** `-o/--output` limited to the formats a command can render; the first is the default. */
+/** `-o/--output` limited to the formats a command's printers render (`somePrinters.formats`); the first is the default. */
 export function outputFlag(formats: readonly [OutputFormat, ...OutputFormat[]]) {
   return {
     output: Flags.string({

@@ -1,3 +1,4 @@
+import type { Warning } from '../app/outcome.js';
 import type { InventoryNote } from '../inventory/inventory.js';
 import { formatPosition } from '../errors/kubectl-sa-error.js';
 
@@ -6,8 +7,8 @@ import { formatPosition } from '../errors/kubectl-sa-error.js';
  * always shown; informational notes (a kustomize patch list skipped, say) are summarised unless
  * KUBECTL_SA_VERBOSE is set, so real charts do not drown the result in noise.
  */
-export function writeNotes(notes: readonly InventoryNote[], stream: NodeJS.WritableStream): void {
-  const verbose = Boolean(process.env.KUBECTL_SA_VERBOSE);
+export function writeNotes(notes: readonly InventoryNote[], stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): void {
+  const verbose = Boolean(env.KUBECTL_SA_VERBOSE);
   const info = notes.filter((note) => note.level === 'info');
   for (const note of notes) {
     if (note.level === 'info' && !verbose) continue;
@@ -19,5 +20,14 @@ export function writeNotes(notes: readonly InventoryNote[], stream: NodeJS.Writa
     stream.write(
       `note: skipped ${info.length} document(s) that are not Kubernetes objects in ${files.size} file(s); set KUBECTL_SA_VERBOSE=1 to list them\n`,
     );
+  }
+}
+
+/** A use case's warnings, one line each: kubectl's own as kubectl prints them (`Warning: …`), ours as `warning: …`. */
+export function writeWarnings(warnings: readonly Warning[], stream: NodeJS.WritableStream): void {
+  for (const warning of warnings) {
+    const where = warning.source ? `${formatPosition(warning.source)}: ` : '';
+    stream.write(`${warning.kubectl ? 'Warning' : 'warning'}: ${where}${warning.message}\n`);
+    if (warning.hint) stream.write(`hint: ${warning.hint}\n`);
   }
 }

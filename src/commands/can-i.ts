@@ -1,18 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { parseAccessTarget, writeTargetWarnings } from '../cli/access-target.js';
-import { KubectlSaCommand, type InputFlagValues } from '../cli/base-command.js';
-import type { Inventory } from '../inventory/inventory.js';
-import type { RbacModel } from '../rbac/rbac-model.js';
-import type { ClusterConnection } from '../sources/cluster/connect.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
+import { canI, listRules } from '../app/can-i.js';
+import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
-import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
 import { parseServiceAccountRef } from '../cli/service-account-ref.js';
 import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
-import { authorize, rulesFor, serviceAccountIdentity, type Identity } from '../rbac/authorize.js';
+import { serviceAccountIdentity, type Identity } from '../rbac/authorize.js';
 import type { SubjectRef } from '../rbac/types.js';
-import { renderCanI, renderRuleList } from '../report/can-i-report.js';
-import { askApiServer } from '../sources/cluster/subject-access-review.js';
+import { canIPrinters, ruleListPrinters } from '../report/can-i-report.js';
 
 export default class CanICommand extends KubectlSaCommand {
   static override summary = 'Check whether a ServiceAccount may perform an action, like kubectl auth can-i.';
@@ -48,12 +42,11 @@ export default class CanICommand extends KubectlSaCommand {
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
-    ...outputFlag(['table', 'json', 'yaml']),
+    ...outputFlag(canIPrinters.formats),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(CanICommand);
-    const format = flags.output as 'table' | 'json' | 'yaml';
     const { identity, serviceAccount } = identityOf(flags);
     if (flags.list && (args.verb || args.target)) {
       throw new UsageError('list option must be specified with no arguments', {
@@ -69,83 +62,25 @@ export default class CanICommand extends KubectlSaCommand {
     if (flags.server && (flags.filename?.length ?? 0) > 0) {
       throw new UsageError('--server asks a live API server; it cannot be combined with -f');
     }
-    // --as/--as-group name whose access is checked (as in kubectl auth can-i), not whom to read the
-    // cluster as: the RBAC objects are read with the kubeconfig's own credentials.
-    const readFlags = { ...flags, as: undefined, 'as-group': undefined };
-    const answer = flags.server && !flags.list ? await this.askingServer(readFlags) : await this.askingEngine(readFlags, flags);
-    const { inventory, connection } = answer;
-
-    if (flags.list && 'model' in answer) {
-      const { model } = answer;
-      const namespace = flags['all-namespaces'] ? '' : this.contextNamespace(flags);
-      const grants = rulesFor(model, identity, namespace);
-      if (!flags.quiet) {
-        this.emit(
-          renderRuleList({ apiVersion: 'kubectl-sa.dev/v1', kind: 'RuleList', subject: identity, namespace, grants }, format, {
-            headers: !flags['no-headers'],
-          }),
-        );
-      }
+    const options = { input: this.inputFrom(flags), identity, serviceAccount, defaultRbac: flags['default-rbac'] };
+    if (flags.list) {
+      const outcome = await listRules(options);
+      this.report(outcome);
+      if (!flags.quiet) this.print(ruleListPrinters, outcome.data, flags.output, { noHeaders: flags['no-headers'] });
       return;
     }
-
-    const target = parseAccessTarget(
-      args.verb ?? '',
-      args.target ?? '',
-      {
-        subresource: flags.subresource,
-        namespace: this.contextNamespace(flags),
-        allNamespaces: flags['all-namespaces'],
-        unknownType: 'warn',
-        scopeWarning: true,
-      },
-      await resourceTableFor(inventory, connection),
-    );
-    writeTargetWarnings(target);
-    const request = { ...identity, ...target.attributes };
-    const decision = 'model' in answer ? authorize(answer.model, request) : await askApiServer(answer.connection.client, request);
-    if (!flags.quiet) {
-      this.emit(
-        renderCanI(
-          {
-            apiVersion: 'kubectl-sa.dev/v1',
-            kind: 'AccessCheck',
-            subject: { ...identity, serviceAccount },
-            request: target.attributes,
-            allowed: decision.allowed,
-            reason: decision.reason,
-            grants: decision.grants,
-            defaultRbac: 'model' in answer ? (answer.model.defaultRbacVersion ?? null) : null,
-          },
-          format,
-        ),
-      );
-    }
+    const outcome = await canI({
+      ...options,
+      verb: args.verb ?? '',
+      target: args.target ?? '',
+      subresource: flags.subresource,
+      server: flags.server,
+    });
+    this.report(outcome);
+    if (!flags.quiet) this.print(canIPrinters, outcome.data, flags.output);
     // "no" is an answer, not a failure: nothing is thrown, main() returns the exit code set here.
-    if (!decision.allowed) process.exitCode = ExitCode.findings;
+    if (!outcome.data.allowed) this.setExitCode(ExitCode.findings);
   }
-
-  /** The engine answers from the RBAC objects read (files, or the cluster listed once). */
-  private async askingEngine(readFlags: InputFlagValues, flags: { readonly 'default-rbac': boolean }): Promise<EngineAnswer> {
-    const inventory = await this.loadInventory(readFlags, [], { resources: rbacResources });
-    return { inventory, connection: this.clusterConnection, model: rbacModelFor(inventory, flags) };
-  }
-
-  /** --server: the API server decides; a connection (and its discovery) is all that is needed. */
-  private async askingServer(readFlags: InputFlagValues): Promise<ServerAnswer> {
-    return { inventory: undefined, connection: await this.connect(readFlags) };
-  }
-}
-
-interface EngineAnswer {
-  readonly inventory: Inventory;
-  readonly connection: ClusterConnection | undefined;
-  readonly model: RbacModel;
-}
-
-interface ServerAnswer {
-  readonly inventory: undefined;
-  readonly connection: ClusterConnection;
 }
 
 /** --sa names a ServiceAccount; --as/--as-group check any user, as kubectl's impersonation flags do. */

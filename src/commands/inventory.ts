@@ -1,6 +1,7 @@
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, manifestPathsArg, outputFlag } from '../cli/flags.js';
-import { renderInventory } from '../report/inventory-report.js';
+import { listInventory } from '../app/inventory.js';
+import { inventoryPrinters } from '../report/inventory-report.js';
 
 export default class InventoryCommand extends KubectlSaCommand {
   static override summary = 'List the objects kubectl-sa read, with kind, namespace, name and file:line.';
@@ -14,11 +15,12 @@ export default class InventoryCommand extends KubectlSaCommand {
   ];
   static override strict = false;
   static override args = manifestPathsArg;
-  static override flags = { ...inputFlags, ...clusterFlags, ...outputFlag(['table', 'json', 'yaml']) };
+  static override flags = { ...inputFlags, ...clusterFlags, ...outputFlag(inventoryPrinters.formats) };
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(InventoryCommand);
-    const inventory = await this.loadInventory(flags, argv as string[]);
-    this.emit(renderInventory(inventory, flags.output as 'table' | 'json' | 'yaml'));
+    const outcome = await listInventory({ input: this.inputFrom(flags, argv as string[]) });
+    this.report(outcome);
+    this.print(inventoryPrinters, outcome.data, flags.output);
   }
 }

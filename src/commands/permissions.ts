@@ -1,10 +1,8 @@
+import { permissionsOf } from '../app/permissions.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
-import { rbacModelFor } from '../cli/rbac-input.js';
 import { requireServiceAccount, serviceAccountArg, serviceAccountFlag } from '../cli/service-account-ref.js';
-import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
-import { renderPermissions } from '../report/permissions-report.js';
+import { permissionsPrinters } from '../report/permissions-report.js';
 
 export default class PermissionsCommand extends KubectlSaCommand {
   static override summary = "Show a ServiceAccount's effective RBAC rules, grouped by the binding and role that grant them.";
@@ -22,31 +20,14 @@ export default class PermissionsCommand extends KubectlSaCommand {
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
-    ...outputFlag(['table', 'json', 'yaml']),
+    ...outputFlag(permissionsPrinters.formats),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PermissionsCommand);
-    const { namespace, name } = requireServiceAccount(
-      args.serviceAccount,
-      flags.sa,
-      'kubectl sa permissions kube-system:coredns -f manifests/',
-    );
-    const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
-    const model = rbacModelFor(inventory, flags);
-    const found = inventory.findServiceAccount(namespace, name) !== undefined;
-    const result = serviceAccountRbac(model, namespace, name);
-    this.emit(
-      renderPermissions(
-        {
-          apiVersion: 'kubectl-sa.dev/v1',
-          kind: 'ServiceAccountPermissions',
-          defaultRbac: model.defaultRbacVersion ?? null,
-          found,
-          ...result,
-        },
-        flags.output as 'table' | 'json' | 'yaml',
-      ),
-    );
+    const serviceAccount = requireServiceAccount(args.serviceAccount, flags.sa, 'kubectl sa permissions kube-system:coredns -f manifests/');
+    const outcome = await permissionsOf({ input: this.inputFrom(flags), serviceAccount, defaultRbac: flags['default-rbac'] });
+    this.report(outcome);
+    this.print(permissionsPrinters, outcome.data, flags.output);
   }
 }

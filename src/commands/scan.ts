@@ -1,18 +1,12 @@
 import { Flags } from '@oclif/core';
 import { KubectlSaCommand } from '../cli/base-command.js';
-import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags, type OutputFormat } from '../cli/flags.js';
+import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags } from '../cli/flags.js';
 import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
-import { rbacForInventory } from '../cli/rbac-input.js';
-import { UsageError } from '../errors/kubectl-sa-error.js';
-import { evaluatePolicies } from '../policy/evaluate.js';
-import { loadExemptions, loadPolicies } from '../policy/pack-loader.js';
+import { scan } from '../app/scan.js';
+import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
 import { severities } from '../policy/pack-types.js';
-import { renderJunit } from '../report/junit.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderSarif } from '../report/sarif.js';
-import { buildScanReport, type FailOn } from '../report/scan-report.js';
-import { renderScanTable } from '../report/scan-table.js';
-import { toJson, toYaml } from '../report/serialize.js';
+import type { FailOn } from '../report/scan-report.js';
+import { scanPrinters } from '../report/scan-printers.js';
 
 export default class Scan extends KubectlSaCommand {
   static override summary = 'Audit ServiceAccounts, tokens and RBAC in manifests or a live cluster with the policy packs.';
@@ -31,7 +25,7 @@ export default class Scan extends KubectlSaCommand {
   static override flags = {
     ...inputFlags,
     ...clusterFlags,
-    ...outputFlag(['table', 'json', 'yaml', 'sarif', 'junit', 'markdown']),
+    ...outputFlag(scanPrinters.formats),
     ...policySelectionFlags,
     'fail-on': Flags.string({
       description: 'Exit 1 when a finding is at or above this severity.',
@@ -47,46 +41,16 @@ export default class Scan extends KubectlSaCommand {
     const { flags, argv } = await this.parse(Scan);
     const now = flags.now ? new Date(flags.now) : new Date();
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now: not a date: ${flags.now}`);
-    // Packs first: a broken pack is reported before any manifest is read.
-    const { packs } = await loadPolicies(loadOptionsFrom(flags));
-    const exemptions = flags.exemptions ? await loadExemptions(flags.exemptions) : [];
-    const inventory = await this.loadInventory(flags, argv as string[]);
-    // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
-    // or without --default-rbac and on a live cluster alike.
-    const rbac = rbacForInventory(inventory, { defaultRbac: flags['default-rbac'], stderr: process.stderr });
-    const evaluation = evaluatePolicies(inventory, packs, { now, rbac, exemptions });
-    const report = buildScanReport(inventory, packs, evaluation, flags['fail-on'] as FailOn);
-
-    for (const expired of report.expiredExemptions) {
-      process.stderr.write(
-        `warning: ${expired.source.file}:${expired.source.line}: exemption for ${expired.rules.join(', ')} expired on ${expired.expires ?? '?'} and no longer applies\n`,
-      );
-    }
-    this.emit(this.render(report, packs, flags.output as OutputFormat));
-    if (report.summary.failed) process.exitCode = 1;
-  }
-
-  private render(report: ReturnType<typeof buildScanReport>, packs: Parameters<typeof renderSarif>[1], format: OutputFormat): string {
-    switch (format) {
-      case 'json':
-        return toJson(report);
-      case 'yaml':
-        return toYaml(report);
-      case 'sarif': {
-        const sarif = renderSarif(report, packs, this.config.version, process.cwd());
-        if (sarif.unlocated > 0) {
-          process.stderr.write(
-            `warning: ${sarif.unlocated} finding(s) are left out of the SARIF output: no file holds their object (cluster, stdin or an implicit ServiceAccount), and GitHub code scanning rejects results without one; -o json lists them\n`,
-          );
-        }
-        return sarif.text;
-      }
-      case 'junit':
-        return renderJunit(report, packs);
-      case 'markdown':
-        return renderMarkdown(report);
-      default:
-        return renderScanTable(report, { colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
-    }
+    const outcome = await scan({
+      input: this.inputFrom(flags, argv as string[]),
+      policies: loadOptionsFrom(flags),
+      exemptionsFile: flags.exemptions,
+      failOn: flags['fail-on'] as FailOn,
+      now,
+      defaultRbac: flags['default-rbac'],
+    });
+    this.report(outcome);
+    this.print(scanPrinters, outcome.data, flags.output);
+    if (outcome.data.report.summary.failed) this.setExitCode(ExitCode.findings);
   }
 }

@@ -1,11 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { parseAccessTarget, writeTargetWarnings } from '../cli/access-target.js';
+import { whoCanAnswer } from '../app/who-can.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
-import { rbacModelFor, resourceTableFor } from '../cli/rbac-input.js';
-import { whoCan } from '../rbac/who-can.js';
-import { renderWhoCan } from '../report/who-can-report.js';
+import { whoCanPrinters } from '../report/who-can-report.js';
 
 export default class WhoCanCommand extends KubectlSaCommand {
   static override summary = 'List every subject allowed to perform an action, and the binding that allows it.';
@@ -27,26 +24,19 @@ export default class WhoCanCommand extends KubectlSaCommand {
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
-    ...outputFlag(['table', 'json', 'yaml']),
+    ...outputFlag(whoCanPrinters.formats),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(WhoCanCommand);
-    const inventory = await this.loadInventory(flags, [], { resources: rbacResources });
-    const model = rbacModelFor(inventory, flags);
-    const target = parseAccessTarget(
-      args.verb,
-      args.target,
-      { subresource: flags.subresource, namespace: this.contextNamespace(flags), unknownType: 'error' },
-      await resourceTableFor(inventory, this.clusterConnection),
-    );
-    writeTargetWarnings(target);
-    const result = whoCan(model, target.attributes, { anyNamespace: flags['all-namespaces'] });
-    this.emit(
-      renderWhoCan(
-        { apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result },
-        flags.output as 'table' | 'json' | 'yaml',
-      ),
-    );
+    const outcome = await whoCanAnswer({
+      input: this.inputFrom(flags),
+      verb: args.verb,
+      target: args.target,
+      subresource: flags.subresource,
+      defaultRbac: flags['default-rbac'],
+    });
+    this.report(outcome);
+    this.print(whoCanPrinters, outcome.data, flags.output);
   }
 }

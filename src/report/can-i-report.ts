@@ -1,7 +1,7 @@
 import type { PolicyRule } from '../inventory/kube-object.js';
 import type { Grant, RequestAttributes, SubjectRef } from '../rbac/types.js';
 import { formatList } from './grant-format.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
 /** The documented `kubectl sa can-i -o json` shape (docs/output-formats.md). */
@@ -17,11 +17,10 @@ export interface CanIReport {
 }
 
 /** `yes`/`no` on one line, as `kubectl auth can-i` prints it. */
-export function renderCanI(report: CanIReport, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
-  return report.allowed ? 'yes\n' : 'no\n';
-}
+export const canIPrinters = definePrinters<CanIReport>({
+  document: (report) => report,
+  table: (report) => (report.allowed ? 'yes\n' : 'no\n'),
+});
 
 /** The documented `kubectl sa can-i --list -o json` shape. */
 export interface RuleListReport {
@@ -40,18 +39,13 @@ export interface RuleListReport {
  * the rule's Go string (`Verbs:[…],APIGroups:[…],…`, SortableRuleSlice), so rows run by verbs first.
  * Unlike kubectl, rows and verbs that several grants repeat are shown once.
  */
-export function renderRuleList(
-  report: RuleListReport,
-  format: 'table' | 'json' | 'yaml',
-  options: { readonly headers?: boolean } = {},
-): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
-  const rows = kubectlRuleRows(report.grants.map((grant) => grant.rule));
-  return renderTable(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], rows, {
-    headers: options.headers === false ? 'none' : 'as-is',
-  });
-}
+export const ruleListPrinters = definePrinters<RuleListReport>({
+  document: (report) => report,
+  table: (report, context) =>
+    renderTable(['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'], kubectlRuleRows(report.grants.map((grant) => grant.rule)), {
+      headers: context.noHeaders ? 'none' : 'as-is',
+    }),
+});
 
 interface CompactRule {
   readonly group: string;

@@ -1,5 +1,5 @@
 import type { Inventory, InventoryNote, SourceLocation } from '../inventory/inventory.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
 /**
@@ -48,9 +48,9 @@ export function inventoryReport(inventory: Inventory): InventoryReport {
   };
 }
 
-export function renderInventory(inventory: Inventory, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(inventoryReport(inventory));
-  if (format === 'yaml') return toYaml(inventoryReport(inventory));
+export const inventoryPrinters = definePrinters<Inventory>({ document: inventoryReport, table: renderInventoryTable });
+
+function renderInventoryTable(inventory: Inventory): string {
   if (inventory.entries.length === 0) return 'No resources found.\n';
   const rows = inventory.entries.map((entry) => [
     entry.ref.kind,

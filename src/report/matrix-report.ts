@@ -1,5 +1,5 @@
 import type { SubjectRef } from '../rbac/types.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
 export type MatrixCell = 'allowed' | 'denied' | 'n/a';
@@ -32,9 +32,9 @@ const reset = '\u001b[0m';
  * (green/red on a terminal without NO_COLOR), blank where the resource has no such verb; then a legend
  * with the scope checked.
  */
-export function renderMatrix(report: MatrixReport, format: 'table' | 'json' | 'yaml', options: { readonly colour?: boolean } = {}): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
+export const matrixPrinters = definePrinters<MatrixReport>({ document: (report) => report, table: renderMatrixTable });
+
+function renderMatrixTable(report: MatrixReport, options: { readonly colour: boolean }): string {
   const cell = (value: MatrixCell) => (options.colour && value !== 'n/a' ? `${colours[value]}${symbols[value]}${reset}` : symbols[value]);
   const rows = report.rows.map((row) => [
     `${row.group === '' ? row.resource : `${row.resource}.${row.group}`}${row.subresource ? `/${row.subresource}` : ''}`,

@@ -1,6 +1,6 @@
 import type { EscalationPath, Grant, RiskFactId, ServiceAccountRbac } from '../rbac/types.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
 /** The documented `kubectl sa permissions -o json` shape: the engine's ServiceAccountRbac with a header. */
@@ -17,9 +17,9 @@ export interface PermissionsReport extends ServiceAccountRbac {
  * Like rolesum: rules grouped by the binding and role that grant them, with scope; then the risk facts and
  * the escalation paths ("can become kube-system:foo (via pod create in team), which holds cluster-admin").
  */
-export function renderPermissions(report: PermissionsReport, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
+export const permissionsPrinters = definePrinters<PermissionsReport>({ document: (report) => report, table: renderPermissionsTable });
+
+function renderPermissionsTable(report: PermissionsReport): string {
   const out: string[] = [
     `ServiceAccount ${report.subject.namespace ?? ''}:${report.subject.name}${report.found ? '' : ' (not in the input)'}\n`,
   ];

@@ -1,6 +1,6 @@
 import type { WhoCanResult } from '../rbac/types.js';
 import { formatBinding, formatRole, formatScope } from './grant-format.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
 /** The documented `kubectl sa who-can -o json` shape: the engine's WhoCanResult with a header. */
@@ -11,9 +11,9 @@ export interface WhoCanReport extends WhoCanResult {
 }
 
 /** One row per subject and binding (a subject allowed by two bindings shows twice), SAs first. */
-export function renderWhoCan(report: WhoCanReport, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
+export const whoCanPrinters = definePrinters<WhoCanReport>({ document: (report) => report, table: renderWhoCanTable });
+
+function renderWhoCanTable(report: WhoCanReport): string {
   const rows: string[][] = [];
   for (const { subject, grants } of report.subjects) {
     const seen = new Set<string>();

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -42,4 +43,34 @@ export function runCli(
   if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js')))
     throw new Error('dist/ is missing: run `npm run build` before these tests');
   return runProgram(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], options);
+}
+
+/**
+ * Runs the built CLI in this process with injected streams (main()'s `streams`), as the TUI and scripts
+ * embedding kubectl-sa would: no Node start-up per call. Imported from dist/ so the commands oclif loads
+ * share its IO context. Help text is oclif's own and goes to the process' stdout: test it with runCli.
+ */
+export async function runCliInProcess(
+  args: readonly string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  const mainModule = path.join(repoRoot, 'dist', 'cli', 'main.js');
+  if (!existsSync(mainModule)) throw new Error('dist/ is missing: run `npm run build` before these tests');
+  const { main } = (await import(pathToFileURL(mainModule).href)) as typeof import('../../src/cli/main.js');
+  const stdout = new Collector();
+  const stderr = new Collector();
+  const code = await main(args, {
+    root: repoRoot,
+    displayName: 'kubectl-sa',
+    streams: { stdin: Readable.from([options.input ?? '']), stdout, stderr, env: { ...process.env, NO_COLOR: '1', ...options.env } },
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+class Collector extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
 }

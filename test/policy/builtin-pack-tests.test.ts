@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicies } from '../../src/policy/pack-loader.js';
 import { runPackTests } from '../../src/policy/pack-tests.js';
-import { rbacForInventory } from '../../src/cli/rbac-input.js';
+import { rbacForInventory } from '../../src/app/rbac-input.js';
 
 // The same fixture cases `kubectl sa policy test policies/` runs: every built-in rule, positive and negative.
 const { packs, tests } = await loadPolicies({ paths: [], includeBuiltIn: true });

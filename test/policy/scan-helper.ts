@@ -1,4 +1,4 @@
-import { rbacForInventory } from '../../src/cli/rbac-input.js';
+import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { buildInventory, type Inventory } from '../../src/inventory/inventory.js';
 import { evaluatePolicies, type Evaluation } from '../../src/policy/evaluate.js';
 import type { Exemption } from '../../src/policy/exemptions.js';

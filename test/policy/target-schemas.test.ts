@@ -2,7 +2,7 @@ import { corpusRoot } from '../helpers/corpus.js';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { rbacForInventory } from '../../src/cli/rbac-input.js';
+import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { TargetDocuments } from '../../src/policy/derived/target-documents.js';
 import { loadPolicies } from '../../src/policy/pack-loader.js';

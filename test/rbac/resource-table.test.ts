@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccessTarget } from '../../src/cli/access-target.js';
+import { parseAccessTarget } from '../../src/app/access-target.js';
 import { suggestResourceTypes } from '../../src/rbac/resource-table.js';
 import { parseServiceAccountRef } from '../../src/cli/service-account-ref.js';
 import { UsageError } from '../../src/errors/kubectl-sa-error.js';

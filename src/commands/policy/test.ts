@@ -1,12 +1,10 @@
-import { Args, Command } from '@oclif/core';
+import { Args } from '@oclif/core';
+import { testPolicyPacks } from '../../app/policy-packs.js';
+import { KubectlSaCommand } from '../../cli/base-command.js';
 import { rbacFlags } from '../../cli/flags.js';
-import { rbacForInventory } from '../../cli/rbac-input.js';
-import { UsageError } from '../../errors/kubectl-sa-error.js';
-import type { CompiledPack } from '../../policy/compile-pack.js';
-import { loadPolicies } from '../../policy/pack-loader.js';
-import { runPackTests } from '../../policy/pack-tests.js';
+import { ExitCode } from '../../errors/kubectl-sa-error.js';
 
-export default class PolicyTest extends Command {
+export default class PolicyTest extends KubectlSaCommand {
   static override summary = "Run policy packs' fixture cases (objects and the findings they must and must not produce).";
   static override description =
     'Loads packs and PolicyPackTest files under the given paths and runs every case, like `kyverno test`. ' +
@@ -18,27 +16,13 @@ export default class PolicyTest extends Command {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(PolicyTest);
-    const local = await loadPolicies({ paths: argv as string[], includeBuiltIn: false });
-    if (local.tests.length === 0) throw new UsageError(`no PolicyPackTest documents under ${(argv as string[]).join(', ')}`);
-    const packs: CompiledPack[] = [...local.packs];
-    if (local.tests.some((suite) => !packs.some((pack) => pack.name === suite.pack))) {
-      const builtIn = await loadPolicies({ includeBuiltIn: true });
-      packs.push(...builtIn.packs.filter((pack) => !packs.some((known) => known.name === pack.name)));
-    }
-    const results = runPackTests(packs, local.tests, {
-      rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: flags['default-rbac'] }),
-    });
-    let failed = 0;
-    for (const result of results) {
+    const { data } = await testPolicyPacks(argv as string[], { defaultRbac: flags['default-rbac'] });
+    for (const result of data.results) {
       const label = `${result.suite.pack}: ${result.testCase.name} (${result.suite.file}:${result.testCase.line})`;
-      if (result.failures.length === 0) {
-        process.stdout.write(`PASS ${label}\n`);
-        continue;
-      }
-      failed += 1;
-      process.stdout.write(`FAIL ${label}\n${result.failures.map((failure) => `     ${failure}\n`).join('')}`);
+      if (result.failures.length === 0) this.emit(`PASS ${label}\n`);
+      else this.emit(`FAIL ${label}\n${result.failures.map((failure) => `     ${failure}\n`).join('')}`);
     }
-    process.stdout.write(`\n${results.length - failed} passed, ${failed} failed\n`);
-    if (failed > 0) process.exitCode = 1;
+    this.emit(`\n${data.results.length - data.failed} passed, ${data.failed} failed\n`);
+    if (data.failed > 0) this.setExitCode(ExitCode.findings);
   }
 }

@@ -1,7 +1,8 @@
-import { Args, Command } from '@oclif/core';
-import { loadPolicies } from '../../policy/pack-loader.js';
+import { Args } from '@oclif/core';
+import { validatePolicyPacks } from '../../app/policy-packs.js';
+import { KubectlSaCommand } from '../../cli/base-command.js';
 
-export default class PolicyValidate extends Command {
+export default class PolicyValidate extends KubectlSaCommand {
   static override summary = 'Check policy packs: format, ajv strict compilation and RE2 patterns.';
   static override description =
     'Validates every pack (and pack test file) under the given files or folders against policies/pack.schema.json ' +
@@ -13,10 +14,8 @@ export default class PolicyValidate extends Command {
 
   async run(): Promise<void> {
     const { argv } = await this.parse(PolicyValidate);
-    const { packs, tests } = await loadPolicies({ paths: argv as string[], includeBuiltIn: false });
-    for (const pack of packs) {
-      process.stdout.write(`ok   ${pack.source.file}: pack ${pack.name} ${pack.version}, ${pack.rules.length} rule(s)\n`);
-    }
-    for (const suite of tests) process.stdout.write(`ok   ${suite.file}: tests for pack ${suite.pack}, ${suite.cases.length} case(s)\n`);
+    const { data } = await validatePolicyPacks(argv as string[]);
+    for (const pack of data.packs) this.emit(`ok   ${pack.source.file}: pack ${pack.name} ${pack.version}, ${pack.rules.length} rule(s)\n`);
+    for (const suite of data.tests) this.emit(`ok   ${suite.file}: tests for pack ${suite.pack}, ${suite.cases.length} case(s)\n`);
   }
 }

@@ -23,7 +23,7 @@ export interface ClusterConnection {
   readonly defaultNamespace: string;
 }
 
-export async function connectCluster(flags: ClusterFlagValues): Promise<ClusterConnection> {
+export async function connectCluster(flags: ClusterFlagValues, env: NodeJS.ProcessEnv = process.env): Promise<ClusterConnection> {
   const timeoutMs = parseRequestTimeout(flags['request-timeout'] ?? '0');
   if (Number.isNaN(timeoutMs)) {
     throw new UsageError(
@@ -34,7 +34,7 @@ export async function connectCluster(flags: ClusterFlagValues): Promise<ClusterC
     // The API server refuses group impersonation without a user; kubectl says the same before asking.
     throw new UsageError('--as-group needs --as: impersonating groups requires a user to impersonate');
   }
-  const kubeConfig = await loadKubeConfig(flags);
+  const kubeConfig = await loadKubeConfig(flags, env);
   const client = new ApiClient(kubeConfig.config, {
     impersonate: { user: flags.as, groups: flags['as-group'] },
     timeoutMs,

@@ -8,31 +8,31 @@ import { discoverApiResources } from '../sources/cluster/discovery.js';
 import { loadApiResources, loadDefaultRbac } from '../sources/kube-data.js';
 
 /**
- * The RBAC model a command answers from. Offline, Kubernetes' default RBAC is added unless
+ * The RBAC model a use case answers from. Offline, Kubernetes' default RBAC is added unless
  * --no-default-rbac, because every real cluster has it; a live cluster's listing already holds its own
- * (possibly customised) bootstrap roles, so nothing is added there.
+ * (possibly customised) bootstrap roles, so nothing is added there. The model's warnings (a binding to a
+ * role that is not in the input, say) are in `model.warnings` for the caller to report.
  */
-export function rbacModelFor(
-  inventory: Inventory,
-  flags: { readonly 'default-rbac': boolean },
-  stderr: NodeJS.WritableStream | undefined = process.stderr,
-): RbacModel {
-  const addDefaults = flags['default-rbac'] && inventory.origin === 'files';
-  const model = buildRbacModel(inventory, { defaultRbac: addDefaults ? loadDefaultRbac() : undefined });
-  for (const warning of model.warnings) stderr?.write(`warning: ${warning}\n`);
-  return model;
+export function rbacModelFor(inventory: Inventory, options: { readonly defaultRbac: boolean }): RbacModel {
+  const addDefaults = options.defaultRbac && inventory.origin === 'files';
+  return buildRbacModel(inventory, { defaultRbac: addDefaults ? loadDefaultRbac() : undefined });
 }
 
 /**
  * The same model as the policy engine judges with; the shipped defaults also tell it which bindings are
- * Kubernetes' own, unchanged. Quiet unless given a stream for the model's warnings (scan gives stderr;
- * pack fixture cases and tests do not).
+ * Kubernetes' own, unchanged. The model's warnings come back beside the view, for the caller to report.
  */
-export function rbacForInventory(
+export function rbacViewFor(
   inventory: Inventory,
-  options: { readonly defaultRbac: boolean; readonly stderr?: NodeJS.WritableStream },
-): RbacView {
-  return rbacViewOf(rbacModelFor(inventory, { 'default-rbac': options.defaultRbac }, options.stderr), loadDefaultRbac());
+  options: { readonly defaultRbac: boolean },
+): { readonly view: RbacView; readonly warnings: readonly string[] } {
+  const model = rbacModelFor(inventory, options);
+  return { view: rbacViewOf(model, loadDefaultRbac()), warnings: model.warnings };
+}
+
+/** rbacViewFor without the warnings: pack fixture cases and tests. */
+export function rbacForInventory(inventory: Inventory, options: { readonly defaultRbac: boolean }): RbacView {
+  return rbacViewFor(inventory, options).view;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type ApiResource,
 } from '../rbac/resource-table.js';
 import type { RequestAttributes } from '../rbac/types.js';
+import type { Warning } from './outcome.js';
 
 export interface AccessTargetOptions {
   readonly subresource?: string | undefined;
@@ -102,8 +103,12 @@ export function parseAccessTarget(
   };
 }
 
-/** Writes an AccessTarget's warnings and hints to stderr as kubectl does (`Warning: …`). */
-export function writeTargetWarnings(target: AccessTarget, stderr: NodeJS.WritableStream = process.stderr): void {
-  for (const warning of target.warnings) stderr.write(`Warning: ${warning}\n`);
-  for (const hint of target.hints) stderr.write(`hint: ${hint}\n`);
+/** kubectl's own warnings for the target (`Warning: …`), each unknown TYPE with its did-you-mean. */
+export function targetWarnings(target: AccessTarget): Warning[] {
+  // Only an unknown TYPE has hints, and it is then the only warning: the hints belong to the last one.
+  return target.warnings.map((message, index) => ({
+    message,
+    kubectl: true,
+    ...(index === target.warnings.length - 1 && target.hints.length > 0 ? { hint: target.hints.join('; ') } : {}),
+  }));
 }

@@ -1,0 +1,96 @@
+import { authorize, rulesFor, type Identity } from '../rbac/authorize.js';
+import type { SubjectRef } from '../rbac/types.js';
+import type { CanIReport, RuleListReport } from '../report/can-i-report.js';
+import { connectCluster } from '../sources/cluster/connect.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
+import { askApiServer } from '../sources/cluster/subject-access-review.js';
+import { parseAccessTarget, targetWarnings } from './access-target.js';
+import { warningsFrom, type Outcome } from './outcome.js';
+import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { readInput, requestNamespace, type InputOptions } from './read-input.js';
+
+export interface CanIOptions {
+  readonly input: InputOptions;
+  /** Whose access is checked (--sa, or --as/--as-group). */
+  readonly identity: Identity;
+  /** The ServiceAccount the identity is, when it is one. */
+  readonly serviceAccount: SubjectRef | null;
+  readonly defaultRbac: boolean;
+}
+
+export interface CanIRequest extends CanIOptions {
+  readonly verb: string;
+  /** TYPE[.GROUP][/NAME] or a non-resource URL. */
+  readonly target: string;
+  readonly subresource?: string | undefined;
+  /** Ask the live API server (a SubjectAccessReview) instead of the RBAC engine. */
+  readonly server: boolean;
+}
+
+/**
+ * --as/--as-group name whose access is checked (as in kubectl auth can-i), not whom to read the cluster
+ * as: the RBAC objects are read with the kubeconfig's own credentials.
+ */
+function readingInput(input: InputOptions): InputOptions {
+  return { ...input, cluster: { ...input.cluster, as: undefined, 'as-group': undefined } };
+}
+
+/** Yes or no, exactly as the RBAC authorizer (or, with `server`, the API server) decides: `kubectl sa can-i`. */
+export async function canI(options: CanIRequest): Promise<Outcome<CanIReport>> {
+  const input = readingInput(options.input);
+  const answer = options.server
+    ? { inventory: undefined, connection: await connectCluster(input.cluster, input.env), model: undefined }
+    : await readRbac(input, options.defaultRbac);
+  const { inventory, connection, model } = answer;
+  const target = parseAccessTarget(
+    options.verb,
+    options.target,
+    {
+      subresource: options.subresource,
+      namespace: requestNamespace(input.cluster, connection),
+      allNamespaces: input.cluster['all-namespaces'],
+      unknownType: 'warn',
+      scopeWarning: true,
+    },
+    await resourceTableFor(inventory, connection),
+  );
+  const request = { ...options.identity, ...target.attributes };
+  const decision = model ? authorize(model, request) : await askApiServer(answer.connection.client, request);
+  return {
+    data: {
+      apiVersion: 'kubectl-sa.dev/v1',
+      kind: 'AccessCheck',
+      subject: { ...options.identity, serviceAccount: options.serviceAccount },
+      request: target.attributes,
+      allowed: decision.allowed,
+      reason: decision.reason,
+      grants: decision.grants,
+      defaultRbac: model ? (model.defaultRbacVersion ?? null) : null,
+    },
+    notes: inventory?.notes ?? [],
+    warnings: [...warningsFrom(model?.warnings ?? []), ...targetWarnings(target)],
+  };
+}
+
+/** Every rule the identity holds in the namespace (`''` with -A: cluster-wide grants only): `can-i --list`. */
+export async function listRules(options: CanIOptions): Promise<Outcome<RuleListReport>> {
+  const input = readingInput(options.input);
+  const { inventory, connection, model } = await readRbac(input, options.defaultRbac);
+  const namespace = input.cluster['all-namespaces'] ? '' : requestNamespace(input.cluster, connection);
+  return {
+    data: {
+      apiVersion: 'kubectl-sa.dev/v1',
+      kind: 'RuleList',
+      subject: options.identity,
+      namespace,
+      grants: rulesFor(model, options.identity, namespace),
+    },
+    notes: inventory.notes,
+    warnings: warningsFrom(model.warnings),
+  };
+}
+
+async function readRbac(input: InputOptions, defaultRbac: boolean) {
+  const { inventory, connection } = await readInput(input, { resources: rbacResources });
+  return { inventory, connection, model: rbacModelFor(inventory, { defaultRbac }) };
+}

@@ -1,0 +1,30 @@
+import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
+import type { PermissionsReport } from '../report/permissions-report.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
+import { warningsFrom, type Outcome } from './outcome.js';
+import { rbacModelFor } from './rbac-input.js';
+import { readInput, type InputOptions } from './read-input.js';
+
+export interface PermissionsOptions {
+  readonly input: InputOptions;
+  readonly serviceAccount: { readonly namespace: string; readonly name: string };
+  readonly defaultRbac: boolean;
+}
+
+/** A ServiceAccount's effective rules, risk facts and escalation paths: `kubectl sa permissions`. */
+export async function permissionsOf(options: PermissionsOptions): Promise<Outcome<PermissionsReport>> {
+  const { namespace, name } = options.serviceAccount;
+  const { inventory } = await readInput(options.input, { resources: rbacResources });
+  const model = rbacModelFor(inventory, options);
+  return {
+    data: {
+      apiVersion: 'kubectl-sa.dev/v1',
+      kind: 'ServiceAccountPermissions',
+      defaultRbac: model.defaultRbacVersion ?? null,
+      found: inventory.findServiceAccount(namespace, name) !== undefined,
+      ...serviceAccountRbac(model, namespace, name),
+    },
+    notes: inventory.notes,
+    warnings: warningsFrom(model.warnings),
+  };
+}

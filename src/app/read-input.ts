@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream';
+import { buildInventory, type Inventory } from '../inventory/inventory.js';
+import { connectCluster, type ClusterConnection, type ClusterFlagValues } from '../sources/cluster/connect.js';
+import { readCluster, type ListedResource } from '../sources/cluster/read-cluster.js';
+import { readManifests } from '../sources/manifest-files.js';
+
+/** Where a use case reads its objects from: manifest paths, else the live cluster the kubectl flags name. */
+export interface InputOptions {
+  /** `-f` and positional paths (`-` is stdin); none means the live cluster. */
+  readonly paths: readonly string[];
+  /** kubectl's flags: which cluster and namespace; `-n` is also the namespace of manifest objects that name none. */
+  readonly cluster: ClusterFlagValues;
+  /** What `-` reads; the process' stdin unless a view injects one. */
+  readonly stdin?: Readable | undefined;
+  /** Where KUBECONFIG, HOME and the in-cluster variables come from; the process' environment unless injected. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+}
+
+export interface LoadedInput {
+  readonly inventory: Inventory;
+  /** Set when the inventory came from a live cluster, for use cases that ask it more (SubjectAccessReview, patches). */
+  readonly connection: ClusterConnection | undefined;
+}
+
+/**
+ * The one place that turns input options into an Inventory. `resources` narrows what a live read lists: an
+ * RBAC question needs no Secrets or Pods, and should neither pay for listing them nor warn that it may not.
+ */
+export async function readInput(
+  input: InputOptions,
+  options: { readonly resources?: readonly ListedResource[] | undefined } = {},
+): Promise<LoadedInput> {
+  if (input.paths.length > 0) {
+    const documents = await readManifests(input.paths, input.stdin ? { stdin: input.stdin } : {});
+    const inventory = buildInventory(documents, { defaultNamespace: input.cluster.namespace ?? 'default', origin: 'files' });
+    return { inventory, connection: undefined };
+  }
+  // kubectl's habit without -f: the cluster of the current context, in its namespace unless -A.
+  const connection = await connectCluster(input.cluster, input.env);
+  const read = await readCluster(connection.client, {
+    namespace: connection.namespace,
+    ...(options.resources ? { resources: options.resources } : {}),
+  });
+  const inventory = buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });
+  return { inventory, connection };
+}
+
+/** The namespace a request means without -n: the context's on a live cluster, else `default`, as kubectl. */
+export function requestNamespace(cluster: ClusterFlagValues, connection: ClusterConnection | undefined): string {
+  return cluster.namespace ?? connection?.defaultNamespace ?? 'default';
+}

@@ -1,0 +1,48 @@
+import type { Inventory } from '../inventory/inventory.js';
+import type { CompiledPack } from '../policy/compile-pack.js';
+import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
+import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from '../policy/pack-loader.js';
+import { buildScanReport, type FailOn, type ScanReport } from '../report/scan-report.js';
+import type { Outcome, Warning } from './outcome.js';
+import { rbacViewFor } from './rbac-input.js';
+import { readInput, type InputOptions } from './read-input.js';
+
+export interface ScanOptions {
+  readonly input: InputOptions;
+  readonly policies: LoadPoliciesOptions;
+  /** An Exemptions file (--exemptions). */
+  readonly exemptionsFile?: string | undefined;
+  readonly failOn: FailOn;
+  /** "Now" for expiries and ages; injected so reports are reproducible. */
+  readonly now: Date;
+  /** Whether Kubernetes' default RBAC counts (--default-rbac). */
+  readonly defaultRbac: boolean;
+}
+
+export interface ScanResult {
+  readonly report: ScanReport;
+  readonly packs: readonly CompiledPack[];
+  /** What was judged, and the engine's raw answer: fix planning starts from both. */
+  readonly inventory: Inventory;
+  readonly evaluation: Evaluation;
+}
+
+/** Judges the input with the packs: `kubectl sa scan`. Packs are loaded first, so a broken pack is reported before any manifest is read. */
+export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
+  const { packs } = await loadPolicies(options.policies);
+  const exemptions = options.exemptionsFile ? await loadExemptions(options.exemptionsFile) : [];
+  const { inventory } = await readInput(options.input);
+  // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
+  // or without --default-rbac and on a live cluster alike.
+  const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac });
+  const evaluation = evaluatePolicies(inventory, packs, { now: options.now, rbac: rbac.view, exemptions });
+  const report = buildScanReport(inventory, packs, evaluation, options.failOn);
+  const warnings: Warning[] = rbac.warnings.map((message) => ({ message }));
+  for (const expired of report.expiredExemptions) {
+    warnings.push({
+      message: `exemption for ${expired.rules.join(', ')} expired on ${expired.expires ?? '?'} and no longer applies`,
+      source: { file: expired.source.file, line: expired.source.line },
+    });
+  }
+  return { data: { report, packs, inventory, evaluation }, notes: inventory.notes, warnings };
+}

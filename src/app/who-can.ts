@@ -1,0 +1,34 @@
+import { whoCan } from '../rbac/who-can.js';
+import type { WhoCanReport } from '../report/who-can-report.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
+import { parseAccessTarget, targetWarnings } from './access-target.js';
+import { warningsFrom, type Outcome } from './outcome.js';
+import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { readInput, requestNamespace, type InputOptions } from './read-input.js';
+
+export interface WhoCanOptions {
+  readonly input: InputOptions;
+  readonly verb: string;
+  /** TYPE[.GROUP][/NAME] or a non-resource URL. */
+  readonly target: string;
+  readonly subresource?: string | undefined;
+  readonly defaultRbac: boolean;
+}
+
+/** Every subject allowed an action and the binding that allows it: `kubectl sa who-can`. */
+export async function whoCanAnswer(options: WhoCanOptions): Promise<Outcome<WhoCanReport>> {
+  const { inventory, connection } = await readInput(options.input, { resources: rbacResources });
+  const model = rbacModelFor(inventory, options);
+  const target = parseAccessTarget(
+    options.verb,
+    options.target,
+    { subresource: options.subresource, namespace: requestNamespace(options.input.cluster, connection), unknownType: 'error' },
+    await resourceTableFor(inventory, connection),
+  );
+  const result = whoCan(model, target.attributes, { anyNamespace: Boolean(options.input.cluster['all-namespaces']) });
+  return {
+    data: { apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result },
+    notes: inventory.notes,
+    warnings: [...warningsFrom(model.warnings), ...targetWarnings(target)],
+  };
+}

@@ -1,0 +1,48 @@
+import type { PolicyRuleDetail, PolicyRuleList } from '../app/policy-packs.js';
+import { definePrinters } from './printers.js';
+import { toYaml } from './serialize.js';
+import { renderTable } from './table.js';
+
+export const policyRuleListPrinters = definePrinters<PolicyRuleList>({
+  document: (list) => list,
+  table: (list) =>
+    renderTable(
+      ['id', 'severity', 'target', 'pack', 'title'],
+      list.items.map((rule) => [rule.id, rule.severity, rule.target, rule.pack, rule.title]),
+    ),
+});
+
+/** `policy show -o json|yaml`: the rule as written in its pack, with the pack and where it is defined. */
+function ruleDocument({ pack, rule }: PolicyRuleDetail) {
+  return { pack: { name: pack.name, version: pack.version }, source: rule.source, ...rule.spec };
+}
+
+export const policyRulePrinters = definePrinters<PolicyRuleDetail>({
+  document: ruleDocument,
+  table: ({ pack, rule }) => {
+    const { spec } = rule;
+    const lines = [
+      `${spec.id}  ${spec.title}`,
+      `severity:     ${spec.severity}`,
+      `target:       ${spec.target}`,
+      `pack:         ${pack.name} ${pack.version} (${rule.source.file}:${rule.source.line})`,
+      `message:      ${spec.message}`,
+      ...(spec.explain ? [`explain:      ${spec.explain}`] : []),
+      `remediation:  ${spec.remediation}`,
+      ...(spec.fix ? [`fix:          ${spec.fix}`] : []),
+      ...(spec.references?.length ? ['references:', ...spec.references.map((reference) => `  ${reference}`)] : []),
+      ...(spec.match === undefined ? [] : ['match:', indent(toYaml(spec.match))]),
+      'assert:',
+      indent(toYaml(spec.assert)),
+    ];
+    return `${lines.join('\n').trimEnd()}\n`;
+  },
+});
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
