@@ -2,7 +2,7 @@ import { Command } from '@oclif/core';
 import type { Outcome } from '../app/outcome.js';
 import type { InputOptions } from '../app/read-input.js';
 import type { Printers } from '../report/printers.js';
-import type { ClusterFlagValues } from '../sources/cluster/connect.js';
+import { connectCluster, type ClusterConnection, type ClusterFlagValues } from '../sources/cluster/connect.js';
 import { currentIo, wantsColour, type IoContext } from './io.js';
 import { writeNotes, writeWarnings } from './notes.js';
 
@@ -25,6 +25,11 @@ export abstract class KubectlSaCommand extends Command {
   /** -f and positional paths, kubectl's cluster flags and the injected stdin, as a use case's input. */
   protected inputFrom(flags: InputFlagValues, positionalPaths: readonly string[] = []): InputOptions {
     return { paths: [...(flags.filename ?? []), ...positionalPaths], cluster: flags, stdin: this.io.stdin, env: this.io.env };
+  }
+
+  /** Connects to the cluster of the kubeconfig, for commands that ask it rather than read it (tokens). */
+  protected connect(flags: ClusterFlagValues): Promise<ClusterConnection> {
+    return connectCluster(flags, this.io.env);
   }
 
   /** A use case's notes and warnings, to stderr, so stdout stays the answer alone. */

@@ -65,7 +65,7 @@ export default class TokenCreateCommand extends KubectlSaCommand {
       boundObject,
       now: new Date(),
     });
-    for (const warning of created.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const warning of created.warnings) this.io.stderr.write(`warning: ${warning}\n`);
     const { tokenRequest } = created;
     if (flags.output === 'json') this.emit(toJson(tokenRequest));
     else if (flags.output === 'yaml') this.emit(toYaml(tokenRequest));

@@ -1,11 +1,11 @@
-import { Command } from '@oclif/core';
 import { inspectToken } from '../../app/token-inspect.js';
+import { KubectlSaCommand } from '../../cli/base-command.js';
 import { outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
 import { renderTokenInspection } from '../../report/token-inspect-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
 
-export default class TokenInspectCommand extends Command {
+export default class TokenInspectCommand extends KubectlSaCommand {
   static override summary = 'Decode a ServiceAccount token (or any JWT) without verifying it, and say what it grants to whom until when.';
   static override description =
     'Shows the header (alg, kid), the standard claims (iss, sub, aud, iat, nbf, exp), the kubernetes.io claims ' +
@@ -25,6 +25,6 @@ export default class TokenInspectCommand extends Command {
     refuseExtraArguments(argv, 1);
     const input = await readTokenInput({ argument: args.token, file: flags['token-file'] });
     const inspection = inspectToken({ token: input.text, where: input.where, now: new Date() });
-    process.stdout.write(renderTokenInspection(inspection, flags.output as 'table' | 'json' | 'yaml'));
+    this.emit(renderTokenInspection(inspection, flags.output as 'table' | 'json' | 'yaml'));
   }
 }

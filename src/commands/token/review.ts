@@ -38,6 +38,6 @@ export default class TokenReviewCommand extends KubectlSaCommand {
     const connection = await this.connect(flags);
     const report = await reviewTokenUseCase(connection.client, { token: input.text, audiences: flags.audience ?? [] });
     this.emit(renderTokenReview(report, flags.output as 'table' | 'json' | 'yaml'));
-    if (!report.authenticated) process.exitCode = ExitCode.findings;
+    if (!report.authenticated) this.setExitCode(ExitCode.findings);
   }
 }

@@ -59,6 +59,6 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
       now: new Date(),
     });
     this.emit(renderTokenVerification(report, flags.output as 'table' | 'json' | 'yaml'));
-    if (!report.valid) process.exitCode = ExitCode.findings;
+    if (!report.valid) this.setExitCode(ExitCode.findings);
   }
 }
