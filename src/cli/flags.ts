@@ -6,6 +6,10 @@ export type { OutputFormat };
 /**
  * The flags kubectl users type by habit, defined once. Every command that reads resources spreads these
  * into its own flags, so `-n`, `--context` and friends mean the same everywhere, as in kubectl.
+ *
+ * A repeatable flag takes one value each time it is given (`multipleNonGreedy`), as kubectl's do: oclif's
+ * plain `multiple` would swallow the arguments after it (`who-can -f dir/ get secrets`). A test holds
+ * every command to this (test/cli/flag-order.test.ts).
  */
 export const clusterFlags = {
   kubeconfig: Flags.string({ description: 'Path to the kubeconfig file to use for CLI requests.', helpGroup: 'CLUSTER' }),
@@ -25,6 +29,7 @@ export const clusterFlags = {
   'as-group': Flags.string({
     description: 'Group to impersonate for the operation; repeat for several groups.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'CLUSTER',
   }),
   'request-timeout': Flags.string({
@@ -40,6 +45,7 @@ export const inputFlags = {
     char: 'f',
     description: 'Manifest file, folder (read recursively) or - for stdin; repeatable. Without it, reads the cluster.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'INPUT',
   }),
 };

@@ -5,10 +5,21 @@ export const policySelectionFlags = {
   policy: Flags.string({
     description: 'A policy pack file or folder to add to the built-in packs; repeatable.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'POLICY',
   }),
-  'only-pack': Flags.string({ description: 'Run only the pack with this name; repeatable.', multiple: true, helpGroup: 'POLICY' }),
-  'skip-rule': Flags.string({ description: 'Do not run the rule with this id; repeatable.', multiple: true, helpGroup: 'POLICY' }),
+  'only-pack': Flags.string({
+    description: 'Run only the pack with this name; repeatable.',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpGroup: 'POLICY',
+  }),
+  'skip-rule': Flags.string({
+    description: 'Do not run the rule with this id; repeatable.',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpGroup: 'POLICY',
+  }),
   'no-builtin': Flags.boolean({ description: 'Do not load the built-in packs (only --policy ones).', default: false, helpGroup: 'POLICY' }),
 };
 
