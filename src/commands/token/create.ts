@@ -32,7 +32,11 @@ export default class TokenCreateCommand extends KubectlSaCommand {
       description: 'How long the token lives (at least 10m, the API minimum); the API server may cap it.',
       default: '1h',
     }),
-    audience: Flags.string({ description: 'An audience of the token; repeat for several. Default: the API server’s own.', multiple: true }),
+    audience: Flags.string({
+      description: 'An audience of the token; repeat for several. Default: the API server’s own.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     'bound-object-kind': Flags.string({
       description: 'Bind the token to an object: it stops working when that object is deleted.',
       options: [...boundObjectKinds],

@@ -24,6 +24,7 @@ export default class TokenReviewCommand extends KubectlSaCommand {
     audience: Flags.string({
       description: 'An audience the token must be meant for; repeat for several. Default: the API server’s own.',
       multiple: true,
+      multipleNonGreedy: true,
     }),
     ...tokenFileFlag,
     ...clusterFlags,

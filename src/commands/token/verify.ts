@@ -34,6 +34,7 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
     audience: Flags.string({
       description: 'An audience the token must be meant for; repeat for several (any one matches).',
       multiple: true,
+      multipleNonGreedy: true,
       helpGroup: 'TOKEN',
     }),
     ...tokenFileFlag,
