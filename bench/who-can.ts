@@ -1,28 +1,17 @@
 // who-can over 10,000 bindings and 2,000 roles (plus Kubernetes' default RBAC), after loading.
 //
-//   npm run build && node bench/who-can.ts
+//   npm run bench          (or: npx tsx bench/who-can.ts)
 //
-// (Node >= 23.6 runs this .ts file as it is; Node 22 needs --experimental-strip-types.) It imports the
-// built engine from dist/, typed as the sources, so the figure is for the code users run.
+// tsx compiles the engine's sources with esbuild, as the build does for the bundle users run.
 
-type InventoryModule = typeof import('../src/inventory/inventory.js');
-type ModelModule = typeof import('../src/rbac/rbac-model.js');
-type WhoCanModule = typeof import('../src/rbac/who-can.js');
-type AuthorizeModule = typeof import('../src/rbac/authorize.js');
-type SaModule = typeof import('../src/rbac/service-account-rbac.js');
-type DataModule = typeof import('../src/sources/kube-data.js');
-type FactsModule = typeof import('../src/rbac/risk-facts.js');
-type EscalationModule = typeof import('../src/rbac/escalation.js');
-
-const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
-const { buildInventory } = (await import(dist('inventory/inventory.js'))) as InventoryModule;
-const { buildRbacModel } = (await import(dist('rbac/rbac-model.js'))) as ModelModule;
-const { whoCan } = (await import(dist('rbac/who-can.js'))) as WhoCanModule;
-const { authorize, allRulesFor, serviceAccountIdentity } = (await import(dist('rbac/authorize.js'))) as AuthorizeModule;
-const { riskFactsOf } = (await import(dist('rbac/risk-facts.js'))) as FactsModule;
-const { escalationPaths } = (await import(dist('rbac/escalation.js'))) as EscalationModule;
-const { serviceAccountRbac } = (await import(dist('rbac/service-account-rbac.js'))) as SaModule;
-const { loadDefaultRbac } = (await import(dist('sources/kube-data.js'))) as DataModule;
+import { buildInventory } from '../src/inventory/inventory.js';
+import { allRulesFor, authorize, serviceAccountIdentity } from '../src/rbac/authorize.js';
+import { escalationPaths } from '../src/rbac/escalation.js';
+import { buildRbacModel } from '../src/rbac/rbac-model.js';
+import { riskFactsOf } from '../src/rbac/risk-facts.js';
+import { serviceAccountRbac } from '../src/rbac/service-account-rbac.js';
+import { whoCan } from '../src/rbac/who-can.js';
+import { loadDefaultRbac } from '../src/sources/kube-data.js';
 
 const roleCount = 2_000;
 const bindingCount = 10_000;

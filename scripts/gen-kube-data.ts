@@ -2,28 +2,22 @@
 //
 //   npm run gen:kube-data                                 starts the test harness's control plane
 //                                                          (test/apiserver), writes data/, stops it
-//   node scripts/gen-kube-data.ts --kubeconfig PATH       the same against any cluster you point it at
+//   npx tsx scripts/gen-kube-data.ts --kubeconfig PATH    the same against any cluster you point it at
 //   (add --out DIR to write elsewhere)
 //
 // data/default-rbac.json: the bootstrap RBAC (objects labelled kubernetes.io/bootstrapping=rbac-defaults);
 // data/api-resources.json: the server's discovery. Both are read by the product's own code
-// (src/sources/cluster/kube-data-snapshot.ts, discovery.ts) from the build in dist/ (run `npm run build`
-// first; the npm script does), so the data says exactly what the CLI sees on a live cluster, and
+// (src/sources/cluster/kube-data-snapshot.ts, discovery.ts; tsx runs them from the sources), so the data
+// says exactly what the CLI sees on a live cluster, and
 // test/live/kube-data.test.ts checks the shipped files against the server with the same functions.
 // Output is sorted and stripped of server-set metadata, so regenerating from the same version diffs empty.
-// (Node >= 23.6 runs this .ts file as it is; Node 22 needs --experimental-strip-types.)
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type SnapshotModule = typeof import('../src/sources/cluster/kube-data-snapshot.js');
-type ClientModule = typeof import('../src/sources/cluster/api-client.js');
-type KubeconfigModule = typeof import('../src/sources/cluster/kubeconfig.js');
-
-const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
-const { snapshotApiResources, snapshotDefaultRbac } = (await import(dist('sources/cluster/kube-data-snapshot.js'))) as SnapshotModule;
-const { ApiClient } = (await import(dist('sources/cluster/api-client.js'))) as ClientModule;
-const { loadKubeConfig } = (await import(dist('sources/cluster/kubeconfig.js'))) as KubeconfigModule;
+import { ApiClient } from '../src/sources/cluster/api-client.js';
+import { snapshotApiResources, snapshotDefaultRbac } from '../src/sources/cluster/kube-data-snapshot.js';
+import { loadKubeConfig } from '../src/sources/cluster/kubeconfig.js';
 
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -48,7 +42,7 @@ async function fromKubeconfig(kubeconfig: string): Promise<void> {
 const kubeconfig = arg('--kubeconfig');
 if (process.argv.includes('--harness')) {
   // The harness needs its binaries: test/apiserver/scripts/build.sh (a no-op when they are current).
-  const { startControlPlane } = await import('../test/apiserver/controlplane.ts');
+  const { startControlPlane } = await import('../test/apiserver/controlplane.js');
   const controlPlane = await startControlPlane();
   try {
     await fromKubeconfig(controlPlane.kubeconfigPath);

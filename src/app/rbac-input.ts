@@ -4,7 +4,6 @@ import { rbacViewOf } from '../policy/rbac-view.js';
 import { buildRbacModel, type RbacModel } from '../rbac/rbac-model.js';
 import { resourcesFromCrds, type ApiResource } from '../rbac/resource-table.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
-import { discoverApiResources } from '../sources/cluster/discovery.js';
 import { loadApiResources, loadDefaultRbac } from '../sources/kube-data.js';
 
 /**
@@ -43,6 +42,9 @@ export async function resourceTableFor(
   inventory: Inventory | undefined,
   connection: ClusterConnection | undefined,
 ): Promise<ApiResource[]> {
-  if (connection) return discoverApiResources(connection.client);
+  if (connection) {
+    const { discoverApiResources } = await import('../sources/cluster/discovery.js');
+    return discoverApiResources(connection.client);
+  }
   return [...loadApiResources().resources, ...(inventory ? resourcesFromCrds(inventory) : [])];
 }

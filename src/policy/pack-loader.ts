@@ -1,8 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors, PolicyPackError, UsageError } from '../errors/kubectl-sa-error.js';
 import { isRecord } from '../inventory/kube-object.js';
+import { builtInFiles } from '../sources/built-in-files.js';
 import { loadApiResources } from '../sources/kube-data.js';
 import { parseManifests } from '../sources/parse-manifests.js';
 import { YamlPointerLines } from '../sources/yaml-pointer-lines.js';
@@ -15,11 +15,6 @@ import { parsePackTestSuite, type PackTestSuite } from './pack-tests.js';
  * The only module of the policy engine that touches the file system: it reads pack files, pack test
  * files and exemptions files, keeping positions, and hands documents to the pure parsers and compiler.
  */
-
-/** `policies/` in the installed package: two levels up from `dist/policy/` (or `src/policy/` in tests). */
-export function builtInPolicyDir(): string {
-  return fileURLToPath(new URL('../../policies/', import.meta.url));
-}
 
 export interface PolicyDocument {
   readonly value: unknown;
@@ -48,16 +43,16 @@ export interface LoadedPolicies {
  * Every broken pack in the run is reported together (InputErrors, exit 2).
  */
 export async function loadPolicies(options: LoadPoliciesOptions): Promise<LoadedPolicies> {
-  const sources: { path: string; builtIn: boolean }[] = [];
-  if (options.includeBuiltIn ?? true) sources.push({ path: builtInPolicyDir(), builtIn: true });
-  for (const given of options.paths ?? []) sources.push({ path: given, builtIn: false });
-
   const errors: InputError[] = [];
+  const sources: { documents: PolicyDocument[]; builtIn: boolean }[] = [];
+  if (options.includeBuiltIn ?? true) sources.push({ documents: builtInPolicyDocuments(errors), builtIn: true });
+  for (const given of options.paths ?? []) sources.push({ documents: await readPolicyDocuments(given, errors), builtIn: false });
+
   const packs: CompiledPack[] = [];
   const tests: PackTestSuite[] = [];
   const compileOptions: CompileOptions = { knownKinds: builtInKinds() };
   for (const source of sources) {
-    for (const document of await readPolicyDocuments(source.path, errors)) {
+    for (const document of source.documents) {
       const kind = isRecord(document.value) ? document.value.kind : undefined;
       if (kind === 'PolicyPackTest') {
         const parsed = parsePackTestSuite(document);
@@ -145,6 +140,23 @@ function selectPacks(packs: readonly CompiledPack[], options: LoadPoliciesOption
   return packs
     .filter((pack) => only.length === 0 || only.includes(pack.name))
     .map((pack) => ({ ...pack, rules: pack.rules.filter((rule) => !skip.has(rule.id)) }));
+}
+
+/**
+ * The built-in packs and their tests, carried inside kubectl-sa (src/sources/built-in-files.ts). Their
+ * file names read `<built-in>/policies/rbac.yaml`: the repository path, marked as not on the user's disk.
+ */
+function builtInPolicyDocuments(errors: InputError[]): PolicyDocument[] {
+  return builtInFiles('policies')
+    .filter((file) => !file.name.endsWith('.schema.json'))
+    .flatMap((file) => {
+      try {
+        return parsePolicyText(file.text, `<built-in>/${file.name}`);
+      } catch (error) {
+        errors.push(error instanceof InputError ? error : new InputError(`<built-in>/${file.name}: ${String(error)}`, { cause: error }));
+        return [];
+      }
+    });
 }
 
 /** Reads every policy document under a file or folder (recursively, sorted; `*.schema.json` skipped). */

@@ -8,8 +8,8 @@ import { repoRoot, runProgram } from '../helpers/cli.js';
  * user's machine. No kubectl means the machine is not set up: the suite fails rather than skips.
  */
 const pluginEnv = {
-  PATH: `${path.join(repoRoot, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-  KUBECTL_SA_NODE: process.execPath,
+  // bin/kubectl-sa runs on the `node` found on PATH: the one running these tests.
+  PATH: [path.join(repoRoot, 'bin'), path.dirname(process.execPath), process.env.PATH ?? ''].join(path.delimiter),
 };
 const kubectl = (args: string[], input?: string) =>
   runProgram('kubectl', args, { env: pluginEnv, ...(input === undefined ? {} : { input }) });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -35,28 +35,27 @@ export function runProgram(
   });
 }
 
-/** Runs the built CLI (`npm run build` first) through its plain oclif entry with the current Node. */
+/** Runs the built CLI (`npm run build` first: the bundle, dist/kubectl-sa.js) through its plain entry with the current Node. */
 export function runCli(
   args: readonly string[],
   options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliResult> {
-  if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js')))
-    throw new Error('dist/ is missing: run `npm run build` before these tests');
+  if (!existsSync(path.join(repoRoot, 'dist', 'kubectl-sa.js')))
+    throw new Error('dist/kubectl-sa.js is missing: run `npm run build` before these tests');
   return runProgram(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], options);
 }
 
 /**
- * Runs the built CLI in this process with injected streams (main()'s `streams`), as the TUI and scripts
- * embedding kubectl-sa would: no Node start-up per call. Imported from dist/ so the commands oclif loads
- * share its IO context. Help text is oclif's own and goes to the process' stdout: test it with runCli.
+ * Runs the CLI from its sources in this process with injected streams (main()'s `streams`), as the TUI and
+ * scripts embedding kubectl-sa would: no Node start-up per call. oclif takes the commands from the explicit
+ * list main() imports, so they share its IO context. Help text is oclif's own and goes to the process'
+ * stdout: test it with runCli.
  */
 export async function runCliInProcess(
   args: readonly string[],
   options: { input?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  const mainModule = path.join(repoRoot, 'dist', 'cli', 'main.js');
-  if (!existsSync(mainModule)) throw new Error('dist/ is missing: run `npm run build` before these tests');
-  const { main } = (await import(pathToFileURL(mainModule).href)) as typeof import('../../src/cli/main.js');
+  const { main } = await import('../../src/cli/main.js');
   const stdout = new Collector();
   const stderr = new Collector();
   const code = await main(args, {

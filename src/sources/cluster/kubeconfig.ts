@@ -27,8 +27,9 @@ const inClusterTokenFile = '/var/run/secrets/kubernetes.io/serviceaccount/token'
  */
 export async function loadKubeConfig(flags: KubeConfigFlags, env: NodeJS.ProcessEnv = process.env): Promise<LoadedKubeConfig> {
   // client-node is large (its generated API alone takes about a second to load): only commands that
-  // talk to a cluster pay for it, so a scan of files starts fast.
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  // talk to a cluster pay for it, so a scan of files starts fast. Its config module alone is what we use
+  // (kubeconfig parsing and every auth method); the package root would bundle the whole generated API.
+  const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const config = new KubeConfig();
   const files = kubeconfigFiles(flags, env);
   if (files.length > 0) {

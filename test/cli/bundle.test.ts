@@ -1,0 +1,40 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, runCli, runProgram } from '../helpers/cli.js';
+
+const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('the bundle, dist/kubectl-sa.js', () => {
+  const alone = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-bundle-'));
+  afterAll(() => rmSync(alone, { recursive: true, force: true }));
+
+  it('carries the built-in packs and Kubernetes data: copied alone to an empty folder, it scans as from the checkout', async () => {
+    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.js'), path.join(alone, 'kubectl-sa.mjs'));
+    const args = ['scan', '-f', path.join(repoRoot, 'examples'), '-o', 'json'];
+    const fromCheckout = await runCli(args);
+    const fromAlone = await runProgram(process.execPath, [path.join(alone, 'kubectl-sa.mjs'), ...args], { cwd: alone });
+    expect(fromAlone.stderr).toBe(fromCheckout.stderr);
+    expect(fromAlone.code).toBe(fromCheckout.code);
+    expect(fromAlone.stdout).toBe(fromCheckout.stdout);
+    const report = JSON.parse(fromAlone.stdout) as { findings: { ruleId: string }[] };
+    expect(new Set(report.findings.map((finding) => finding.ruleId)).size).toBeGreaterThan(3);
+  });
+
+  it('names built-in packs as <built-in>/policies/…, not as files on the user’s disk', async () => {
+    const result = await runCli(['policy', 'show', 'SA001']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\(<built-in>\/policies\/serviceaccount\.yaml:\d+\)/);
+  });
+
+  it('says package.json’s version for version, version -o json and --version', async () => {
+    const plain = await runCli(['version']);
+    expect(plain.stdout).toMatch(
+      new RegExp(`^kubectl-sa v${packageVersion.replaceAll('.', '\\.')} \\(node \\d+\\.\\d+\\.\\d+, \\w+/\\w+\\)\\n$`),
+    );
+    expect((await runCli(['--version'])).stdout).toBe(plain.stdout);
+    expect(JSON.parse((await runCli(['version', '-o', 'json'])).stdout)).toMatchObject({ kubectlSa: packageVersion });
+    expect(JSON.parse((await runCli(['--version', '-o', 'json'])).stdout)).toMatchObject({ kubectlSa: packageVersion });
+  });
+});
