@@ -9,6 +9,10 @@ import PolicyShow from './policy/show.js';
 import PolicyTest from './policy/test.js';
 import PolicyValidate from './policy/validate.js';
 import Scan from './scan.js';
+import TokenCreate from './token/create.js';
+import TokenInspect from './token/inspect.js';
+import TokenReview from './token/review.js';
+import TokenVerify from './token/verify.js';
 import Version from './version.js';
 import WhoCan from './who-can.js';
 
@@ -33,6 +37,10 @@ export const COMMANDS = {
   'policy:test': PolicyTest,
   'policy:validate': PolicyValidate,
   scan: Scan,
+  'token:create': TokenCreate,
+  'token:inspect': TokenInspect,
+  'token:review': TokenReview,
+  'token:verify': TokenVerify,
   version: Version,
   'who-can': WhoCan,
 } satisfies Record<string, Command.Class>;

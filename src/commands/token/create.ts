@@ -1,12 +1,10 @@
 import { Args, Flags } from '@oclif/core';
-import { createToken } from '../../app/token-create.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags } from '../../cli/flags.js';
 import { parseTokenDuration, serviceAccountToken } from '../../cli/token-flags.js';
 import { UsageError } from '../../errors/kubectl-sa-error.js';
 import { toJson, toYaml } from '../../report/serialize.js';
-import { boundObjectKinds, type BoundObjectKind } from '../../sources/cluster/token-api.js';
-import { serviceAccountKubeconfig } from '../../sources/cluster/token-kubeconfig.js';
+import { boundObjectKinds, type BoundObjectKind } from '../../sources/cluster/token-bound-objects.js';
 
 export default class TokenCreateCommand extends KubectlSaCommand {
   static override summary = 'Create a short-lived, bound ServiceAccount token through the TokenRequest API (like kubectl create token).';
@@ -62,6 +60,8 @@ export default class TokenCreateCommand extends KubectlSaCommand {
     const boundObject = boundObjectOf(flags);
     const connection = await this.connect(flags);
     const serviceAccount = serviceAccountToken(args.serviceAccount, flags.namespace, () => connection.defaultNamespace);
+    // The use case and the cluster client under it load only when this command runs (src/commands/index.ts).
+    const { createToken } = await import('../../app/token-create.js');
     const created = await createToken(connection.client, {
       serviceAccount,
       durationSeconds,
@@ -73,9 +73,10 @@ export default class TokenCreateCommand extends KubectlSaCommand {
     const { tokenRequest } = created;
     if (flags.output === 'json') this.emit(toJson(tokenRequest));
     else if (flags.output === 'yaml') this.emit(toYaml(tokenRequest));
-    else if (flags.output === 'kubeconfig')
+    else if (flags.output === 'kubeconfig') {
+      const { serviceAccountKubeconfig } = await import('../../sources/cluster/token-kubeconfig.js');
       this.emit(toYaml(await serviceAccountKubeconfig(connection.kubeConfig, { ...serviceAccount, token: tokenRequest.status.token })));
-    else this.emit(`${tokenRequest.status.token}\n`);
+    } else this.emit(`${tokenRequest.status.token}\n`);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core';
-import { reviewTokenUseCase } from '../../app/token-review.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
@@ -37,6 +36,7 @@ export default class TokenReviewCommand extends KubectlSaCommand {
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: a TokenReview is not namespaced');
     const input = await readTokenInput({ argument: args.token, file: flags['token-file'] });
     const connection = await this.connect(flags);
+    const { reviewTokenUseCase } = await import('../../app/token-review.js');
     const report = await reviewTokenUseCase(connection.client, { token: input.text, audiences: flags.audience ?? [] });
     this.emit(renderTokenReview(report, flags.output as 'table' | 'json' | 'yaml'));
     if (!report.authenticated) this.setExitCode(ExitCode.findings);

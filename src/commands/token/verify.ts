@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core';
-import { verifyTokenUseCase } from '../../app/token-verify.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
@@ -51,6 +50,7 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
       flags.jwks !== undefined
         ? ({ from: 'file', path: flags.jwks, issuer: flags.issuer } as const)
         : ({ from: 'cluster', client: (await this.connect(flags)).client } as const);
+    const { verifyTokenUseCase } = await import('../../app/token-verify.js');
     const report = await verifyTokenUseCase({
       token: input.text,
       where: input.where,

@@ -1,9 +1,8 @@
 import type { ApiClient } from './api-client.js';
 import { apiRefusal } from './api-errors.js';
+import type { BoundObjectKind } from './token-bound-objects.js';
 
-/** The kinds of object a TokenRequest can bind a token to (TokenRequest's boundObjectRef). */
-export const boundObjectKinds = ['Pod', 'Secret', 'Node'] as const;
-export type BoundObjectKind = (typeof boundObjectKinds)[number];
+export { boundObjectKinds, type BoundObjectKind } from './token-bound-objects.js';
 
 export interface TokenRequestSpec {
   readonly audiences: readonly string[];
