@@ -11,6 +11,7 @@ import PolicyValidate from './policy/validate.js';
 import Scan from './scan.js';
 import TokenCreate from './token/create.js';
 import TokenInspect from './token/inspect.js';
+import TokenLegacy from './token/legacy.js';
 import TokenReview from './token/review.js';
 import TokenVerify from './token/verify.js';
 import Version from './version.js';
@@ -39,6 +40,7 @@ export const COMMANDS = {
   scan: Scan,
   'token:create': TokenCreate,
   'token:inspect': TokenInspect,
+  'token:legacy': TokenLegacy,
   'token:review': TokenReview,
   'token:verify': TokenVerify,
   version: Version,

@@ -1,4 +1,3 @@
-import { readLegacyTokens } from '../../app/token-legacy.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { writeNotes } from '../../cli/notes.js';
@@ -18,6 +17,8 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(TokenLegacyCommand);
     const connection = await this.connect(flags);
+    // The use case reads the cluster: it loads with the cluster client, when this command runs.
+    const { readLegacyTokens } = await import('../../app/token-legacy.js');
     const { report } = await readLegacyTokens(connection.client, {
       namespace: connection.namespace,
       defaultNamespace: connection.defaultNamespace,
