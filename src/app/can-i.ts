@@ -1,9 +1,7 @@
 import { authorize, rulesFor, type Identity } from '../rbac/authorize.js';
-import type { SubjectRef } from '../rbac/types.js';
+import type { AccessDecision, AccessRequest, SubjectRef } from '../rbac/types.js';
+import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { CanIReport, RuleListReport } from '../report/can-i-report.js';
-import { connectCluster } from '../sources/cluster/connect.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
-import { askApiServer } from '../sources/cluster/subject-access-review.js';
 import { parseAccessTarget, targetWarnings } from './access-target.js';
 import { warningsFrom, type Outcome } from './outcome.js';
 import { rbacModelFor, resourceTableFor } from './rbac-input.js';
@@ -39,7 +37,7 @@ function readingInput(input: InputOptions): InputOptions {
 export async function canI(options: CanIRequest): Promise<Outcome<CanIReport>> {
   const input = readingInput(options.input);
   const answer = options.server
-    ? { inventory: undefined, connection: await connectCluster(input.cluster, input.env), model: undefined }
+    ? { inventory: undefined, connection: await connectTo(input), model: undefined }
     : await readRbac(input, options.defaultRbac);
   const { inventory, connection, model } = answer;
   const target = parseAccessTarget(
@@ -55,7 +53,7 @@ export async function canI(options: CanIRequest): Promise<Outcome<CanIReport>> {
     await resourceTableFor(inventory, connection),
   );
   const request = { ...options.identity, ...target.attributes };
-  const decision = model ? authorize(model, request) : await askApiServer(answer.connection.client, request);
+  const decision = model ? authorize(model, request) : await askServer(answer.connection, request);
   return {
     data: {
       apiVersion: 'kubectl-sa.dev/v1',
@@ -91,6 +89,18 @@ export async function listRules(options: CanIOptions): Promise<Outcome<RuleListR
 }
 
 async function readRbac(input: InputOptions, defaultRbac: boolean) {
-  const { inventory, connection } = await readInput(input, { resources: rbacResources });
+  const { inventory, connection } = await readInput(input, { resources: 'rbac' });
   return { inventory, connection, model: rbacModelFor(inventory, { defaultRbac }) };
+}
+
+// can-i --server asks the API server: the cluster client loads only on that path.
+async function connectTo(input: InputOptions): Promise<ClusterConnection> {
+  const { connectCluster } = await import('../sources/cluster/connect.js');
+  return connectCluster(input.cluster, input.env);
+}
+
+async function askServer(connection: ClusterConnection | undefined, request: AccessRequest): Promise<AccessDecision> {
+  if (!connection) throw new Error('can-i --server without a cluster connection');
+  const { askApiServer } = await import('../sources/cluster/subject-access-review.js');
+  return askApiServer(connection.client, request);
 }

@@ -1,7 +1,6 @@
 import { authorize, serviceAccountIdentity } from '../rbac/authorize.js';
 import { compareText } from '../rbac/rbac-model.js';
 import type { MatrixCell, MatrixReport } from '../report/matrix-report.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { warningsFrom, type Outcome } from './outcome.js';
 import { rbacModelFor, resourceTableFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
@@ -23,7 +22,7 @@ export interface MatrixOptions {
  * With -n, namespaced resources in that namespace; without it (or with -A), every resource cluster-wide.
  */
 export async function accessMatrix(options: MatrixOptions): Promise<Outcome<MatrixReport>> {
-  const { inventory, connection } = await readInput(options.input, { resources: rbacResources });
+  const { inventory, connection } = await readInput(options.input, { resources: 'rbac' });
   const model = rbacModelFor(inventory, options);
   const cluster = options.input.cluster;
   const namespace = cluster['all-namespaces'] ? '' : (cluster.namespace ?? '');

@@ -1,6 +1,5 @@
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { PermissionsReport } from '../report/permissions-report.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { warningsFrom, type Outcome } from './outcome.js';
 import { rbacModelFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
@@ -14,7 +13,7 @@ export interface PermissionsOptions {
 /** A ServiceAccount's effective rules, risk facts and escalation paths: `kubectl sa permissions`. */
 export async function permissionsOf(options: PermissionsOptions): Promise<Outcome<PermissionsReport>> {
   const { namespace, name } = options.serviceAccount;
-  const { inventory } = await readInput(options.input, { resources: rbacResources });
+  const { inventory } = await readInput(options.input, { resources: 'rbac' });
   const model = rbacModelFor(inventory, options);
   return {
     data: {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { buildInventory, type Inventory } from '../inventory/inventory.js';
-import { connectCluster, type ClusterConnection, type ClusterFlagValues } from '../sources/cluster/connect.js';
-import { readCluster, type ListedResource } from '../sources/cluster/read-cluster.js';
+import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
+import type { ListedResource } from '../sources/cluster/read-cluster.js';
 import { readManifests } from '../sources/manifest-files.js';
 
 /** Where a use case reads its objects from: manifest paths, else the live cluster the kubectl flags name. */
@@ -24,11 +24,13 @@ export interface LoadedInput {
 
 /**
  * The one place that turns input options into an Inventory. `resources` narrows what a live read lists: an
- * RBAC question needs no Secrets or Pods, and should neither pay for listing them nor warn that it may not.
+ * RBAC question needs no Secrets or Pods, and should neither pay for listing them nor warn that it may not
+ * (`'rbac'`: read-cluster's rbacResources). The cluster source, and the client and HTTP stack under it, load
+ * only when a cluster is read: a scan of files never pays for them (test/cli/lazy-loading.test.ts).
  */
 export async function readInput(
   input: InputOptions,
-  options: { readonly resources?: readonly ListedResource[] | undefined } = {},
+  options: { readonly resources?: 'rbac' | readonly ListedResource[] | undefined } = {},
 ): Promise<LoadedInput> {
   if (input.paths.length > 0) {
     const documents = await readManifests(input.paths, input.stdin ? { stdin: input.stdin } : {});
@@ -36,11 +38,11 @@ export async function readInput(
     return { inventory, connection: undefined };
   }
   // kubectl's habit without -f: the cluster of the current context, in its namespace unless -A.
+  const { connectCluster } = await import('../sources/cluster/connect.js');
+  const { readCluster, rbacResources } = await import('../sources/cluster/read-cluster.js');
   const connection = await connectCluster(input.cluster, input.env);
-  const read = await readCluster(connection.client, {
-    namespace: connection.namespace,
-    ...(options.resources ? { resources: options.resources } : {}),
-  });
+  const resources = options.resources === 'rbac' ? rbacResources : options.resources;
+  const read = await readCluster(connection.client, { namespace: connection.namespace, ...(resources ? { resources } : {}) });
   const inventory = buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });
   return { inventory, connection };
 }

@@ -1,6 +1,5 @@
 import { whoCan } from '../rbac/who-can.js';
 import type { WhoCanReport } from '../report/who-can-report.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { parseAccessTarget, targetWarnings } from './access-target.js';
 import { warningsFrom, type Outcome } from './outcome.js';
 import { rbacModelFor, resourceTableFor } from './rbac-input.js';
@@ -17,7 +16,7 @@ export interface WhoCanOptions {
 
 /** Every subject allowed an action and the binding that allows it: `kubectl sa who-can`. */
 export async function whoCanAnswer(options: WhoCanOptions): Promise<Outcome<WhoCanReport>> {
-  const { inventory, connection } = await readInput(options.input, { resources: rbacResources });
+  const { inventory, connection } = await readInput(options.input, { resources: 'rbac' });
   const model = rbacModelFor(inventory, options);
   const target = parseAccessTarget(
     options.verb,

@@ -2,7 +2,7 @@ import { Command } from '@oclif/core';
 import type { Outcome } from '../app/outcome.js';
 import type { InputOptions } from '../app/read-input.js';
 import type { Printers } from '../report/printers.js';
-import { connectCluster, type ClusterConnection, type ClusterFlagValues } from '../sources/cluster/connect.js';
+import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import { currentIo, wantsColour, type IoContext } from './io.js';
 import { writeNotes, writeWarnings } from './notes.js';
 
@@ -28,7 +28,9 @@ export abstract class KubectlSaCommand extends Command {
   }
 
   /** Connects to the cluster of the kubeconfig, for commands that ask it rather than read it (tokens). */
-  protected connect(flags: ClusterFlagValues): Promise<ClusterConnection> {
+  protected async connect(flags: ClusterFlagValues): Promise<ClusterConnection> {
+    // The cluster client (and Node's HTTP and TLS stack under it) loads only when a command talks to a cluster.
+    const { connectCluster } = await import('../sources/cluster/connect.js');
     return connectCluster(flags, this.io.env);
   }
 
