@@ -231,6 +231,11 @@ function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
     // A metadata-only list has no data at all; a full one has its values blanked here.
     if (isRecord(item.data)) cleaned.data = Object.fromEntries(Object.keys(item.data).map((key) => [key, '']));
     delete cleaned.stringData;
+    // kubectl apply keeps the applied manifest in an annotation, Secret values included.
+    if (isRecord(metadata.annotations) && 'kubectl.kubernetes.io/last-applied-configuration' in metadata.annotations) {
+      const { 'kubectl.kubernetes.io/last-applied-configuration': _applied, ...annotations } = metadata.annotations;
+      cleaned.metadata = { ...metadata, annotations };
+    }
   }
   return cleaned;
 }
