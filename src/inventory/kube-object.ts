@@ -133,16 +133,28 @@ export interface ServiceAccountTokenProjection {
   readonly path?: string;
 }
 
+/** `items` of a Secret or ConfigMap volume: which key lands at which path. */
+export interface KeyToPath {
+  readonly key?: string;
+  readonly path?: string;
+  readonly mode?: number;
+}
+
 export interface VolumeProjection {
   readonly serviceAccountToken?: ServiceAccountTokenProjection;
-  readonly secret?: { readonly name?: string };
-  readonly configMap?: { readonly name?: string };
+  readonly secret?: { readonly name?: string; readonly items?: readonly KeyToPath[] };
+  readonly configMap?: { readonly name?: string; readonly items?: readonly KeyToPath[] };
   readonly downwardAPI?: unknown;
 }
 
 export interface Volume {
   readonly name?: string;
-  readonly secret?: { readonly secretName?: string; readonly optional?: boolean };
+  readonly secret?: {
+    readonly secretName?: string;
+    readonly optional?: boolean;
+    readonly items?: readonly KeyToPath[];
+    readonly defaultMode?: number;
+  };
   readonly projected?: { readonly sources?: readonly VolumeProjection[]; readonly defaultMode?: number };
   readonly [field: string]: unknown;
 }

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legacyTokenResources } from '../../src/app/token-legacy.js';
 import { ApiClient } from '../../src/sources/cluster/api-client.js';
@@ -271,5 +274,133 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
   it('says so when there is none, as kubectl does', async () => {
     const run = await runTokenCli(['token', 'legacy', '-n', 'default', ...admin()], { throughKubectl: true });
     expect(run).toMatchObject({ code: 0, stdout: '', stderr: 'No legacy token Secrets found in default namespace.\n' });
+  });
+
+  describe('--migrate and --undo', () => {
+    let backupRoot: string;
+    const volumesOf = async (kind: string, name: string, path = '{.spec.template.spec.volumes}') =>
+      JSON.parse((await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'get', kind, name, '-o', `jsonpath=${path}`])) || '[]') as Record<
+        string,
+        unknown
+      >[];
+    const secretNames = async () =>
+      (await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'get', 'secrets', '-o', 'jsonpath={.items[*].metadata.name}']))
+        .trim()
+        .split(/\s+/)
+        .sort();
+
+    beforeAll(async () => {
+      backupRoot = await mkdtemp(path.join(tmpdir(), 'kubectl-sa-backups-'));
+    });
+
+    it('plans first: a server-side dry run of every change, nothing written', async () => {
+      const run = await runTokenCli(['token', 'legacy', '-n', namespace, '--migrate', ...admin()]);
+      expect(run.code, run.stderr).toBe(0);
+      expectNoTokenValues(run.stdout);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(run.stdout).toMatch(
+        /^patch {3}Deployment\/api: volume sa-token \(Secret web-token\) → projected ServiceAccount token; a rollout replaces its pods$/m,
+      );
+      expect(run.stdout).toMatch(/^ {8}- {5}secretName: web-token$/m);
+      expect(run.stdout).toMatch(/^ {8}\+ +- serviceAccountToken:$/m);
+      expect(run.stdout).toMatch(
+        /^manual {2}CronJob\/backup \(Secret web-token\): container backup reads the token through env KUBE_TOKEN/m,
+      );
+      expect(run.stdout).toMatch(/^manual {2}Pod\/debug \(Secret web-token\): a bare Pod’s volumes cannot be changed/m);
+      expect(run.stdout).toMatch(
+        /^delete {2}Secret revoked-token: nothing reads it and the API server invalidated its token on 2026-01-02$/m,
+      );
+      expect(run.stdout).toMatch(/^delete {2}Secret spare-token: nothing reads it, and the API server never recorded a use/m);
+      expect(run.stdout).toMatch(
+        new RegExp(`^keep {4}Secret ci-token: no pod reads it, but a client used it on ${today} \\(0 days ago\\)`, 'm'),
+      );
+      expect(run.stdout).toMatch(/^keep {4}Secret web-token: read by CronJob\/backup, Deployment\/api, Pod\/debug$/m);
+      expect(run.stdout).toMatch(
+        /^Dry run: the API server accepted every change \(server-side dry run\); nothing was changed\. Run again with --yes to make them\.$/m,
+      );
+      expect((await volumesOf('deployment', 'api'))[0]).toMatchObject({ secret: { secretName: 'web-token' } });
+      expect(await secretNames()).toEqual(expect.arrayContaining(['revoked-token', 'spare-token']));
+    });
+
+    it('--yes backs up, patches the Deployment (whose new pods the API server accepts) and deletes the unused Secrets', async () => {
+      const run = await runTokenCli(['token', 'legacy', '-n', namespace, '--migrate', '--yes', '--backup-dir', backupRoot, ...admin()]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^patched Deployment\/api in legacy$/m);
+      expect(run.stdout).toMatch(/^deleted Secret\/revoked-token in legacy$/m);
+      expect(run.stdout).toMatch(/^deleted Secret\/spare-token in legacy$/m);
+      const backupDir = /^Backup: (.+)$/m.exec(run.stdout)?.[1] ?? '';
+      expect(path.dirname(backupDir)).toBe(backupRoot);
+      expect(run.stdout).toContain(`Undo:   kubectl sa token legacy --undo ${backupDir} --yes`);
+
+      const [volume] = await volumesOf('deployment', 'api');
+      expect(volume).toMatchObject({
+        name: 'sa-token',
+        projected: {
+          sources: [
+            { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+            { configMap: { name: 'kube-root-ca.crt' } },
+            { downwardAPI: {} },
+          ],
+        },
+      });
+      // The ReplicaSet controller creates a pod from the new template: the API server validated and admitted it.
+      const pod = await eventually('a pod of the migrated template', async () => {
+        const pods = JSON.parse(await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'get', 'pods', '-l', 'app=api', '-o', 'json'])) as {
+          items: { metadata: { name: string }; spec: { volumes: Record<string, unknown>[] } }[];
+        };
+        return pods.items.find((candidate) => candidate.spec.volumes.some((entry) => 'projected' in entry && entry.name === 'sa-token'));
+      });
+      expect(pod.metadata.name).toMatch(/^api-/);
+      expect(await secretNames()).not.toEqual(expect.arrayContaining(['spare-token']));
+      expect(await secretNames()).not.toEqual(expect.arrayContaining(['revoked-token']));
+      expect(await secretNames()).toEqual(expect.arrayContaining(['ci-token', 'web-token']));
+
+      const files = [
+        path.join(backupDir, 'backup.json'),
+        ...(await readdir(path.join(backupDir, 'objects'))).map((file) => path.join(backupDir, 'objects', file)),
+      ];
+      expect(files).toHaveLength(4);
+      for (const file of files) expectNoTokenValues(await readFile(file, 'utf8'));
+    });
+
+    it('a second run changes nothing more: what is left is the user’s to do', async () => {
+      const run = await runTokenCli(['token', 'legacy', '-n', namespace, '--migrate', '--yes', '--backup-dir', backupRoot, ...admin()]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).not.toMatch(/^(patch|delete|patched|deleted) /m);
+      expect(run.stdout).toMatch(/^Nothing kubectl sa can change by itself; the steps above are yours\.$/m);
+      expect((await readdir(backupRoot)).length).toBe(1);
+    });
+
+    it('--undo restores: a dry run first, then the Deployment as it was and the Secrets again (the same token, signed again); twice is a conflict', async () => {
+      const [backupDir] = (await readdir(backupRoot)).map((name) => path.join(backupRoot, name));
+      const dry = await runTokenCli(['token', 'legacy', '--undo', backupDir ?? '', ...admin()]);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/^restore Deployment\/api in legacy: accepted$/m);
+      expect(dry.stdout).toMatch(
+        /^recreate Secret\/spare-token in legacy: accepted \(the token controller signs the same token again while the ServiceAccount and its signing key are unchanged\)$/m,
+      );
+      expect((await volumesOf('deployment', 'api'))[0]).toHaveProperty('projected');
+
+      const undo = await runTokenCli(['token', 'legacy', '--undo', backupDir ?? '', '--yes', ...admin()]);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(undo.stdout).toMatch(/^Restored\.$/m);
+      expect((await volumesOf('deployment', 'api'))[0]).toMatchObject({ name: 'sa-token', secret: { secretName: 'web-token' } });
+      const refilled = await eventually(
+        'the token in spare-token again',
+        async () =>
+          (await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'get', 'secret', 'spare-token', '-o', 'jsonpath={.data.token}'])).trim() ||
+          undefined,
+      );
+      // Legacy tokens carry no iat, exp or jti: the same ServiceAccount and key sign the same bytes.
+      expect(Buffer.from(refilled, 'base64').toString('utf8') === tokenValues[2]).toBe(true);
+      expect(await secretNames()).toEqual(expect.arrayContaining(['revoked-token']));
+
+      const again = await runTokenCli(['token', 'legacy', '--undo', backupDir ?? '', '--yes', ...admin()]);
+      expect(again.code).toBe(3);
+      expect(again.stdout).toMatch(
+        /^restore Deployment\/api in legacy: conflict \(its spec changed after kubectl sa changed it: left alone\)$/m,
+      );
+      expect(again.stdout).toMatch(/^Nothing was restored: resolve the conflicts above first\.$/m);
+    });
   });
 });

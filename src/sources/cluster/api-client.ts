@@ -75,6 +75,20 @@ export class ApiClient {
     return this.requestJson<T>('POST', path, query, JSON.stringify(body), { 'Content-Type': 'application/json' });
   }
 
+  /** PATCH with the given patch type (JSON Patch, merge patch, strategic merge patch). */
+  async patchJson<T>(path: string, patch: unknown, contentType: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    return this.requestJson<T>('PATCH', path, query, JSON.stringify(patch), { 'Content-Type': contentType });
+  }
+
+  async putJson<T>(path: string, body: unknown, query: Record<string, string | undefined> = {}): Promise<T> {
+    return this.requestJson<T>('PUT', path, query, JSON.stringify(body), { 'Content-Type': 'application/json' });
+  }
+
+  /** DELETE with a body (DeleteOptions: preconditions, dryRun). */
+  async deleteJson<T>(path: string, body: unknown, query: Record<string, string | undefined> = {}): Promise<T> {
+    return this.requestJson<T>('DELETE', path, query, JSON.stringify(body), { 'Content-Type': 'application/json' });
+  }
+
   private async requestJson<T>(
     method: string,
     path: string,
