@@ -1,16 +1,19 @@
 import type { LegacyTokenReport } from '../app/token-legacy.js';
 import type { LegacyTokenSecretUsage, LegacyTokenUser } from '../tokens/legacy-token-usage.js';
 import { kubectlAge } from './age.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
 /**
  * `token legacy` as kubectl would list it: one row per token Secret, the NAMESPACE column only for -A.
  * LAST USED and INVALID SINCE are the API server's labels; `<none>` when it never wrote one.
  */
-export function renderLegacyTokens(report: LegacyTokenReport, format: 'table' | 'json' | 'yaml', now: Date): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
+export const legacyTokenPrinters = definePrinters<{ readonly report: LegacyTokenReport; readonly now: Date }>({
+  document: (view) => view.report,
+  table: (view) => renderLegacyTokens(view.report, view.now),
+});
+
+function renderLegacyTokens(report: LegacyTokenReport, now: Date): string {
   const allNamespaces = report.namespace === null;
   const headers = [...(allNamespaces ? ['namespace'] : []), 'name', 'serviceaccount', 'age', 'last used', 'invalid since', 'used by'];
   const rows = report.items.map((item) => [

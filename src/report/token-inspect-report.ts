@@ -1,7 +1,7 @@
 import type { TimeClaim, TokenInspection } from '../app/token-inspect.js';
 import type { NamedObject } from '../tokens/token-claims.js';
 import { renderFields, type Field } from './fields.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 
 const kindWords = {
   bound: 'bound ServiceAccount token (TokenRequest API)',
@@ -9,9 +9,13 @@ const kindWords = {
   other: 'JWT (not a Kubernetes ServiceAccount token)',
 } as const;
 
-export function renderTokenInspection(inspection: TokenInspection, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(inspection);
-  if (format === 'yaml') return toYaml(inspection);
+/** `token inspect`: -o json|yaml print the TokenInspection itself; the table is kubectl-describe style. */
+export const tokenInspectionPrinters = definePrinters<TokenInspection>({
+  document: (inspection) => inspection,
+  table: renderTokenInspection,
+});
+
+export function renderTokenInspection(inspection: TokenInspection): string {
   const { header, claims, kubernetes } = inspection;
   const fields: Field[] = [
     ['Token', kindWords[inspection.tokenKind]],

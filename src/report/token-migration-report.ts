@@ -1,16 +1,25 @@
 import type { ChangeResult, MigrationOutcome, UndoOutcome } from '../app/token-migrate.js';
 import type { ObjectTarget, WorkloadPatch } from '../tokens/legacy-migration-plan.js';
 import { lineDiff } from './line-diff.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
+import { toYaml } from './serialize.js';
+
+export interface MigrationView {
+  readonly outcome: MigrationOutcome;
+  /** The command that undoes a backup, as the user would type it. */
+  readonly undoCommand: (dir: string) => string;
+}
+
+/** `token legacy --migrate`: -o json|yaml print the LegacyTokenMigration; the table is the plan and its results. */
+export const migrationPrinters = definePrinters<MigrationView>({
+  document: (view) => view.outcome,
+  table: (view) => renderMigration(view.outcome, view.undoCommand),
+});
+
+export const undoPrinters = definePrinters<UndoOutcome>({ document: (outcome) => outcome, table: renderUndo });
 
 /** The plan first (what would change, and why), then what the API server said, then how to go on. */
-export function renderMigration(
-  outcome: MigrationOutcome,
-  format: 'table' | 'json' | 'yaml',
-  undoCommand: (dir: string) => string,
-): string {
-  if (format === 'json') return toJson(outcome);
-  if (format === 'yaml') return toYaml(outcome);
+function renderMigration(outcome: MigrationOutcome, undoCommand: (dir: string) => string): string {
   const { plan } = outcome;
   const lines: string[] = [];
   for (const patch of plan.patches) lines.push(...patchLines(patch));
@@ -48,9 +57,7 @@ function patchLines(patch: WorkloadPatch): string[] {
   return lines;
 }
 
-export function renderUndo(outcome: UndoOutcome, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(outcome);
-  if (format === 'yaml') return toYaml(outcome);
+function renderUndo(outcome: UndoOutcome): string {
   const lines = outcome.results.map(
     (result) => `${result.action} ${name(result.object)}: ${result.result}${result.detail ? ` (${result.detail})` : ''}`,
   );

@@ -1,10 +1,10 @@
 import type { TokenReviewReport } from '../app/token-review.js';
 import { renderFields } from './fields.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 
-export function renderTokenReview(report: TokenReviewReport, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
+export const tokenReviewPrinters = definePrinters<TokenReviewReport>({ document: (report) => report, table: renderTokenReview });
+
+function renderTokenReview(report: TokenReviewReport): string {
   const extra = Object.entries(report.user?.extra ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, values]) => `${key}=${values.join(',')}`);

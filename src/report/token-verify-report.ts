@@ -1,13 +1,16 @@
 import type { CheckResult, TokenVerification } from '../tokens/verify-token.js';
 import { renderFields, type Field } from './fields.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters } from './printers.js';
 
 const resultWords: Record<CheckResult, string> = { pass: 'ok', fail: 'FAILED', warn: 'warning', skipped: 'not checked' };
 const checkLabels = { signature: 'Signature', issuer: 'Issuer', lifetime: 'Lifetime', audience: 'Audience' } as const;
 
-export function renderTokenVerification(report: TokenVerification, format: 'table' | 'json' | 'yaml'): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
+export const tokenVerificationPrinters = definePrinters<TokenVerification>({
+  document: (report) => report,
+  table: renderTokenVerification,
+});
+
+function renderTokenVerification(report: TokenVerification): string {
   const failed = report.checks.filter((check) => check.result === 'fail').map((check) => checkLabels[check.check].toLowerCase());
   const fields: Field[] = [
     [

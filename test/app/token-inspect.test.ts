@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectToken } from '../../src/app/token-inspect.js';
-import { renderTokenInspection } from '../../src/report/token-inspect-report.js';
+import { tokenInspectionPrinters } from '../../src/report/token-inspect-report.js';
 import { expectNoJwt } from '../helpers/token-safety.js';
 import { boundClaims, epoch, legacyClaims, testSigner, type TestSigner } from '../helpers/test-tokens.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
+const context = { colour: false, noHeaders: false, toolVersion: 'test', cwd: '/', warn: () => undefined };
+const render = (inspection: ReturnType<typeof inspectToken>, format = 'table') =>
+  tokenInspectionPrinters.print(inspection, format, context);
 
 describe('token inspect', () => {
   let signer: TestSigner;
@@ -33,14 +36,14 @@ describe('token inspect', () => {
       lifetime: { state: 'valid', summary: 'expires in 47 min', lifetimeSeconds: 3600 },
       warnings: [],
     });
-    const text = renderTokenInspection(inspection, 'table');
+    const text = render(inspection);
     expect(text).toMatch(/^Token: +bound ServiceAccount token/m);
     expect(text).toMatch(/^Verified: +no: decoded only/m);
     expect(text).toMatch(/^Expires: +2026-03-01T12:47:00Z \(expires in 47 min\)$/m);
     expect(text).toMatch(/^Bound to pod: +web-7d9c-x2x4q \(uid pod-uid-1\)$/m);
     expect(text).toMatch(/^Refresh after: +2026-03-01T12:35:00Z \(in 35 min;/m);
     for (const format of ['table', 'json', 'yaml'] as const) {
-      const output = renderTokenInspection(inspection, format);
+      const output = render(inspection, format);
       expectNoJwt(output, format);
       expect(output).not.toContain(token.split('.')[2]);
     }
@@ -64,7 +67,7 @@ describe('token inspect', () => {
     expect(inspection.warnings[0]).toMatch(
       /^legacy ServiceAccount token: it never expires and stays valid until Secret ci\/deployer-token is deleted/,
     );
-    const text = renderTokenInspection(inspection, 'table');
+    const text = render(inspection);
     expect(text).toMatch(/^Token: +LEGACY ServiceAccount token/m);
     expect(text).toMatch(/^Stored in secret: +deployer-token$/m);
     expect(text).toMatch(/^Expires: +never expires$/m);
@@ -80,7 +83,7 @@ describe('token inspect', () => {
     const inspection = inspectToken({ token, where: 'stdin', now });
     expect(inspection.tokenKind).toBe('other');
     expect(inspection.kubernetes).toBeNull();
-    expect(renderTokenInspection(inspection, 'table')).toMatch(/^Other claims: +email$/m);
+    expect(render(inspection)).toMatch(/^Other claims: +email$/m);
     expect(inspection.lifetime.summary).toBe('expires in 2 min');
   });
 

@@ -2,7 +2,7 @@ import { inspectToken } from '../../app/token-inspect.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
-import { renderTokenInspection } from '../../report/token-inspect-report.js';
+import { tokenInspectionPrinters } from '../../report/token-inspect-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
 
 export default class TokenInspectCommand extends KubectlSaCommand {
@@ -18,13 +18,13 @@ export default class TokenInspectCommand extends KubectlSaCommand {
   ];
   static override strict = false;
   static override args = tokenArg;
-  static override flags = { ...tokenFileFlag, ...outputFlag(['table', 'json', 'yaml']) };
+  static override flags = { ...tokenFileFlag, ...outputFlag(tokenInspectionPrinters.formats) };
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(TokenInspectCommand);
     refuseExtraArguments(argv, 1);
-    const input = await readTokenInput({ argument: args.token, file: flags['token-file'] });
+    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin });
     const inspection = inspectToken({ token: input.text, where: input.where, now: new Date() });
-    this.emit(renderTokenInspection(inspection, flags.output as 'table' | 'json' | 'yaml'));
+    this.print(tokenInspectionPrinters, inspection, flags.output);
   }
 }

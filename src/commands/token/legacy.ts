@@ -1,13 +1,12 @@
 import { Flags } from '@oclif/core';
 import { readLegacyTokens } from '../../app/token-legacy.js';
-import { migrateLegacyTokens, undoFromBackup } from '../../app/token-migrate.js';
+import { migrateLegacyTokens, undoFromBackup, type ChangeResult } from '../../app/token-migrate.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
-import { writeNotes } from '../../cli/notes.js';
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
 import { defaultBackupRoot } from '../../fixes/object-backup.js';
-import { renderLegacyTokens } from '../../report/legacy-token-report.js';
-import { renderMigration, renderUndo } from '../../report/token-migration-report.js';
+import { legacyTokenPrinters } from '../../report/legacy-token-report.js';
+import { migrationPrinters, undoPrinters } from '../../report/token-migration-report.js';
 
 export default class TokenLegacyCommand extends KubectlSaCommand {
   static override summary =
@@ -51,45 +50,45 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
     }),
     undo: Flags.string({ description: 'Restore the objects saved in this backup folder (a dry run unless --yes).', helpGroup: 'MIGRATE' }),
     ...clusterFlags,
-    ...outputFlag(['table', 'json', 'yaml']),
+    ...outputFlag(legacyTokenPrinters.formats),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TokenLegacyCommand);
-    const format = flags.output as 'table' | 'json' | 'yaml';
     if (flags.migrate && flags.undo !== undefined) throw new UsageError('--migrate and --undo do not go together');
     if (flags.yes && !flags.migrate && flags.undo === undefined) throw new UsageError('--yes applies to --migrate or --undo');
     const unusedForDays = parseDays(flags['unused-for']);
     const connection = await this.connect(flags);
+    const refused = (results: readonly ChangeResult[]) =>
+      results.some((result) => result.result === 'conflict' || result.result === 'refused');
     if (flags.undo !== undefined) {
       const outcome = await undoFromBackup(connection.client, { backupDir: flags.undo, apply: flags.yes });
-      this.emit(renderUndo(outcome, format));
-      if (outcome.results.some((result) => result.result === 'conflict' || result.result === 'refused'))
-        process.exitCode = ExitCode.cluster;
+      this.print(undoPrinters, outcome, flags.output);
+      if (refused(outcome.results)) this.setExitCode(ExitCode.cluster);
       return;
     }
     const scope = { namespace: connection.namespace, defaultNamespace: connection.defaultNamespace };
     if (flags.migrate) {
+      const backupRoot = flags['backup-dir'] ?? defaultBackupRoot(this.io.env);
       const outcome = await migrateLegacyTokens(connection.client, {
         ...scope,
         unusedForDays,
         apply: flags.yes,
-        backupRoot: flags['backup-dir'] ?? defaultBackupRoot(),
+        backupRoot,
         now: new Date(),
       });
-      writeNotes(outcome.notes, process.stderr);
-      this.emit(renderMigration(outcome, format, (dir) => `kubectl sa token legacy --undo ${dir} --yes`));
-      if (outcome.results.some((result) => result.result === 'conflict' || result.result === 'refused'))
-        process.exitCode = ExitCode.cluster;
+      this.report({ notes: outcome.notes, warnings: [] });
+      this.print(migrationPrinters, { outcome, undoCommand: (dir) => `kubectl sa token legacy --undo ${dir} --yes` }, flags.output);
+      if (refused(outcome.results)) this.setExitCode(ExitCode.cluster);
       return;
     }
     const { report } = await readLegacyTokens(connection.client, scope);
-    writeNotes(report.notes, process.stderr);
-    if (report.items.length === 0 && format === 'table') {
-      process.stderr.write(`No legacy token Secrets found${report.namespace === null ? '' : ` in ${report.namespace} namespace`}.\n`);
+    this.report({ notes: report.notes, warnings: [] });
+    if (report.items.length === 0 && flags.output === 'table') {
+      this.io.stderr.write(`No legacy token Secrets found${report.namespace === null ? '' : ` in ${report.namespace} namespace`}.\n`);
       return;
     }
-    this.emit(renderLegacyTokens(report, format, new Date()));
+    this.print(legacyTokenPrinters, { report, now: new Date() }, flags.output);
   }
 }
 

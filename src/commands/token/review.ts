@@ -3,7 +3,7 @@ import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
-import { renderTokenReview } from '../../report/token-review-report.js';
+import { tokenReviewPrinters } from '../../report/token-review-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
 
 export default class TokenReviewCommand extends KubectlSaCommand {
@@ -27,18 +27,18 @@ export default class TokenReviewCommand extends KubectlSaCommand {
     }),
     ...tokenFileFlag,
     ...clusterFlags,
-    ...outputFlag(['table', 'json', 'yaml']),
+    ...outputFlag(tokenReviewPrinters.formats),
   };
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(TokenReviewCommand);
     refuseExtraArguments(argv, 1);
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: a TokenReview is not namespaced');
-    const input = await readTokenInput({ argument: args.token, file: flags['token-file'] });
+    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin });
     const connection = await this.connect(flags);
     const { reviewTokenUseCase } = await import('../../app/token-review.js');
     const report = await reviewTokenUseCase(connection.client, { token: input.text, audiences: flags.audience ?? [] });
-    this.emit(renderTokenReview(report, flags.output as 'table' | 'json' | 'yaml'));
+    this.print(tokenReviewPrinters, report, flags.output);
     if (!report.authenticated) this.setExitCode(ExitCode.findings);
   }
 }

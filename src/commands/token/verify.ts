@@ -3,7 +3,7 @@ import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
-import { renderTokenVerification } from '../../report/token-verify-report.js';
+import { tokenVerificationPrinters } from '../../report/token-verify-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
 
 export default class TokenVerifyCommand extends KubectlSaCommand {
@@ -38,14 +38,14 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
     }),
     ...tokenFileFlag,
     ...clusterFlags,
-    ...outputFlag(['table', 'json', 'yaml']),
+    ...outputFlag(tokenVerificationPrinters.formats),
   };
 
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(TokenVerifyCommand);
     refuseExtraArguments(argv, 1);
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: verification is not namespaced');
-    const input = await readTokenInput({ argument: args.token, file: flags['token-file'] });
+    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin });
     const keys =
       flags.jwks !== undefined
         ? ({ from: 'file', path: flags.jwks, issuer: flags.issuer } as const)
@@ -59,7 +59,7 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
       issuer: flags.issuer,
       now: new Date(),
     });
-    this.emit(renderTokenVerification(report, flags.output as 'table' | 'json' | 'yaml'));
+    this.print(tokenVerificationPrinters, report, flags.output);
     if (!report.valid) this.setExitCode(ExitCode.findings);
   }
 }
