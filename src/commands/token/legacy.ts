@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import { readLegacyTokens } from '../../app/token-legacy.js';
-import { migrateLegacyTokens, undoFromBackup, type ChangeResult } from '../../app/token-migrate.js';
+import type { ChangeResult } from '../../app/token-migrate.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
@@ -59,6 +58,8 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
     if (flags.yes && !flags.migrate && flags.undo === undefined) throw new UsageError('--yes applies to --migrate or --undo');
     const unusedForDays = parseDays(flags['unused-for']);
     const connection = await this.connect(flags);
+    // The use cases read and write the cluster: they load with the cluster client, when this command runs.
+    const { migrateLegacyTokens, undoFromBackup } = await import('../../app/token-migrate.js');
     const refused = (results: readonly ChangeResult[]) =>
       results.some((result) => result.result === 'conflict' || result.result === 'refused');
     if (flags.undo !== undefined) {
@@ -82,6 +83,7 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
       if (refused(outcome.results)) this.setExitCode(ExitCode.cluster);
       return;
     }
+    const { readLegacyTokens } = await import('../../app/token-legacy.js');
     const { report } = await readLegacyTokens(connection.client, scope);
     this.report({ notes: report.notes, warnings: [] });
     if (report.items.length === 0 && flags.output === 'table') {
