@@ -31,6 +31,11 @@ export function runProgram(
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
       },
     );
+    // A program that exits without reading its stdin (krew, `version`) closes the pipe: that is its
+    // right, not a failure of the test, and the exit code and output still tell what happened.
+    child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin?.end(options.input ?? '');
   });
 }
