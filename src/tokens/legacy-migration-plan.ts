@@ -134,11 +134,22 @@ export function planLegacyTokenMigration(
   return { patches, manual, deletions, kept };
 }
 
+/** The pod-bearing object a user names, looked up in the inventory's index (its group from the kind). */
 function userObject(inventory: Inventory, namespace: string, user: LegacyTokenUser): InventoryEntry | undefined {
-  return inventory.entries.find(
-    (entry) => entry.ref.kind === user.kind && entry.ref.name === user.name && entry.ref.namespace === namespace,
-  );
+  const group = workloadGroups[user.kind];
+  return group === undefined ? undefined : inventory.find(group, user.kind, namespace, user.name);
 }
+
+const workloadGroups: Readonly<Record<string, string>> = {
+  Pod: '',
+  ReplicationController: '',
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  ReplicaSet: 'apps',
+  Job: 'batch',
+  CronJob: 'batch',
+};
 
 /** Rewrites, into `changes`, every volume of the pod spec that mounts `secret`; returns volumes it could not map. */
 function rewriteVolumes(podSpec: PodSpec, secret: string, changes: Map<string, VolumeChange>): string[] {
