@@ -41,24 +41,40 @@ function generate(): RawDocument[] {
       const template = {
         spec: {
           serviceAccountName: `sa-${d}`,
-          containers: [{ name: 'app', image: 'app', volumeMounts: [{ name: 'token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
+          containers: [
+            { name: 'app', image: 'app', volumeMounts: [{ name: 'token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] },
+          ],
           volumes: [{ name: 'token', secret: { secretName: `sa-${d}-token` } }],
         },
       };
       const deployment = `deploy-${n}-${d}`;
       const replicaSet = `rs-${n}-${d}`;
-      push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `app-${d}`, namespace, uid: deployment, resourceVersion: '5' }, spec: { template } });
+      push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `app-${d}`, namespace, uid: deployment, resourceVersion: '5' },
+        spec: { template },
+      });
       push({
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
-        metadata: { name: `app-${d}-1`, namespace, uid: replicaSet, ownerReferences: [{ kind: 'Deployment', name: `app-${d}`, uid: deployment, controller: true }] },
+        metadata: {
+          name: `app-${d}-1`,
+          namespace,
+          uid: replicaSet,
+          ownerReferences: [{ kind: 'Deployment', name: `app-${d}`, uid: deployment, controller: true }],
+        },
         spec: { template },
       });
       for (let p = 0; p < 2; p++) {
         push({
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: `app-${d}-1-${p}`, namespace, ownerReferences: [{ kind: 'ReplicaSet', name: `app-${d}-1`, uid: replicaSet, controller: true }] },
+          metadata: {
+            name: `app-${d}-1-${p}`,
+            namespace,
+            ownerReferences: [{ kind: 'ReplicaSet', name: `app-${d}-1`, uid: replicaSet, controller: true }],
+          },
           spec: template.spec,
         });
       }
@@ -68,7 +84,20 @@ function generate(): RawDocument[] {
         apiVersion: 'batch/v1',
         kind: 'CronJob',
         metadata: { name: `job-${c}`, namespace, uid: `cron-${n}-${c}` },
-        spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: `sa-${c}`, containers: [{ name: 'job', env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: `sa-${c}-token`, key: 'token' } } }] }] } } } } },
+        spec: {
+          jobTemplate: {
+            spec: {
+              template: {
+                spec: {
+                  serviceAccountName: `sa-${c}`,
+                  containers: [
+                    { name: 'job', env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: `sa-${c}-token`, key: 'token' } } }] },
+                  ],
+                },
+              },
+            },
+          },
+        },
       });
     }
   }
@@ -89,8 +118,14 @@ const [items, usageMs] = time(() => legacyTokenUsage(inventory, inventory.secret
 const [plan, planMs] = time(() => planLegacyTokenMigration(inventory, items, { unusedForDays: 30, now: new Date('2026-03-01T00:00:00Z') }));
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 
-console.log(`token legacy over ${documents.length} objects (${inventory.serviceAccounts.length} ServiceAccounts, ${inventory.secrets.length} token Secrets, ${inventory.workloads.length} pod-bearing objects)`);
+console.log(
+  `token legacy over ${documents.length} objects (${inventory.serviceAccounts.length} ServiceAccounts, ${inventory.secrets.length} token Secrets, ${inventory.workloads.length} pod-bearing objects)`,
+);
 console.log(`  build inventory:                  ${buildMs.toFixed(1)} ms`);
-console.log(`  readers of every Secret (usage):  ${usageMs.toFixed(1)} ms (${items.filter((item) => item.usage === 'in-use').length} in use)`);
-console.log(`  migration plan:                   ${planMs.toFixed(1)} ms (${plan.patches.length} patches, ${plan.manual.length} manual steps, ${plan.deletions.length} deletions, ${plan.kept.length} kept)`);
+console.log(
+  `  readers of every Secret (usage):  ${usageMs.toFixed(1)} ms (${items.filter((item) => item.usage === 'in-use').length} in use)`,
+);
+console.log(
+  `  migration plan:                   ${planMs.toFixed(1)} ms (${plan.patches.length} patches, ${plan.manual.length} manual steps, ${plan.deletions.length} deletions, ${plan.kept.length} kept)`,
+);
 console.log(`  heap after (inventory, usage, plan): ${heapMb.toFixed(0)} MB`);

@@ -4,6 +4,16 @@ import { inventoryFromYaml } from '../helpers/inventory.js';
 
 /** A pod spec as a flow mapping, so it reads the same at any indentation. */
 const podSpec = (volumes: string) => `{ serviceAccountName: web, containers: [{ name: app, image: app }], volumes: ${volumes} }`;
+const webTokenVolume = '[{ name: tok, secret: { secretName: web-token } }]';
+
+/** A pod or ReplicaSet (with `template`) in prod, controlled by `owner`. */
+const owned = (kind: 'Pod' | 'ReplicaSet', name: string, owner: { kind: string; name: string; uid: string }, volumes: string, uid = '') => `
+apiVersion: ${kind === 'Pod' ? 'v1' : 'apps/v1'}
+kind: ${kind}
+metadata: { name: ${name}, namespace: prod, uid: "${uid}", ownerReferences: [{ kind: ${owner.kind}, name: ${owner.name}, uid: ${owner.uid}, controller: true }] }
+spec: ${kind === 'Pod' ? podSpec(volumes) : `{ template: { spec: ${podSpec(volumes)} } }`}`;
+const api = { kind: 'Deployment', name: 'api', uid: 'd1' };
+const apiReplicaSet = { kind: 'ReplicaSet', name: 'api-1', uid: 'r1' };
 
 /** What a live read returns (uids, owner references, labels), Pods beside their owners. */
 const cluster = `
@@ -50,45 +60,11 @@ kind: Deployment
 metadata: { name: api, namespace: prod, uid: d1 }
 spec:
   template:
-    spec: ${podSpec('[{ name: tok, secret: { secretName: web-token } }]')}
----
-apiVersion: apps/v1
-kind: ReplicaSet
-metadata:
-  name: api-1
-  namespace: prod
-  uid: r1
-  ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: api, uid: d1, controller: true }]
-spec:
-  template:
-    spec: ${podSpec('[{ name: tok, secret: { secretName: web-token } }]')}
----
-apiVersion: apps/v1
-kind: ReplicaSet
-metadata:
-  name: api-0
-  namespace: prod
-  uid: r0
-  ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: api, uid: d1, controller: true }]
-spec:
-  template:
-    spec: ${podSpec('[{ name: old, secret: { secretName: stale-token } }]')}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: api-1-a
-  namespace: prod
-  ownerReferences: [{ apiVersion: apps/v1, kind: ReplicaSet, name: api-1, uid: r1, controller: true }]
-spec: ${podSpec('[{ name: tok, secret: { secretName: web-token } }]')}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: api-1-b
-  namespace: prod
-  ownerReferences: [{ apiVersion: apps/v1, kind: ReplicaSet, name: api-1, uid: r1, controller: true }]
-spec: ${podSpec('[{ name: tok, secret: { secretName: web-token } }]')}
+    spec: ${podSpec(webTokenVolume)}
+---${owned('ReplicaSet', 'api-1', api, webTokenVolume, 'r1')}
+---${owned('ReplicaSet', 'api-0', api, '[{ name: old, secret: { secretName: stale-token } }]', 'r0')}
+---${owned('Pod', 'api-1-a', apiReplicaSet, webTokenVolume)}
+---${owned('Pod', 'api-1-b', apiReplicaSet, webTokenVolume)}
 ---
 apiVersion: batch/v1
 kind: CronJob
