@@ -35,7 +35,8 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
       expect(run.stdout).toMatch(/^Subject: +system:serviceaccount:prod:web$/m);
       expect(run.stdout).toMatch(/^Expires: .*\(expires in 4[67] min\)$/m);
     }
-    expect(new Set(runs.map((run) => run.stdout)).size).toBe(1);
+    // The same answer from each source, but for the relative times ("13 min ago"): the runs may straddle a minute.
+    expect(new Set(runs.map((run) => run.stdout.replace(/\([^)]*\)/g, '()'))).size).toBe(1);
   });
 
   it('inspect -o json has the claims and no token', async () => {
