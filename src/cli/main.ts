@@ -1,6 +1,7 @@
-import { Config, flush, Plugin, run, type Interfaces } from '@oclif/core';
+import { Config, Plugin, run, type Interfaces } from '@oclif/core';
 import packageJson from '../../package.json' with { type: 'json' };
 import { COMMANDS } from '../commands/index.js';
+import { flushOutput, tolerateClosedOutput } from './closed-output.js';
 import { exitCodeFor } from './handle-error.js';
 import { processStreams, runWithIo, type IoStreams } from './io.js';
 
@@ -18,6 +19,7 @@ export const VERSION: string = packageJson.version;
 
 /** Runs the CLI and returns the exit code; the entry sets process.exitCode from it. */
 export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
+  if (!options.streams) tolerateClosedOutput();
   const streams = options.streams ?? processStreams();
   return runWithIo(streams, async (io) => {
     const processExitCode = process.exitCode;
@@ -25,14 +27,14 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       // `kubectl sa --version` says what `kubectl sa version` says, not oclif's user-agent line.
       const args = argv[0] === '--version' ? ['version', ...argv.slice(1)] : [...argv];
       await run(args, await loadConfig(options));
-      await flush();
+      await flushOutput(io.stdout);
       // Commands set io.exitCode; a command that set process.exitCode instead is honoured, and the
       // process' own is put back so in-process runs leave no trace.
       const legacy = process.exitCode === processExitCode ? undefined : process.exitCode;
       process.exitCode = processExitCode;
       return io.exitCode ?? (typeof legacy === 'number' ? legacy : 0);
     } catch (error) {
-      await flush().catch(() => undefined);
+      await flushOutput(io.stdout);
       return exitCodeFor(error, io.stderr);
     }
   });
