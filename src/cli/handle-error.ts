@@ -9,6 +9,7 @@ import { ExitCode, InputErrors, KubectlSaError } from '../errors/kubectl-sa-erro
 export function exitCodeFor(error: unknown, stderr: NodeJS.WritableStream): number {
   if (error instanceof InputErrors) {
     for (const inner of error.errors) stderr.write(`error: ${inner.message}\n`);
+    for (const hint of new Set(error.errors.map((inner) => inner.hint))) if (hint) stderr.write(`hint: ${hint}\n`);
     return error.exitCode;
   }
   if (error instanceof KubectlSaError) {

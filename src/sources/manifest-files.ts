@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -14,13 +15,16 @@ export interface SourcedDocument {
 export interface ReadOptions {
   /** The stream `-` reads from; process.stdin unless a test injects one. */
   readonly stdin?: Readable;
-  /** Files above this size are refused rather than read into memory. */
+  /** Files above this size are refused rather than read into memory; default: KUBECTL_SA_MAX_FILE_MB of `env`, else 128 MiB. */
   readonly maxFileBytes?: number;
+  /** Where KUBECTL_SA_MAX_FILE_MB comes from; the process' environment unless injected. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const STDIN_NAME = '<stdin>';
 /** 128 MiB: far above any real manifest set (argo-cd's install.yaml is 1.9 MB), far below trouble. */
 export const DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024;
+export const MAX_FILE_MB_VARIABLE = 'KUBECTL_SA_MAX_FILE_MB';
 /** kubectl reads these extensions when given a folder; files named explicitly are read whatever their name. */
 const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
 
@@ -30,7 +34,7 @@ const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
  * user every broken file, not only the first.
  */
 export async function readManifests(paths: readonly string[], options: ReadOptions = {}): Promise<SourcedDocument[]> {
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxBytes = options.maxFileBytes ?? maxFileBytesFrom(options.env ?? process.env);
   const documents: SourcedDocument[] = [];
   const errors: InputError[] = [];
   const seen = new Set<string>();
@@ -57,7 +61,7 @@ export async function readManifests(paths: readonly string[], options: ReadOptio
     if (given === '-') {
       if (seen.has(STDIN_NAME)) continue;
       seen.add(STDIN_NAME);
-      await readOne(STDIN_NAME, () => readStream(options.stdin ?? process.stdin, maxBytes));
+      await readOne(STDIN_NAME, () => readStream(options.stdin ?? process.stdin, maxBytes, STDIN_NAME));
       continue;
     }
     let files: string[];
@@ -73,6 +77,8 @@ export async function readManifests(paths: readonly string[], options: ReadOptio
       seen.add(identity);
       await readOne(file, async () => {
         const info = await stat(file);
+        // A pipe or device (`-f /dev/stdin`, `-f <(helm template …)`) has no size to check first: read it as stdin is read.
+        if (!info.isFile()) return readStream(createReadStream(file), maxBytes, file);
         if (info.size > maxBytes) throw tooLarge(file, info.size, maxBytes);
         return readFile(file);
       });
@@ -97,8 +103,8 @@ async function expandPath(given: string): Promise<string[]> {
     if (code === 'EACCES') throw new InputError(`${given}: permission denied`, { cause: error });
     throw error;
   }
-  if (info.isFile()) return [given];
-  if (!info.isDirectory()) throw new InputError(`${given}: not a regular file or folder`);
+  if (info.isFile() || info.isFIFO() || info.isCharacterDevice()) return [given];
+  if (!info.isDirectory()) throw new InputError(`${given}: not a regular file, pipe, device or folder`);
   const found: string[] = [];
   await walkFolder(given, found, new Set());
   return found;
@@ -119,35 +125,63 @@ async function walkFolder(folder: string, found: string[], visited: Set<string>)
   }
 }
 
+/** How much of a file is looked at for NUL bytes to tell binary from text. */
+const BINARY_PROBE_BYTES = 8192;
+
 function decodeManifestText(bytes: Buffer, file: string, maxBytes: number): string {
   if (bytes.length > maxBytes) throw tooLarge(file, bytes.length, maxBytes);
-  const probe = bytes.subarray(0, 8192);
-  if (probe.includes(0)) {
-    throw new InputError(`${file}: looks like a binary file (it contains NUL bytes), not YAML or JSON manifests`);
-  }
+  if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) throw binary(file);
   const text = bytes.toString('utf8');
   // A UTF-8 byte-order mark is legal at the start of a YAML stream but confuses position counting.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function tooLarge(file: string, size: number, maxBytes: number): InputError {
-  return new InputError(`${file}: file is too large to read (${formatMiB(size)}, the limit is ${formatMiB(maxBytes)})`, {
-    hint: 'split it, or raise the limit with KUBECTL_SA_MAX_FILE_MB',
+function binary(file: string): InputError {
+  return new InputError(`${file}: looks like a binary file (it contains NUL bytes), not YAML or JSON manifests`);
+}
+
+/** `size` is undefined for a stream, which is refused once it passes the limit, before its end. */
+function tooLarge(file: string, size: number | undefined, maxBytes: number): InputError {
+  const told = size === undefined ? `more than ${formatSize(maxBytes)}, the limit` : `${formatSize(size)}, the limit is ${formatSize(maxBytes)}`;
+  return new InputError(`${file}: too large to read (${told})`, {
+    hint: `split it, or raise the limit in MiB with ${MAX_FILE_MB_VARIABLE} (default ${DEFAULT_MAX_FILE_BYTES / (1024 * 1024)})`,
   });
 }
 
-function formatMiB(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+/** The size limit for one input file or stream: KUBECTL_SA_MAX_FILE_MB (MiB, fractions allowed), else 128 MiB. */
+export function maxFileBytesFrom(env: NodeJS.ProcessEnv): number {
+  const text = env[MAX_FILE_MB_VARIABLE]?.trim();
+  if (text === undefined || text === '') return DEFAULT_MAX_FILE_BYTES;
+  const mebibytes = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(mebibytes > 0)) throw new InputError(`${MAX_FILE_MB_VARIABLE}=${text}: not a size in MiB (a positive number, such as 256)`);
+  return Math.floor(mebibytes * 1024 * 1024);
 }
 
-async function readStream(stream: Readable, maxBytes: number): Promise<Buffer> {
+function formatSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/**
+ * Reads a stream under the size limit. A binary stream is refused as soon as its first bytes show it, and an
+ * endless one (`/dev/zero`) at the limit, so neither is read to the end.
+ */
+async function readStream(stream: Readable, maxBytes: number, name: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    total += buffer.length;
-    if (total > maxBytes) throw tooLarge(STDIN_NAME, total, maxBytes);
-    chunks.push(buffer);
+  let probed = false;
+  try {
+    for await (const chunk of stream) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      total += buffer.length;
+      if (total > maxBytes) throw tooLarge(name, undefined, maxBytes);
+      chunks.push(buffer);
+      if (!probed && total >= BINARY_PROBE_BYTES) {
+        probed = true;
+        if (Buffer.concat(chunks).subarray(0, BINARY_PROBE_BYTES).includes(0)) throw binary(name);
+      }
+    }
+  } finally {
+    stream.destroy();
   }
   return Buffer.concat(chunks);
 }
