@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { buildInventory, type Inventory } from '../inventory/inventory.js';
+import { InputError } from '../errors/kubectl-sa-error.js';
+import { buildInventory, type Inventory, type InventoryNote } from '../inventory/inventory.js';
 import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import type { ListedResource } from '../sources/cluster/read-cluster.js';
 import { readManifests } from '../sources/manifest-files.js';
@@ -14,6 +15,8 @@ export interface InputOptions {
   readonly stdin?: Readable | undefined;
   /** Where KUBECONFIG, HOME and the in-cluster variables come from; the process' environment unless injected. */
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Manifests that hold no Kubernetes object are an error (kubectl's "no objects passed") unless this is set. */
+  readonly allowEmpty?: boolean | undefined;
 }
 
 export interface LoadedInput {
@@ -33,8 +36,9 @@ export async function readInput(
   options: { readonly resources?: 'rbac' | readonly ListedResource[] | undefined } = {},
 ): Promise<LoadedInput> {
   if (input.paths.length > 0) {
-    const documents = await readManifests(input.paths, input.stdin ? { stdin: input.stdin } : {});
+    const documents = await readManifests(input.paths, { ...(input.stdin ? { stdin: input.stdin } : {}), ...(input.env ? { env: input.env } : {}) });
     const inventory = buildInventory(documents, { defaultNamespace: input.cluster.namespace ?? 'default', origin: 'files' });
+    if (inventory.entries.length === 0 && !input.allowEmpty) throw noObjectsPassed(input.paths, inventory.notes);
     return { inventory, connection: undefined };
   }
   // kubectl's habit without -f: the cluster of the current context, in its namespace unless -A.
@@ -50,4 +54,21 @@ export async function readInput(
 /** The namespace a request means without -n: the context's on a live cluster, else `default`, as kubectl. */
 export function requestNamespace(cluster: ClusterFlagValues, connection: ClusterConnection | undefined): string {
   return cluster.namespace ?? connection?.defaultNamespace ?? 'default';
+}
+
+/**
+ * An empty render (`helm template` of a chart whose values switch everything off, a wrong folder) would
+ * otherwise pass a CI gate with "no findings". kubectl refuses it too: "error: no objects passed to apply".
+ */
+function noObjectsPassed(paths: readonly string[], notes: readonly InventoryNote[]): InputError {
+  const named = [...new Set(paths.map((given) => (given === '-' ? 'stdin' : given)))];
+  const skipped = notes.filter((note) => note.source !== undefined);
+  const first = skipped[0]?.source;
+  const why =
+    first === undefined
+      ? ''
+      : ` (${skipped.length} document(s) that are not Kubernetes objects skipped, the first at ${first.file}:${first.line})`;
+  return new InputError(`no objects passed: ${named.join(', ')} ${named.length === 1 ? 'holds' : 'hold'} no Kubernetes objects${why}`, {
+    hint: 'check what produced the input (an empty helm template or kustomize build, a wrong path), or pass --allow-empty if no objects is a valid answer',
+  });
 }

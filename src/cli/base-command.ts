@@ -9,6 +9,7 @@ import { writeNotes, writeWarnings } from './notes.js';
 /** What every resource-reading command gets from its flags, whatever else it adds. */
 export interface InputFlagValues extends ClusterFlagValues {
   readonly filename?: string[] | undefined;
+  readonly 'allow-empty'?: boolean | undefined;
 }
 
 /**
@@ -24,7 +25,13 @@ export abstract class KubectlSaCommand extends Command {
 
   /** -f and positional paths, kubectl's cluster flags and the injected stdin, as a use case's input. */
   protected inputFrom(flags: InputFlagValues, positionalPaths: readonly string[] = []): InputOptions {
-    return { paths: [...(flags.filename ?? []), ...positionalPaths], cluster: flags, stdin: this.io.stdin, env: this.io.env };
+    return {
+      paths: [...(flags.filename ?? []), ...positionalPaths],
+      cluster: flags,
+      stdin: this.io.stdin,
+      env: this.io.env,
+      allowEmpty: flags['allow-empty'],
+    };
   }
 
   /** Connects to the cluster of the kubeconfig, for commands that ask it rather than read it (tokens). */

@@ -48,6 +48,11 @@ export const inputFlags = {
     multipleNonGreedy: true,
     helpGroup: 'INPUT',
   }),
+  'allow-empty': Flags.boolean({
+    description: 'Accept manifests that hold no Kubernetes objects (exit 0 with nothing to report) instead of failing with exit 2.',
+    default: false,
+    helpGroup: 'INPUT',
+  }),
 };
 
 /** `-o/--output` limited to the formats a command's printers render (`somePrinters.formats`); the first is the default. */

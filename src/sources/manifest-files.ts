@@ -25,6 +25,11 @@ export const STDIN_NAME = '<stdin>';
 /** 128 MiB: far above any real manifest set (argo-cd's install.yaml is 1.9 MB), far below trouble. */
 export const DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024;
 export const MAX_FILE_MB_VARIABLE = 'KUBECTL_SA_MAX_FILE_MB';
+/**
+ * Names of our own stdin, read from the stdin stream rather than opened: a stdin that is a socket (as a
+ * parent process may hand us) cannot be opened by path at all.
+ */
+const ownStdinPaths = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 /** kubectl reads these extensions when given a folder; files named explicitly are read whatever their name. */
 const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
 
@@ -58,10 +63,11 @@ export async function readManifests(paths: readonly string[], options: ReadOptio
   };
 
   for (const given of paths) {
-    if (given === '-') {
+    if (given === '-' || ownStdinPaths.has(given)) {
       if (seen.has(STDIN_NAME)) continue;
       seen.add(STDIN_NAME);
-      await readOne(STDIN_NAME, () => readStream(options.stdin ?? process.stdin, maxBytes, STDIN_NAME));
+      const name = given === '-' ? STDIN_NAME : given;
+      await readOne(name, () => readStream(options.stdin ?? process.stdin, maxBytes, name));
       continue;
     }
     let files: string[];
