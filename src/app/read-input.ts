@@ -36,7 +36,10 @@ export async function readInput(
   options: { readonly resources?: 'rbac' | readonly ListedResource[] | undefined } = {},
 ): Promise<LoadedInput> {
   if (input.paths.length > 0) {
-    const documents = await readManifests(input.paths, { ...(input.stdin ? { stdin: input.stdin } : {}), ...(input.env ? { env: input.env } : {}) });
+    const documents = await readManifests(input.paths, {
+      ...(input.stdin ? { stdin: input.stdin } : {}),
+      ...(input.env ? { env: input.env } : {}),
+    });
     const inventory = buildInventory(documents, { defaultNamespace: input.cluster.namespace ?? 'default', origin: 'files' });
     if (inventory.entries.length === 0 && !input.allowEmpty) throw noObjectsPassed(input.paths, inventory.notes);
     return { inventory, connection: undefined };

@@ -148,7 +148,8 @@ function binary(file: string): InputError {
 
 /** `size` is undefined for a stream, which is refused once it passes the limit, before its end. */
 function tooLarge(file: string, size: number | undefined, maxBytes: number): InputError {
-  const told = size === undefined ? `more than ${formatSize(maxBytes)}, the limit` : `${formatSize(size)}, the limit is ${formatSize(maxBytes)}`;
+  const told =
+    size === undefined ? `more than ${formatSize(maxBytes)}, the limit` : `${formatSize(size)}, the limit is ${formatSize(maxBytes)}`;
   return new InputError(`${file}: too large to read (${told})`, {
     hint: `split it, or raise the limit in MiB with ${MAX_FILE_MB_VARIABLE} (default ${DEFAULT_MAX_FILE_BYTES / (1024 * 1024)})`,
   });

@@ -22,7 +22,8 @@ const argumentsOf: Record<string, string[]> = {
   matrix: ['default:default'],
 };
 
-const hint = 'hint: check what produced the input (an empty helm template or kustomize build, a wrong path), or pass --allow-empty if no objects is a valid answer\n';
+const hint =
+  'hint: check what produced the input (an empty helm template or kustomize build, a wrong path), or pass --allow-empty if no objects is a valid answer\n';
 
 describe('empty input', () => {
   it.each([

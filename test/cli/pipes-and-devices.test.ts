@@ -28,7 +28,10 @@ describe('-f with pipes and devices', () => {
   });
 
   it('a stream over KUBECTL_SA_MAX_FILE_MB is exit 2, with the hint', async () => {
-    const result = await runProgram('bash', ['-c', `yes 'a: b' | KUBECTL_SA_MAX_FILE_MB=1 "${process.execPath}" bin/run.js inventory -f /dev/stdin`]);
+    const result = await runProgram('bash', [
+      '-c',
+      `yes 'a: b' | KUBECTL_SA_MAX_FILE_MB=1 "${process.execPath}" bin/run.js inventory -f /dev/stdin`,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'error: /dev/stdin: too large to read (more than 1.0 MiB, the limit)\n' +

@@ -113,7 +113,9 @@ describe('readManifests: pipes and devices', () => {
   it('reads a character device: /dev/null is empty, /dev/zero is refused as binary at once', async () => {
     expect(await readManifests(['/dev/null'])).toEqual([]);
     const started = performance.now();
-    expect(await errorsOf(readManifests(['/dev/zero']))).toEqual(['/dev/zero: looks like a binary file (it contains NUL bytes), not YAML or JSON manifests']);
+    expect(await errorsOf(readManifests(['/dev/zero']))).toEqual([
+      '/dev/zero: looks like a binary file (it contains NUL bytes), not YAML or JSON manifests',
+    ]);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
