@@ -8,7 +8,7 @@ export const ExitCode = {
   ok: 0,
   /** Findings at or above the --fail-on threshold, or `can-i` answered no. */
   findings: 1,
-  /** Bad flags, bad arguments, unreadable or invalid input files, invalid policy packs. */
+  /** Bad flags, bad arguments, unreadable or invalid input files or kubeconfig, invalid policy packs. */
   usage: 2,
   /** Cluster unreachable, unauthenticated, or nothing at all could be read. */
   cluster: 3,
@@ -63,6 +63,15 @@ export class InputErrors extends KubectlSaError {
     super(errors.map((error) => error.message).join('\n'));
     this.errors = errors;
   }
+}
+
+/**
+ * The kubeconfig cannot be used: none found, unreadable or not a kubeconfig, an unknown or missing context,
+ * a context whose cluster it does not define, a certificate or key file it names that cannot be read. Like a
+ * broken manifest, it is the user's input (exit 2): no cluster was asked anything.
+ */
+export class ConfigError extends KubectlSaError {
+  readonly exitCode = ExitCode.usage;
 }
 
 /** The cluster cannot be reached, refuses us, or nothing at all could be read from it. */

@@ -68,9 +68,9 @@ describe('kubectl sa inventory', () => {
     ]);
   });
 
-  it('exits 3 without -f when there is no cluster to read', async () => {
+  it('exits 2 without -f when there is no kubeconfig to read a cluster with', async () => {
     const result = await runCli(['inventory'], { env: { HOME: '/nonexistent-home', KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' } });
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: no cluster configuration: no kubeconfig file found and not running inside a cluster\nhint: /);
   });
 

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
-import { ClusterError, UsageError } from '../../errors/kubectl-sa-error.js';
+import { load } from 'js-yaml';
+import { ConfigError } from '../../errors/kubectl-sa-error.js';
 
 export interface KubeConfigFlags {
   readonly kubeconfig?: string | undefined;
@@ -37,35 +38,79 @@ export async function loadKubeConfig(flags: KubeConfigFlags, env: NodeJS.Process
   } else if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(inClusterTokenFile)) {
     config.loadFromCluster();
   } else {
-    throw new ClusterError('no cluster configuration: no kubeconfig file found and not running inside a cluster', {
+    throw new ConfigError('no cluster configuration: no kubeconfig file found and not running inside a cluster', {
       hint: 'pass --kubeconfig PATH, set KUBECONFIG, or read manifests with -f PATH',
     });
   }
 
+  const contextHint = { hint: 'pick one with --context NAME (kubectl config get-contexts lists them)' };
   if (flags.context !== undefined) {
-    if (!config.getContextObject(flags.context)) throw new UsageError(`context "${flags.context}" does not exist in the kubeconfig`);
+    if (!config.getContextObject(flags.context))
+      throw new ConfigError(`context "${flags.context}" does not exist in the kubeconfig`, contextHint);
     config.setCurrentContext(flags.context);
   }
   const contextName = config.getCurrentContext();
-  const context = config.getContextObject(contextName);
-  const cluster = config.getCurrentCluster();
-  if (!cluster) {
-    throw new ClusterError(
-      contextName ? `context "${contextName}" names no cluster that the kubeconfig defines` : 'the kubeconfig has no current context',
-      { hint: 'pick one with --context NAME' },
+  const context = contextName ? config.getContextObject(contextName) : null;
+  if (!context) {
+    throw new ConfigError(
+      contextName ? `current context "${contextName}" does not exist in the kubeconfig` : 'the kubeconfig has no current context',
+      contextHint,
     );
   }
-  return { config, contextName, server: cluster.server, namespace: context?.namespace || 'default' };
+  const cluster = config.getCurrentCluster();
+  if (!cluster) {
+    // client-node drops a cluster entry without a server, as kubectl refuses one ("no server found for cluster").
+    throw new ConfigError(
+      `context "${contextName}" names cluster "${context.cluster}", which the kubeconfig does not define with a server`,
+    );
+  }
+  requireReadableFiles(cluster, config.getCurrentUser());
+  return { config, contextName, server: cluster.server, namespace: context.namespace || 'default' };
+}
+
+/**
+ * kubectl checks the files a context's cluster and user name before it connects ("unable to read client-cert
+ * … due to …"): a missing certificate is the kubeconfig's fault, not an unreachable cluster.
+ */
+function requireReadableFiles(cluster: Cluster, user: User | null): void {
+  const named: [string, string | undefined, string][] = [
+    ['certificate-authority', cluster.caFile, `cluster "${cluster.name}"`],
+    ['client-certificate', user?.certFile, `user "${user?.name}"`],
+    ['client-key', user?.keyFile, `user "${user?.name}"`],
+  ];
+  for (const [field, file, owner] of named) {
+    if (!file) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (error) {
+      throw new ConfigError(`cannot read ${field} ${file} of ${owner} in the kubeconfig: ${fileProblem(error)}`);
+    }
+  }
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return error instanceof Error ? error.message : String(error);
 }
 
 function kubeconfigFiles(flags: KubeConfigFlags, env: NodeJS.ProcessEnv): string[] {
   if (flags.kubeconfig !== undefined) {
-    if (!existsSync(flags.kubeconfig)) throw new UsageError(`${flags.kubeconfig}: kubeconfig file does not exist`);
+    if (!existsSync(flags.kubeconfig)) throw new ConfigError(`${flags.kubeconfig}: kubeconfig file does not exist`);
     return [flags.kubeconfig];
   }
   if (env.KUBECONFIG) {
     // kubectl skips entries that do not exist; order matters, so duplicates keep their first place.
-    return [...new Set(env.KUBECONFIG.split(path.delimiter).filter((file) => file !== '' && existsSync(file)))];
+    const named = env.KUBECONFIG.split(path.delimiter).filter((file) => file !== '');
+    const existing = [...new Set(named.filter((file) => existsSync(file)))];
+    if (existing.length === 0 && named.length > 0) {
+      throw new ConfigError(`KUBECONFIG names no file that exists: ${named.join(path.delimiter)}`, {
+        hint: 'fix KUBECONFIG, pass --kubeconfig PATH, or read manifests with -f PATH',
+      });
+    }
+    return existing;
   }
   const home = env.HOME ?? homedir();
   const fallback = path.join(home, '.kube', 'config');
@@ -95,10 +140,11 @@ function mergeKubeconfigFiles(files: readonly string[], KubeConfigClass: new () 
   let currentContext = '';
   for (const file of files) {
     const single = new KubeConfigClass();
+    requireKubeconfigShape(file);
     try {
       single.loadFromFile(path.resolve(file), { onInvalidEntry: 'filter' });
     } catch (error) {
-      throw new UsageError(`${file}: invalid kubeconfig: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      throw new ConfigError(`${file}: invalid kubeconfig: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
     for (const cluster of single.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
     for (const user of single.users)
@@ -107,4 +153,30 @@ function mergeKubeconfigFiles(files: readonly string[], KubeConfigClass: new () 
     if (!currentContext && single.currentContext) currentContext = single.currentContext;
   }
   return { clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext };
+}
+
+/**
+ * A kubeconfig is a YAML mapping (or empty). client-node reads any other YAML (a scalar, a list, a manifest
+ * passed by mistake) as a configuration without contexts, which would surface later as a misleading "no
+ * current context".
+ */
+function requireKubeconfigShape(file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the kubeconfig: ${fileProblem(error)}`);
+  }
+  let value: unknown;
+  try {
+    value = load(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid kubeconfig: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${file}: not a kubeconfig (a YAML mapping with clusters, users and contexts)`);
+  }
+  const kind = (value as { kind?: unknown }).kind;
+  if (kind !== undefined && kind !== 'Config') throw new ConfigError(`${file}: not a kubeconfig (its kind is ${String(kind)}, not Config)`);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ClusterError, UsageError } from '../../../src/errors/kubectl-sa-error.js';
+import { ConfigError } from '../../../src/errors/kubectl-sa-error.js';
 import { loadKubeConfig } from '../../../src/sources/cluster/kubeconfig.js';
 
 function kubeconfig(options: {
@@ -61,6 +61,9 @@ describe('loadKubeConfig', () => {
       }),
       'b/config': kubeconfig({ cluster: 'prod', server: 'https://second.example:6443', context: 'prod', current: 'other' }),
       'c/config': kubeconfig({ cluster: 'staging', server: 'https://staging.example:6443', context: 'staging', user: 'v' }),
+      // The CA files they name: kubectl (and we) refuse a kubeconfig whose files cannot be read.
+      'a/certs/ca.crt': 'a',
+      'c/certs/ca.crt': 'c',
     });
     const KUBECONFIG = [paths['a/config'], '/does/not/exist', paths['b/config'], paths['c/config']].join(path.delimiter);
     const loaded = await loadKubeConfig({}, { KUBECONFIG });
@@ -73,20 +76,33 @@ describe('loadKubeConfig', () => {
   });
 
   it('uses --kubeconfig alone when given, and defaults the namespace to default', async () => {
-    const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
+    const paths = files({
+      config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }),
+      'certs/ca.crt': 'ca',
+    });
     const loaded = await loadKubeConfig({ kubeconfig: paths.config }, { KUBECONFIG: '/elsewhere' });
     expect(loaded).toMatchObject({ server: 'https://only.example', namespace: 'default', contextName: 'x' });
   });
 
   it('says which context is unknown, and which file is missing', async () => {
     const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
-    await expect(loadKubeConfig({ kubeconfig: paths.config, context: 'nope' })).rejects.toThrow(
-      new UsageError('context "nope" does not exist in the kubeconfig'),
-    );
-    await expect(loadKubeConfig({ kubeconfig: '/no/such/file' })).rejects.toThrow(UsageError);
+    const unknownContext = loadKubeConfig({ kubeconfig: paths.config, context: 'nope' });
+    await expect(unknownContext).rejects.toThrow('context "nope" does not exist in the kubeconfig');
+    await expect(unknownContext).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadKubeConfig({ kubeconfig: '/no/such/file' })).rejects.toThrow(ConfigError);
   });
 
-  it('fails with a cluster error when there is no configuration at all', async () => {
-    await expect(loadKubeConfig({}, { HOME: '/nonexistent-home' })).rejects.toThrow(ClusterError);
+  it('fails with a configuration error (exit 2) when there is no configuration at all', async () => {
+    await expect(loadKubeConfig({}, { HOME: '/nonexistent-home' })).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('loadKubeConfig: what kubectl checks before it connects', () => {
+  it('refuses a certificate-authority file that cannot be read, naming it', async () => {
+    const paths = files({ config: kubeconfig({ cluster: 'c', server: 'https://only.example', context: 'x', current: 'x' }) });
+    const caFile = path.join(path.dirname(paths.config ?? ''), 'certs', 'ca.crt');
+    await expect(loadKubeConfig({ kubeconfig: paths.config })).rejects.toThrow(
+      `cannot read certificate-authority ${caFile} of cluster "c" in the kubeconfig: no such file`,
+    );
   });
 });
