@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { UsageError } from '../errors/kubectl-sa-error.js';
-import { parseRequestTimeout } from './flags.js';
+import { parseDuration } from '../sources/cluster/duration.js';
 import { parseServiceAccountRef, type ServiceAccountName } from './service-account-ref.js';
 
 /** The TokenRequest API refuses shorter tokens (validation of spec.expirationSeconds). */
@@ -46,7 +46,7 @@ export function refuseExtraArguments(argv: readonly unknown[], allowed: number):
  * What the API would refuse is refused here, with the API's rule, before anything is sent.
  */
 export function parseTokenDuration(value: string): number {
-  const milliseconds = parseRequestTimeout(value);
+  const milliseconds = parseDuration(value);
   if (milliseconds === undefined || Number.isNaN(milliseconds)) {
     throw new UsageError(`invalid --duration "${value}": use a duration such as 10m, 1h or 24h`);
   }

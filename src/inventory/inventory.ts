@@ -3,6 +3,9 @@ import { isRecord } from './kube-object.js';
 import { groupOf, isClusterScoped, type CustomResourceScopes } from './object-scope.js';
 import { podTemplateOf, serviceAccountNameOf, type PodTemplateView } from './workloads.js';
 
+/** The `file` of what was read from stdin (`-f -`): no file a report could point at. */
+export const STDIN_NAME = '<stdin>';
+
 /** Where an object was read from: a file position for manifests, nothing for cluster objects. */
 export interface SourceLocation {
   readonly file: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CompiledPack, CompiledRule } from '../policy/compile-pack.js';
 import type { Severity } from '../policy/pack-types.js';
-import { STDIN_NAME } from '../sources/manifest-files.js';
+import { STDIN_NAME } from '../inventory/inventory.js';
 import { objectLabel, type ReportFinding, type ScanReport } from './scan-report.js';
 
 const level: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
@@ -104,11 +104,12 @@ function sarifRule(rule: CompiledRule) {
 
 /**
  * The finding's file as a SARIF artifact URI relative to the working directory: forward slashes, each
- * segment percent-encoded. Undefined when there is no file to point at (stdin, a cluster object).
+ * segment percent-encoded. Undefined when there is no file to point at (stdin or a pipe, a cluster object).
  */
 function artifactUri(finding: ReportFinding, cwd: string): string | undefined {
   const file = finding.source?.file;
-  if (file === undefined || file === STDIN_NAME) return undefined;
+  // stdin, and pipes or devices (`-f <(helm template …)` reads /dev/fd/63), are no file of the repository.
+  if (file === undefined || file === STDIN_NAME || /^\/(dev|proc)\//.test(file)) return undefined;
   const relative = path.isAbsolute(file) ? path.relative(cwd, file) : file;
   return relative
     .split(path.sep)

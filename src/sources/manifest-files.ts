@@ -3,7 +3,7 @@ import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError, InputErrors } from '../errors/kubectl-sa-error.js';
-import type { SourceLocation } from '../inventory/inventory.js';
+import { STDIN_NAME, type SourceLocation } from '../inventory/inventory.js';
 import { parseManifests } from './parse-manifests.js';
 
 /** A parsed document together with where it came from. */
@@ -21,7 +21,6 @@ export interface ReadOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export const STDIN_NAME = '<stdin>';
 /** 128 MiB: far above any real manifest set (argo-cd's install.yaml is 1.9 MB), far below trouble. */
 export const DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024;
 export const MAX_FILE_MB_VARIABLE = 'KUBECTL_SA_MAX_FILE_MB';

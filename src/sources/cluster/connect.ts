@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors/kubectl-sa-error.js';
-import { parseRequestTimeout } from '../../cli/flags.js';
+import { parseDuration } from './duration.js';
 import { ApiClient } from './api-client.js';
 import { loadKubeConfig, type LoadedKubeConfig } from './kubeconfig.js';
 
@@ -24,7 +24,7 @@ export interface ClusterConnection {
 }
 
 export async function connectCluster(flags: ClusterFlagValues, env: NodeJS.ProcessEnv = process.env): Promise<ClusterConnection> {
-  const timeoutMs = parseRequestTimeout(flags['request-timeout'] ?? '0');
+  const timeoutMs = parseDuration(flags['request-timeout'] ?? '0');
   if (Number.isNaN(timeoutMs)) {
     throw new UsageError(
       `invalid --request-timeout "${flags['request-timeout']}": use a number of seconds or a duration such as 30s, 1m, 2h`,

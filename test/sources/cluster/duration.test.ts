@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequestTimeout } from '../../src/cli/flags.js';
+import { parseDuration } from '../../../src/sources/cluster/duration.js';
 
-describe('parseRequestTimeout', () => {
+describe('parseDuration', () => {
   it.each([
     ['0', undefined],
     ['', undefined],
@@ -12,10 +12,10 @@ describe('parseRequestTimeout', () => {
     ['250ms', 250],
     ['1.5s', 1500],
   ])('reads %j as kubectl does', (text, expected) => {
-    expect(parseRequestTimeout(text)).toBe(expected);
+    expect(parseDuration(text)).toBe(expected);
   });
 
   it.each(['abc', '5x', '1m-3s'])('rejects %j', (text) => {
-    expect(parseRequestTimeout(text)).toBeNaN();
+    expect(parseDuration(text)).toBeNaN();
   });
 });
