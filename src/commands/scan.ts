@@ -18,7 +18,7 @@ export default class Scan extends KubectlSaCommand {
     '<%= config.bin %> scan -f manifests/',
     'helm template my-release ./chart | <%= config.bin %> scan -',
     '<%= config.bin %> scan install.yaml -o sarif > kubectl-sa.sarif',
-    '<%= config.bin %> scan -f k8s/ --policy policies/acme.yaml --skip-rule SA009 --fail-on critical',
+    '<%= config.bin %> scan -f k8s/ --policy examples/policies/custom-pack.yaml --skip-rule SA009 --fail-on critical',
   ];
   static override strict = false;
   static override args = manifestPathsArg;

@@ -4,7 +4,7 @@ import type { ObjectMeta } from '../inventory/kube-object.js';
 export const exemptAnnotation = 'kubectl-sa.dev/exempt';
 export const exemptReasonAnnotation = 'kubectl-sa.dev/exempt-reason';
 
-/** One entry of an exemptions file (`--exemptions FILE`, schema in exemptions-schema.ts). */
+/** One entry of an exemptions file (`--exemptions FILE`; its schema is `exemptionsSchema` in exemptions-file.ts). */
 export interface Exemption {
   /** Rule ids, or `*` for every rule. */
   readonly rules: readonly string[];
