@@ -25,32 +25,6 @@ export interface ApiResourceTable {
   readonly resources: readonly ApiResource[];
 }
 
-export function parseApiResources(value: unknown): ApiResourceTable {
-  if (!isRecord(value) || !Array.isArray(value.resources)) throw new Error('API resource data: `resources` is not a list');
-  const resources = value.resources.map((item, index): ApiResource => {
-    if (!isRecord(item) || typeof item.plural !== 'string' || typeof item.group !== 'string') {
-      throw new Error(`API resource data: resources[${index}] lacks group or plural`);
-    }
-    const strings = (field: unknown) => (Array.isArray(field) ? field.filter((entry): entry is string => typeof entry === 'string') : []);
-    return {
-      group: item.group,
-      version: typeof item.version === 'string' ? item.version : 'v1',
-      kind: typeof item.kind === 'string' ? item.kind : '',
-      plural: item.plural,
-      singular: typeof item.singular === 'string' ? item.singular : '',
-      shortNames: strings(item.shortNames),
-      namespaced: item.namespaced === true,
-      verbs: strings(item.verbs),
-      subresources: strings(item.subresources),
-    };
-  });
-  return {
-    kubernetesVersion: typeof value.kubernetesVersion === 'string' ? value.kubernetesVersion : 'unknown',
-    source: typeof value.source === 'string' ? value.source : 'unknown',
-    resources,
-  };
-}
-
 /** The resources the CRDs of the input define (first served version; scope and subresources from the spec). */
 export function resourcesFromCrds(inventory: Inventory): ApiResource[] {
   const found: ApiResource[] = [];

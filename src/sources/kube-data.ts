@@ -1,6 +1,7 @@
-import { parseDefaultRbac, type DefaultRbacData } from '../rbac/default-rbac.js';
-import { parseApiResources, type ApiResourceTable } from '../rbac/resource-table.js';
+import type { DefaultRbacData } from '../rbac/default-rbac.js';
+import type { ApiResourceTable } from '../rbac/resource-table.js';
 import { builtInFile } from './built-in-files.js';
+import { parseApiResources, parseDefaultRbac } from './kube-data-format.js';
 
 // The Kubernetes data shipped in `data/`, built into kubectl-sa (built-in-files.ts): parsed once per
 // process, and only by the commands that need it.

@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError } from '../errors/kubectl-sa-error.js';
-import { maxTokenBytes } from '../tokens/jwt.js';
 
 export interface TokenInputOptions {
   /** The positional TOKEN: the token itself, or `-` for stdin. */
@@ -10,6 +9,8 @@ export interface TokenInputOptions {
   readonly file?: string | undefined;
   /** Injected by tests; process.stdin otherwise. */
   readonly stdin?: Readable & { readonly isTTY?: boolean };
+  /** At most this many bytes are read: the longest token there can be (`maxTokenBytes` of tokens/jwt.ts). */
+  readonly maxBytes: number;
 }
 
 export interface TokenInput {
@@ -25,7 +26,7 @@ export interface TokenInput {
  */
 export async function readTokenInput(options: TokenInputOptions): Promise<TokenInput> {
   const input = await readRaw(options);
-  if (Buffer.byteLength(input.text) > maxTokenBytes) throw tooLarge(input.where);
+  if (Buffer.byteLength(input.text) > options.maxBytes) throw tooLarge(input.where, options.maxBytes);
   const text = input.text.trim().replace(/^bearer\s+/i, '');
   if (text === '') throw new InputError(`${input.where}: no token: the input is empty`);
   return { text, where: input.where };
@@ -36,17 +37,17 @@ async function readRaw(options: TokenInputOptions): Promise<TokenInput> {
   if (options.argument !== undefined && options.file !== undefined) {
     throw new UsageError('give the token once: as the TOKEN argument (or - for stdin) or with --token-file, not both');
   }
-  if (options.file !== undefined) return { text: await readBoundedFile(options.file), where: options.file };
+  if (options.file !== undefined) return { text: await readBoundedFile(options.file, options.maxBytes), where: options.file };
   if (options.argument !== undefined && options.argument !== '-') return { text: options.argument, where: 'the argument' };
   if (options.argument === undefined && stdin.isTTY) {
     throw new UsageError('which token? pass it on stdin (-), with --token-file PATH, or as the TOKEN argument', {
       hint: 'for example: kubectl sa token create ns:name | kubectl sa token inspect -',
     });
   }
-  return { text: (await readBoundedStream(stdin)).toString('utf8'), where: 'stdin' };
+  return { text: (await readBoundedStream(stdin, options.maxBytes)).toString('utf8'), where: 'stdin' };
 }
 
-async function readBoundedFile(file: string): Promise<string> {
+async function readBoundedFile(file: string, maxBytes: number): Promise<string> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -57,30 +58,30 @@ async function readBoundedFile(file: string): Promise<string> {
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new InputError(`${file}: not a regular file`);
-    const buffer = Buffer.alloc(maxTokenBytes + 1);
+    const buffer = Buffer.alloc(maxBytes + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > maxTokenBytes) throw tooLarge(file);
+    if (bytesRead > maxBytes) throw tooLarge(file, maxBytes);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
   }
 }
 
-async function readBoundedStream(stream: Readable): Promise<Buffer> {
+async function readBoundedStream(stream: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += buffer.length;
-    if (total > maxTokenBytes) {
+    if (total > maxBytes) {
       stream.destroy();
-      throw tooLarge('stdin');
+      throw tooLarge('stdin', maxBytes);
     }
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
 }
 
-function tooLarge(where: string): InputError {
-  return new InputError(`${where}: not a JSON Web Token: it is larger than ${maxTokenBytes} bytes`);
+function tooLarge(where: string, maxBytes: number): InputError {
+  return new InputError(`${where}: not a JSON Web Token: it is larger than ${maxBytes} bytes`);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorize, serviceAccountIdentity } from '../../src/rbac/authorize.js';
-import { parseDefaultRbac } from '../../src/rbac/default-rbac.js';
+import { parseDefaultRbac } from '../../src/sources/kube-data-format.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
 import { modelOf } from './helpers.js';
 

@@ -42,7 +42,7 @@ function anchorsOf(markdown: string): Set<string> {
   let inFence = false;
   for (const line of markdown.split('\n')) {
     if (/^(```|~~~)/.test(line)) inFence = !inFence;
-    const heading = !inFence && /^#{1,6}\s+(.*?)\s*#*$/.exec(line);
+    const heading = inFence ? null : /^#{1,6}\s+(.*?)\s*#*$/.exec(line);
     if (!heading?.[1]) continue;
     const slug = heading[1]
       .replace(/`/g, '')

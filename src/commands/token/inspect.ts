@@ -4,6 +4,7 @@ import { outputFlag } from '../../cli/flags.js';
 import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-flags.js';
 import { tokenInspectionPrinters } from '../../report/token-inspect-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
+import { maxTokenBytes } from '../../tokens/jwt.js';
 
 export default class TokenInspectCommand extends KubectlSaCommand {
   static override summary = 'Decode a ServiceAccount token (or any JWT) without verifying it, and say what it grants to whom until when.';
@@ -23,7 +24,7 @@ export default class TokenInspectCommand extends KubectlSaCommand {
   async run(): Promise<void> {
     const { args, argv, flags } = await this.parse(TokenInspectCommand);
     refuseExtraArguments(argv, 1);
-    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin });
+    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin, maxBytes: maxTokenBytes });
     const inspection = inspectToken({ token: input.text, where: input.where, now: new Date() });
     this.print(tokenInspectionPrinters, inspection, flags.output);
   }

@@ -5,6 +5,7 @@ import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-f
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
 import { tokenReviewPrinters } from '../../report/token-review-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
+import { maxTokenBytes } from '../../tokens/jwt.js';
 
 export default class TokenReviewCommand extends KubectlSaCommand {
   static override summary = 'Ask the API server whether a token authenticates, and as whom (TokenReview).';
@@ -34,7 +35,7 @@ export default class TokenReviewCommand extends KubectlSaCommand {
     const { args, argv, flags } = await this.parse(TokenReviewCommand);
     refuseExtraArguments(argv, 1);
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: a TokenReview is not namespaced');
-    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin });
+    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin, maxBytes: maxTokenBytes });
     const connection = await this.connect(flags);
     const { reviewTokenUseCase } = await import('../../app/token-review.js');
     const report = await reviewTokenUseCase(connection.client, { token: input.text, audiences: flags.audience ?? [] });

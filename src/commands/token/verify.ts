@@ -5,6 +5,7 @@ import { refuseExtraArguments, tokenArg, tokenFileFlag } from '../../cli/token-f
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
 import { tokenVerificationPrinters } from '../../report/token-verify-report.js';
 import { readTokenInput } from '../../sources/token-input.js';
+import { maxTokenBytes } from '../../tokens/jwt.js';
 
 export default class TokenVerifyCommand extends KubectlSaCommand {
   static override summary =
@@ -45,7 +46,7 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
     const { args, argv, flags } = await this.parse(TokenVerifyCommand);
     refuseExtraArguments(argv, 1);
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: verification is not namespaced');
-    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin });
+    const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin, maxBytes: maxTokenBytes });
     const keys =
       flags.jwks !== undefined
         ? ({ from: 'file', path: flags.jwks, issuer: flags.issuer } as const)
