@@ -1,6 +1,6 @@
 import { UsageError } from '../errors/kubectl-sa-error.js';
 import type { CompiledPack, CompiledRule } from '../policy/compile-pack.js';
-import { loadPolicies, type LoadPoliciesOptions } from '../policy/pack-loader.js';
+import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { runPackTests, type PackTestResult, type PackTestSuite } from '../policy/pack-tests.js';
 import type { Outcome } from './outcome.js';
 import { rbacForInventory } from './rbac-input.js';

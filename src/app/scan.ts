@@ -1,7 +1,7 @@
 import type { Inventory } from '../inventory/inventory.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
-import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from '../policy/pack-loader.js';
+import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { buildScanReport, type FailOn, type ScanReport } from '../report/scan-report.js';
 import type { Outcome, Warning } from './outcome.js';
 import { rbacViewFor } from './rbac-input.js';

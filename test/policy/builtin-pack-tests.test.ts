@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadPolicies } from '../../src/policy/pack-loader.js';
+import { loadPolicies } from '../../src/app/load-policies.js';
 import { runPackTests } from '../../src/policy/pack-tests.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PolicyPackError } from '../../src/errors/kubectl-sa-error.js';
 import { InputErrors, UsageError } from '../../src/errors/kubectl-sa-error.js';
-import { loadExemptions, loadPolicies } from '../../src/policy/pack-loader.js';
+import { loadExemptions, loadPolicies } from '../../src/app/load-policies.js';
 import { packSchema } from '../../src/policy/pack-schema.js';
 import { readFile } from 'node:fs/promises';
 

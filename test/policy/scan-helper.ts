@@ -3,7 +3,7 @@ import { buildInventory, type Inventory } from '../../src/inventory/inventory.js
 import { evaluatePolicies, type Evaluation } from '../../src/policy/evaluate.js';
 import type { Exemption } from '../../src/policy/exemptions.js';
 import type { Finding } from '../../src/policy/finding.js';
-import { loadPolicies } from '../../src/policy/pack-loader.js';
+import { loadPolicies } from '../../src/app/load-policies.js';
 import { readManifests } from '../../src/sources/manifest-files.js';
 
 export const fixedNow = new Date('2026-06-01T00:00:00Z');

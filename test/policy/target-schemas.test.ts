@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { TargetDocuments } from '../../src/policy/derived/target-documents.js';
-import { loadPolicies } from '../../src/policy/pack-loader.js';
+import { loadPolicies } from '../../src/app/load-policies.js';
 import { readManifests } from '../../src/sources/manifest-files.js';
 import { fixedNow } from './scan-helper.js';
 

@@ -1,0 +1,37 @@
+import { compilePackSet, exemptionsFrom, knownKindsOf, type LoadedPolicies, type PolicySource } from '../policy/pack-set.js';
+import type { Exemption } from '../policy/exemptions.js';
+import type { InputError } from '../errors/kubectl-sa-error.js';
+import { loadApiResources } from '../sources/kube-data.js';
+import { builtInPolicyDocuments, readPolicyDocuments } from '../sources/policy-files.js';
+
+export type { LoadedPolicies };
+
+export interface LoadPoliciesOptions {
+  /** Pack files or folders given with `--policy`; folders are read recursively. */
+  readonly paths?: readonly string[];
+  readonly includeBuiltIn?: boolean;
+  /** `--only-pack`: keep only these packs (by metadata.name). */
+  readonly onlyPacks?: readonly string[];
+  /** `--skip-rule`: drop these rule ids. */
+  readonly skipRules?: readonly string[];
+}
+
+/**
+ * The built-in packs and the user's (`--policy`), read by the policy-files source and compiled by the policy
+ * engine; `--only-pack`/`--skip-rule` applied. Every broken pack of the run is reported together (exit 2).
+ */
+export async function loadPolicies(options: LoadPoliciesOptions): Promise<LoadedPolicies> {
+  const errors: InputError[] = [];
+  const sources: PolicySource[] = [];
+  if (options.includeBuiltIn ?? true) sources.push({ documents: builtInPolicyDocuments(errors), builtIn: true });
+  for (const given of options.paths ?? []) sources.push({ documents: await readPolicyDocuments(given, errors), builtIn: false });
+  const knownKinds = knownKindsOf(loadApiResources().resources);
+  return compilePackSet(sources, { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds }, errors);
+}
+
+/** Reads an exemptions file (`--exemptions FILE`). */
+export async function loadExemptions(file: string): Promise<Exemption[]> {
+  const errors: InputError[] = [];
+  const documents = await readPolicyDocuments(file, errors);
+  return exemptionsFrom(documents, errors);
+}
