@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { buildWithProgress, requireGo } from '../apiserver/build-with-progress.js';
 import { startControlPlane } from '../apiserver/controlplane.js';
 
 export interface LiveCluster {
@@ -30,7 +30,8 @@ const apiserverDir = path.resolve(fileURLToPath(new URL('../apiserver', import.m
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!process.env.KUBECTL_SA_TEST_KUBECONFIG) {
-    execFileSync('bash', [path.join(apiserverDir, 'scripts', 'build.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    requireGo();
+    await buildWithProgress('bash', [path.join(apiserverDir, 'scripts', 'build.sh')]);
   }
   const controlPlane = await startControlPlane();
   project.provide('liveCluster', {
