@@ -60,7 +60,10 @@ describe('empty input', () => {
     const readers = (await allCommands()).filter((entry) => 'allow-empty' in (entry.command.flags ?? {}));
 
     it('are all listed here with the arguments they need', () => {
-      expect(readers.map((entry) => entry.id).sort()).toEqual(Object.keys(argumentsOf).sort());
+      expect(
+        readers.map((entry) => entry.id).sort(),
+        'a command that takes -f must refuse empty input too: add it, with the arguments it needs, to argumentsOf in this file',
+      ).toEqual(Object.keys(argumentsOf).sort());
     });
 
     it.each(readers.map((entry) => [entry.id]))('%s: exit 2 on an empty file, 0 with --allow-empty', async (id) => {
