@@ -50,7 +50,8 @@ export async function canI(options: CanIRequest): Promise<Outcome<CanIReport>> {
       unknownType: 'warn',
       scopeWarning: true,
     },
-    await resourceTableFor(inventory, connection),
+    // A non-resource URL needs no TYPE resolution, so no discovery request is sent for it.
+    options.target.startsWith('/') ? [] : await resourceTableFor(inventory, connection),
   );
   const request = { ...options.identity, ...target.attributes };
   const decision = model ? authorize(model, request) : await askServer(answer.connection, request);

@@ -19,18 +19,48 @@ export interface ApiClientOptions {
   readonly backoffMs?: number;
 }
 
-/** A non-2xx answer from the API server, with its Status reason when it sent one. */
-export class ApiStatusError extends Error {
+/**
+ * A non-2xx answer from the API server: a cluster error (exit 3) whose one-line message says what we asked
+ * (method and path), the status and the server's own words, as `kubectl` prints `Error from server (…)`.
+ * Callers that can go on without the answer (a kind we may not list) catch it; anything else reaches the
+ * top-level handler as it is.
+ */
+export class ApiStatusError extends ClusterError {
   readonly status: number;
+  /** The Status `reason` (Forbidden, NotFound…) when the server sent a Status object. */
   readonly reason: string | undefined;
+  readonly method: string;
   readonly path: string;
+  /** The server's message, on one line. */
+  readonly serverMessage: string;
 
-  constructor(status: number, path: string, reason: string | undefined, message: string) {
-    super(message);
+  constructor(status: number, method: string, path: string, reason: string | undefined, serverMessage: string) {
+    const flat = oneLine(serverMessage);
+    super(`${method} ${path}: the server answered ${status} ${reason ?? statusText(status)}: ${flat}`, { hint: hintFor(status) });
     this.status = status;
+    this.method = method;
     this.path = path;
     this.reason = reason;
+    this.serverMessage = flat;
   }
+}
+
+function statusText(status: number): string {
+  return http.STATUS_CODES[status] ?? 'Error';
+}
+
+/** Server messages can hold newlines (HTML from a proxy, wrapped webhook errors): one line, bounded. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 500 ? `${flat.slice(0, 497)}...` : flat;
+}
+
+function hintFor(status: number): string | undefined {
+  if (status === 401) return 'the cluster does not accept our credentials: check the user of the current context, or log in again';
+  if (status === 403) return 'ask for that permission, or use --context/--as to act as someone who has it';
+  if (status === 404) return "the server does not serve this path: check the server URL of the kubeconfig's cluster";
+  if (status >= 500) return 'the API server (or a proxy in front of it) failed; try again later, or ask its operators';
+  return undefined;
 }
 
 interface RawResponse {
@@ -107,7 +137,7 @@ export class ApiClient {
         throw new ClusterError(`${this.server}${path}: the server answered with something that is not JSON`);
       }
     }
-    throw statusError(response, path);
+    throw statusError(response, method, path);
   }
 
   private async withRetries(path: string, attempt: () => Promise<RawResponse>): Promise<RawResponse> {
@@ -206,17 +236,18 @@ function isRetryableFailure(error: unknown): boolean {
   return code !== undefined && retryableNetworkCodes.has(code);
 }
 
-function statusError(response: RawResponse, path: string): ApiStatusError {
+function statusError(response: RawResponse, method: string, path: string): ApiStatusError {
   let reason: string | undefined;
-  let message = `HTTP ${response.status}`;
+  let message = '';
   try {
-    const status = JSON.parse(response.body) as { reason?: string; message?: string };
-    reason = status.reason;
-    if (status.message) message = status.message;
+    const status = JSON.parse(response.body) as { reason?: unknown; message?: unknown };
+    if (typeof status.reason === 'string' && status.reason !== '') reason = status.reason;
+    if (typeof status.message === 'string') message = status.message;
   } catch {
-    if (response.body.trim()) message = response.body.trim().split('\n')[0] ?? message;
+    message = response.body;
   }
-  return new ApiStatusError(response.status, path, reason, message);
+  if (message.trim() === '') message = `HTTP ${response.status} ${statusText(response.status)}`;
+  return new ApiStatusError(response.status, method, path, reason, message);
 }
 
 function networkError(error: unknown, server: string, path: string): ClusterError {

@@ -9,7 +9,7 @@ import { ApiStatusError } from './api-client.js';
  */
 export function apiRefusal(error: unknown, doing: string, server: string, options: { readonly forbiddenHint?: string } = {}): unknown {
   if (!(error instanceof ApiStatusError)) return error;
-  const reason = error.message.split('\n')[0] ?? `HTTP ${error.status}`;
+  const reason = error.serverMessage;
   const make = (kind: new (message: string, options?: { cause?: unknown; hint?: string }) => KubectlSaError, hint?: string) =>
     new kind(`${doing}: ${reason}`, { cause: error, ...(hint ? { hint } : {}) });
   switch (error.status) {

@@ -115,8 +115,8 @@ export interface ClusterReadOptions {
 export interface ClusterRead {
   readonly documents: RawDocument[];
   readonly notes: InventoryNote[];
-  /** Kinds we were not allowed to list (or that failed), with the reason. */
-  readonly unreadable: readonly { readonly resource: ListedResource; readonly reason: string }[];
+  /** Kinds we were not allowed to list (or that this server does not serve), with the reason and the server's words. */
+  readonly unreadable: readonly { readonly resource: ListedResource; readonly reason: string; readonly message: string }[];
 }
 
 interface ObjectList {
@@ -146,31 +146,37 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
 
   const documents: RawDocument[] = [];
   const notes: InventoryNote[] = [];
-  const unreadable: { resource: ListedResource; reason: string }[] = [];
+  const unreadable: { resource: ListedResource; reason: string; message: string }[] = [];
+  let answered = 0;
+  let firstRefusal: ApiStatusError | undefined;
   for (const outcome of outcomes) {
     if ('error' in outcome && outcome.error) {
       const error = outcome.error;
-      if (error.status === 401) {
-        throw new ClusterError(`the cluster at ${client.server} rejected our credentials (401 Unauthorized)`, {
-          hint: 'check the user of the current context, or log in again',
-        });
+      if (outcome.resource.kind === 'Namespace' && options.namespace !== undefined && error.status === 404) {
+        // As kubectl: a namespace that does not exist is not an error, but nothing will be found in it.
+        notes.push({ level: 'warning', message: `namespace "${options.namespace}" does not exist: ${error.serverMessage}` });
+        continue;
       }
-      const reason = error.status === 403 ? 'forbidden' : `${error.status} ${error.reason ?? ''}`.trim();
-      unreadable.push({ resource: outcome.resource, reason });
+      // A kind we may not list (403), or one this server does not serve (404), leaves a gap the answers
+      // account for; bad credentials, a conflict or a failing server (after retries) end the command.
+      if (error.status !== 403 && error.status !== 404) throw error;
+      const reason = error.status === 403 ? 'forbidden' : 'not served by this cluster';
+      unreadable.push({ resource: outcome.resource, reason, message: error.serverMessage });
+      firstRefusal ??= error;
       notes.push({
         level: 'warning',
         message: `cannot list ${outcome.resource.plural}${outcome.resource.group ? `.${outcome.resource.group}` : ''} (${reason}): ${outcome.resource.whenUnreadable ?? `findings of ${outcome.resource.neededFor} may be missing`}`,
       });
       continue;
     }
+    answered += 1;
     if ('items' in outcome && outcome.items) for (const value of outcome.items) documents.push({ value });
   }
-  if (unreadable.length === resources.length) {
+  if (answered === 0) {
+    const first = unreadable[0];
     throw new ClusterError(
-      `could not read anything from the cluster at ${client.server}: every list request was refused (${unreadable[0]?.reason ?? 'unknown'})`,
-      {
-        hint: 'check the permissions of the current user, or --as/--context',
-      },
+      `could not read anything from the cluster at ${client.server}: every list request was refused (${first?.reason ?? 'unknown'}): ${first?.message ?? ''}`,
+      { hint: firstRefusal?.status === 403 ? 'check the permissions of the current user, or --as/--context' : firstRefusal?.hint },
     );
   }
   if (options.foldOwned === false) return { documents, notes, unreadable };
@@ -187,13 +193,8 @@ async function listResource(client: ApiClient, resource: ListedResource, options
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
   if (resource.kind === 'Namespace' && options.namespace !== undefined) {
     // Reading one namespace needs no right to list them all.
-    const namespace = await client
-      .getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`)
-      .catch((error: unknown) => {
-        if (error instanceof ApiStatusError && error.status === 404) return undefined;
-        throw error;
-      });
-    return namespace === undefined ? [] : [cleanObject(namespace, `${resource.version}`, resource.kind)];
+    const namespace = await client.getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`);
+    return [cleanObject(namespace, `${resource.version}`, resource.kind)];
   }
   const scoped = resource.namespaced && options.namespace !== undefined && !resource.alwaysClusterWide;
   const path = scoped
