@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors/kubectl-sa-error.js';
+import { Coverage } from '../inventory/coverage.js';
 import { buildInventory, type Inventory, type InventoryNote } from '../inventory/inventory.js';
 import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import type { ListedResource } from '../sources/cluster/read-cluster.js';
@@ -50,7 +51,12 @@ export async function readInput(
   const connection = await connectCluster(input.cluster, input.env);
   const resources = options.resources === 'rbac' ? rbacResources : options.resources;
   const read = await readCluster(connection.client, { namespace: connection.namespace, ...(resources ? { resources } : {}) });
-  const inventory = buildInventory(read.documents, { defaultNamespace: connection.defaultNamespace, origin: 'cluster', notes: read.notes });
+  const inventory = buildInventory(read.documents, {
+    defaultNamespace: connection.defaultNamespace,
+    origin: 'cluster',
+    notes: read.notes,
+    coverage: Coverage.ofReads(read.coverage),
+  });
   return { inventory, connection };
 }
 

@@ -1,3 +1,4 @@
+import { Coverage } from './coverage.js';
 import type { ClusterRole, KubeObject, Role, RoleBinding, Secret, ServiceAccount } from './kube-object.js';
 import { isRecord } from './kube-object.js';
 import { groupOf, isClusterScoped, type CustomResourceScopes } from './object-scope.js';
@@ -56,6 +57,8 @@ export interface BuildOptions {
   readonly origin: InventoryOrigin;
   /** Notes the source already made (kinds it could not list, say), kept ahead of the builder's own. */
   readonly notes?: readonly InventoryNote[];
+  /** What the source read completely; files are the whole input (the default), a cluster says per list. */
+  readonly coverage?: Coverage;
 }
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -68,6 +71,8 @@ export class Inventory {
   readonly entries: readonly InventoryEntry[];
   readonly notes: readonly InventoryNote[];
   readonly origin: InventoryOrigin;
+  /** Which kinds, in which namespaces, the input shows completely: where absence proves anything. */
+  readonly coverage: Coverage;
   readonly serviceAccounts: readonly InventoryEntry<ServiceAccount>[];
   readonly secrets: readonly InventoryEntry<Secret>[];
   readonly workloads: readonly Workload[];
@@ -79,10 +84,16 @@ export class Inventory {
   readonly customResourceDefinitions: readonly InventoryEntry[];
   private readonly byIdentity: ReadonlyMap<string, InventoryEntry>;
 
-  constructor(entries: readonly InventoryEntry[], notes: readonly InventoryNote[], origin: InventoryOrigin) {
+  constructor(
+    entries: readonly InventoryEntry[],
+    notes: readonly InventoryNote[],
+    origin: InventoryOrigin,
+    coverage: Coverage = origin === 'files' ? Coverage.wholeInput : Coverage.ofReads([]),
+  ) {
     this.entries = entries;
     this.notes = notes;
     this.origin = origin;
+    this.coverage = coverage;
     const ofCore = (kind: string, group: string) =>
       entries.filter((entry) => entry.ref.kind === kind && groupOf(entry.ref.apiVersion) === group);
     this.serviceAccounts = ofCore('ServiceAccount', '') as InventoryEntry<ServiceAccount>[];
@@ -162,7 +173,7 @@ export function buildInventory(documents: readonly RawDocument[], options: Build
     const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name, ...(namespace === undefined ? {} : { namespace }) };
     return { object: withNamespace(object, namespace), ref, ...(source ? { source } : {}) };
   });
-  return new Inventory(entries, notes, options.origin);
+  return new Inventory(entries, notes, options.origin, options.coverage);
 }
 
 /** Fills in the namespace the object will get, so engines never have to repeat kubectl's defaulting. */

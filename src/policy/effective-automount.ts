@@ -12,10 +12,11 @@
  *
  * Several tools read only the SA field, or only the pod field; both are wrong in half the rows.
  */
-export type AutomountDecidedBy = 'pod' | 'serviceAccount' | 'default';
+export type AutomountDecidedBy = 'pod' | 'serviceAccount' | 'default' | 'unknown';
 
 export interface AutomountDecision {
-  readonly mounted: boolean;
+  /** Null only when decidedBy is `unknown`: the pod leaves it to a ServiceAccount that was not read. */
+  readonly mounted: boolean | null;
   readonly decidedBy: AutomountDecidedBy;
   /** The pod spec's field; null when unset. */
   readonly pod: boolean | null;
@@ -23,11 +24,13 @@ export interface AutomountDecision {
   readonly serviceAccount: boolean | null;
 }
 
-export function effectiveAutomount(podField: unknown, serviceAccountField: unknown): AutomountDecision {
+/** `serviceAccountKnown` false: the ServiceAccount was not read (a cluster list we may not do), so its field is unknown. */
+export function effectiveAutomount(podField: unknown, serviceAccountField: unknown, serviceAccountKnown = true): AutomountDecision {
   // Anything but a boolean is not a value the API server would accept; treat it as unset.
   const pod = typeof podField === 'boolean' ? podField : null;
   const serviceAccount = typeof serviceAccountField === 'boolean' ? serviceAccountField : null;
   if (pod !== null) return { mounted: pod, decidedBy: 'pod', pod, serviceAccount };
   if (serviceAccount !== null) return { mounted: serviceAccount, decidedBy: 'serviceAccount', pod, serviceAccount };
+  if (!serviceAccountKnown) return { mounted: null, decidedBy: 'unknown', pod, serviceAccount };
   return { mounted: true, decidedBy: 'default', pod, serviceAccount };
 }

@@ -1,6 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
 import type { CompiledPack, CompiledRule } from './compile-pack.js';
-import type { RbacView } from './derived/scan-context.js';
+import type { RbacView, UnknownAnswer } from './derived/scan-context.js';
 import { TargetDocuments, type TargetDocument } from './derived/target-documents.js';
 import { exemptionFor, partitionExemptions, type Exemption } from './exemptions.js';
 import { explainErrors } from './explain.js';
@@ -19,6 +19,8 @@ export interface Evaluation {
   readonly findings: readonly Finding[];
   readonly exempted: readonly ExemptedFinding[];
   readonly expiredExemptions: readonly Exemption[];
+  /** Questions the input could not answer, so rules said nothing rather than guess (incomplete cluster reads). */
+  readonly unknown: readonly UnknownAnswer[];
   /** How many (rule, target) pairs the rules applied to, and their severity weights: the score's base. */
   readonly checks: {
     readonly applied: number;
@@ -79,7 +81,13 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   }
   findings.sort(compareFindings);
   exempted.sort((a, b) => compareFindings(a.finding, b.finding));
-  return { findings, exempted, expiredExemptions: expired, checks: { applied, weightApplied, weightFailed, byRule } };
+  return {
+    findings,
+    exempted,
+    expiredExemptions: expired,
+    unknown: documents.unknownAnswers(),
+    checks: { applied, weightApplied, weightFailed, byRule },
+  };
 }
 
 /** Rules grouped by target in pack order, so each target's documents are walked once. */

@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { PolicyPackError } from '../errors/kubectl-sa-error.js';
+import { Coverage } from '../inventory/coverage.js';
 import { buildInventory, type Inventory, type InventoryOrigin } from '../inventory/inventory.js';
 import { policyAjv, type CompiledPack } from './compile-pack.js';
 import type { RbacView } from './derived/scan-context.js';
@@ -124,7 +125,12 @@ export function runPackTests(
       }
       const inventory = buildInventory(
         testCase.objects.map((value) => ({ value })),
-        { defaultNamespace: 'default', origin: testCase.origin ?? 'files' },
+        // A cluster case stands for a read that listed everything: what it lacks does not exist.
+        {
+          defaultNamespace: 'default',
+          origin: testCase.origin ?? 'files',
+          ...(testCase.origin === 'cluster' ? { coverage: Coverage.everythingListed } : {}),
+        },
       );
       const now = suite.now ? new Date(suite.now) : (options.now ?? new Date());
       const rbac = options.rbacFor?.(inventory);

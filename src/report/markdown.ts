@@ -8,6 +8,7 @@ import { objectLabel, summaryLine, type ScanReport } from './scan-report.js';
  */
 export function renderMarkdown(report: ScanReport): string {
   const lines = ['## kubectl-sa scan', '', summaryLine(report), ''];
+  for (const unknown of report.coverage.unknown) lines.push(`> **Unknown:** ${cell(unknown.message)}`, '');
   if (report.findings.length === 0) lines.push('No findings.');
   else {
     const counted = severities.filter((severity) => report.summary.bySeverity[severity] > 0);

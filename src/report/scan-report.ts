@@ -1,5 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
+import type { UnknownAnswer } from '../policy/derived/scan-context.js';
 import type { Evaluation } from '../policy/evaluate.js';
 import { scoreOf } from '../policy/evaluate.js';
 import type { FailureDetail } from '../policy/explain.js';
@@ -48,6 +49,27 @@ export interface ScanReport {
      * CI views (JUnit) show passing checks from it.
      */
     readonly rules: readonly { readonly id: string; readonly checked: number; readonly failed: number; readonly exempted: number }[];
+    /** ServiceAccounts about which a question had no answer (see `coverage.unknown`): no finding was guessed. */
+    readonly unknown: number;
+  };
+  /**
+   * What the input showed completely. Files are the whole input; a cluster read lists each kind it could not
+   * read everywhere it needed (forbidden, not served), and the questions left unanswered because of that.
+   */
+  readonly coverage: {
+    readonly complete: boolean;
+    readonly unread: readonly {
+      readonly group: string;
+      readonly kind: string;
+      readonly namespace: string | null;
+      readonly state: string;
+    }[];
+    readonly unknown: readonly {
+      readonly question: UnknownAnswer['question'];
+      readonly serviceAccounts: number;
+      readonly namespaces: readonly { readonly namespace: string; readonly gap: string }[];
+      readonly message: string;
+    }[];
   };
   readonly findings: readonly ReportFinding[];
   readonly exempted: readonly {
@@ -93,7 +115,9 @@ export function buildScanReport(inventory: Inventory, packs: readonly CompiledPa
           return { id: rule.id, checked: counts?.applied ?? 0, failed: counts?.failed ?? 0, exempted: counts?.exempted ?? 0 };
         }),
       ),
+      unknown: evaluation.unknown.reduce((sum, answer) => sum + answer.count, 0),
     },
+    coverage: coverageOf(inventory, evaluation),
     findings: evaluation.findings.map(reportFinding),
     exempted: evaluation.exempted.map((item) => ({
       ruleId: item.finding.ruleId,
@@ -110,6 +134,31 @@ export function buildScanReport(inventory: Inventory, packs: readonly CompiledPa
       source: exemption.source,
     })),
   };
+}
+
+const questionWords: Readonly<Record<UnknownAnswer['question'], string>> = {
+  'service-account-exists': 'whether they exist is unknown, so no finding says they are missing',
+  'service-account-object':
+    'what they set (automountServiceAccountToken, annotations) is unknown, so no finding says their pods get a token or that they leave automount on',
+  'rbac-complete': 'whether they hold any permission of their own is unknown (RBAC objects not read), so no finding says they have none',
+};
+
+function coverageOf(inventory: Inventory, evaluation: Evaluation): ScanReport['coverage'] {
+  const unread = inventory.coverage.records
+    .filter((record) => record.state !== 'listed')
+    .map((record) => ({ group: record.group, kind: record.kind, namespace: record.namespace ?? null, state: record.state }));
+  const unknown = evaluation.unknown.map((answer) => {
+    const gaps = [...new Set(answer.namespaces.map((entry) => entry.gap))].join(', ');
+    const shown = answer.namespaces.slice(0, 5).map((entry) => entry.namespace);
+    const more = answer.namespaces.length > shown.length ? ` and ${answer.namespaces.length - shown.length} more` : '';
+    return {
+      question: answer.question,
+      serviceAccounts: answer.count,
+      namespaces: answer.namespaces,
+      message: `${answer.count} ServiceAccount(s) in namespace(s) ${shown.join(', ')}${more} (${gaps}): ${questionWords[answer.question]}`,
+    };
+  });
+  return { complete: inventory.coverage.wholeWorld || (unread.length === 0 && unknown.length === 0), unread, unknown };
 }
 
 export function reportFinding(finding: Finding): ReportFinding {
@@ -151,6 +200,7 @@ export function summaryLine(report: ScanReport): string {
     `${summary.objects} objects`,
     ...(summary.exempted > 0 ? [`${summary.exempted} exempted`] : []),
     ...(summary.expiredExemptions > 0 ? [`${summary.expiredExemptions} expired exemption(s)`] : []),
+    ...(summary.unknown > 0 ? [`${summary.unknown} unknown`] : []),
     `score ${summary.score}/100`,
   ];
   return parts.join(' · ');

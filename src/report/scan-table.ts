@@ -17,7 +17,8 @@ const reset = '\u001b[0m';
  * terminal wants it (a TTY without NO_COLOR).
  */
 export function renderScanTable(report: ScanReport, options: { readonly colour: boolean }): string {
-  const summary = summaryLine(report);
+  // What could not be judged is said under the summary, so "No findings" never reads as "all clear" by itself.
+  const summary = [summaryLine(report), ...report.coverage.unknown.map((unknown) => `unknown: ${unknown.message}`)].join('\n');
   if (report.findings.length === 0) return `No findings.\n${summary}\n`;
   const rows = report.findings.map((finding) => [
     options.colour ? `${colours[finding.severity]}${finding.severity}${reset}` : finding.severity,

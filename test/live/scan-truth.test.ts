@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { apply, freshNamespace, liveCluster } from './kube.js';
+import { apply, freshNamespace, liveCluster, waitUntilAllowed } from './kube.js';
 
 interface ScanJson {
   findings: { ruleId: string; object: { kind: string; namespace?: string | null; name: string }; message: string }[];
+  summary: { unknown: number };
+  coverage: { unknown: { question: string; namespaces: { namespace: string; gap: string }[] }[] };
 }
 
 async function scanJson(args: readonly string[]): Promise<ScanJson & { stderr: string }> {
@@ -12,7 +14,7 @@ async function scanJson(args: readonly string[]): Promise<ScanJson & { stderr: s
   return { ...(JSON.parse(result.stdout) as ScanJson), stderr: result.stderr };
 }
 
-const admin = () => ['--kubeconfig', liveCluster().kubeconfigPath];
+const adminFlags = () => ['--kubeconfig', liveCluster().kubeconfigPath];
 
 describe('SA007 on pods read from a real API server', () => {
   let namespace: string;
@@ -40,11 +42,100 @@ spec:
   });
 
   it("reports the user's own projected token, never the one Kubernetes injects", async () => {
-    const scan = await scanJson([...admin(), '-n', namespace]);
+    const scan = await scanJson([...adminFlags(), '-n', namespace]);
     const sa007 = scan.findings.filter((finding) => finding.ruleId === 'SA007').map((finding) => finding.object.name);
     expect(sa007).toEqual(['long']);
     const long = scan.findings.find((finding) => finding.ruleId === 'SA007');
     expect(long?.message).toContain('vault');
     expect(long?.message).not.toContain('kube-api-access');
+  });
+});
+
+describe('scan as a user who may not list ServiceAccounts: absence is unknown, not a finding', () => {
+  let a: string;
+  let b: string;
+  const user = `no-sa-reader-${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    a = await freshNamespace('absent-a');
+    b = await freshNamespace('absent-b');
+    // b/god exists and is bound from a and cluster-wide; a/ghost is bound but does not exist; app runs as
+    // b/god, and a's default ServiceAccount sets automountServiceAccountToken: false.
+    await apply(`apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: god}\n`, b);
+    await apply(`apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default}\nautomountServiceAccountToken: false\n`, a);
+    await apply(
+      `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: god-edit}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: ServiceAccount, name: god, namespace: ${b}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ghost-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: ghost}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: registry.example.com/web:1}]}
+`,
+      a,
+    );
+    await apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${b}-god-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: god, namespace: ${b}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${user}}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterroles, clusterrolebindings], verbs: [list]}
+- {apiGroups: ["", apps, batch], resources: [namespaces, pods, replicationcontrollers, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${user}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${user}}
+subjects: [{kind: User, name: ${user}, apiGroup: rbac.authorization.k8s.io}]
+`);
+    await waitUntilAllowed(user, ['list', 'clusterrolebindings']);
+  });
+
+  const ours = (finding: ScanJson['findings'][number]) =>
+    finding.object.namespace === a || finding.object.namespace === b || finding.object.name === `${b}-god-view`;
+  const label = (finding: ScanJson['findings'][number]) =>
+    `${finding.ruleId} ${finding.object.kind}/${finding.object.namespace ?? ''}/${finding.object.name}`;
+
+  it('reports no ServiceAccount as missing, and no default as leaving automount on, where it read none', async () => {
+    const admin = await scanJson([...adminFlags(), '-A']);
+    // What the admin (who reads everything) finds: the binding to the missing ghost, and nothing about god.
+    expect(admin.findings.filter(ours).map(label)).toContain(`RBAC010 RoleBinding/${a}/ghost-view`);
+    const adminLabels = new Set(admin.findings.filter(ours).map(label));
+    for (const scope of [['-n', a], ['-A']]) {
+      const partial = await scanJson([...adminFlags(), '--as', user, ...scope]);
+      expect(partial.stderr).toContain('warning: cannot list serviceaccounts (forbidden)');
+      const found = partial.findings.filter(ours).map(label);
+      // Nothing the partial read reports is false: every finding is one the full read makes too.
+      for (const finding of found) expect(adminLabels, finding).toContain(finding);
+      expect(found.filter((finding) => finding.startsWith('RBAC010'))).toEqual([]);
+      expect(found).not.toContain(`SA001 ServiceAccount/${a}/default`);
+      expect(found).not.toContain(`SA003 Deployment/${a}/web`);
+      // The unknown is said, never silent.
+      const unknown = partial.coverage.unknown.find((entry) => entry.question === 'service-account-exists');
+      expect(unknown?.namespaces.map((entry) => entry.namespace)).toEqual(expect.arrayContaining([a, b]));
+      expect(partial.summary.unknown).toBeGreaterThan(0);
+    }
+    const table = await runCli(['scan', ...adminFlags(), '--as', user, '-n', a, '--fail-on', 'none']);
+    expect(table.stdout).toMatch(/^unknown: \d+ ServiceAccount\(s\) in namespace\(s\) .*whether they exist is unknown/m);
   });
 });

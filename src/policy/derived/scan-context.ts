@@ -1,3 +1,4 @@
+import type { Gap } from '../../inventory/coverage.js';
 import type { Inventory, InventoryEntry, Workload } from '../../inventory/inventory.js';
 import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '../../inventory/kube-object.js';
 import { isRecord } from '../../inventory/kube-object.js';
@@ -30,6 +31,19 @@ export interface DerivedOptions {
 }
 
 /**
+ * A question the input could not answer, so no rule concluded from it: counted, never silent. `gaps` says
+ * why per namespace (the list was forbidden, the kind is not served, or it was not read).
+ */
+export interface UnknownAnswer {
+  readonly question: 'service-account-exists' | 'service-account-object' | 'rbac-complete';
+  /** Distinct ServiceAccounts the question was asked about. */
+  readonly count: number;
+  readonly namespaces: readonly { readonly namespace: string; readonly gap: Gap }[];
+}
+
+const rbacGroup = 'rbac.authorization.k8s.io';
+
+/**
  * Indexes the derived documents need, built once per scan so that every lookup is O(1) and no
  * document builder scans the whole inventory.
  */
@@ -43,6 +57,12 @@ export class ScanContext {
   private readonly bindingsBySa = new Map<string, InventoryEntry<RoleBinding>[]>();
   private readonly legacyTokensBySa = new Map<string, InventoryEntry<Secret>[]>();
   private readonly clusterScopedCustomResources = new Set<string>();
+  /** Per question, namespace → the ServiceAccount names asked about that the input could not answer. */
+  private readonly unknown = {
+    'service-account-exists': new Map<string, Set<string>>(),
+    'service-account-object': new Map<string, Set<string>>(),
+    'rbac-complete': new Map<string, Set<string>>(),
+  };
 
   constructor(inventory: Inventory, options: DerivedOptions) {
     this.inventory = inventory;
@@ -93,13 +113,89 @@ export class ScanContext {
 
   /**
    * Whether a ServiceAccount exists: true when declared (or the namespace's `default`, which the control
-   * plane creates); false when we can tell it is missing; null when we cannot tell, which in files mode
-   * is a namespace whose ServiceAccounts are not in the input at all.
+   * plane creates); false when we can tell it is missing; null when we cannot tell. Files are the whole
+   * input, so only a namespace none of whose ServiceAccounts it shows is unknown; a cluster read proves
+   * absence only where every ServiceAccount of the namespace was listed (not forbidden, not another namespace).
    */
   serviceAccountExists(namespace: string, name: string): boolean | null {
     if (this.serviceAccounts.has(key(namespace, name)) || name === 'default') return true;
-    if (this.inventory.origin === 'cluster' || this.namespacesWithServiceAccounts.has(namespace)) return false;
+    const coverage = this.inventory.coverage;
+    if (coverage.wholeWorld) return this.namespacesWithServiceAccounts.has(namespace) ? false : null;
+    if (coverage.covers('', 'ServiceAccount', namespace)) return false;
+    this.noteUnknown('service-account-exists', namespace, name);
     return null;
+  }
+
+  /**
+   * Whether the fields of a ServiceAccount (automountServiceAccountToken, annotations) are known: it was
+   * read, or the input shows every ServiceAccount of its namespace, so one it lacks is absent (or the bare
+   * `default` the control plane makes). False for a ServiceAccount of a namespace whose list was not read:
+   * what it sets is unknown, not unset.
+   */
+  serviceAccountKnown(namespace: string, name: string): boolean {
+    if (this.serviceAccounts.has(key(namespace, name)) || this.inventory.coverage.covers('', 'ServiceAccount', namespace)) return true;
+    this.noteUnknown('service-account-object', namespace, name);
+    return false;
+  }
+
+  /**
+   * The SA holds nothing beyond what every authenticated identity holds (from the RBAC engine), or null when
+   * that cannot be told: no RBAC model, or RBAC objects that were not all read (a ClusterRoleBinding or a
+   * RoleBinding of its namespace we could not list may grant it more).
+   */
+  baselineOnly(namespace: string, name: string): boolean | null {
+    const rbac = this.options.rbac?.serviceAccount(namespace, name);
+    if (!rbac) return null;
+    if (!this.rbacComplete(namespace)) {
+      this.noteUnknown('rbac-complete', namespace, name);
+      return null;
+    }
+    return rbac.baselineOnly;
+  }
+
+  private rbacComplete(namespace: string): boolean {
+    const coverage = this.inventory.coverage;
+    return (
+      coverage.covers(rbacGroup, 'ClusterRoleBinding') &&
+      coverage.covers(rbacGroup, 'ClusterRole') &&
+      coverage.covers(rbacGroup, 'RoleBinding', namespace) &&
+      coverage.covers(rbacGroup, 'Role', namespace)
+    );
+  }
+
+  private noteUnknown(question: UnknownAnswer['question'], namespace: string, name: string): void {
+    const byNamespace = this.unknown[question];
+    const names = byNamespace.get(namespace);
+    if (names) names.add(name);
+    else byNamespace.set(namespace, new Set([name]));
+  }
+
+  /** The questions documents built so far could not answer (see UnknownAnswer). */
+  unknownAnswers(): UnknownAnswer[] {
+    const answers: UnknownAnswer[] = [];
+    for (const question of ['service-account-exists', 'service-account-object', 'rbac-complete'] as const) {
+      const byNamespace = this.unknown[question];
+      if (byNamespace.size === 0) continue;
+      const namespaces = [...byNamespace.keys()].sort();
+      answers.push({
+        question,
+        count: namespaces.reduce((sum, namespace) => sum + (byNamespace.get(namespace)?.size ?? 0), 0),
+        namespaces: namespaces.map((namespace) => ({ namespace, gap: this.gapFor(question, namespace) })),
+      });
+    }
+    return answers;
+  }
+
+  private gapFor(question: UnknownAnswer['question'], namespace: string): Gap {
+    const coverage = this.inventory.coverage;
+    if (question !== 'rbac-complete') return coverage.gap('', 'ServiceAccount', namespace) ?? 'not-read';
+    return (
+      coverage.gap(rbacGroup, 'ClusterRoleBinding') ??
+      coverage.gap(rbacGroup, 'ClusterRole') ??
+      coverage.gap(rbacGroup, 'RoleBinding', namespace) ??
+      coverage.gap(rbacGroup, 'Role', namespace) ??
+      'not-read'
+    );
   }
 
   /** See kubernetes-defaults.ts: a binding the control plane owns, unchanged. */
@@ -135,7 +231,7 @@ export class ScanContext {
     if (typeof name !== 'string') return undefined;
     if (roleRef.kind === 'Role') {
       if (bindingNamespace === undefined) return undefined;
-      const role = this.inventory.find('rbac.authorization.k8s.io', 'Role', bindingNamespace, name);
+      const role = this.inventory.find(rbacGroup, 'Role', bindingNamespace, name);
       return role ? rulesOf(role.object.rules) : undefined;
     }
     const clusterRole = this.inventory.find('rbac.authorization.k8s.io', 'ClusterRole', undefined, name);

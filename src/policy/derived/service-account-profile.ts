@@ -11,7 +11,7 @@ export interface ProfileWorkload {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
-  readonly tokenMounted: boolean;
+  readonly tokenMounted: boolean | null;
   readonly automountDecidedBy: AutomountDecidedBy;
   readonly staticCloudCredentials: readonly StaticCredentialView[];
 }
@@ -93,7 +93,8 @@ export interface ServiceAccountProfileDocument {
   readonly automountServiceAccountToken: boolean | null;
   readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
   readonly workloads: readonly ProfileWorkload[];
-  readonly anyWorkloadGetsToken: boolean;
+  /** True when a token reaches any of its workloads' pods; null when none is known to and one is unknown. */
+  readonly anyWorkloadGetsToken: boolean | null;
   /** Long-lived cloud credentials in the env of pods that run as this SA. */
   readonly staticCloudCredentials: readonly { readonly workload: string; readonly container: string; readonly env: string }[];
   readonly legacyTokenSecrets: readonly LegacyTokenView[];
@@ -129,14 +130,19 @@ export function buildServiceAccountProfile(
     metadata: serviceAccount.metadata,
     serviceAccount,
     declared: entry !== undefined,
-    implicit: entry === undefined && name === 'default',
+    // In a cluster whose ServiceAccounts of this namespace were not read, `default` exists but what it sets is unknown.
+    implicit: entry === undefined && name === 'default' && context.serviceAccountKnown(namespace, name),
     exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
     isDefault: name === 'default',
     kubernetesDefault: onlyKubernetesDefaultBindings(namespace, name, rbac, context),
     automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
     workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
     workloads,
-    anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted),
+    anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted === true)
+      ? true
+      : workloads.some((workload) => workload.tokenMounted === null)
+        ? null
+        : false,
     staticCloudCredentials: workloads.flatMap((workload) =>
       workload.staticCloudCredentials.map((credential) => ({
         workload: `${workload.kind}/${workload.name}`,
@@ -148,7 +154,11 @@ export function buildServiceAccountProfile(
       .legacyTokensOf(namespace, name)
       .map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
     bindings: bindingsOf(namespace, name, rbac, context),
-    rbac: profileRbac(rbac, () => context.options.rbac?.escalationFactIds(namespace, name) ?? []),
+    rbac: profileRbac(
+      rbac,
+      () => context.options.rbac?.escalationFactIds(namespace, name) ?? [],
+      () => context.baselineOnly(namespace, name),
+    ),
   };
 }
 
@@ -230,7 +240,11 @@ function bindingKey(binding: { kind: string; name: string; namespace?: string })
   return `${binding.kind}/${binding.namespace ?? ''}/${binding.name}`;
 }
 
-function profileRbac(rbac: ServiceAccountRbac | undefined, escalationFactIds: () => readonly RiskFactId[]): ProfileRbac {
+function profileRbac(
+  rbac: ServiceAccountRbac | undefined,
+  escalationFactIds: () => readonly RiskFactId[],
+  baselineOnly: () => boolean | null,
+): ProfileRbac {
   if (!rbac) {
     return {
       evaluated: false,
@@ -295,7 +309,7 @@ function profileRbac(rbac: ServiceAccountRbac | undefined, escalationFactIds: ()
   return {
     evaluated: true,
     get baselineOnly() {
-      return rbac.baselineOnly;
+      return baselineOnly();
     },
     get rules() {
       return rules();

@@ -3,7 +3,7 @@ import type { ObjectMeta, RoleBinding, Secret } from '../../inventory/kube-objec
 import { groupOf } from '../../inventory/object-scope.js';
 import { buildBindingDocument } from './binding-document.js';
 import { buildLegacyTokenSecretDocument } from './legacy-token-secret.js';
-import { legacyTokenType, ScanContext, type DerivedOptions } from './scan-context.js';
+import { legacyTokenType, ScanContext, type DerivedOptions, type UnknownAnswer } from './scan-context.js';
 import { buildServiceAccountProfile } from './service-account-profile.js';
 import { buildWorkloadDocument, type WorkloadDocument } from './workload-document.js';
 
@@ -39,6 +39,11 @@ export class TargetDocuments {
 
   constructor(inventory: Inventory, options: DerivedOptions) {
     this.context = new ScanContext(inventory, options);
+  }
+
+  /** What the documents built so far could not tell (see ScanContext.unknownAnswers). */
+  unknownAnswers(): UnknownAnswer[] {
+    return this.context.unknownAnswers();
   }
 
   documentsFor(target: string): readonly TargetDocument[] {

@@ -57,15 +57,16 @@ export interface WorkloadDocument {
     readonly rbacBaselineOnly: boolean | null;
   };
   readonly automount: {
-    readonly mounted: boolean;
+    /** Null when the pod leaves it to a ServiceAccount that was not read. */
+    readonly mounted: boolean | null;
     readonly decidedBy: AutomountDecidedBy;
     readonly pod: boolean | null;
     readonly serviceAccount: boolean | null;
     /** The precedence decision in words, e.g. "spec.template.spec.automountServiceAccountToken is unset and …". */
     readonly reason: string;
   };
-  /** True when any ServiceAccount token reaches the pod: automounted or through a projected volume. */
-  readonly tokenMounted: boolean;
+  /** True when any ServiceAccount token reaches the pod: automounted or through a projected volume; null when unknown. */
+  readonly tokenMounted: boolean | null;
   readonly projectedTokens: readonly ProjectedTokenView[];
   readonly secretReferences: readonly SecretReferenceView[];
   readonly legacyTokenReferences: readonly SecretReferenceView[];
@@ -77,7 +78,11 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
   const { namespace, serviceAccountName: saName, podSpec } = workload;
   const saEntry = context.findServiceAccount(namespace, saName);
   const sa = saEntry?.object;
-  const automount = effectiveAutomount(podSpec.automountServiceAccountToken, sa?.automountServiceAccountToken);
+  const automount = effectiveAutomount(
+    podSpec.automountServiceAccountToken,
+    sa?.automountServiceAccountToken,
+    saEntry !== undefined || typeof podSpec.automountServiceAccountToken === 'boolean' || context.serviceAccountKnown(namespace, saName),
+  );
   const projectedTokens = projectedTokensOf(podSpec);
   const secretReferences = secretReferencesOf(podSpec, namespace, context);
   const annotations = stringRecord(sa?.metadata.annotations);
@@ -95,15 +100,15 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
       name: saName,
       namespace,
       exists: context.serviceAccountExists(namespace, saName),
-      implicit: saEntry === undefined && saName === 'default',
+      implicit: saEntry === undefined && saName === 'default' && automount.decidedBy !== 'unknown',
       isDefault: saName === 'default',
       automountServiceAccountToken: automount.serviceAccount,
       annotations,
       workloadIdentity: workloadIdentityOf(annotations),
-      rbacBaselineOnly: context.options.rbac?.serviceAccount(namespace, saName)?.baselineOnly ?? null,
+      rbacBaselineOnly: context.baselineOnly(namespace, saName),
     },
     automount: { ...automount, reason: automountReason(automount, podSpecPath, `${namespace}/${saName}`, saEntry !== undefined) },
-    tokenMounted: automount.mounted || projectedTokens.length > 0,
+    tokenMounted: projectedTokens.length > 0 || automount.mounted,
     projectedTokens,
     secretReferences,
     legacyTokenReferences,
@@ -122,6 +127,8 @@ function automountReason(decision: AutomountDecision, podSpecPath: string, servi
   }
   if (decision.decidedBy === 'serviceAccount')
     return `${field} is unset and ServiceAccount ${serviceAccount} sets it to ${String(decision.serviceAccount)}`;
+  if (decision.decidedBy === 'unknown')
+    return `${field} is unset and ServiceAccount ${serviceAccount} was not read, so whether a token is mounted is unknown`;
   const where = declared
     ? `ServiceAccount ${serviceAccount} does not set it to false`
     : `ServiceAccount ${serviceAccount} is not in the input, so nothing sets it to false`;

@@ -1,4 +1,5 @@
 import { ClusterError } from '../../errors/kubectl-sa-error.js';
+import type { CoverageRecord } from '../../inventory/coverage.js';
 import type { InventoryNote, RawDocument } from '../../inventory/inventory.js';
 import { isRecord } from '../../inventory/kube-object.js';
 import { ApiStatusError, type ApiClient } from './api-client.js';
@@ -117,6 +118,8 @@ export interface ClusterRead {
   readonly notes: InventoryNote[];
   /** Kinds we were not allowed to list (or that this server does not serve), with the reason and the server's words. */
   readonly unreadable: readonly { readonly resource: ListedResource; readonly reason: string; readonly message: string }[];
+  /** What each list covered: every namespace, one, or nothing (forbidden, not served), per kind. */
+  readonly coverage: readonly CoverageRecord[];
 }
 
 interface ObjectList {
@@ -133,10 +136,12 @@ interface ObjectList {
  */
 export async function readCluster(client: ApiClient, options: ClusterReadOptions): Promise<ClusterRead> {
   const resources = options.resources ?? inventoryResources;
+  const coverage: CoverageRecord[] = [];
+  const notes: InventoryNote[] = [];
   const outcomes = await Promise.all(
     resources.map(async (resource) => {
       try {
-        return { resource, items: await listResource(client, resource, options) };
+        return { resource, items: await listCovering(client, resource, options, coverage, notes) };
       } catch (error) {
         if (error instanceof ApiStatusError) return { resource, error };
         throw error;
@@ -145,7 +150,6 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
   );
 
   const documents: RawDocument[] = [];
-  const notes: InventoryNote[] = [];
   const unreadable: { resource: ListedResource; reason: string; message: string }[] = [];
   let answered = 0;
   let firstRefusal: ApiStatusError | undefined;
@@ -165,7 +169,7 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       firstRefusal ??= error;
       notes.push({
         level: 'warning',
-        message: `cannot list ${outcome.resource.plural}${outcome.resource.group ? `.${outcome.resource.group}` : ''} (${reason}): ${outcome.resource.whenUnreadable ?? `findings of ${outcome.resource.neededFor} may be missing`}`,
+        message: `cannot list ${pluralOf(outcome.resource)} (${reason}): ${outcome.resource.whenUnreadable ?? `findings of ${outcome.resource.neededFor} may be missing`}`,
       });
       continue;
     }
@@ -179,27 +183,76 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       { hint: firstRefusal?.status === 403 ? 'check the permissions of the current user, or --as/--context' : firstRefusal?.hint },
     );
   }
-  if (options.foldOwned === false) return { documents, notes, unreadable };
+  if (options.foldOwned === false) return { documents, notes, unreadable, coverage };
   const folded = foldOwnedWorkloads(documents);
   if (folded.count > 0) {
     notes.push({ level: 'info', message: `judged ${folded.count} Pods, ReplicaSets and Jobs through the controllers that own them` });
   }
-  return { documents: folded.documents, notes, unreadable };
+  return { documents: folded.documents, notes, unreadable, coverage };
+}
+
+/**
+ * Lists one kind and records what the list covered. A kind read cluster-wide for one namespace's sake (RBAC,
+ * or ServiceAccounts for RBAC answers) that we may not list everywhere is listed in that namespace instead,
+ * as a namespace admin may: what is in it is then known, and only it.
+ */
+async function listCovering(
+  client: ApiClient,
+  resource: ListedResource,
+  options: ClusterReadOptions,
+  coverage: CoverageRecord[],
+  notes: InventoryNote[],
+): Promise<unknown[]> {
+  const record = (namespace: string | undefined, state: CoverageRecord['state']) =>
+    coverage.push({
+      group: resource.group,
+      kind: resource.kind,
+      ...(namespace === undefined ? {} : { namespace }),
+      state,
+      ...(resource.fieldSelector ? { fieldSelector: resource.fieldSelector } : {}),
+    });
+  const single = resource.kind === 'Namespace' && options.namespace !== undefined;
+  const scope = resource.namespaced && !resource.alwaysClusterWide ? options.namespace : undefined;
+  try {
+    const items = await listResource(client, resource, options, scope);
+    if (!single) record(scope, 'listed');
+    return items;
+  } catch (error) {
+    if (!(error instanceof ApiStatusError) || single) throw error;
+    if (error.status === 403 || error.status === 404) record(scope, error.status === 403 ? 'forbidden' : 'not-served');
+    const narrower = resource.namespaced && scope === undefined ? options.namespace : undefined;
+    if (error.status !== 403 || narrower === undefined) throw error;
+    const items = await listResource(client, resource, options, narrower);
+    record(narrower, 'listed');
+    notes.push({
+      level: 'warning',
+      message: `cannot list ${pluralOf(resource)} in every namespace (forbidden): read namespace ${narrower} only; what those elsewhere grant or name is unknown`,
+    });
+    return items;
+  }
+}
+
+function pluralOf(resource: ListedResource): string {
+  return `${resource.plural}${resource.group ? `.${resource.group}` : ''}`;
 }
 
 const metadataOnlyAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
 
-async function listResource(client: ApiClient, resource: ListedResource, options: ClusterReadOptions): Promise<unknown[]> {
+/** One paged list of a kind in `namespace` (undefined: every namespace, or a cluster-scoped kind). */
+async function listResource(
+  client: ApiClient,
+  resource: ListedResource,
+  options: ClusterReadOptions,
+  namespace: string | undefined,
+): Promise<unknown[]> {
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
   if (resource.kind === 'Namespace' && options.namespace !== undefined) {
     // Reading one namespace needs no right to list them all.
     const namespace = await client.getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`);
     return [cleanObject(namespace, `${resource.version}`, resource.kind)];
   }
-  const scoped = resource.namespaced && options.namespace !== undefined && !resource.alwaysClusterWide;
-  const path = scoped
-    ? `${base}/namespaces/${encodeURIComponent(options.namespace ?? '')}/${resource.plural}`
-    : `${base}/${resource.plural}`;
+  const path =
+    namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
   const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
   const items: unknown[] = [];
   let continueToken: string | undefined;
