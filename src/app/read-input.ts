@@ -56,6 +56,7 @@ export async function readInput(
     origin: 'cluster',
     notes: read.notes,
     coverage: Coverage.ofReads(read.coverage),
+    namespaceScope: connection.namespace,
   });
   return { inventory, connection };
 }

@@ -24,7 +24,10 @@ export async function whoCanAnswer(options: WhoCanOptions): Promise<Outcome<WhoC
     { subresource: options.subresource, namespace: requestNamespace(options.input.cluster, connection), unknownType: 'error' },
     await resourceTableFor(inventory, connection),
   );
-  const result = whoCan(model, target.attributes, { anyNamespace: Boolean(options.input.cluster['all-namespaces']) });
+  const result = whoCan(model, target.attributes, {
+    anyNamespace: Boolean(options.input.cluster['all-namespaces']),
+    clusterScoped: target.resource?.namespaced === false,
+  });
   return {
     data: { apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result },
     notes: inventory.notes,

@@ -59,6 +59,11 @@ export interface BuildOptions {
   readonly notes?: readonly InventoryNote[];
   /** What the source read completely; files are the whole input (the default), a cluster says per list. */
   readonly coverage?: Coverage;
+  /**
+   * The one namespace a cluster read is about (`-n`, or the context's; undefined with -A and for files). It
+   * also reads RBAC cluster-wide, to answer right, but judges only this namespace's objects.
+   */
+  readonly namespaceScope?: string | undefined;
 }
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -73,6 +78,8 @@ export class Inventory {
   readonly origin: InventoryOrigin;
   /** Which kinds, in which namespaces, the input shows completely: where absence proves anything. */
   readonly coverage: Coverage;
+  /** See BuildOptions.namespaceScope. */
+  readonly namespaceScope: string | undefined;
   readonly serviceAccounts: readonly InventoryEntry<ServiceAccount>[];
   readonly secrets: readonly InventoryEntry<Secret>[];
   readonly workloads: readonly Workload[];
@@ -89,11 +96,13 @@ export class Inventory {
     notes: readonly InventoryNote[],
     origin: InventoryOrigin,
     coverage: Coverage = origin === 'files' ? Coverage.wholeInput : Coverage.ofReads([]),
+    namespaceScope?: string,
   ) {
     this.entries = entries;
     this.notes = notes;
     this.origin = origin;
     this.coverage = coverage;
+    this.namespaceScope = namespaceScope;
     const ofCore = (kind: string, group: string) =>
       entries.filter((entry) => entry.ref.kind === kind && groupOf(entry.ref.apiVersion) === group);
     this.serviceAccounts = ofCore('ServiceAccount', '') as InventoryEntry<ServiceAccount>[];
@@ -173,7 +182,7 @@ export function buildInventory(documents: readonly RawDocument[], options: Build
     const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name, ...(namespace === undefined ? {} : { namespace }) };
     return { object: withNamespace(object, namespace), ref, ...(source ? { source } : {}) };
   });
-  return new Inventory(entries, notes, options.origin, options.coverage);
+  return new Inventory(entries, notes, options.origin, options.coverage, options.namespaceScope);
 }
 
 /** Fills in the namespace the object will get, so engines never have to repeat kubectl's defaulting. */

@@ -11,6 +11,11 @@ import type { Grant, RequestAttributes, SubjectRef, WhoCanResult, WhoCanSubject 
 export interface WhoCanOptions {
   /** Count RoleBindings of every namespace (each grant says where): "who can do this anywhere?". */
   readonly anyNamespace?: boolean;
+  /**
+   * The resource is cluster-scoped (nodes, namespaces, clusterroles…): a RoleBinding never grants it, in any
+   * namespace, so -A adds nothing (RBAC's rule resolver asks RoleBindings only for namespaced requests).
+   */
+  readonly clusterScoped?: boolean;
 }
 
 export function whoCan(model: RbacModel, request: RequestAttributes, options: WhoCanOptions = {}): WhoCanResult {
@@ -22,7 +27,8 @@ export function whoCan(model: RbacModel, request: RequestAttributes, options: Wh
     const role = binding.role;
     if (!role) continue;
     const inScope =
-      binding.namespace === undefined || options.anyNamespace === true || (namespace !== '' && binding.namespace === namespace);
+      binding.namespace === undefined ||
+      (options.clusterScoped !== true && (options.anyNamespace === true || (namespace !== '' && binding.namespace === namespace)));
     if (!inScope || ('nonResourceURL' in request && binding.namespace !== undefined)) continue;
     let rules = allowingRules.get(role);
     if (!rules) {

@@ -139,3 +139,76 @@ subjects: [{kind: User, name: ${user}, apiGroup: rbac.authorization.k8s.io}]
     expect(table.stdout).toMatch(/^unknown: \d+ ServiceAccount\(s\) in namespace\(s\) .*whether they exist is unknown/m);
   });
 });
+
+describe('scope: scan -n X judges X, who-can -A never counts a RoleBinding for a cluster-scoped resource', () => {
+  let x: string;
+  let y: string;
+
+  beforeAll(async () => {
+    x = await freshNamespace('scope-x');
+    y = await freshNamespace('scope-y');
+    await apply(`apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\n`, x);
+    await apply(`apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\n`, y);
+    // y's RoleBinding to all of its ServiceAccounts (RBAC009 there; a narrower group than system:authenticated,
+    // which would change every other test's ServiceAccounts) also lists nodes, which a RoleBinding can never grant; x's default ServiceAccount is bound cluster-wide (RBAC008), y's too.
+    await apply(
+      `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: everyone-views}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${y}-node-lister}
+subjects: [{kind: Group, name: 'system:serviceaccounts:${y}', apiGroup: rbac.authorization.k8s.io}, {kind: ServiceAccount, name: app}]
+`,
+      y,
+    );
+    await apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${y}-node-lister}
+rules: [{apiGroups: [""], resources: [nodes, configmaps], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${x}-default-lists-nodes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${y}-node-lister}
+subjects: [{kind: ServiceAccount, name: default, namespace: ${x}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${y}-default-lists-nodes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${y}-node-lister}
+subjects: [{kind: ServiceAccount, name: default, namespace: ${y}}]
+`);
+  });
+
+  const objects = (scan: ScanJson) =>
+    scan.findings.map((finding) => `${finding.object.kind}/${finding.object.namespace ?? ''}/${finding.object.name}`);
+
+  it('scan -n X judges X and the ClusterRoleBindings that concern it, not other namespaces', async () => {
+    const inX = objects(await scanJson([...adminFlags(), '-n', x]));
+    expect(inX).toContain(`ClusterRoleBinding//${x}-default-lists-nodes`);
+    expect(inX.filter((object) => object.includes(y))).toEqual([]);
+    expect(inX.every((object) => object.split('/')[1] === x || object.startsWith('ClusterRoleBinding//'))).toBe(true);
+    const inY = objects(await scanJson([...adminFlags(), '-n', y]));
+    expect(inY).toContain(`RoleBinding/${y}/everyone-views`);
+    expect(inY).toContain(`ClusterRoleBinding//${y}-default-lists-nodes`);
+    expect(inY.filter((object) => object.includes(x))).toEqual([]);
+  });
+
+  it('who-can list nodes -A lists the ClusterRoleBinding subjects only, as the API server decides', async () => {
+    const result = await runCli(['who-can', 'list', 'nodes', '-A', ...adminFlags(), '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const subjects = (
+      JSON.parse(result.stdout) as { subjects: { subject: { kind: string; namespace?: string; name: string } }[] }
+    ).subjects.map((entry) => `${entry.subject.kind}/${entry.subject.namespace ?? ''}/${entry.subject.name}`);
+    expect(subjects).toEqual(expect.arrayContaining([`ServiceAccount/${x}/default`, `ServiceAccount/${y}/default`]));
+    expect(subjects).not.toContain(`ServiceAccount/${y}/app`);
+    // Bound only by y's RoleBinding: the API server never lets a RoleBinding grant nodes.
+    expect(subjects).not.toContain(`Group//system:serviceaccounts:${y}`);
+    const server = await runCli(['can-i', 'list', 'nodes', '--sa', `${y}:app`, '-A', '--server', ...adminFlags()]);
+    expect(server.stdout.trim()).toBe('no');
+    // For a namespaced resource -A still counts every RoleBinding, each with its namespace.
+    const configmaps = await runCli(['who-can', 'list', 'configmaps', '-A', ...adminFlags()]);
+    expect(configmaps.stdout).toContain(`system:serviceaccounts:${y}`);
+  });
+});

@@ -34,6 +34,30 @@ describe('who-can', () => {
   it('anyNamespace counts every RoleBinding', () => {
     expect(names('', true)).toEqual(['ServiceAccount:sec:auditor', 'ServiceAccount:team:app', 'User::alice', 'Group::devs']);
   });
+  it('a RoleBinding never grants a cluster-scoped resource, even with anyNamespace', () => {
+    const nodes = modelOf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: node-reader}
+rules: [{apiGroups: [""], resources: [nodes], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: in-team, namespace: team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-reader}
+subjects: [{kind: ServiceAccount, name: app}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-reader}
+subjects: [{kind: ServiceAccount, name: ops, namespace: sec}]
+`);
+    const listNodes = { verb: 'list', apiGroup: '', resource: 'nodes' };
+    const subjects = (options: { anyNamespace?: boolean; clusterScoped?: boolean }) =>
+      whoCan(nodes, listNodes, options).subjects.map((entry) => `${entry.subject.namespace ?? ''}:${entry.subject.name}`);
+    expect(subjects({ anyNamespace: true, clusterScoped: true })).toEqual(['sec:ops']);
+    expect(subjects({ clusterScoped: true })).toEqual(['sec:ops']);
+  });
   it('names the binding and role of each grant', () => {
     const [auditor] = whoCan(model, { verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'team' }).subjects;
     expect(auditor?.grants[0]).toMatchObject({ binding: { kind: 'ClusterRoleBinding', name: 'all-read' }, role: { name: 'reader' } });

@@ -107,6 +107,27 @@ export class ScanContext {
     return this.inventory.find(groupOf(entry.ref.apiVersion), entry.ref.kind, entry.ref.namespace, entry.ref.name) === entry;
   }
 
+  /**
+   * Whether a scan judges the object. Everything, unless a cluster read is about one namespace (`-n`): then
+   * that namespace's objects, the Namespace itself, and the ClusterRoleBindings that concern its
+   * ServiceAccounts (naming one of them, or a group they are in). Other namespaces' RoleBindings and the
+   * cluster's other objects were read only so that RBAC answers are right.
+   */
+  inScope(entry: InventoryEntry): boolean {
+    const scope = this.inventory.namespaceScope;
+    if (scope === undefined) return true;
+    if (entry.ref.namespace !== undefined) return entry.ref.namespace === scope;
+    if (entry.ref.kind === 'Namespace') return entry.ref.name === scope;
+    if (entry.ref.kind === 'ClusterRoleBinding' && groupOf(entry.ref.apiVersion) === rbacGroup)
+      return concernsNamespace(entry as InventoryEntry<RoleBinding>, scope);
+    return false;
+  }
+
+  /** Whether a scan judges things of this namespace (a ServiceAccount's profile, say). */
+  namespaceInScope(namespace: string): boolean {
+    return this.inventory.namespaceScope === undefined || this.inventory.namespaceScope === namespace;
+  }
+
   findServiceAccount(namespace: string, name: string): InventoryEntry<ServiceAccount> | undefined {
     return this.serviceAccounts.get(key(namespace, name));
   }
@@ -238,6 +259,16 @@ export class ScanContext {
     if (!clusterRole || isRecord(clusterRole.object.aggregationRule)) return undefined;
     return rulesOf(clusterRole.object.rules);
   }
+}
+
+/** A cluster-wide binding concerns a namespace when it names one of its ServiceAccounts or a group they are all in. */
+function concernsNamespace(binding: InventoryEntry<RoleBinding>, namespace: string): boolean {
+  const groups = new Set(['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated']);
+  return (binding.object.subjects ?? []).some(
+    (subject) =>
+      (subject?.kind === 'ServiceAccount' && subject.namespace === namespace) ||
+      (subject?.kind === 'Group' && groups.has(String(subject.name))),
+  );
 }
 
 function rulesOf(rules: unknown): readonly PolicyRule[] {

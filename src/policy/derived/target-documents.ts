@@ -81,7 +81,7 @@ export class TargetDocuments {
       else index.set(key, [entry]);
     };
     for (const entry of this.context.inventory.entries) {
-      if (!this.context.isCurrent(entry)) continue;
+      if (!this.context.isCurrent(entry) || !this.context.inScope(entry)) continue;
       add(entry.ref.kind, entry);
       const group = groupOf(entry.ref.apiVersion);
       if (group !== '') add(`${group}/${entry.ref.kind}`, entry);
@@ -92,7 +92,7 @@ export class TargetDocuments {
 
   private workloads(): { entry: InventoryEntry; document: WorkloadDocument }[] {
     this.workloadDocuments ??= this.context.inventory.workloads
-      .filter((workload) => this.context.isCurrent(workload.entry))
+      .filter((workload) => this.context.isCurrent(workload.entry) && this.context.inScope(workload.entry))
       .map((workload) => ({
         entry: workload.entry,
         document: buildWorkloadDocument(workload, this.context),
@@ -114,6 +114,7 @@ export class TargetDocuments {
     const declared = new Set<string>();
     for (const entry of this.context.inventory.serviceAccounts) {
       const namespace = entry.ref.namespace ?? 'default';
+      if (!this.context.namespaceInScope(namespace)) continue;
       const saKey = `${namespace}\u0000${entry.ref.name}`;
       if (declared.has(saKey)) continue; // a later duplicate document: the index already holds the winner
       declared.add(saKey);
@@ -124,7 +125,7 @@ export class TargetDocuments {
     // The control plane creates `default` in every namespace; judge it even when the input does not declare it.
     for (const namespace of this.context.inventory.namespaceNames()) {
       const saKey = `${namespace}\u0000default`;
-      if (declared.has(saKey)) continue;
+      if (declared.has(saKey) || !this.context.namespaceInScope(namespace)) continue;
       const document = buildServiceAccountProfile(namespace, 'default', undefined, bySa.get(saKey) ?? [], this.context);
       // No file declares an implicit SA; point where a user can act: the first workload that runs as it,
       // else the first binding that names it (SARIF consumers need a location for every result).
@@ -148,7 +149,8 @@ export class TargetDocuments {
             : entry.ref.kind === 'RoleBinding'
               ? entry.ref.namespace
               : undefined;
-        if (namespace === undefined || this.context.serviceAccountExists(namespace, subject.name) !== null) continue;
+        if (namespace === undefined || !this.context.namespaceInScope(namespace)) continue;
+        if (this.context.serviceAccountExists(namespace, subject.name) !== null) continue;
         const saKey = `${namespace}\u0000${subject.name}`;
         if (!referenced.has(saKey)) referenced.set(saKey, { namespace, name: subject.name, source: entry.source });
       }
@@ -172,8 +174,8 @@ export class TargetDocuments {
   }
 
   private currentBindings(): InventoryEntry<RoleBinding>[] {
-    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter((entry) =>
-      this.context.isCurrent(entry),
+    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter(
+      (entry) => this.context.isCurrent(entry) && this.context.inScope(entry),
     );
   }
 
@@ -188,7 +190,7 @@ export class TargetDocuments {
       }
     }
     return this.context.inventory.secrets
-      .filter((entry) => entry.object.type === legacyTokenType && this.context.isCurrent(entry))
+      .filter((entry) => entry.object.type === legacyTokenType && this.context.isCurrent(entry) && this.context.inScope(entry))
       .map((entry) => ({
         ...fromEntry(entry),
         document: buildLegacyTokenSecretDocument(
