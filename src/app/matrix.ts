@@ -37,11 +37,13 @@ export async function accessMatrix(options: MatrixOptions): Promise<Outcome<Matr
     const key = `${resource.plural}.${resource.group}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    // Subresource verbs are not in the discovery data we hold, so their rows check every verb.
     for (const subresource of ['', ...(options.subresources ? resource.subresources : [])]) {
+      // What discovery says the row supports: a verb it lacks is n/a, not "denied" (pods/log is get only).
+      // A subresource discovery names without verbs (an older server's table) is checked for every verb.
+      const supported = subresource === '' ? resource.verbs : resource.subresourceVerbs[subresource];
       const access: Record<string, MatrixCell> = {};
       for (const verb of options.verbs) {
-        if (subresource === '' && !resource.verbs.includes(verb)) access[verb] = 'n/a';
+        if (supported !== undefined && !supported.includes(verb)) access[verb] = 'n/a';
         else {
           const request = {
             ...identity,

@@ -17,6 +17,8 @@ export interface ApiResource {
   readonly namespaced: boolean;
   readonly verbs: readonly string[];
   readonly subresources: readonly string[];
+  /** The verbs each subresource supports, from discovery (pods/log: get; pods/binding: create). */
+  readonly subresourceVerbs: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ApiResourceTable {
@@ -35,6 +37,8 @@ export function resourcesFromCrds(inventory: Inventory): ApiResource[] {
     const versions = Array.isArray(spec.versions) ? spec.versions.filter(isRecord) : [];
     const served = versions.find((version) => version.served !== false) ?? versions[0];
     const subresources = served && isRecord(served.subresources) ? Object.keys(served.subresources).sort() : [];
+    // What apiextensions-apiserver serves for a CRD's status and scale subresources.
+    const subresourceVerbs = Object.fromEntries(subresources.map((name) => [name, ['get', 'patch', 'update']]));
     const kind = typeof names.kind === 'string' ? names.kind : '';
     found.push({
       group: spec.group,
@@ -46,6 +50,7 @@ export function resourcesFromCrds(inventory: Inventory): ApiResource[] {
       namespaced: spec.scope !== 'Cluster',
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       subresources,
+      subresourceVerbs,
     });
   }
   return found;

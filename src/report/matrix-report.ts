@@ -44,9 +44,6 @@ function renderMatrixTable(report: MatrixReport, options: { readonly colour: boo
     report.namespace === ''
       ? 'cluster-wide (ClusterRoleBindings only)'
       : `namespace ${report.namespace} (ClusterRoleBindings and its RoleBindings)`;
-  const subresources = report.rows.some((row) => row.subresource)
-    ? ' Subresource rows check every verb: discovery lists no verbs for them.'
-    : '';
-  const legend = `\n${cell('allowed')} allowed   ${cell('denied')} denied   blank: the resource has no such verb. Checked ${scope} for ServiceAccount ${report.serviceAccount.namespace ?? ''}:${report.serviceAccount.name}.${subresources}\n`;
+  const legend = `\n${cell('allowed')} allowed   ${cell('denied')} denied   blank: the resource (or subresource) has no such verb. Checked ${scope} for ServiceAccount ${report.serviceAccount.namespace ?? ''}:${report.serviceAccount.name}.\n`;
   return renderTable(['name', ...report.verbs], rows) + legend;
 }

@@ -43,6 +43,9 @@ export function parseApiResources(value: unknown): ApiResourceTable {
       namespaced: item.namespaced === true,
       verbs: strings(item.verbs),
       subresources: strings(item.subresources),
+      subresourceVerbs: isRecord(item.subresourceVerbs)
+        ? Object.fromEntries(Object.entries(item.subresourceVerbs).map(([name, verbs]) => [name, strings(verbs)]))
+        : {},
     };
   });
   return {

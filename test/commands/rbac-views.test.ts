@@ -100,7 +100,9 @@ describe('kubectl sa matrix', () => {
     expect(result.stdout).toMatch(/\npods\s+✔\s+✔\s+✖\n/);
     // Not a terminal: no colour; a legend says what the marks mean and where it checked.
     expect(result.stdout).not.toContain('\u001b[');
-    expect(result.stdout).toContain('✔ allowed   ✖ denied   blank: the resource has no such verb. Checked namespace monitoring');
+    expect(result.stdout).toContain(
+      '✔ allowed   ✖ denied   blank: the resource (or subresource) has no such verb. Checked namespace monitoring',
+    );
   });
   it('--subresources adds the discovered subresources, such as pods/exec and nodes/proxy', async () => {
     const result = await runCli(['matrix', 'monitoring:prometheus-k8s', '--subresources', '--verbs', 'get,create', '-f', kubePrometheus]);
@@ -123,5 +125,24 @@ describe('kubectl sa matrix', () => {
     ]);
     const report = JSON.parse(result.stdout) as { rows: { resource: string; subresource?: string; access: Record<string, string> }[] };
     expect(report.rows.find((row) => row.resource === 'pods' && row.subresource === 'exec')?.access).toEqual({ get: 'denied' });
+  });
+  it('a verb a subresource does not support is n/a, not denied (discovery: pods/log get only, pods/binding create only)', async () => {
+    const result = await runCli([
+      'matrix',
+      'monitoring:prometheus-k8s',
+      '--subresources',
+      '--verbs',
+      'get,create,delete',
+      '-f',
+      kubePrometheus,
+      '-o',
+      'json',
+    ]);
+    const rows = (JSON.parse(result.stdout) as { rows: { resource: string; subresource?: string; access: Record<string, string> }[] }).rows;
+    const access = (resource: string, subresource: string) =>
+      rows.find((row) => row.resource === resource && row.subresource === subresource)?.access;
+    expect(access('pods', 'log')).toEqual({ get: 'denied', create: 'n/a', delete: 'n/a' });
+    expect(access('pods', 'binding')).toEqual({ get: 'n/a', create: 'denied', delete: 'n/a' });
+    expect(access('serviceaccounts', 'token')).toEqual({ get: 'n/a', create: 'denied', delete: 'n/a' });
   });
 });

@@ -24,7 +24,7 @@ describe('shipped Kubernetes data equals the live API server', () => {
   it("data/api-resources.json is the server's discovery (the CRDs other tests create aside)", async () => {
     const live = await snapshotApiResources(await client());
     // Live tests run side by side and some create CRDs; those are the input's business, not the built-in table's.
-    const crds = (await client()).getJson<unknown>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
+    const crds = await (await client()).getJson<unknown>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
     const custom = new Set(
       (isRecord(crds) && Array.isArray(crds.items) ? crds.items : []).flatMap((crd) =>
         isRecord(crd) && isRecord(crd.spec) && isRecord(crd.spec.names)

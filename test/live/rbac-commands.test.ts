@@ -136,4 +136,26 @@ describe('RBAC commands on a live cluster', () => {
     });
     expect(rows.find((row) => row.resource === 'secrets')?.access).toEqual({ get: 'denied', list: 'denied', create: 'denied' });
   });
+
+  it("matrix --subresources: verbs the live server's discovery does not list for a subresource are n/a", async () => {
+    const viewer = await runCli([
+      'matrix',
+      `${namespace}:viewer`,
+      '-n',
+      namespace,
+      '--subresources',
+      '--verbs',
+      'get,create',
+      '-o',
+      'json',
+      ...admin(),
+    ]);
+    expect(viewer.code, viewer.stderr).toBe(0);
+    const rows = (JSON.parse(viewer.stdout) as { rows: { resource: string; subresource?: string; access: Record<string, string> }[] }).rows;
+    const access = (subresource: string) => rows.find((row) => row.resource === 'pods' && row.subresource === subresource)?.access;
+    // view grants get on pods/log; pods/log has no create, pods/binding no get, pods/exec both (view grants neither).
+    expect(access('log')).toEqual({ get: 'allowed', create: 'n/a' });
+    expect(access('binding')).toEqual({ get: 'n/a', create: 'denied' });
+    expect(access('exec')).toEqual({ get: 'denied', create: 'denied' });
+  });
 });

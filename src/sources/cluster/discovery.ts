@@ -31,6 +31,17 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
+/** A resource's subresources in aggregated discovery, sorted by name, each with its verbs. */
+function subresourcesOf(resource: Record<string, unknown>): { name: string; verbs: string[] }[] {
+  return (Array.isArray(resource.subresources) ? resource.subresources : [])
+    .flatMap((sub) =>
+      isRecord(sub) && typeof sub.subresource === 'string' && sub.subresource !== ''
+        ? [{ name: sub.subresource, verbs: strings(sub.verbs).sort() }]
+        : [],
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 function fromAggregated(list: AggregatedList): ApiResource[] {
   const resources: ApiResource[] = [];
   for (const group of list.items) {
@@ -51,10 +62,8 @@ function fromAggregated(list: AggregatedList): ApiResource[] {
         shortNames: strings(resource.shortNames),
         namespaced: resource.scope === 'Namespaced',
         verbs: strings(resource.verbs),
-        subresources: (Array.isArray(resource.subresources) ? resource.subresources : [])
-          .map((sub) => (isRecord(sub) && typeof sub.subresource === 'string' ? sub.subresource : ''))
-          .filter(Boolean)
-          .sort(),
+        subresources: subresourcesOf(resource).map((sub) => sub.name),
+        subresourceVerbs: Object.fromEntries(subresourcesOf(resource).map((sub) => [sub.name, sub.verbs])),
       });
     }
   }
@@ -73,10 +82,13 @@ async function classicDiscovery(client: ApiClient, groups: unknown): Promise<Api
   const resources: ApiResource[] = [];
   for (const { entry, list } of lists) {
     const items = isRecord(list) && Array.isArray(list.resources) ? list.resources.filter(isRecord) : [];
-    const subresources = new Map<string, string[]>();
+    const subresources = new Map<string, Map<string, string[]>>();
     for (const item of items) {
       const [plural, sub] = String(item.name).split('/');
-      if (plural && sub) subresources.set(plural, [...(subresources.get(plural) ?? []), sub]);
+      if (!plural || !sub) continue;
+      const ofPlural = subresources.get(plural) ?? new Map<string, string[]>();
+      ofPlural.set(sub, strings(item.verbs).sort());
+      subresources.set(plural, ofPlural);
     }
     for (const item of items) {
       if (typeof item.name !== 'string' || item.name.includes('/')) continue;
@@ -90,7 +102,8 @@ async function classicDiscovery(client: ApiClient, groups: unknown): Promise<Api
         shortNames: strings(item.shortNames),
         namespaced: item.namespaced === true,
         verbs: strings(item.verbs),
-        subresources: (subresources.get(item.name) ?? []).sort(),
+        subresources: [...(subresources.get(item.name)?.keys() ?? [])].sort(),
+        subresourceVerbs: Object.fromEntries([...(subresources.get(item.name) ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       });
     }
   }
