@@ -97,7 +97,7 @@ async function readRbac(input: InputOptions, defaultRbac: boolean) {
 // can-i --server asks the API server: the cluster client loads only on that path.
 async function connectTo(input: InputOptions): Promise<ClusterConnection> {
   const { connectCluster } = await import('../sources/cluster/connect.js');
-  return connectCluster(input.cluster, input.env);
+  return connectCluster(input.cluster, input.env, { progress: input.progress });
 }
 
 async function askServer(connection: ClusterConnection | undefined, request: AccessRequest): Promise<AccessDecision> {

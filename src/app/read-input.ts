@@ -4,6 +4,7 @@ import { Coverage } from '../inventory/coverage.js';
 import { buildInventory, type Inventory, type InventoryNote } from '../inventory/inventory.js';
 import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import type { ListedResource } from '../sources/cluster/read-cluster.js';
+import type { RequestProgress } from '../sources/cluster/api-client.js';
 import { readManifests } from '../sources/manifest-files.js';
 
 /** Where a use case reads its objects from: manifest paths, else the live cluster the kubectl flags name. */
@@ -18,6 +19,8 @@ export interface InputOptions {
   readonly env?: NodeJS.ProcessEnv | undefined;
   /** Manifests that hold no Kubernetes object are an error (kubectl's "no objects passed") unless this is set. */
   readonly allowEmpty?: boolean | undefined;
+  /** Told about each request to the cluster (a terminal's progress line); nothing when absent. */
+  readonly progress?: RequestProgress | undefined;
 }
 
 export interface LoadedInput {
@@ -48,9 +51,15 @@ export async function readInput(
   // kubectl's habit without -f: the cluster of the current context, in its namespace unless -A.
   const { connectCluster } = await import('../sources/cluster/connect.js');
   const { readCluster, rbacResources } = await import('../sources/cluster/read-cluster.js');
-  const connection = await connectCluster(input.cluster, input.env);
+  const connection = await connectCluster(input.cluster, input.env, { progress: input.progress });
   const resources = options.resources === 'rbac' ? rbacResources : options.resources;
-  const read = await readCluster(connection.client, { namespace: connection.namespace, ...(resources ? { resources } : {}) });
+  const read = await readCluster(connection.client, { namespace: connection.namespace, ...(resources ? { resources } : {}) }).catch(
+    (error: unknown) => {
+      // The read failed as a whole: what is still in flight has no reader, and must not keep the process up.
+      connection.client.abandon(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    },
+  );
   const inventory = buildInventory(read.documents, {
     defaultNamespace: connection.defaultNamespace,
     origin: 'cluster',

@@ -5,6 +5,7 @@ import type { Printers } from '../report/printers.js';
 import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import { currentIo, wantsColour, type IoContext } from './io.js';
 import { writeNotes, writeWarnings } from './notes.js';
+import { terminalProgress } from './progress.js';
 
 /** What every resource-reading command gets from its flags, whatever else it adds. */
 export interface InputFlagValues extends ClusterFlagValues {
@@ -31,6 +32,7 @@ export abstract class KubectlSaCommand extends Command {
       stdin: this.io.stdin,
       env: this.io.env,
       allowEmpty: flags['allow-empty'],
+      progress: terminalProgress(this.io),
     };
   }
 
@@ -38,7 +40,7 @@ export abstract class KubectlSaCommand extends Command {
   protected async connect(flags: ClusterFlagValues): Promise<ClusterConnection> {
     // The cluster client (and Node's HTTP and TLS stack under it) loads only when a command talks to a cluster.
     const { connectCluster } = await import('../sources/cluster/connect.js');
-    return connectCluster(flags, this.io.env);
+    return connectCluster(flags, this.io.env, { progress: terminalProgress(this.io) });
   }
 
   /** A use case's notes and warnings, to stderr, so stdout stays the answer alone. */

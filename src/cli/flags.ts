@@ -33,8 +33,8 @@ export const clusterFlags = {
     helpGroup: 'CLUSTER',
   }),
   'request-timeout': Flags.string({
-    description: 'How long to wait for one server request before giving up (e.g. 1s, 2m, 3h; 0 waits forever).',
-    default: '0',
+    description:
+      'How long the whole command may wait for the cluster (e.g. 1s, 2m, 3h; 0 waits forever). Without it, a request with no answer for 60s gives up.',
     helpGroup: 'CLUSTER',
   }),
 };

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors/kubectl-sa-error.js';
 import { parseDuration } from './duration.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, defaultAnswerTimeoutMs, type RequestProgress } from './api-client.js';
 import { loadKubeConfig, type LoadedKubeConfig } from './kubeconfig.js';
 
 /** The kubectl flags that decide which cluster we talk to and as whom. */
@@ -23,7 +23,16 @@ export interface ClusterConnection {
   readonly defaultNamespace: string;
 }
 
-export async function connectCluster(flags: ClusterFlagValues, env: NodeJS.ProcessEnv = process.env): Promise<ClusterConnection> {
+/**
+ * `--request-timeout` bounds the whole command's wait for the cluster (kubectl bounds each request; a
+ * command of ours sends dozens, so a per-request limit would multiply). Without it, a request that gets no
+ * answer for 60 s gives up, as a user of kubectl expects; `--request-timeout 0` waits forever.
+ */
+export async function connectCluster(
+  flags: ClusterFlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly progress?: RequestProgress | undefined } = {},
+): Promise<ClusterConnection> {
   const timeoutMs = parseDuration(flags['request-timeout'] ?? '0');
   if (Number.isNaN(timeoutMs)) {
     throw new UsageError(
@@ -37,7 +46,8 @@ export async function connectCluster(flags: ClusterFlagValues, env: NodeJS.Proce
   const kubeConfig = await loadKubeConfig(flags, env);
   const client = new ApiClient(kubeConfig.config, {
     impersonate: { user: flags.as, groups: flags['as-group'] },
-    timeoutMs,
+    ...(flags['request-timeout'] === undefined ? { answerTimeoutMs: defaultAnswerTimeoutMs } : { totalTimeoutMs: timeoutMs }),
+    progress: options.progress,
   });
   const chosen = flags.namespace ?? kubeConfig.namespace;
   return { client, kubeConfig, namespace: flags['all-namespaces'] ? undefined : chosen, defaultNamespace: chosen };
