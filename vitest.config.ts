@@ -7,9 +7,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // The built CLI (dist/) is imported by Node itself, as oclif imports its commands: in-process CLI tests
-    // (test/helpers/cli.ts) must share one module graph with them, or errors and IO would be two copies.
-    server: { deps: { external: [/\/dist\//] } },
     projects: [
       {
         extends: true,

@@ -1,11 +1,14 @@
 // Builds dist/kubectl-sa.js: the whole CLI as one ESM file (esbuild), with the built-in policy packs
-// and the Kubernetes data inside it. The npm package runs it through bin/kubectl-sa; the standalone
-// binaries (scripts/package.ts) carry it as their main script. Usage: npm run build
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// and the Kubernetes data inside it, and dist/THIRD-PARTY-NOTICES.txt, the licences of the packages bundled
+// in it. The npm package runs it through bin/kubectl-sa; the standalone binaries (scripts/package.ts) carry it
+// as their main script. Usage: npm run build
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinModules } from 'node:module';
 import { build, type Plugin } from 'esbuild';
+import type { Interfaces } from '@oclif/core';
+import { commandManifest } from '../src/cli/command-plugin.js';
 import { readBuiltInFiles } from '../src/sources/built-in-files.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -35,6 +38,21 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+/**
+ * `import … from '@oclif/core'` gets src/cli/oclif-core.ts: oclif's exports from its own entry points, without
+ * the index's load-time Node version check (semver, and package.json read from disk).
+ */
+const leanOclif: Plugin = {
+  name: 'lean-oclif',
+  setup(build) {
+    build.onResolve({ filter: /^@oclif\/core$/ }, () => ({ path: path.join(root, 'src', 'cli', 'oclif-core.ts') }));
+  },
+};
+
+// oclif's view of every command (help metadata), so that a start loads only the command it runs.
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Interfaces.PJSON;
+const manifest = await commandManifest(packageJson, root);
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/entry.ts'],
@@ -50,12 +68,48 @@ const result = await build({
   minifySyntax: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, leanOclif],
   logLevel: 'warning',
-  define: { KUBECTL_SA_EMBEDDED_FILES: JSON.stringify(readBuiltInFiles(root)) },
+  define: {
+    // As JSON text in a string literal: esbuild puts an object-valued define in a module that every file
+    // imports, which every start would build; a string is inlined where it is read, and parsed there.
+    KUBECTL_SA_EMBEDDED_FILES: JSON.stringify(JSON.stringify(readBuiltInFiles(root))),
+    KUBECTL_SA_COMMAND_MANIFEST: JSON.stringify(JSON.stringify(manifest)),
+  },
   // oclif reads tsconfig.json with TypeScript only when developing a plugin from its sources; never here.
   external: ['typescript'],
   // CommonJS dependencies call require() for Node's built-in modules; ESM output has none of its own.
   banner: { js: "import { createRequire as __kubectlSaRequire } from 'node:module'; const require = __kubectlSaRequire(import.meta.url);" },
 });
 writeFileSync(path.join(dist, 'kubectl-sa.meta.json'), JSON.stringify(result.metafile));
+writeFileSync(
+  path.join(dist, 'THIRD-PARTY-NOTICES.txt'),
+  thirdPartyNotices(Object.keys(result.metafile.outputs['dist/kubectl-sa.js']!.inputs)),
+);
+
+/** The name, version, licence and licence text of every npm package with code in the bundle. */
+function thirdPartyNotices(inputs: readonly string[]): string {
+  const folders = new Set<string>();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) folders.add(match[1]!);
+  }
+  const sections = [...folders]
+    .map((folder) => {
+      const manifest = JSON.parse(readFileSync(path.join(root, folder, 'package.json'), 'utf8')) as {
+        name: string;
+        version: string;
+        license?: string;
+      };
+      const file = readdirSync(path.join(root, folder)).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+      const text = file
+        ? readFileSync(path.join(root, folder, file), 'utf8').trim()
+        : `(no licence file in the package; package.json says ${manifest.license ?? 'nothing'})`;
+      return { title: `${manifest.name} ${manifest.version} (${manifest.license ?? 'unknown licence'})`, text };
+    })
+    .sort((a, b) => (a.title < b.title ? -1 : 1));
+  const header =
+    'kubectl-sa bundles the following npm packages (their code is inside dist/kubectl-sa.js and the standalone\n' +
+    'binaries). Each is listed with its version, licence and licence text.\n';
+  return [header, ...sections.map((section) => `${'='.repeat(100)}\n${section.title}\n\n${section.text}\n`)].join('\n');
+}

@@ -1,7 +1,7 @@
-import { Config, Plugin, run, type Interfaces } from '@oclif/core';
+import { Config, run, type Interfaces } from '@oclif/core';
 import packageJson from '../../package.json' with { type: 'json' };
-import { COMMANDS } from '../commands/index.js';
 import { flushOutput, tolerateClosedOutput } from './closed-output.js';
+import { CommandListPlugin, commandManifest } from './command-plugin.js';
 import { exitCodeFor } from './handle-error.js';
 import { processStreams, runWithIo, type IoStreams } from './io.js';
 
@@ -40,10 +40,12 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
   });
 }
 
+/** The commands' manifest, embedded by the build (scripts/build.ts); undefined when running from the sources. */
+declare const KUBECTL_SA_COMMAND_MANIFEST: string | undefined;
+
 /**
- * oclif's configuration without touching the disk: package.json is built in, and the root plugin gets
- * the explicit command list as it is. oclif's explicit strategy would import the list from a file, but
- * a standalone binary has no files beside it, so the plugin's command cache is filled before loading.
+ * oclif's configuration without touching the disk: package.json is built in, and the root plugin is the
+ * explicit command list, each command loaded only when it runs (src/cli/command-plugin.ts).
  */
 async function loadConfig(options: MainOptions): Promise<Config> {
   const pjson = {
@@ -51,11 +53,10 @@ async function loadConfig(options: MainOptions): Promise<Config> {
     // oclif prints `$ <bin> <command>` in usage and examples; kubectl users type `kubectl sa`.
     oclif: { ...packageJson.oclif, bin: options.displayName },
   } as unknown as Interfaces.PJSON;
-  const plugin = new Plugin({ root: options.root, pjson, isRoot: true, ignoreManifest: true });
-  Object.assign(plugin, { commandCache: COMMANDS });
-  await plugin.load();
-  if (plugin.commandIDs.length !== Object.keys(COMMANDS).length) {
-    throw new Error(`oclif loaded ${plugin.commandIDs.length} of ${Object.keys(COMMANDS).length} commands: its explicit strategy changed`);
-  }
+  const manifest =
+    typeof KUBECTL_SA_COMMAND_MANIFEST === 'undefined'
+      ? await commandManifest(pjson, options.root)
+      : (JSON.parse(KUBECTL_SA_COMMAND_MANIFEST) as Interfaces.Manifest);
+  const plugin = new CommandListPlugin(pjson, options.root, manifest);
   return Config.load({ root: options.root, pjson, plugins: new Map([[plugin.name, plugin]]) });
 }

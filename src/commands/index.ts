@@ -1,48 +1,31 @@
 import type { Command } from '@oclif/core';
-import CanI from './can-i.js';
-import Help from './help.js';
-import Inventory from './inventory.js';
-import Matrix from './matrix.js';
-import Permissions from './permissions.js';
-import PolicyList from './policy/list.js';
-import PolicyShow from './policy/show.js';
-import PolicyTest from './policy/test.js';
-import PolicyValidate from './policy/validate.js';
-import Scan from './scan.js';
-import TokenCreate from './token/create.js';
-import TokenInspect from './token/inspect.js';
-import TokenLegacy from './token/legacy.js';
-import TokenReview from './token/review.js';
-import TokenVerify from './token/verify.js';
-import Version from './version.js';
-import WhoCan from './who-can.js';
 
 /**
- * Every command of kubectl sa, by id (`policy:list` is typed `kubectl sa policy list`). oclif takes this
- * list as it is (its "explicit" strategy) instead of searching the disk at each start, and the bundle and
- * the standalone binaries carry no command files to search.
+ * Every command of kubectl sa, by id (`policy:list` is typed `kubectl sa policy list`), each imported only
+ * when oclif runs it or shows its help. oclif takes this list as it is (its "explicit" strategy) instead of
+ * searching the disk at each start; the build embeds what help needs to know of every command (its manifest,
+ * src/cli/command-plugin.ts), so `kubectl sa version` loads the version command and nothing else.
  *
- * A new command is one file under src/commands/ (its path is its id) plus one line here; a test fails
- * while a command file is missing from this list. Keep command modules light: what only `run()` needs,
- * and anything heavy (the cluster client, Ink, JOSE), is imported inside `run()` with `await import()`,
- * so that `kubectl sa version` or `--help` never loads it.
+ * A new command is one file under src/commands/ (its path is its id) plus one line here; a test fails while a
+ * command file is missing from this list. What only some runs need and is heavy (the cluster client, Ink,
+ * JOSE) is imported with `await import()` where it is used (test/cli/lazy-loading.test.ts).
  */
 export const COMMANDS = {
-  'can-i': CanI,
-  help: Help,
-  inventory: Inventory,
-  matrix: Matrix,
-  permissions: Permissions,
-  'policy:list': PolicyList,
-  'policy:show': PolicyShow,
-  'policy:test': PolicyTest,
-  'policy:validate': PolicyValidate,
-  scan: Scan,
-  'token:create': TokenCreate,
-  'token:inspect': TokenInspect,
-  'token:legacy': TokenLegacy,
-  'token:review': TokenReview,
-  'token:verify': TokenVerify,
-  version: Version,
-  'who-can': WhoCan,
-} satisfies Record<string, Command.Class>;
+  'can-i': () => import('./can-i.js'),
+  help: () => import('./help.js'),
+  inventory: () => import('./inventory.js'),
+  matrix: () => import('./matrix.js'),
+  permissions: () => import('./permissions.js'),
+  'policy:list': () => import('./policy/list.js'),
+  'policy:show': () => import('./policy/show.js'),
+  'policy:test': () => import('./policy/test.js'),
+  'policy:validate': () => import('./policy/validate.js'),
+  scan: () => import('./scan.js'),
+  'token:create': () => import('./token/create.js'),
+  'token:inspect': () => import('./token/inspect.js'),
+  'token:legacy': () => import('./token/legacy.js'),
+  'token:review': () => import('./token/review.js'),
+  'token:verify': () => import('./token/verify.js'),
+  version: () => import('./version.js'),
+  'who-can': () => import('./who-can.js'),
+} satisfies Record<string, () => Promise<{ default: Command.Class }>>;

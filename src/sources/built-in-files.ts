@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * KUBECTL_SA_EMBEDDED_FILES, so the npm package and the standalone binaries read nothing from disk;
  * run from the sources (tests, scripts), they are read from the repository.
  */
-declare const KUBECTL_SA_EMBEDDED_FILES: Readonly<Record<string, string>> | undefined;
+declare const KUBECTL_SA_EMBEDDED_FILES: string | undefined;
 
 /** The folders (relative to the repository) whose files are built in, and which of their files count. */
 export const BUILT_IN_FOLDERS = { policies: /\.(ya?ml|json)$/i, data: /\.json$/i } as const;
@@ -24,7 +24,10 @@ let files: Readonly<Record<string, string>> | undefined;
 
 /** Every built-in file of a folder, sorted by name (subfolders included). */
 export function builtInFiles(folder: BuiltInFolder): BuiltInFile[] {
-  files ??= typeof KUBECTL_SA_EMBEDDED_FILES === 'undefined' ? readBuiltInFiles(repositoryRoot()) : KUBECTL_SA_EMBEDDED_FILES;
+  files ??=
+    typeof KUBECTL_SA_EMBEDDED_FILES === 'undefined'
+      ? readBuiltInFiles(repositoryRoot())
+      : (JSON.parse(KUBECTL_SA_EMBEDDED_FILES) as Record<string, string>);
   return Object.keys(files)
     .filter((name) => name.startsWith(`${folder}/`))
     .sort()

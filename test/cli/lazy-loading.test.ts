@@ -15,10 +15,10 @@ interface Metafile {
 
 const metafile = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.meta.json'), 'utf8')) as Metafile;
 
-/** Each eagerly evaluated input, with the chain of imports that brings it in from the entry. */
-function eagerInputs(entry: string): Map<string, string[]> {
-  const chains = new Map<string, string[]>([[entry, [entry]]]);
-  const queue = [entry];
+/** Each eagerly evaluated input, with the chain of imports that brings it in from the starting modules. */
+function eagerInputs(...starts: string[]): Map<string, string[]> {
+  const chains = new Map<string, string[]>(starts.map((start) => [start, [start]]));
+  const queue = [...starts];
   for (let input = queue.shift(); input !== undefined; input = queue.shift()) {
     for (const imported of metafile.inputs[input]?.imports ?? []) {
       if (imported.external || (imported.kind !== 'import-statement' && imported.kind !== 'require-call')) continue;
@@ -30,7 +30,12 @@ function eagerInputs(entry: string): Map<string, string[]> {
   return chains;
 }
 
-const eager = eagerInputs('src/cli/entry.ts');
+const entry = 'src/cli/entry.ts';
+const eager = eagerInputs(entry);
+/** What running each command loads: the entry's modules, and the command's own when oclif imports it. */
+const commandModules = Object.keys(metafile.inputs).filter(
+  (input) => /^src\/commands\/.+\.tsx?$/.test(input) && !input.endsWith('/index.ts'),
+);
 
 /** What only some commands need, and so must be imported with `await import()` inside their run(). */
 const heavy: { what: string; matches: (input: string) => boolean }[] = [
@@ -44,13 +49,21 @@ const heavy: { what: string; matches: (input: string) => boolean }[] = [
 ];
 
 describe('what every start loads (dist/kubectl-sa.meta.json)', () => {
-  it('starts from the entry and reaches oclif and the command list', () => {
+  it('starts from the entry and reaches oclif and the command list, but no command', () => {
     expect(eager.has('src/commands/index.ts')).toBe(true);
     expect([...eager.keys()].some((input) => input.includes('node_modules/@oclif/core/'))).toBe(true);
+    expect([...eager.keys()].filter((input) => commandModules.includes(input))).toEqual([]);
+    expect(commandModules.length).toBeGreaterThan(10);
   });
 
-  it.each(heavy.map((entry) => [entry.what, entry]))('never loads %s at start', (_what, { what, matches }) => {
-    const found = [...eager.entries()].filter(([input]) => matches(input));
+  it('takes oclif from its entry points, not from its index (whose load-time check requires semver)', () => {
+    expect(eager.has('node_modules/@oclif/core/lib/index.js')).toBe(false);
+    expect([...eager.keys()].some((input) => input.includes('node_modules/semver/'))).toBe(false);
+  });
+
+  const cases = commandModules.flatMap((command) => heavy.map((entry) => [command, entry.what, entry] as const));
+  it.each(cases)('%s never loads %s before it asks for it', (command, _what, { what, matches }) => {
+    const found = [...eagerInputs(entry, command).entries()].filter(([input]) => matches(input));
     const shown = found.slice(0, 3).map(([, chain]) => chain.join('\n    → '));
     expect(shown, `${what} is imported statically; import it with await import() where it is used:\n  ${shown.join('\n  ')}`).toEqual([]);
   });
