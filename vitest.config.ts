@@ -10,7 +10,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: [...ignored, 'test/live/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: [...ignored, 'test/live/**', 'test/dist/**'] },
+      },
+      {
+        // The release (npm run package): every platform's archive checked for structure, the linux/amd64 one
+        // installed with real krew and run through kubectl without Node, and the npm package installed.
+        extends: true,
+        test: {
+          name: 'dist',
+          include: ['test/dist/**/*.test.ts'],
+          exclude: ignored,
+          globalSetup: ['test/dist/global-setup.ts'],
+          testTimeout: 120_000,
+        },
       },
       {
         // Runs against a real kube-apiserver started once for the run (test/live/global-setup.ts).
