@@ -3,7 +3,8 @@
 //   npm run bench:startup        (builds the linux/amd64 release first when .dist/ has none)
 //
 // Each command is started ROUNDS times (default 30), the commands taking turns so that a busy machine slows
-// them alike; the figure is the median (and 90th percentile) wall time from spawn to exit. Compared:
+// them alike; the figures are the median (and 90th percentile) wall time from spawn to exit, and the median CPU
+// time (user + system, from bash's `times`), which a busy machine distorts far less than wall time. Compared:
 //   - the standalone binary (.dist/ linux/amd64 archive): version, --help, scan -f examples/
 //   - the npm route: bin/kubectl-sa on this Node (compile cache on), same commands
 //   - a bare `node -e 0` of the Node the binary is built on, and of this Node
@@ -56,6 +57,12 @@ const commands: { label: string; file: string; args: string[] }[] = [
 const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1' };
 for (const command of commands) spawnSync(command.file, command.args, { env, stdio: 'ignore' }); // warm the page and compile caches
 const times = commands.map(() => [] as number[]);
+const cpu = commands.map(() => [] as number[]);
+const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+const seconds = (text: string) => {
+  const match = /^(\d+)m([\d.]+)s$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : Number.NaN;
+};
 const loadBefore = loadavg()[0]!;
 for (let round = 0; round < rounds; round++) {
   commands.forEach((command, index) => {
@@ -64,6 +71,10 @@ for (let round = 0; round < rounds; round++) {
     times[index]!.push(Number(process.hrtime.bigint() - started) / 1e6);
     if (result.status !== 0 && !(command.args[0] === 'scan' && result.status === 1))
       throw new Error(`${command.label} exited ${result.status}`);
+    // bash's `times` prints its children's user and system time on its second line.
+    const script = `${[command.file, ...command.args].map(quote).join(' ')} >/dev/null 2>&1; times`;
+    const [user, system] = spawnSync('bash', ['-c', script], { env, encoding: 'utf8' }).stdout.trim().split('\n')[1]!.split(/\s+/);
+    cpu[index]!.push((seconds(user!) + seconds(system!)) * 1000);
   });
 }
 const loadAfter = loadavg()[0]!;
@@ -71,12 +82,17 @@ const loadAfter = loadavg()[0]!;
 const quantile = (values: number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 const baseline = quantile(times[0]!, 0.5);
+const cpuBaseline = quantile(cpu[0]!, 0.5);
 const lines = [
-  `start-up, median of ${rounds} runs each (p90 in brackets), commands taking turns`,
+  `start-up, median of ${rounds} runs each, commands taking turns; × is against the first line (node -e 0 of the binary's Node)`,
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}; ${new Date().toISOString().slice(0, 10)}`,
   ...commands.map((command, index) => {
     const median = quantile(times[index]!, 0.5);
-    return `  ${command.label.padEnd(62)} ${median.toFixed(1).padStart(7)} ms  (${quantile(times[index]!, 0.9).toFixed(1)})  ${(median / baseline).toFixed(2)}× node -e 0`;
+    const cpuMedian = quantile(cpu[index]!, 0.5);
+    return (
+      `  ${command.label.padEnd(58)} wall ${median.toFixed(1).padStart(7)} ms (p90 ${quantile(times[index]!, 0.9).toFixed(1)}) ` +
+      `${(median / baseline).toFixed(2)}×   cpu ${cpuMedian.toFixed(0).padStart(4)} ms ${(cpuMedian / cpuBaseline).toFixed(2)}×`
+    );
   }),
 ];
 console.log(lines.join('\n'));
