@@ -26,7 +26,7 @@ export async function loadPolicies(options: LoadPoliciesOptions): Promise<Loaded
   if (options.includeBuiltIn ?? true) sources.push({ documents: builtInPolicyDocuments(errors), builtIn: true });
   for (const given of options.paths ?? []) sources.push({ documents: await readPolicyDocuments(given, errors), builtIn: false });
   const knownKinds = knownKindsOf(loadApiResources().resources);
-  return compilePackSet(sources, { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds }, errors);
+  return await compilePackSet(sources, { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds }, errors);
 }
 
 /** Reads an exemptions file (`--exemptions FILE`). */

@@ -1,9 +1,8 @@
-import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PolicyPackError } from '../errors/kubectl-sa-error.js';
-import { packSchema } from './pack-schema.js';
 import type { JsonSchema, PolicyPackSpec, PolicyRuleSpec, Severity } from './pack-types.js';
-import { createPolicyAjv } from './policy-ajv.js';
 import { locateSchemaProblem } from './locate-schema-problem.js';
+import { formatValidator, type SchemaValidator } from './precompiled-validators.js';
 import { checkTemplate } from './message-template.js';
 import { isDerivedTarget, derivedTargets } from './derived/target-documents.js';
 import { pointerOf, reasonOf } from './schema-errors.js';
@@ -24,6 +23,15 @@ export interface CompileOptions {
    * the built-in ones (a custom resource) is an error: a typo would otherwise match nothing, silently.
    */
   readonly knownKinds?: { readonly kinds: ReadonlySet<string>; readonly groups: ReadonlySet<string> };
+  /**
+   * Validators compiled at build time for this document (a built-in pack, unchanged), by `RULE-ID/match` and
+   * `RULE-ID/assert`: the document was checked when they were generated, so nothing is compiled or re-checked.
+   */
+  readonly precompiled?: ReadonlyMap<string, SchemaValidator>;
+  /** The ajv that compiles rule schemas (policy-ajv.ts); needed unless `precompiled` is given. */
+  readonly ajv?: Ajv2020;
+  /** The PolicyPack format's validator; the build-time one unless given (the generator compiles its own). */
+  readonly packFormat?: SchemaValidator;
 }
 
 export interface CompiledRule {
@@ -33,8 +41,8 @@ export interface CompiledRule {
   readonly severity: Severity;
   readonly target: string;
   readonly spec: PolicyRuleSpec;
-  readonly match: ValidateFunction | undefined;
-  readonly assert: ValidateFunction;
+  readonly match: SchemaValidator | undefined;
+  readonly assert: SchemaValidator;
   readonly source: { readonly file: string; readonly line: number };
 }
 
@@ -47,15 +55,6 @@ export interface CompiledPack {
   readonly rules: readonly CompiledRule[];
 }
 
-let sharedAjv: Ajv2020 | undefined;
-let packValidator: ValidateFunction | undefined;
-
-/** One ajv for the process: compiled schemas are cached by it, and creating one costs more than a pack. */
-export function policyAjv(): Ajv2020 {
-  sharedAjv ??= createPolicyAjv();
-  return sharedAjv;
-}
-
 /**
  * Validates a pack document against the pack format and compiles every rule's `match` and `assert`
  * schema once. Returns all problems at once (each with file:line, JSON pointer and ajv's reason), so a
@@ -66,10 +65,13 @@ export function compilePack(
   source: PackDocumentSource,
   options: CompileOptions = {},
 ): { pack?: CompiledPack; errors: PolicyPackError[] } {
-  const ajv = policyAjv();
-  packValidator ??= ajv.compile(packSchema as unknown as Record<string, unknown>);
   const position = (pointer: string) => ({ file: source.file, line: source.lineOf(pointer) ?? source.line });
+  const precompiled = options.precompiled;
+  if (precompiled) return { pack: precompiledPack(document as PolicyPackSpec, source, precompiled, position), errors: [] };
+  const ajv = options.ajv;
+  if (!ajv) throw new Error('compilePack: an ajv instance is needed to compile a pack that was not compiled at build time');
 
+  const packValidator = options.packFormat ?? formatValidator('pack');
   if (!packValidator(document)) {
     const errors = (packValidator.errors ?? []).map((error) => {
       const pointer = pointerOf(error);
@@ -133,6 +135,38 @@ export function compilePack(
   };
 }
 
+/** A built-in pack from its build-time validators; the generator checked it as compilePack checks any pack. */
+function precompiledPack(
+  spec: PolicyPackSpec,
+  source: PackDocumentSource,
+  validators: ReadonlyMap<string, SchemaValidator>,
+  position: (pointer: string) => { file: string; line: number },
+): CompiledPack {
+  const validator = (key: string) => {
+    const found = validators.get(key);
+    if (!found) throw new Error(`precompiled validators of pack ${spec.metadata.name} lack ${key}: run npm run build`);
+    return found;
+  };
+  return {
+    name: spec.metadata.name,
+    version: spec.metadata.version,
+    description: spec.metadata.description ?? '',
+    builtIn: source.builtIn,
+    source: { file: source.file, line: source.line },
+    rules: spec.rules.map((rule, index) => ({
+      id: rule.id,
+      pack: spec.metadata.name,
+      title: rule.title,
+      severity: rule.severity,
+      target: rule.target,
+      spec: rule,
+      match: rule.match === undefined ? undefined : validator(`${rule.id}/match`),
+      assert: validator(`${rule.id}/assert`),
+      source: position(`/rules/${index}`),
+    })),
+  };
+}
+
 function compileSchema(
   ajv: Ajv2020,
   schema: JsonSchema,
@@ -140,7 +174,7 @@ function compileSchema(
   ruleId: string,
   position: (pointer: string) => { file: string; line: number },
   errors: PolicyPackError[],
-): ValidateFunction | undefined {
+): SchemaValidator | undefined {
   // The meta-schema check first: its errors carry a path inside the schema, which becomes a line.
   if (!ajv.validateSchema(schema as Record<string, unknown>)) {
     for (const error of ajv.errors ?? []) {

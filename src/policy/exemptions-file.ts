@@ -1,6 +1,5 @@
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { PolicyPackError } from '../errors/kubectl-sa-error.js';
-import { policyAjv } from './compile-pack.js';
+import { formatValidator } from './precompiled-validators.js';
 import type { Exemption } from './exemptions.js';
 import { formatErrors, type PositionedDocument } from './schema-errors.js';
 
@@ -34,12 +33,9 @@ export const exemptionsSchema = {
   },
 } as const;
 
-let validator: ValidateFunction | undefined;
-
 /** Pure: one exemptions document → exemptions with their file:line, or the format problems. */
 export function parseExemptions(document: PositionedDocument): { exemptions: Exemption[]; errors: PolicyPackError[] } {
-  validator ??= policyAjv().compile(exemptionsSchema);
-  const errors = formatErrors(validator, document, 'Exemptions');
+  const errors = formatErrors(formatValidator('exemptions'), document, 'Exemptions');
   if (errors.length > 0) return { exemptions: [], errors };
   const value = document.value as { exemptions: Omit<Exemption, 'source'>[] };
   const exemptions = value.exemptions.map((exemption, index) => ({

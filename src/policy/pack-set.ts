@@ -6,6 +6,7 @@ import { compilePack, type CompileOptions, type CompiledPack } from './compile-p
 import { parseExemptions } from './exemptions-file.js';
 import type { Exemption } from './exemptions.js';
 import { parsePackTestSuite, type PackTestSuite } from './pack-tests.js';
+import { precompiledRules } from './precompiled-validators.js';
 import type { PositionedDocument } from './schema-errors.js';
 
 /**
@@ -37,15 +38,22 @@ export interface LoadedPolicies {
  * Compiles every pack and pack test of the sources. Every problem of the run, the sources' own reading errors
  * included, is thrown together (InputErrors, exit 2).
  */
-export function compilePackSet(
+export async function compilePackSet(
   sources: readonly PolicySource[],
   options: PackSelection,
   readErrors: readonly InputError[] = [],
-): LoadedPolicies {
+): Promise<LoadedPolicies> {
   const errors: InputError[] = [...readErrors];
   const packs: CompiledPack[] = [];
   const tests: PackTestSuite[] = [];
-  const compileOptions: CompileOptions = { knownKinds: options.knownKinds };
+  let compileOptions: CompileOptions | undefined;
+  // Built-in packs come compiled from the build; ajv's compiler is loaded only for a pack that is not.
+  const optionsFor = async (value: unknown, builtIn: boolean): Promise<CompileOptions> => {
+    const precompiled = builtIn ? precompiledRules(value) : undefined;
+    if (precompiled) return { precompiled };
+    compileOptions ??= { knownKinds: options.knownKinds, ajv: (await import('./policy-ajv.js')).policyAjv() };
+    return compileOptions;
+  };
   for (const source of sources) {
     for (const document of source.documents) {
       const kind = isRecord(document.value) ? document.value.kind : undefined;
@@ -64,7 +72,7 @@ export function compilePackSet(
         );
         continue;
       }
-      const compiled = compilePack(document.value, { ...document, builtIn: source.builtIn }, compileOptions);
+      const compiled = compilePack(document.value, { ...document, builtIn: source.builtIn }, await optionsFor(document.value, source.builtIn));
       errors.push(...compiled.errors);
       if (compiled.pack) packs.push(compiled.pack);
     }

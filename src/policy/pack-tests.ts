@@ -1,8 +1,8 @@
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { PolicyPackError } from '../errors/kubectl-sa-error.js';
 import { Coverage } from '../inventory/coverage.js';
 import { buildInventory, type Inventory, type InventoryOrigin } from '../inventory/inventory.js';
-import { policyAjv, type CompiledPack } from './compile-pack.js';
+import type { CompiledPack } from './compile-pack.js';
+import { formatValidator } from './precompiled-validators.js';
 import type { RbacView } from './derived/scan-context.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Finding } from './finding.js';
@@ -84,11 +84,8 @@ export interface PackTestResult {
   readonly failures: readonly string[];
 }
 
-let validator: ValidateFunction | undefined;
-
 export function parsePackTestSuite(document: PositionedDocument): { suite?: PackTestSuite; errors: PolicyPackError[] } {
-  validator ??= policyAjv().compile(packTestSchema);
-  const errors = formatErrors(validator, document, 'PolicyPackTest');
+  const errors = formatErrors(formatValidator('packTest'), document, 'PolicyPackTest');
   if (errors.length > 0) return { errors };
   const value = document.value as Omit<PackTestSuite, 'file'> & { cases: Omit<PackTestCase, 'line'>[] };
   return {

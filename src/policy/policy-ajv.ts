@@ -1,24 +1,14 @@
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
-import { RE2JS } from 're2js';
-
-/**
- * ajv's hook for pattern and patternProperties. Packs are untrusted input, so their regexes run on RE2
- * (linear time, no backreferences or lookaround) instead of V8's backtracking engine: a hostile
- * `(a+)+$` cannot stall a scan. RE2 syntax errors surface as schema compile errors.
- */
-function re2RegExp(pattern: string): { test: (input: string) => boolean; toString: () => string } {
-  const compiled = RE2JS.compile(pattern);
-  // ajv caches compiled patterns under `String(regExp)`: without a distinct toString every pattern of a
-  // schema would share the first one's matcher.
-  return { test: (input: string) => compiled.test(input), toString: () => `/${pattern}/` };
-}
-re2RegExp.code = 'require("re2js").RE2JS.compile';
+import { re2RegExp } from './re2-regexp.js';
 
 /**
  * The ajv configuration every pack schema compiles with: strict (unknown keywords, unknown formats,
  * ambiguous types and tuples are errors, not silent no-ops), all errors (so explanations can name every
  * failed part), and RE2 regexes. `strictRequired` is off: `required: [x]` without `properties.x` is the
  * usual way to say "x must be set" and forbidding it helps nobody.
+ *
+ * This module is loaded only when a schema must be compiled at run time (a user's pack): the built-in
+ * packs and the file formats are compiled at build time (precompiled-validators.ts).
  */
 export const policyAjvOptions: Options = {
   strict: true,
@@ -29,6 +19,16 @@ export const policyAjvOptions: Options = {
   validateFormats: true,
 };
 
-export function createPolicyAjv(): Ajv2020 {
-  return new Ajv2020(policyAjvOptions);
+/** `standalone`: keep the generated code, for ajv's standalone export (the build's validator generator). */
+export function createPolicyAjv(options: { readonly standalone?: boolean } = {}): Ajv2020 {
+  if (!options.standalone) return new Ajv2020(policyAjvOptions);
+  return new Ajv2020({ ...policyAjvOptions, code: { ...policyAjvOptions.code, source: true, esm: true } });
+}
+
+let shared: Ajv2020 | undefined;
+
+/** One ajv for the process: compiled schemas are cached by it, and creating one costs more than a pack. */
+export function policyAjv(): Ajv2020 {
+  shared ??= createPolicyAjv();
+  return shared;
 }

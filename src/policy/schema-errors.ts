@@ -1,5 +1,6 @@
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { PolicyPackError } from '../errors/kubectl-sa-error.js';
+import type { SchemaValidator } from './precompiled-validators.js';
 
 /** A document read from a policy-related file, able to name the line of a JSON pointer. */
 export interface PositionedDocument {
@@ -13,7 +14,7 @@ export interface PositionedDocument {
  * Validates a file's document against a format schema and turns ajv's errors into PolicyPackErrors with
  * file:line, the pointer and the reason, one per distinct problem.
  */
-export function formatErrors(validate: ValidateFunction, document: PositionedDocument, what: string): PolicyPackError[] {
+export function formatErrors(validate: SchemaValidator, document: PositionedDocument, what: string): PolicyPackError[] {
   if (validate(document.value)) return [];
   const seen = new Set<string>();
   const errors: PolicyPackError[] = [];

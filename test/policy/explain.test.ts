@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePack } from '../../src/policy/compile-pack.js';
 import { explainErrors, readablePath } from '../../src/policy/explain.js';
 import { parsePath, renderTemplate } from '../../src/policy/message-template.js';
+import { policyAjv } from '../../src/policy/policy-ajv.js';
 
 function validatorFor(assert: Record<string, unknown>) {
   const { pack, errors } = compilePack(
@@ -12,6 +13,7 @@ function validatorFor(assert: Record<string, unknown>) {
       rules: [{ id: 'T001', title: 't', severity: 'low', target: 'Workload', assert, message: 'm', remediation: 'r' }],
     },
     { file: 't.yaml', line: 1, lineOf: () => undefined, builtIn: false },
+    { ajv: policyAjv() },
   );
   expect(errors).toEqual([]);
   const validate = pack?.rules[0]?.assert;

@@ -1,0 +1,100 @@
+// Generates the text of src/policy/built-in-validators.generated.ts: ajv standalone code for the file
+// formats (PolicyPack, PolicyPackTest, Exemptions) and for every rule of the built-in packs under policies/,
+// compiled with the same ajv options as a user's pack (strict, all errors, RE2 patterns). The built-in packs
+// are checked exactly as a user's pack is (compilePack), so a broken built-in pack fails the build.
+// scripts/gen-validators.ts writes the file; test/policy/built-in-validators.test.ts checks it is current.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import standalone from 'ajv/dist/standalone/index.js';
+import { compilePack } from '../src/policy/compile-pack.js';
+import { exemptionsSchema } from '../src/policy/exemptions-file.js';
+import { packDigest } from '../src/policy/pack-digest.js';
+import { packSchema } from '../src/policy/pack-schema.js';
+import { packTestSchema } from '../src/policy/pack-tests.js';
+import type { PolicyPackSpec } from '../src/policy/pack-types.js';
+import { parsePolicyText } from '../src/sources/policy-files.js';
+import { createPolicyAjv } from '../src/policy/policy-ajv.js';
+
+// A CommonJS module whose exports are the function, with itself as `default`: the types know only the latter.
+const standaloneCode = standalone.default;
+
+export const generatedModulePath = 'src/policy/built-in-validators.generated.ts';
+
+/** The built-in pack documents (kind PolicyPack) under `policies/`, as the loader reads them. */
+function builtInPacks(
+  root: string,
+): { value: PolicyPackSpec; file: string; line: number; lineOf: (pointer: string) => number | undefined }[] {
+  const found: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ya?ml|json)$/i.test(entry.name) && !entry.name.endsWith('.schema.json')) found.push(full);
+    }
+  };
+  walk(path.join(root, 'policies'));
+  return found.flatMap((file) =>
+    parsePolicyText(readFileSync(file, 'utf8'), path.relative(root, file))
+      .filter((document) => (document.value as { kind?: unknown } | null)?.kind === 'PolicyPack')
+      .map((document) => ({ ...document, value: document.value as PolicyPackSpec })),
+  );
+}
+
+export function validatorsModule(root: string): string {
+  const ajv = createPolicyAjv({ standalone: true });
+  const exports: Record<string, string> = {};
+  const add = (schema: object | boolean, key: string): string => {
+    const name = `v${Object.keys(exports).length}`;
+    ajv.addSchema(schema as object, key);
+    exports[name] = key;
+    return name;
+  };
+  const formats = {
+    pack: add(packSchema as unknown as object, 'format:pack'),
+    packTest: add(packTestSchema as unknown as object, 'format:packTest'),
+    exemptions: add(exemptionsSchema as unknown as object, 'format:exemptions'),
+  };
+  const packFormat = ajv.getSchema('format:pack');
+  if (!packFormat) throw new Error('the PolicyPack format schema did not compile');
+
+  const packs: { name: string; digest: string; rules: [string, string][] }[] = [];
+  for (const document of builtInPacks(root)) {
+    const { errors } = compilePack(document.value, { ...document, builtIn: true }, { ajv: createPolicyAjv(), packFormat });
+    if (errors.length > 0)
+      throw new Error(`built-in pack ${document.file} is invalid:\n${errors.map((error) => `  ${error.message}`).join('\n')}`);
+    const name = document.value.metadata.name;
+    const rules: [string, string][] = [];
+    for (const rule of document.value.rules) {
+      if (rule.match !== undefined) rules.push([`${rule.id}/match`, add(rule.match as object, `${name}/${rule.id}/match`)]);
+      rules.push([`${rule.id}/assert`, add(rule.assert as object, `${name}/${rule.id}/assert`)]);
+    }
+    packs.push({ name, digest: packDigest(document.value), rules });
+  }
+
+  // ajv emits CommonJS requires for its runtime helpers (`require("ajv/dist/runtime/equal").default`) and for
+  // our RE2 hook even in ESM mode; a bundle (and a standalone binary) needs static imports instead.
+  const imports: string[] = [];
+  const code = standaloneCode(ajv, exports).replace(
+    /require\("([^"]+)"\)(\.default)?/g,
+    (_: string, specifier: string, dotDefault?: string) => {
+      const local = `dependency${imports.length}`;
+      const target = specifier === '#re2-regexp' ? './re2-regexp.js' : specifier.startsWith('ajv/') ? `${specifier}.js` : specifier;
+      imports.push(`import * as ${local} from ${JSON.stringify(target)};`);
+      return dotDefault ? `defaultExport(${local})` : local;
+    },
+  );
+  const table = (entries: [string, string][]) => `{ ${entries.map(([key, name]) => `${JSON.stringify(key)}: ${name}`).join(', ')} }`;
+  return [
+    '// @ts-nocheck',
+    '/* eslint-disable */',
+    '// Generated by scripts/gen-validators.ts (npm run build) from policies/ and the format schemas: ajv',
+    '// standalone code, so that no built-in schema is compiled at run time. Do not edit; a test checks it is current.',
+    "/** `exports.default` of a CommonJS module (ajv's runtime helpers), whether or not the importer honours __esModule. */",
+    'const defaultExport = (namespace) => (namespace.default !== null && typeof namespace.default === "object" && "default" in namespace.default ? namespace.default.default : namespace.default);',
+    ...imports,
+    code.replace(/^"use strict";/, ''),
+    `export const formats = ${table(Object.entries(formats))};`,
+    `export const packs = [\n${packs.map((pack) => `  { name: ${JSON.stringify(pack.name)}, digest: ${JSON.stringify(pack.digest)}, rules: ${table(pack.rules)} },`).join('\n')}\n];`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,18 @@
+import { RE2JS } from 're2js';
+
+/**
+ * ajv's hook for pattern and patternProperties. Packs are untrusted input, so their regexes run on RE2
+ * (linear time, no backreferences or lookaround) instead of V8's backtracking engine: a hostile
+ * `(a+)+$` cannot stall a scan. RE2 syntax errors surface as schema compile errors.
+ */
+export function re2RegExp(pattern: string): { test: (input: string) => boolean; toString: () => string } {
+  const compiled = RE2JS.compile(pattern);
+  // ajv caches compiled patterns under `String(regExp)`: without a distinct toString every pattern of a
+  // schema would share the first one's matcher.
+  return { test: (input: string) => compiled.test(input), toString: () => `/${pattern}/` };
+}
+/**
+ * What ajv's standalone code calls instead (`func0(pattern, "u")`): a placeholder module the validator
+ * generator (scripts/validators-module.ts) replaces with a static import of this file.
+ */
+re2RegExp.code = 'require("#re2-regexp").re2RegExp';
