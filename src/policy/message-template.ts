@@ -70,10 +70,25 @@ export function lookupPath(document: unknown, segments: readonly string[]): unkn
   for (const segment of segments) {
     if (Array.isArray(value)) value = value[Number(segment)];
     else if (typeof value === 'object' && value !== null)
-      value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+      value = readable(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
     else return undefined;
   }
   return value;
+}
+
+/**
+ * A field of the document: its own property, or a getter of its class (derived documents compute costly
+ * parts when read); never what every object inherits (`constructor`, `toString`, `__proto__`).
+ */
+function readable(value: object, key: string): boolean {
+  if (Object.hasOwn(value, key)) return true;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return (
+    typeof prototype === 'object' &&
+    prototype !== null &&
+    prototype !== Object.prototype &&
+    Object.getOwnPropertyDescriptor(prototype, key)?.get !== undefined
+  );
 }
 
 /** How a value reads inside a sentence: scalars bare, lists comma-joined, objects as compact JSON. */

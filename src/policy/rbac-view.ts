@@ -1,7 +1,7 @@
 import type { PolicyRule, RoleRef } from '../inventory/kube-object.js';
 import { escalationFactIds } from '../rbac/escalation.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
-import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
+import { LazyServiceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { ServiceAccountRbac } from '../rbac/types.js';
 import type { DefaultRbacData } from '../rbac/default-rbac.js';
 import { kubernetesDefaultBindings } from './derived/kubernetes-defaults.js';
@@ -20,7 +20,7 @@ export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacDat
       const key = `${namespace}/${name}`;
       let answer = cache.get(key);
       if (!answer) {
-        answer = serviceAccountRbac(model, namespace, name);
+        answer = new LazyServiceAccountRbac(model, namespace, name);
         cache.set(key, answer);
       }
       return answer;

@@ -88,32 +88,65 @@ function bindingsNaming(model: RbacModel, subject: SubjectRef, groups: readonly 
 }
 
 /**
- * The answer for one ServiceAccount. Its parts are computed when read (and shared with the SA's class);
- * the properties are enumerable getters, so spreading or serialising the result reads them all.
+ * The answer for one ServiceAccount, every part computed (the escalation paths when first read): what
+ * `permissions` prints. Spreading or serialising it reads every part.
  */
 export function serviceAccountRbac(model: RbacModel, namespace: string, name: string): ServiceAccountRbac {
-  const subject: SubjectRef = { kind: 'ServiceAccount', name, namespace };
-  const shared = classAnswers(model, subject);
-  let escalations: readonly EscalationPath[] | undefined;
+  const answer = new LazyServiceAccountRbac(model, namespace, name);
   return {
-    subject,
-    get bindings() {
-      return shared.bindings;
-    },
-    get grants() {
-      return shared.grants;
-    },
-    get facts() {
-      return shared.facts;
-    },
+    subject: answer.subject,
+    bindings: answer.bindings,
+    grants: answer.grants,
+    facts: answer.facts,
     get escalations() {
-      escalations ??= escalationPaths(model, subject, shared.facts);
-      return escalations;
+      return answer.escalations;
     },
-    get baselineOnly() {
-      return shared.baselineOnly;
-    },
+    baselineOnly: answer.baselineOnly,
   };
+}
+
+/**
+ * The same answer with every part computed when first read, for scans that ask about every ServiceAccount
+ * and read a few parts of each. A class (getters on the prototype), because an object literal with getters
+ * costs V8 a few microseconds to create, which is most of a 10,000-SA scan; toJSON() serialises every part.
+ */
+export class LazyServiceAccountRbac implements ServiceAccountRbac {
+  readonly subject: SubjectRef;
+  private readonly model: RbacModel;
+  private readonly shared: ClassAnswers;
+  private paths: readonly EscalationPath[] | undefined;
+
+  constructor(model: RbacModel, namespace: string, name: string) {
+    this.subject = { kind: 'ServiceAccount', name, namespace };
+    this.model = model;
+    this.shared = classAnswers(model, this.subject);
+  }
+
+  get bindings(): readonly BindingRefView[] {
+    return this.shared.bindings;
+  }
+
+  get grants(): readonly Grant[] {
+    return this.shared.grants;
+  }
+
+  get facts(): readonly RiskFact[] {
+    return this.shared.facts;
+  }
+
+  /** A walk from this SA over every one it can reach: made only when read. */
+  get escalations(): readonly EscalationPath[] {
+    this.paths ??= escalationPaths(this.model, this.subject, this.shared.facts);
+    return this.paths;
+  }
+
+  get baselineOnly(): boolean {
+    return this.shared.baselineOnly;
+  }
+
+  toJSON(): ServiceAccountRbac {
+    return serviceAccountRbac(this.model, this.subject.namespace ?? '', this.subject.name);
+  }
 }
 
 /** The result for every ServiceAccount the model knows, sorted by namespace and name. */

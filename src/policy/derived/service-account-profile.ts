@@ -1,8 +1,9 @@
 import type { InventoryEntry } from '../../inventory/inventory.js';
 import type { ObjectMeta, RoleBinding, ServiceAccount } from '../../inventory/kube-object.js';
-import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { Grant, RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { AutomountDecidedBy } from '../effective-automount.js';
 import { workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
+import { lazy } from './lazy.js';
 import { legacyTokenLastUsedAnnotation, type ScanContext } from './scan-context.js';
 import type { StaticCredentialView, WorkloadDocument } from './workload-document.js';
 
@@ -123,43 +124,126 @@ export function buildServiceAccountProfile(
     staticCloudCredentials: document.staticCloudCredentials,
   }));
   const rbac = context.options.rbac?.serviceAccount(namespace, name);
-  return {
-    apiVersion: 'kubectl-sa.dev/v1',
-    kind: 'ServiceAccountProfile',
-    object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
-    metadata: serviceAccount.metadata,
-    serviceAccount,
-    declared: entry !== undefined,
-    // In a cluster whose ServiceAccounts of this namespace were not read, `default` exists but what it sets is unknown.
-    implicit: entry === undefined && name === 'default' && context.serviceAccountKnown(namespace, name),
-    exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
-    isDefault: name === 'default',
-    kubernetesDefault: onlyKubernetesDefaultBindings(namespace, name, rbac, context),
-    automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
-    workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
-    workloads,
-    anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted === true)
-      ? true
-      : workloads.some((workload) => workload.tokenMounted === null)
-        ? null
-        : false,
-    staticCloudCredentials: workloads.flatMap((workload) =>
-      workload.staticCloudCredentials.map((credential) => ({
-        workload: `${workload.kind}/${workload.name}`,
-        container: credential.container,
-        env: credential.env,
-      })),
-    ),
-    legacyTokenSecrets: context
-      .legacyTokensOf(namespace, name)
-      .map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
-    bindings: bindingsOf(namespace, name, rbac, context),
-    rbac: profileRbac(
-      rbac,
-      () => context.options.rbac?.escalationFactIds(namespace, name) ?? [],
-      () => context.baselineOnly(namespace, name),
-    ),
-  };
+  const shared = lazy(() => (rbac ? sharedViews(rbac, context) : undefined));
+  return new ServiceAccountProfile(
+    {
+      object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
+      metadata: serviceAccount.metadata,
+      serviceAccount,
+      declared: entry !== undefined,
+      // In a cluster whose ServiceAccounts of this namespace were not read, `default` exists but what it sets is unknown.
+      implicit: entry === undefined && name === 'default' && context.serviceAccountKnown(namespace, name),
+      exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
+      isDefault: name === 'default',
+      automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
+      workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
+      workloads,
+      anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted === true)
+        ? true
+        : workloads.some((workload) => workload.tokenMounted === null)
+          ? null
+          : false,
+      staticCloudCredentials: workloads.flatMap((workload) =>
+        workload.staticCloudCredentials.map((credential) => ({
+          workload: `${workload.kind}/${workload.name}`,
+          container: credential.container,
+          env: credential.env,
+        })),
+      ),
+      legacyTokenSecrets: context
+        .legacyTokensOf(namespace, name)
+        .map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
+      rbac: rbac
+        ? new ProfileRbacView(
+            shared,
+            () => context.baselineOnly(namespace, name),
+            () => context.options.rbac?.escalationFactIds(namespace, name) ?? [],
+            rbac,
+          )
+        : notEvaluated,
+    },
+    () => shared()?.kubernetesDefault() ?? onlyKubernetesDefaultBindings(namespace, name, undefined, context),
+    () => shared()?.bindings() ?? bindingsOf(namespace, name, undefined, context),
+  );
+}
+
+type EagerProfileFields = Omit<ServiceAccountProfileDocument, 'apiVersion' | 'kind' | 'kubernetesDefault' | 'bindings'>;
+
+/**
+ * The document, with the parts that need the SA's RBAC answer (kubernetesDefault, bindings and most of
+ * `rbac`) computed when a rule or a message first reads them. Classes rather than object literals with
+ * getters: V8 builds those slowly, and a 10,000-SA scan builds 10,000 of each. toJSON() gives every part.
+ */
+class ServiceAccountProfile implements ServiceAccountProfileDocument {
+  readonly apiVersion = 'kubectl-sa.dev/v1';
+  readonly kind = 'ServiceAccountProfile';
+  readonly object: ServiceAccountProfileDocument['object'];
+  readonly metadata: ObjectMeta;
+  readonly serviceAccount: ServiceAccount;
+  readonly declared: boolean;
+  readonly implicit: boolean;
+  readonly exists: boolean | null;
+  readonly isDefault: boolean;
+  readonly automountServiceAccountToken: boolean | null;
+  readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
+  readonly workloads: readonly ProfileWorkload[];
+  readonly anyWorkloadGetsToken: boolean | null;
+  readonly staticCloudCredentials: ServiceAccountProfileDocument['staticCloudCredentials'];
+  readonly legacyTokenSecrets: readonly LegacyTokenView[];
+  readonly rbac: ProfileRbac;
+  readonly #kubernetesDefault: () => boolean;
+  readonly #bindings: () => ServiceAccountProfileDocument['bindings'];
+
+  constructor(fields: EagerProfileFields, kubernetesDefault: () => boolean, bindings: () => ServiceAccountProfileDocument['bindings']) {
+    this.object = fields.object;
+    this.metadata = fields.metadata;
+    this.serviceAccount = fields.serviceAccount;
+    this.declared = fields.declared;
+    this.implicit = fields.implicit;
+    this.exists = fields.exists;
+    this.isDefault = fields.isDefault;
+    this.automountServiceAccountToken = fields.automountServiceAccountToken;
+    this.workloadIdentity = fields.workloadIdentity;
+    this.workloads = fields.workloads;
+    this.anyWorkloadGetsToken = fields.anyWorkloadGetsToken;
+    this.staticCloudCredentials = fields.staticCloudCredentials;
+    this.legacyTokenSecrets = fields.legacyTokenSecrets;
+    this.rbac = fields.rbac;
+    this.#kubernetesDefault = lazy(kubernetesDefault);
+    this.#bindings = lazy(bindings);
+  }
+
+  /** From the SA's grants and bindings: RBAC rules match on it; other rules never look. */
+  get kubernetesDefault(): boolean {
+    return this.#kubernetesDefault();
+  }
+
+  get bindings(): ServiceAccountProfileDocument['bindings'] {
+    return this.#bindings();
+  }
+
+  toJSON(): ServiceAccountProfileDocument {
+    return {
+      apiVersion: this.apiVersion,
+      kind: this.kind,
+      object: this.object,
+      metadata: this.metadata,
+      serviceAccount: this.serviceAccount,
+      declared: this.declared,
+      implicit: this.implicit,
+      exists: this.exists,
+      isDefault: this.isDefault,
+      kubernetesDefault: this.kubernetesDefault,
+      automountServiceAccountToken: this.automountServiceAccountToken,
+      workloadIdentity: this.workloadIdentity,
+      workloads: this.workloads,
+      anyWorkloadGetsToken: this.anyWorkloadGetsToken,
+      staticCloudCredentials: this.staticCloudCredentials,
+      legacyTokenSecrets: this.legacyTokenSecrets,
+      bindings: this.bindings,
+      rbac: this.rbac,
+    };
+  }
 }
 
 export function legacyTokenView(name: string, metadata: ObjectMeta, now: Date): LegacyTokenView {
@@ -240,100 +324,165 @@ function bindingKey(binding: { kind: string; name: string; namespace?: string })
   return `${binding.kind}/${binding.namespace ?? ''}/${binding.name}`;
 }
 
-function profileRbac(
-  rbac: ServiceAccountRbac | undefined,
-  escalationFactIds: () => readonly RiskFactId[],
-  baselineOnly: () => boolean | null,
-): ProfileRbac {
-  if (!rbac) {
-    return {
-      evaluated: false,
-      baselineOnly: null,
-      rules: [],
-      facts: [],
-      factIds: [],
-      clusterFactIds: [],
-      namespacedFactIds: [],
-      factSummaries: {},
-      escalationFactIds: [],
-      escalations: [],
-    };
+const notEvaluated: ProfileRbac = {
+  evaluated: false,
+  baselineOnly: null,
+  rules: [],
+  facts: [],
+  factIds: [],
+  clusterFactIds: [],
+  namespacedFactIds: [],
+  factSummaries: {},
+  escalationFactIds: [],
+  escalations: [],
+};
+
+/**
+ * `rbac` of a profile: each part computed when a rule (or a message) first reads it, so a scan whose rules
+ * never look at the rules list or the escalations never pays for them. All but the paths are the identity
+ * class's, shared by its SAs.
+ */
+class ProfileRbacView implements ProfileRbac {
+  readonly evaluated = true;
+  readonly #shared: () => SharedViews | undefined;
+  readonly #baselineOnly: () => boolean | null;
+  readonly #escalationFactIds: () => readonly RiskFactId[];
+  readonly #rbac: ServiceAccountRbac;
+  #escalations: ProfileRbac['escalations'] | undefined;
+
+  constructor(
+    shared: () => SharedViews | undefined,
+    baselineOnly: () => boolean | null,
+    escalationFactIds: () => readonly RiskFactId[],
+    rbac: ServiceAccountRbac,
+  ) {
+    this.#shared = shared;
+    this.#baselineOnly = lazy(baselineOnly);
+    this.#escalationFactIds = escalationFactIds;
+    this.#rbac = rbac;
   }
-  const name = (ref: { kind: string; name: string; namespace?: string }) =>
-    `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-  // Each part is computed when a rule (or a message) first reads it: a scan whose rules never look at the
-  // rules list or the escalations never pays for them. Enumerable getters, so serialising reads them all.
-  const lazy = <T>(compute: () => T): (() => T) => {
-    let value: T | undefined;
-    let done = false;
-    return () => {
-      if (!done) {
-        value = compute();
-        done = true;
-      }
-      return value as T;
-    };
-  };
-  const rules = lazy(() =>
-    rbac.grants.map((grant) => ({
-      verbs: grant.rule.verbs ?? [],
-      apiGroups: grant.rule.apiGroups ?? [],
-      resources: grant.rule.resources ?? [],
-      resourceNames: grant.rule.resourceNames ?? [],
-      nonResourceURLs: grant.rule.nonResourceURLs ?? [],
-      namespace: grant.namespace ?? null,
-      role: name(grant.role),
-      binding: name(grant.binding),
-      defaultRbac: grant.defaultRbac,
-    })),
-  );
-  const facts = lazy(() =>
-    rbac.facts.map((fact) => ({
-      id: fact.id,
-      namespace: fact.namespace ?? null,
-      detail: fact.detail,
-      bindings: [...new Set(fact.grants.map((grant) => name(grant.binding)))],
-    })),
-  );
-  const factIds = lazy(() => [...new Set(rbac.facts.map((fact) => fact.id))]);
-  const clusterFactIds = lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))]);
-  const namespacedFactIds = lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))]);
-  const summaries = lazy(() => factSummaries(rbac, name));
-  const escalations = lazy(() =>
-    rbac.escalations.map((path) => ({
+
+  private get views(): SharedViews {
+    const views = this.#shared();
+    if (!views) throw new Error('ProfileRbacView: no RBAC answer');
+    return views;
+  }
+
+  /** Null where RBAC was not read completely (ScanContext.baselineOnly). */
+  get baselineOnly(): boolean | null {
+    return this.#baselineOnly();
+  }
+
+  get rules(): ProfileRbac['rules'] {
+    return this.views.rules();
+  }
+
+  get facts(): ProfileRbac['facts'] {
+    return this.views.facts();
+  }
+
+  get factIds(): readonly RiskFactId[] {
+    return this.views.factIds();
+  }
+
+  get clusterFactIds(): readonly RiskFactId[] {
+    return this.views.clusterFactIds();
+  }
+
+  get namespacedFactIds(): readonly RiskFactId[] {
+    return this.views.namespacedFactIds();
+  }
+
+  get factSummaries(): ProfileRbac['factSummaries'] {
+    return this.views.factSummaries();
+  }
+
+  get escalationFactIds(): readonly RiskFactId[] {
+    return this.#escalationFactIds();
+  }
+
+  /** A walk from this SA over every one it can reach: made only when read. */
+  get escalations(): ProfileRbac['escalations'] {
+    this.#escalations ??= this.#rbac.escalations.map((path) => ({
       target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
       hops: path.hops.length,
       targetFacts: path.targetFacts,
-    })),
-  );
-  return {
-    evaluated: true,
-    get baselineOnly() {
-      return baselineOnly();
-    },
-    get rules() {
-      return rules();
-    },
-    get facts() {
-      return facts();
-    },
-    get factIds() {
-      return factIds();
-    },
-    get clusterFactIds() {
-      return clusterFactIds();
-    },
-    get namespacedFactIds() {
-      return namespacedFactIds();
-    },
-    get factSummaries() {
-      return summaries();
-    },
-    get escalationFactIds() {
-      return escalationFactIds();
-    },
-    get escalations() {
-      return escalations();
-    },
-  };
+    }));
+    return this.#escalations;
+  }
+
+  toJSON(): ProfileRbac {
+    return {
+      evaluated: this.evaluated,
+      baselineOnly: this.baselineOnly,
+      rules: this.rules,
+      facts: this.facts,
+      factIds: this.factIds,
+      clusterFactIds: this.clusterFactIds,
+      namespacedFactIds: this.namespacedFactIds,
+      factSummaries: this.factSummaries,
+      escalationFactIds: this.escalationFactIds,
+      escalations: this.escalations,
+    };
+  }
+}
+
+/** The parts of a profile that are the same for every SA of an identity class: built once per class and scan. */
+interface SharedViews {
+  readonly kubernetesDefault: () => boolean;
+  readonly bindings: () => ServiceAccountProfileDocument['bindings'];
+  readonly rules: () => ProfileRbac['rules'];
+  readonly facts: () => ProfileRbac['facts'];
+  readonly factIds: () => readonly RiskFactId[];
+  readonly clusterFactIds: () => readonly RiskFactId[];
+  readonly namespacedFactIds: () => readonly RiskFactId[];
+  readonly factSummaries: () => ProfileRbac['factSummaries'];
+}
+
+const sharedByContext = new WeakMap<ScanContext, WeakMap<readonly Grant[], SharedViews>>();
+
+/** Keyed by the class's grants (one array per identity class, shared by its SAs' answers). */
+function sharedViews(rbac: ServiceAccountRbac, context: ScanContext): SharedViews {
+  let byGrants = sharedByContext.get(context);
+  if (!byGrants) {
+    byGrants = new WeakMap();
+    sharedByContext.set(context, byGrants);
+  }
+  let views = byGrants.get(rbac.grants);
+  if (!views) {
+    const namespace = rbac.subject.namespace ?? '';
+    const name = (ref: { kind: string; name: string; namespace?: string }) =>
+      `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+    views = {
+      kubernetesDefault: lazy(() => onlyKubernetesDefaultBindings(namespace, rbac.subject.name, rbac, context)),
+      bindings: lazy(() => bindingsOf(namespace, rbac.subject.name, rbac, context)),
+      rules: lazy(() =>
+        rbac.grants.map((grant) => ({
+          verbs: grant.rule.verbs ?? [],
+          apiGroups: grant.rule.apiGroups ?? [],
+          resources: grant.rule.resources ?? [],
+          resourceNames: grant.rule.resourceNames ?? [],
+          nonResourceURLs: grant.rule.nonResourceURLs ?? [],
+          namespace: grant.namespace ?? null,
+          role: name(grant.role),
+          binding: name(grant.binding),
+          defaultRbac: grant.defaultRbac,
+        })),
+      ),
+      facts: lazy(() =>
+        rbac.facts.map((fact) => ({
+          id: fact.id,
+          namespace: fact.namespace ?? null,
+          detail: fact.detail,
+          bindings: [...new Set(fact.grants.map((grant) => name(grant.binding)))],
+        })),
+      ),
+      factIds: lazy(() => [...new Set(rbac.facts.map((fact) => fact.id))]),
+      clusterFactIds: lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))]),
+      namespacedFactIds: lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))]),
+      factSummaries: lazy(() => factSummaries(rbac, name)),
+    };
+    byGrants.set(rbac.grants, views);
+  }
+  return views;
 }

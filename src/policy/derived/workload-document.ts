@@ -4,6 +4,7 @@ import { isRecord } from '../../inventory/kube-object.js';
 import { containersOf, listOf, secretReferencesIn, type SecretReference } from '../../inventory/pod-spec.js';
 import { effectiveAutomount, type AutomountDecidedBy, type AutomountDecision } from '../effective-automount.js';
 import { staticCloudCredentialEnv, workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
+import { lazy } from './lazy.js';
 import { legacyTokenType, type ScanContext } from './scan-context.js';
 
 /** The default lifetime the API server gives a projected token that names none. */
@@ -88,6 +89,7 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
   const annotations = stringRecord(sa?.metadata.annotations);
   const podSpecPath = workload.podSpecPath.join('.');
   const legacyTokenReferences = secretReferences.filter((reference) => reference.legacyToken);
+  const baselineOnly = lazy(() => context.baselineOnly(namespace, saName));
   return {
     apiVersion: 'kubectl-sa.dev/v1',
     kind: 'Workload',
@@ -105,7 +107,10 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
       automountServiceAccountToken: automount.serviceAccount,
       annotations,
       workloadIdentity: workloadIdentityOf(annotations),
-      rbacBaselineOnly: context.baselineOnly(namespace, saName),
+      // From the SA's grants, computed when a rule reads it (once per identity class, shared).
+      get rbacBaselineOnly() {
+        return baselineOnly();
+      },
     },
     automount: { ...automount, reason: automountReason(automount, podSpecPath, `${namespace}/${saName}`, saEntry !== undefined) },
     tokenMounted: projectedTokens.length > 0 || automount.mounted,
