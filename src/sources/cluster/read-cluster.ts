@@ -133,28 +133,53 @@ interface ObjectList {
  * Lists every kind the inventory needs: one paged list per kind (cluster-wide endpoints for -A, never a
  * request per namespace or per object), in parallel under the client's in-flight cap. A kind we may not
  * list is noted and skipped; only when nothing at all can be read is that an error.
+ *
+ * Each page is converted as it arrives (apiVersion and kind set, managedFields, kubectl's last-applied copy
+ * and Secret values dropped) and released: only the converted items are kept. Kinds that can own others are
+ * listed first, so that a Pod, ReplicaSet or Job whose controller was read is folded into it on arrival
+ * rather than held until every list is done.
  */
 export async function readCluster(client: ApiClient, options: ClusterReadOptions): Promise<ClusterRead> {
   const resources = options.resources ?? inventoryResources;
   const coverage: CoverageRecord[] = [];
   const notes: InventoryNote[] = [];
-  const outcomes = await Promise.all(
-    resources.map(async (resource) => {
-      try {
-        return { resource, items: await listCovering(client, resource, options, coverage, notes) };
-      } catch (error) {
-        if (error instanceof ApiStatusError) return { resource, error };
-        throw error;
-      }
-    }),
-  );
+  const fold = options.foldOwned !== false;
+  const uids = new Set<string>();
+  let folded = 0;
+  const accept = (item: unknown): boolean => {
+    if (!fold) return true;
+    const uid = isRecord(item) && isRecord(item.metadata) && typeof item.metadata.uid === 'string' ? item.metadata.uid : undefined;
+    // A folded object still counts as read: the Pods of a folded ReplicaSet fold into its Deployment too.
+    if (uid !== undefined) uids.add(uid);
+    if (!ownedByReadController(item, uids)) return true;
+    folded += 1;
+    return false;
+  };
+  const outcomes: { resource: ListedResource; items?: unknown[]; error?: ApiStatusError }[] = [];
+  for (const stage of fold ? [0, 1, 2] : [undefined]) {
+    const listed = await Promise.all(
+      resources
+        .filter((resource) => stage === undefined || listingStage(resource.kind) === stage)
+        .map(async (resource) => {
+          try {
+            return { resource, items: await listCovering(client, resource, options, coverage, notes, accept) };
+          } catch (error) {
+            if (error instanceof ApiStatusError) return { resource, error };
+            throw error;
+          }
+        }),
+    );
+    outcomes.push(...listed);
+  }
+  // Documents in the order of `resources`, whatever order the lists completed in.
+  outcomes.sort((a, b) => resources.indexOf(a.resource) - resources.indexOf(b.resource));
 
   const documents: RawDocument[] = [];
   const unreadable: { resource: ListedResource; reason: string; message: string }[] = [];
   let answered = 0;
   let firstRefusal: ApiStatusError | undefined;
   for (const outcome of outcomes) {
-    if ('error' in outcome && outcome.error) {
+    if (outcome.error) {
       const error = outcome.error;
       if (outcome.resource.kind === 'Namespace' && options.namespace !== undefined && error.status === 404) {
         // As kubectl: a namespace that does not exist is not an error, but nothing will be found in it.
@@ -174,7 +199,7 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       continue;
     }
     answered += 1;
-    if ('items' in outcome && outcome.items) for (const value of outcome.items) documents.push({ value });
+    for (const value of outcome.items ?? []) documents.push({ value });
   }
   if (answered === 0) {
     const first = unreadable[0];
@@ -183,12 +208,15 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       { hint: firstRefusal?.status === 403 ? 'check the permissions of the current user, or --as/--context' : firstRefusal?.hint },
     );
   }
-  if (options.foldOwned === false) return { documents, notes, unreadable, coverage };
-  const folded = foldOwnedWorkloads(documents);
-  if (folded.count > 0) {
-    notes.push({ level: 'info', message: `judged ${folded.count} Pods, ReplicaSets and Jobs through the controllers that own them` });
+  if (folded > 0) {
+    notes.push({ level: 'info', message: `judged ${folded} Pods, ReplicaSets and Jobs through the controllers that own them` });
   }
-  return { documents: folded.documents, notes, unreadable, coverage };
+  return { documents, notes, unreadable, coverage };
+}
+
+/** Owners before what they own: controllers, then ReplicaSets and Jobs, then Pods. */
+function listingStage(kind: string): number {
+  return kind === 'Pod' ? 2 : kind === 'ReplicaSet' || kind === 'Job' ? 1 : 0;
 }
 
 /**
@@ -202,6 +230,7 @@ async function listCovering(
   options: ClusterReadOptions,
   coverage: CoverageRecord[],
   notes: InventoryNote[],
+  accept: (item: unknown) => boolean,
 ): Promise<unknown[]> {
   const record = (namespace: string | undefined, state: CoverageRecord['state']) =>
     coverage.push({
@@ -214,7 +243,7 @@ async function listCovering(
   const single = resource.kind === 'Namespace' && options.namespace !== undefined;
   const scope = resource.namespaced && !resource.alwaysClusterWide ? options.namespace : undefined;
   try {
-    const items = await listResource(client, resource, options, scope);
+    const items = await listResource(client, resource, options, scope, accept);
     if (!single) record(scope, 'listed');
     return items;
   } catch (error) {
@@ -222,7 +251,7 @@ async function listCovering(
     if (error.status === 403 || error.status === 404) record(scope, error.status === 403 ? 'forbidden' : 'not-served');
     const narrower = resource.namespaced && scope === undefined ? options.namespace : undefined;
     if (error.status !== 403 || narrower === undefined) throw error;
-    const items = await listResource(client, resource, options, narrower);
+    const items = await listResource(client, resource, options, narrower, accept);
     record(narrower, 'listed');
     notes.push({
       level: 'warning',
@@ -244,12 +273,14 @@ async function listResource(
   resource: ListedResource,
   options: ClusterReadOptions,
   namespace: string | undefined,
+  accept: (item: unknown) => boolean,
 ): Promise<unknown[]> {
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
   if (resource.kind === 'Namespace' && options.namespace !== undefined) {
     // Reading one namespace needs no right to list them all.
     const namespace = await client.getJson<unknown>(`${base}/namespaces/${encodeURIComponent(options.namespace)}`);
-    return [cleanObject(namespace, `${resource.version}`, resource.kind)];
+    const cleaned = cleanObject(namespace, `${resource.version}`, resource.kind);
+    return accept(cleaned) ? [cleaned] : [];
   }
   const path =
     namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
@@ -266,7 +297,10 @@ async function listResource(
       },
       resource.metadataOnly ? { Accept: metadataOnlyAccept } : {},
     );
-    for (const item of page.items ?? []) items.push(cleanObject(item, apiVersion, resource.kind));
+    for (const item of page.items ?? []) {
+      const cleaned = cleanObject(item, apiVersion, resource.kind);
+      if (accept(cleaned)) items.push(cleaned);
+    }
     continueToken = page.metadata?.continue || undefined;
   } while (continueToken);
   return items;
@@ -274,25 +308,28 @@ async function listResource(
 
 /**
  * List items come without apiVersion and kind; we add them. managedFields are dropped (large, never
- * judged), and Secret values are dropped at the edge so that no later layer can print a token.
+ * judged), and so is kubectl's last-applied-configuration annotation: a second copy of the object as it was
+ * applied (a Secret's with its values), while what is judged is the object as it is. Secret values are
+ * dropped at the edge so that no later layer can print a token.
  */
 function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
   if (!isRecord(item)) return item;
   const metadata = isRecord(item.metadata) ? { ...item.metadata } : {};
   delete metadata.managedFields;
+  if (isRecord(metadata.annotations) && lastApplied in metadata.annotations) {
+    const { [lastApplied]: _applied, ...annotations } = metadata.annotations;
+    metadata.annotations = annotations;
+  }
   const cleaned: Record<string, unknown> = { ...item, apiVersion, kind, metadata };
   if (kind === 'Secret') {
     // A metadata-only list has no data at all; a full one has its values blanked here.
     if (isRecord(item.data)) cleaned.data = Object.fromEntries(Object.keys(item.data).map((key) => [key, '']));
     delete cleaned.stringData;
-    // kubectl apply keeps the applied manifest in an annotation, Secret values included.
-    if (isRecord(metadata.annotations) && 'kubectl.kubernetes.io/last-applied-configuration' in metadata.annotations) {
-      const { 'kubectl.kubernetes.io/last-applied-configuration': _applied, ...annotations } = metadata.annotations;
-      cleaned.metadata = { ...metadata, annotations };
-    }
   }
   return cleaned;
 }
+
+const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 
 const foldableOwners: Readonly<Record<string, readonly string[]>> = {
   Pod: ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'],
@@ -305,31 +342,18 @@ const foldableOwners: Readonly<Record<string, readonly string[]>> = {
  * finding. Objects whose controller we also read are judged through that controller, as a manifest scan
  * of the same app would judge them.
  */
-function foldOwnedWorkloads(documents: readonly RawDocument[]): { documents: RawDocument[]; count: number } {
-  const present = new Set<string>();
-  for (const document of documents) {
-    if (!isRecord(document.value) || !isRecord(document.value.metadata)) continue;
-    const uid = document.value.metadata.uid;
-    if (typeof uid === 'string') present.add(uid);
-  }
-  let count = 0;
-  const kept = documents.filter((document) => {
-    const value = document.value;
-    if (!isRecord(value) || typeof value.kind !== 'string' || !isRecord(value.metadata)) return true;
-    const owners = foldableOwners[value.kind];
-    const references = value.metadata.ownerReferences;
-    if (!owners || !Array.isArray(references)) return true;
-    const ownedByPresentController = references.some(
-      (reference) =>
-        isRecord(reference) &&
-        reference.controller === true &&
-        typeof reference.kind === 'string' &&
-        owners.includes(reference.kind) &&
-        typeof reference.uid === 'string' &&
-        present.has(reference.uid),
-    );
-    if (ownedByPresentController) count += 1;
-    return !ownedByPresentController;
-  });
-  return { documents: kept, count };
+function ownedByReadController(value: unknown, uids: ReadonlySet<string>): boolean {
+  if (!isRecord(value) || typeof value.kind !== 'string' || !isRecord(value.metadata)) return false;
+  const owners = foldableOwners[value.kind];
+  const references = value.metadata.ownerReferences;
+  if (!owners || !Array.isArray(references)) return false;
+  return references.some(
+    (reference) =>
+      isRecord(reference) &&
+      reference.controller === true &&
+      typeof reference.kind === 'string' &&
+      owners.includes(reference.kind) &&
+      typeof reference.uid === 'string' &&
+      uids.has(reference.uid),
+  );
 }
