@@ -110,10 +110,10 @@ try {
     { label: 'who-can create pods -A', args: [cli, 'who-can', 'create', 'pods', '-A', ...kube, '-o', 'json'] },
     { label: 'permissions ci:runner-0', args: [cli, 'permissions', 'ci:runner-0', ...kube, '-o', 'json'] },
   ];
-  console.log('| command | time | peak RSS | requests |');
-  console.log('|---|---|---|---|');
+  console.log('| command | time | CPU time | peak RSS | requests |');
+  console.log('|---|---|---|---|---|');
   for (const command of commands) {
-    const samples: { ms: number; rssKiB: number; requests: number }[] = [];
+    const samples: { ms: number; cpuMs: number; rssKiB: number; requests: number }[] = [];
     for (let round = 0; round < rounds; round++) {
       const before = ourRequests();
       const sample = runOnce(command);
@@ -121,7 +121,7 @@ try {
     }
     const requests = [...new Set(samples.map((sample) => sample.requests))].join(', ');
     console.log(
-      `| ${command.label} | ${seconds(median(samples.map((sample) => sample.ms)))} | ${mebibytes(median(samples.map((sample) => sample.rssKiB)))} | ${requests} |`,
+      `| ${command.label} | ${seconds(median(samples.map((sample) => sample.ms)))} | ${seconds(median(samples.map((sample) => sample.cpuMs)))} | ${mebibytes(median(samples.map((sample) => sample.rssKiB)))} | ${requests} |`,
     );
   }
   console.log(`\nafter: ${environment()}`);

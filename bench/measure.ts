@@ -7,10 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const rssHook = path.join(repoRoot, 'bench', 'peak-rss.ts');
+const usageHook = path.join(repoRoot, 'bench', 'process-usage.ts');
 
 export interface Sample {
+  /** Wall-clock time around the child process. */
   readonly ms: number;
+  /** User + system CPU time of the process. */
+  readonly cpuMs: number;
   /** Peak RSS of the process, in KiB. */
   readonly rssKiB: number;
   readonly status: number | null;
@@ -25,15 +28,15 @@ export interface ProcessCommand {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** One run of `node --import peak-rss.ts ARGS…`, output discarded. */
+/** One run of `node --import process-usage.ts ARGS…`, output discarded. */
 export function runOnce(command: ProcessCommand): Sample {
   const dir = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-bench-'));
-  const rssFile = path.join(dir, 'rss');
+  const usageFile = path.join(dir, 'usage.json');
   try {
     const started = performance.now();
-    const result = spawnSync(process.execPath, ['--import', rssHook, ...command.args], {
+    const result = spawnSync(process.execPath, ['--import', usageHook, ...command.args], {
       cwd: repoRoot,
-      env: { ...process.env, ...command.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+      env: { ...process.env, ...command.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -42,7 +45,8 @@ export function runOnce(command: ProcessCommand): Sample {
     if (result.status === null || !ok.includes(result.status)) {
       throw new Error(`${command.label} exited ${String(result.status ?? result.signal)}: ${result.stderr.toString().slice(-2000)}`);
     }
-    return { ms, rssKiB: Number(readFileSync(rssFile, 'utf8')), status: result.status };
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRSS: number; cpuMicros: number };
+    return { ms, cpuMs: usage.cpuMicros / 1000, rssKiB: usage.maxRSS, status: result.status };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -55,13 +59,20 @@ export function median(values: readonly number[]): number {
 }
 
 /** Runs each command `rounds` times, round by round; medians per command label. */
-export function measureRounds(commands: readonly ProcessCommand[], rounds: number): Map<string, { ms: number; rssKiB: number }> {
+export function measureRounds(
+  commands: readonly ProcessCommand[],
+  rounds: number,
+): Map<string, { ms: number; cpuMs: number; rssKiB: number }> {
   const samples = new Map<string, Sample[]>(commands.map((command) => [command.label, []]));
   for (let round = 0; round < rounds; round++) for (const command of commands) samples.get(command.label)?.push(runOnce(command));
   return new Map(
     [...samples].map(([label, list]) => [
       label,
-      { ms: median(list.map((sample) => sample.ms)), rssKiB: median(list.map((sample) => sample.rssKiB)) },
+      {
+        ms: median(list.map((sample) => sample.ms)),
+        cpuMs: median(list.map((sample) => sample.cpuMs)),
+        rssKiB: median(list.map((sample) => sample.rssKiB)),
+      },
     ]),
   );
 }

@@ -38,8 +38,8 @@ function manifestFile(shape: Shape, size: number): string {
 const cli = path.join(repoRoot, 'bin', 'run.js');
 const rows: string[] = [];
 console.log(`kubectl-sa whole-process benchmark · ${rounds} rounds, medians · ${environment()}\n`);
-console.log('| shape | size | objects | YAML | command | time | peak RSS | × parse time | × parse RSS |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| shape | size | objects | YAML | command | time | CPU time | peak RSS | × parse time | × parse CPU | × parse RSS |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const shape of shapes) {
   for (const size of sizes) {
     const file = manifestFile(shape, size);
@@ -61,11 +61,12 @@ for (const shape of shapes) {
     for (const command of commands) {
       const result = results.get(command.label);
       if (!result || !floor) continue;
+      const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
       const ratios =
         command.label === 'parse floor'
-          ? '| | |'
-          : `| ${(result.ms / floor.ms).toFixed(2)}× | ${(result.rssKiB / floor.rssKiB).toFixed(2)}× |`;
-      const row = `| ${shape} | ${size.toLocaleString('en')} | ${objects.toLocaleString('en')} | ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB | ${command.label} | ${seconds(result.ms)} | ${mebibytes(result.rssKiB)} ${ratios}`;
+          ? '| | | |'
+          : `| ${ratio(result.ms, floor.ms)} | ${ratio(result.cpuMs, floor.cpuMs)} | ${ratio(result.rssKiB, floor.rssKiB)} |`;
+      const row = `| ${shape} | ${size.toLocaleString('en')} | ${objects.toLocaleString('en')} | ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB | ${command.label} | ${seconds(result.ms)} | ${seconds(result.cpuMs)} | ${mebibytes(result.rssKiB)} ${ratios}`;
       rows.push(row);
       console.log(row);
     }
