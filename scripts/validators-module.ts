@@ -5,6 +5,7 @@
 // scripts/gen-validators.ts writes the file; test/policy/built-in-validators.test.ts checks it is current.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
 import { compilePack } from '../src/policy/compile-pack.js';
 import { exemptionsSchema } from '../src/policy/exemptions-file.js';
@@ -13,7 +14,7 @@ import { packSchema } from '../src/policy/pack-schema.js';
 import { packTestSchema } from '../src/policy/pack-tests.js';
 import type { PolicyPackSpec } from '../src/policy/pack-types.js';
 import { parsePolicyText } from '../src/sources/policy-files.js';
-import { createPolicyAjv } from '../src/policy/policy-ajv.js';
+import { createPolicyAjv, policyAjvOptions } from '../src/policy/policy-ajv.js';
 
 // A CommonJS module whose exports are the function, with itself as `default`: the types know only the latter.
 const standaloneCode = standalone.default;
@@ -40,22 +41,34 @@ function builtInPacks(
   );
 }
 
-export function validatorsModule(root: string): string {
-  const ajv = createPolicyAjv({ standalone: true });
-  const exports: Record<string, string> = {};
-  const add = (schema: object | boolean, key: string): string => {
-    const name = `v${Object.keys(exports).length}`;
-    ajv.addSchema(schema as object, key);
-    exports[name] = key;
+/** Schemas added to one ajv under keys, exported from its standalone code under short names. */
+class Chunk {
+  readonly ajv: Ajv2020;
+  readonly exports: Record<string, string> = {};
+
+  constructor(ajv: Ajv2020) {
+    this.ajv = ajv;
+  }
+
+  add(schema: object | boolean, key: string): string {
+    const name = `v${Object.keys(this.exports).length}`;
+    this.ajv.addSchema(schema as object, key);
+    this.exports[name] = key;
     return name;
-  };
-  const formats = {
-    pack: add(packSchema as unknown as object, 'format:pack'),
-    packTest: add(packTestSchema as unknown as object, 'format:packTest'),
-    exemptions: add(exemptionsSchema as unknown as object, 'format:exemptions'),
-  };
-  const packFormat = ajv.getSchema('format:pack');
-  if (!packFormat) throw new Error('the PolicyPack format schema did not compile');
+  }
+}
+
+export function validatorsModule(root: string): string {
+  // Our own format schemas are trusted: their few patterns run on V8's RegExp, so a scan with the built-in
+  // packs never loads RE2. Pack rules, built-in ones included, compile exactly as a user's pack: with RE2.
+  const formatChunk = new Chunk(new Ajv2020({ ...policyAjvOptions, code: { source: true } }));
+  const ruleChunk = new Chunk(createPolicyAjv({ standalone: true }));
+  const formats: [string, string][] = [
+    ['pack', formatChunk.add(packSchema as unknown as object, 'format:pack')],
+    ['packTest', formatChunk.add(packTestSchema as unknown as object, 'format:packTest')],
+    ['exemptions', formatChunk.add(exemptionsSchema as unknown as object, 'format:exemptions')],
+  ];
+  const packFormat = createPolicyAjv().compile(packSchema as unknown as object);
 
   const packs: { name: string; digest: string; rules: [string, string][] }[] = [];
   for (const document of builtInPacks(root)) {
@@ -65,36 +78,44 @@ export function validatorsModule(root: string): string {
     const name = document.value.metadata.name;
     const rules: [string, string][] = [];
     for (const rule of document.value.rules) {
-      if (rule.match !== undefined) rules.push([`${rule.id}/match`, add(rule.match as object, `${name}/${rule.id}/match`)]);
-      rules.push([`${rule.id}/assert`, add(rule.assert as object, `${name}/${rule.id}/assert`)]);
+      if (rule.match !== undefined) rules.push([`${rule.id}/match`, ruleChunk.add(rule.match as object, `${name}/${rule.id}/match`)]);
+      rules.push([`${rule.id}/assert`, ruleChunk.add(rule.assert as object, `${name}/${rule.id}/assert`)]);
     }
     packs.push({ name, digest: packDigest(document.value), rules });
   }
 
   // ajv emits CommonJS requires for its runtime helpers (`require("ajv/dist/runtime/equal").default`) and for
-  // our RE2 hook even in ESM mode; a bundle (and a standalone binary) needs static imports instead.
-  const imports: string[] = [];
-  const code = standaloneCode(ajv, exports).replace(
-    /require\("([^"]+)"\)(\.default)?/g,
-    (_: string, specifier: string, dotDefault?: string) => {
-      const local = `dependency${imports.length}`;
+  // our RE2 hook; a bundle (and a standalone binary) needs static imports instead.
+  const imports = new Map<string, string>();
+  const staticImports = (code: string) =>
+    code.replace(/require\("([^"]+)"\)(\.default)?/g, (_: string, specifier: string, dotDefault?: string) => {
       const target = specifier === '#re2-regexp' ? './re2-regexp.js' : specifier.startsWith('ajv/') ? `${specifier}.js` : specifier;
-      imports.push(`import * as ${local} from ${JSON.stringify(target)};`);
+      let local = imports.get(target);
+      if (!local) {
+        local = `dependency${imports.size}`;
+        imports.set(target, local);
+      }
       return dotDefault ? `defaultExport(${local})` : local;
-    },
-  );
-  const table = (entries: [string, string][]) => `{ ${entries.map(([key, name]) => `${JSON.stringify(key)}: ${name}`).join(', ')} }`;
+    });
+  // Each ajv names its functions validate10, validate11…: a function scope per chunk keeps them apart.
+  const chunk = (name: string, { ajv, exports }: Chunk) =>
+    `const ${name} = (() => {\nconst exports = {};\n${staticImports(standaloneCode(ajv, exports))}\nreturn exports;\n})();`;
+  const formatCode = chunk('formatValidators', formatChunk);
+  const ruleCode = chunk('ruleValidators', ruleChunk);
+  const table = (object: string, entries: [string, string][]) =>
+    `{ ${entries.map(([key, name]) => `${JSON.stringify(key)}: ${object}.${name}`).join(', ')} }`;
   return [
     '// @ts-nocheck',
     '/* eslint-disable */',
     '// Generated by scripts/gen-validators.ts (npm run build) from policies/ and the format schemas: ajv',
     '// standalone code, so that no built-in schema is compiled at run time. Do not edit; a test checks it is current.',
+    ...[...imports].map(([target, local]) => `import * as ${local} from ${JSON.stringify(target)};`),
     "/** `exports.default` of a CommonJS module (ajv's runtime helpers), whether or not the importer honours __esModule. */",
     'const defaultExport = (namespace) => (namespace.default !== null && typeof namespace.default === "object" && "default" in namespace.default ? namespace.default.default : namespace.default);',
-    ...imports,
-    code.replace(/^"use strict";/, ''),
-    `export const formats = ${table(Object.entries(formats))};`,
-    `export const packs = [\n${packs.map((pack) => `  { name: ${JSON.stringify(pack.name)}, digest: ${JSON.stringify(pack.digest)}, rules: ${table(pack.rules)} },`).join('\n')}\n];`,
+    formatCode,
+    ruleCode,
+    `export const formats = ${table('formatValidators', formats)};`,
+    `export const packs = [\n${packs.map((pack) => `  { name: ${JSON.stringify(pack.name)}, digest: ${JSON.stringify(pack.digest)}, rules: ${table('ruleValidators', pack.rules)} },`).join('\n')}\n];`,
     '',
   ].join('\n');
 }

@@ -22,7 +22,7 @@ export const policyAjvOptions: Options = {
 /** `standalone`: keep the generated code, for ajv's standalone export (the build's validator generator). */
 export function createPolicyAjv(options: { readonly standalone?: boolean } = {}): Ajv2020 {
   if (!options.standalone) return new Ajv2020(policyAjvOptions);
-  return new Ajv2020({ ...policyAjvOptions, code: { ...policyAjvOptions.code, source: true, esm: true } });
+  return new Ajv2020({ ...policyAjvOptions, code: { ...policyAjvOptions.code, source: true } });
 }
 
 let shared: Ajv2020 | undefined;
