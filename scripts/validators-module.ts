@@ -14,7 +14,7 @@ import { packSchema } from '../src/policy/pack-schema.js';
 import { packTestSchema } from '../src/policy/pack-tests.js';
 import type { PolicyPackSpec } from '../src/policy/pack-types.js';
 import { parsePolicyText } from '../src/sources/policy-files.js';
-import { createPolicyAjv, policyAjvOptions } from '../src/policy/policy-ajv.js';
+import { createPolicyAjv, policyAjvOptions, re2Compiles } from '../src/policy/policy-ajv.js';
 
 // A CommonJS module whose exports are the function, with itself as `default`: the types know only the latter.
 const standaloneCode = standalone.default;
@@ -72,7 +72,11 @@ export function validatorsModule(root: string): string {
 
   const packs: { name: string; digest: string; rules: [string, string][] }[] = [];
   for (const document of builtInPacks(root)) {
-    const { errors } = compilePack(document.value, { ...document, builtIn: true }, { ajv: createPolicyAjv(), packFormat });
+    const { errors } = compilePack(
+      document.value,
+      { ...document, builtIn: true },
+      { ajv: createPolicyAjv(), packFormat, patternCompiles: re2Compiles },
+    );
     if (errors.length > 0)
       throw new Error(`built-in pack ${document.file} is invalid:\n${errors.map((error) => `  ${error.message}`).join('\n')}`);
     const name = document.value.metadata.name;

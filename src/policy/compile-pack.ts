@@ -30,6 +30,8 @@ export interface CompileOptions {
   readonly precompiled?: ReadonlyMap<string, SchemaValidator>;
   /** The ajv that compiles rule schemas (policy-ajv.ts); needed unless `precompiled` is given. */
   readonly ajv?: Ajv2020;
+  /** RE2's check of one pattern (policy-ajv.ts), to point at the pattern that broke a compile. */
+  readonly patternCompiles?: (pattern: string) => boolean;
   /** The PolicyPack format's validator; the build-time one unless given (the generator compiles its own). */
   readonly packFormat?: SchemaValidator;
 }
@@ -69,6 +71,8 @@ export function compilePack(
   const precompiled = options.precompiled;
   if (precompiled) return { pack: precompiledPack(document as PolicyPackSpec, source, precompiled, position), errors: [] };
   const ajv = options.ajv;
+  // Without RE2's check a broken pattern is still reported, at the schema rather than the pattern.
+  const patternCompiles = options.patternCompiles ?? (() => true);
   if (!ajv) throw new Error('compilePack: an ajv instance is needed to compile a pack that was not compiled at build time');
 
   const packValidator = options.packFormat ?? formatValidator('pack');
@@ -106,8 +110,10 @@ export function compilePack(
       if (problem)
         errors.push(new PolicyPackError(`${rule.id}: ${problem}`, { position: position(`${base}/${field}`), pointer: `${base}/${field}` }));
     }
-    const match = rule.match === undefined ? undefined : compileSchema(ajv, rule.match, `${base}/match`, rule.id, position, errors);
-    const assert = compileSchema(ajv, rule.assert, `${base}/assert`, rule.id, position, errors);
+    const compile = (schema: JsonSchema, pointer: string) =>
+      compileSchema(ajv, schema, pointer, rule.id, position, errors, patternCompiles);
+    const match = rule.match === undefined ? undefined : compile(rule.match, `${base}/match`);
+    const assert = compile(rule.assert, `${base}/assert`);
     if (!assert || (rule.match !== undefined && !match)) return;
     rules.push({
       id: rule.id,
@@ -174,6 +180,7 @@ function compileSchema(
   ruleId: string,
   position: (pointer: string) => { file: string; line: number },
   errors: PolicyPackError[],
+  patternCompiles: (pattern: string) => boolean,
 ): SchemaValidator | undefined {
   // The meta-schema check first: its errors carry a path inside the schema, which becomes a line.
   if (!ajv.validateSchema(schema as Record<string, unknown>)) {
@@ -187,7 +194,7 @@ function compileSchema(
     return ajv.compile(schema as Record<string, unknown>);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const at = pointer + (locateSchemaProblem(schema, reason) ?? '');
+    const at = pointer + (locateSchemaProblem(schema, reason, patternCompiles) ?? '');
     errors.push(
       new PolicyPackError(`${ruleId}: schema does not compile in ajv strict mode: ${reason}`, {
         position: position(at),

@@ -1,17 +1,16 @@
-import { RE2JS } from 're2js';
-
 /**
  * ajv's compile errors name the problem but not always where it is: an unknown keyword or a bad regex
  * is reported for the whole `assert`. Pack authors need the line, so this walks the schema the way JSON
  * Schema 2020-12 nests subschemas and returns the JSON pointer (relative to the schema) of the part the
  * message is about; undefined when it cannot tell.
  */
-export function locateSchemaProblem(schema: unknown, message: string): string | undefined {
+export function locateSchemaProblem(schema: unknown, message: string, compiles: (pattern: string) => boolean): string | undefined {
   const at = /\bat "#(\/[^"]*)"/.exec(message);
   if (at?.[1] !== undefined) return at[1];
   const keyword = /unknown keyword: "([^"]+)"/.exec(message)?.[1];
   if (keyword !== undefined) return find(schema, '', (node) => (Object.hasOwn(node, keyword) ? `/${escape(keyword)}` : undefined));
-  // Regex errors from RE2: find the first pattern (or patternProperties key) that does not compile.
+  // Regex errors from RE2: find the first pattern (or patternProperties key) that does not compile (`compiles`
+  // is RE2's own check, passed in so that RE2 is loaded only with the compiler).
   return find(schema, '', (node) => {
     if (typeof node.pattern === 'string' && !compiles(node.pattern)) return '/pattern';
     if (isObject(node.patternProperties)) {
@@ -63,15 +62,6 @@ function find(node: unknown, pointer: string, test: (node: Record<string, unknow
     if (found !== undefined) return found;
   }
   return undefined;
-}
-
-function compiles(pattern: string): boolean {
-  try {
-    RE2JS.compile(pattern);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -51,7 +51,10 @@ export async function compilePackSet(
   const optionsFor = async (value: unknown, builtIn: boolean): Promise<CompileOptions> => {
     const precompiled = builtIn ? precompiledRules(value) : undefined;
     if (precompiled) return { precompiled };
-    compileOptions ??= { knownKinds: options.knownKinds, ajv: (await import('./policy-ajv.js')).policyAjv() };
+    if (!compileOptions) {
+      const compiler = await import('./policy-ajv.js');
+      compileOptions = { knownKinds: options.knownKinds, ajv: compiler.policyAjv(), patternCompiles: compiler.re2Compiles };
+    }
     return compileOptions;
   };
   for (const source of sources) {

@@ -1,6 +1,8 @@
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import { re2RegExp } from './re2-regexp.js';
 
+export { re2Compiles } from './re2-regexp.js';
+
 /**
  * The ajv configuration every pack schema compiles with: strict (unknown keywords, unknown formats,
  * ambiguous types and tuples are errors, not silent no-ops), all errors (so explanations can name every

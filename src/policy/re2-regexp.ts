@@ -16,3 +16,13 @@ export function re2RegExp(pattern: string): { test: (input: string) => boolean; 
  * generator (scripts/validators-module.ts) replaces with a static import of this file.
  */
 re2RegExp.code = 'require("#re2-regexp").re2RegExp';
+
+/** Whether RE2 accepts a pattern. */
+export function re2Compiles(pattern: string): boolean {
+  try {
+    RE2JS.compile(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
