@@ -12,16 +12,39 @@ const maxQuoteLength = 600;
 
 export function renderTemplate(template: string, document: unknown): string {
   let optionalGap = false;
-  const text = template.replace(placeholder, (_whole, optional: string, path: string) => {
-    const value = lookupPath(document, parsePath(path));
-    if (optional === '?' && (value === undefined || value === null)) {
-      optionalGap = true;
-      return '';
+  let text = '';
+  for (const part of compiled(template)) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
     }
-    return quote(value);
-  });
+    const value = lookupPath(document, part.path);
+    if (part.optional && (value === undefined || value === null)) optionalGap = true;
+    else text += quote(value);
+  }
   // An omitted optional part leaves its neighbours' spaces behind; close the gap.
   return optionalGap ? text.replace(/ {2,}/g, ' ').trim() : text;
+}
+
+/** A template split once into literal text and placeholders: a scan renders the same few templates for every finding. */
+type TemplatePart = string | { readonly optional: boolean; readonly path: readonly string[] };
+const compiledTemplates = new Map<string, readonly TemplatePart[]>();
+
+function compiled(template: string): readonly TemplatePart[] {
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    const found: TemplatePart[] = [];
+    let last = 0;
+    for (const match of template.matchAll(placeholder)) {
+      found.push(template.slice(last, match.index));
+      found.push({ optional: match[1] === '?', path: parsePath(match[2] ?? '') });
+      last = match.index + match[0].length;
+    }
+    found.push(template.slice(last));
+    parts = found.filter((part) => part !== '');
+    compiledTemplates.set(template, parts);
+  }
+  return parts;
 }
 
 /**
@@ -83,12 +106,20 @@ export function lookupPath(document: unknown, segments: readonly string[]): unkn
 function readable(value: object, key: string): boolean {
   if (Object.hasOwn(value, key)) return true;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return (
-    typeof prototype === 'object' &&
-    prototype !== null &&
-    prototype !== Object.prototype &&
-    Object.getOwnPropertyDescriptor(prototype, key)?.get !== undefined
-  );
+  if (typeof prototype !== 'object' || prototype === null || prototype === Object.prototype) return false;
+  return gettersOf(prototype).has(key);
+}
+
+const getters = new WeakMap<object, ReadonlySet<string>>();
+
+function gettersOf(prototype: object): ReadonlySet<string> {
+  let names = getters.get(prototype);
+  if (!names) {
+    const descriptors = Object.getOwnPropertyDescriptors(prototype);
+    names = new Set(Object.keys(descriptors).filter((name) => descriptors[name]?.get !== undefined));
+    getters.set(prototype, names);
+  }
+  return names;
 }
 
 /** How a value reads inside a sentence: scalars bare, lists comma-joined, objects as compact JSON. */
