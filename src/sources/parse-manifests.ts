@@ -36,40 +36,84 @@ const helmSourceComment = /^#\s*Source:\s*(\S.*?)\s*$/m;
 /**
  * Parses a multi-document YAML or JSON text into documents with their positions. Throws an InputError
  * naming file:line:column and the parser's reason on invalid YAML. Pure: no I/O.
+ *
+ * Documents are parsed one stretch at a time (documentStretches): js-yaml's event stream for a whole
+ * 50 MB file is several times the size of the objects it describes, and only one document's is needed at once.
  */
 export function parseManifests(text: string, file: string): ParsedDocument[] {
-  let events: Event[];
-  let values: unknown[];
-  try {
-    events = parseEvents(text, { filename: file, maxDepth: 200 });
-    values = constructFromEvents(events, { source: text, filename: file, schema: kubernetesYamlSchema, maxAliases: 1000 });
-  } catch (error) {
-    throw toInputError(error, file);
-  }
-
-  if (events.some((event) => event.type === EVENT_ID.ALIAS)) rejectExcessiveAliasing(values, text, file);
   const lines = new LineIndex(text);
-  const shapes = shapeDocuments(events, text);
   const documents: ParsedDocument[] = [];
   let previousEnd = 0;
-  values.forEach((value, index) => {
-    const shape = shapes[index];
-    const start = shape?.rootStart ?? previousEnd;
-    const template = helmTemplateBefore(text, previousEnd, start);
-    const { line, column } = lines.position(start);
-    previousEnd = Math.max(previousEnd, start);
-    if (value === null || value === undefined) return;
-    if (isListDocument(value) && shape?.itemStarts) {
-      value.items.forEach((item, itemIndex) => {
-        const itemStart = shape.itemStarts?.[itemIndex] ?? start;
-        const position = lines.position(itemStart);
-        documents.push({ value: item, line: position.line, column: position.column, listLine: line, ...(template ? { template } : {}) });
-      });
-      return;
+  for (const [from, to] of documentStretches(text)) {
+    const source = from === 0 && to === text.length ? text : text.slice(from, to);
+    let events: Event[];
+    let values: unknown[];
+    try {
+      events = parseEvents(source, { filename: file, maxDepth: 200 });
+      values = constructFromEvents(events, { source, filename: file, schema: kubernetesYamlSchema, maxAliases: 1000 });
+    } catch (error) {
+      throw toInputError(error, file, lines.position(from).line - 1);
     }
-    documents.push({ value, line, column, ...(template ? { template } : {}) });
-  });
+    if (events.some((event) => event.type === EVENT_ID.ALIAS)) rejectExcessiveAliasing(values, source, file);
+    const shapes = shapeDocuments(events, source);
+    values.forEach((value, index) => {
+      const shape = shapes[index];
+      const start = shape?.rootStart === undefined ? previousEnd : from + shape.rootStart;
+      const template = helmTemplateBefore(text, previousEnd, start);
+      const { line, column } = lines.position(start);
+      previousEnd = Math.max(previousEnd, start);
+      if (value === null || value === undefined) return;
+      if (isListDocument(value) && shape?.itemStarts) {
+        value.items.forEach((item, itemIndex) => {
+          const itemStart = shape.itemStarts?.[itemIndex];
+          const position = lines.position(itemStart === undefined || itemStart === -1 ? start : from + itemStart);
+          documents.push({ value: item, line: position.line, column: position.column, listLine: line, ...(template ? { template } : {}) });
+        });
+        return;
+      }
+      documents.push({ value, line, column, ...(template ? { template } : {}) });
+    });
+  }
   return documents;
+}
+
+/**
+ * Splits a YAML stream into stretches that are streams of their own, each holding one or more whole
+ * documents: a new stretch begins at every `---` line once the current one has begun a document, and at a
+ * directive (`%…`) that follows an explicit end (`...`). YAML forbids a line that starts with `---` or `...`
+ * followed by a space or the line's end inside any scalar (c-forbidden), so such a line is always a marker.
+ */
+export function documentStretches(text: string): [number, number][] {
+  const stretches: [number, number][] = [];
+  let from = 0;
+  let begun = false;
+  let ended = false;
+  for (let lineStart = 0; lineStart < text.length;) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline + 1;
+    const marker = (prefix: string) => text.startsWith(prefix, lineStart) && /^[ \t\r\n]?$/.test(text.charAt(lineStart + 3));
+    if (marker('---')) {
+      if (begun && lineStart > from) {
+        stretches.push([from, lineStart]);
+        from = lineStart;
+      }
+      begun = true;
+      ended = false;
+    } else if (marker('...')) {
+      ended = begun;
+    } else if (text.charAt(lineStart) === '%' && ended) {
+      stretches.push([from, lineStart]);
+      from = lineStart;
+      begun = false;
+      ended = false;
+    } else if (text.charAt(lineStart) !== '%' && !/^[ \t]*(#.*)?\r?\n?$/.test(text.slice(lineStart, lineEnd))) {
+      // Not a blank line, a comment or a directive (`%` cannot begin a plain scalar): a document has begun.
+      begun = true;
+    }
+    lineStart = lineEnd;
+  }
+  stretches.push([from, text.length]);
+  return stretches;
 }
 
 /** kubectl treats any `*List` kind with an `items` array as a list of objects (meta.IsListType). */
@@ -110,10 +154,11 @@ function rejectExcessiveAliasing(values: readonly unknown[], text: string, file:
   }
 }
 
-function toInputError(error: unknown, file: string): InputError {
+/** `lineOffset`: lines of the file before the stretch that was parsed (marks count from its start). */
+function toInputError(error: unknown, file: string, lineOffset: number): InputError {
   if (error instanceof YAMLException && error.mark) {
     return new InputError(`invalid YAML: ${error.reason}`, {
-      position: { file, line: error.mark.line + 1, column: error.mark.column + 1 },
+      position: { file, line: lineOffset + error.mark.line + 1, column: error.mark.column + 1 },
       cause: error,
     });
   }

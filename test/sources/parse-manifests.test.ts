@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/kubectl-sa-error.js';
-import { parseManifests } from '../../src/sources/parse-manifests.js';
+import { documentStretches, parseManifests } from '../../src/sources/parse-manifests.js';
 
 describe('parseManifests', () => {
   it('reads multi-document YAML with the start line of each document', () => {
@@ -109,5 +109,38 @@ describe('parseManifests', () => {
           .join(',')}]`,
       );
     expect(() => parseManifests(bomb.join('\n'), 'bomb.yaml')).toThrow(InputError);
+  });
+
+  it('parses a stream one stretch of documents at a time, with the same values and lines as a whole', () => {
+    const text = [
+      '%YAML 1.1', // a directive before the first document
+      '--- # first',
+      'kind: A',
+      'text: |',
+      '  --- indented, so part of the scalar',
+      '  ... as is this',
+      '---',
+      '--- |',
+      'a top-level literal',
+      '...',
+      '%YAML 1.1', // a directive after an explicit end
+      '---',
+      'kind: B',
+      '---kind: not a marker', // `---` followed by text begins a plain scalar (a key of B), not a document
+      '',
+    ].join('\n');
+    expect(documentStretches(text).length).toBe(4);
+    const documents = parseManifests(text, 's.yaml');
+    expect(documents.map((document) => [document.value, document.line])).toEqual([
+      [{ kind: 'A', text: '--- indented, so part of the scalar\n... as is this\n' }, 3],
+      // js-yaml places a block scalar at its content, as it does parsing the text whole.
+      ['a top-level literal\n', 9],
+      [{ kind: 'B', '---kind': 'not a marker' }, 13],
+    ]);
+  });
+
+  it("names the file's line, not the stretch's, for an error in a later document", () => {
+    const text = ['kind: A', '---', 'kind: B', '---', 'kind: C', 'metadata:', '  name: a', '   namespace: b: c', ''].join('\n');
+    expect(() => parseManifests(text, 'later.yaml')).toThrow(/^later\.yaml:8:\d+: invalid YAML: /);
   });
 });
