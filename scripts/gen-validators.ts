@@ -1,24 +1,11 @@
 // Writes src/policy/built-in-validators.generated.ts (see scripts/validators-module.ts). Run by `npm run build`;
 // `--check` only says whether the file is current (exit 1 when not).
 //
-//   node scripts/gen-validators.ts [--check]
+//   npx tsx scripts/gen-validators.ts [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-// The sources import each other as `./x.js` (what tsc emits); run unbuilt, `./x.js` is `./x.ts`.
-registerHooks({
-  resolve(specifier, context, next) {
-    try {
-      return next(specifier, context);
-    } catch (error) {
-      if (!specifier.startsWith('.') || !specifier.endsWith('.js')) throw error;
-      return next(`${specifier.slice(0, -3)}.ts`, context);
-    }
-  },
-});
-const { generatedModulePath, validatorsModule } = await import('./validators-module.ts');
+import { generatedModulePath, validatorsModule } from './validators-module.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const target = path.join(root, generatedModulePath);
