@@ -57,7 +57,7 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   for (const pack of packs) for (const rule of pack.rules) byRule.set(rule.id, { applied: 0, failed: 0, exempted: 0 });
 
   for (const [target, rules] of indexRulesByTarget(packs)) {
-    for (const targetDocument of documents.documentsFor(target)) {
+    for (const targetDocument of documents.each(target)) {
       for (const rule of rules) {
         if (rule.match && !rule.match(targetDocument.document)) continue;
         const counts = byRule.get(rule.id) ?? { applied: 0, failed: 0, exempted: 0 };

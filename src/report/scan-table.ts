@@ -1,6 +1,6 @@
 import type { Severity } from '../policy/pack-types.js';
 import { objectLabel, summaryLine, type ScanReport } from './scan-report.js';
-import { renderTable } from './table.js';
+import { tableLines } from './table.js';
 
 const colours: Readonly<Record<Severity, string>> = {
   critical: '\u001b[1;31m',
@@ -27,7 +27,7 @@ export function renderScanTable(report: ScanReport, options: { readonly colour: 
     finding.source ? `${finding.source.file}:${finding.source.line}` : '',
     finding.message,
   ]);
-  const lines = renderTable(['severity', 'rule', 'object', 'source', 'message'], rows).trimEnd().split('\n');
+  const lines = tableLines(['severity', 'rule', 'object', 'source', 'message'], rows);
   const out = [lines[0] ?? ''];
   report.findings.forEach((finding, index) => {
     out.push(lines[index + 1] ?? '');

@@ -8,7 +8,21 @@ export function renderTable(
   rows: readonly (readonly string[])[],
   options: { readonly headers?: 'upper' | 'as-is' | 'none' } = {},
 ): string {
-  const widths = headers.map((header, column) => Math.max(visibleLength(header), ...rows.map((row) => visibleLength(row[column] ?? ''))));
+  const lines = tableLines(headers, rows, options);
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+/** The same table as lines, for callers that interleave their own (a 100,000-row table is never split again). */
+export function tableLines(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { readonly headers?: 'upper' | 'as-is' | 'none' } = {},
+): string[] {
+  const widths = headers.map((header, column) => {
+    let width = visibleLength(header);
+    for (const row of rows) width = Math.max(width, visibleLength(row[column] ?? ''));
+    return width;
+  });
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell))))
@@ -16,8 +30,7 @@ export function renderTable(
       .trimEnd();
   const style = options.headers ?? 'upper';
   const head = style === 'none' ? [] : [line(style === 'upper' ? headers.map((header) => header.toUpperCase()) : headers)];
-  const lines = [...head, ...rows.map(line)];
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  return [...head, ...rows.map(line)];
 }
 
 // Cells may carry ANSI colour; padding must count only what the terminal shows.

@@ -46,6 +46,16 @@ export class TargetDocuments {
     return this.context.unknownAnswers();
   }
 
+  /**
+   * The documents of a target for one pass over them: ServiceAccountProfiles (one per ServiceAccount, the
+   * most numerous and the largest) are built one at a time as the pass reaches them and not kept, so a scan
+   * of 100,000 ServiceAccounts never holds 100,000 profiles at once; other targets come from documentsFor.
+   */
+  each(target: string): Iterable<TargetDocument> {
+    if (target === 'ServiceAccountProfile' && !this.cache.has(target)) return this.profileDocuments();
+    return this.documentsFor(target);
+  }
+
   documentsFor(target: string): readonly TargetDocument[] {
     const cached = this.cache.get(target);
     if (cached) return cached;
@@ -59,7 +69,7 @@ export class TargetDocuments {
       case 'Workload':
         return this.workloads().map(({ entry, document }) => ({ ...fromEntry(entry), document, podSpecPath: document.podSpecPath }));
       case 'ServiceAccountProfile':
-        return this.profiles();
+        return [...this.profileDocuments()];
       case 'Binding':
         return this.currentBindings().map((entry) => ({
           ...fromEntry(entry),
@@ -100,7 +110,7 @@ export class TargetDocuments {
     return this.workloadDocuments;
   }
 
-  private profiles(): TargetDocument[] {
+  private *profileDocuments(): Generator<TargetDocument> {
     const bySa = new Map<string, WorkloadDocument[]>();
     const firstUser = new Map<string, InventoryEntry>();
     for (const { entry, document } of this.workloads()) {
@@ -110,7 +120,6 @@ export class TargetDocuments {
       else bySa.set(saKey, [document]);
       if (!firstUser.has(saKey)) firstUser.set(saKey, entry);
     }
-    const profiles: TargetDocument[] = [];
     const declared = new Set<string>();
     for (const entry of this.context.inventory.serviceAccounts) {
       const namespace = entry.ref.namespace ?? 'default';
@@ -120,7 +129,7 @@ export class TargetDocuments {
       declared.add(saKey);
       const winner = this.context.findServiceAccount(namespace, entry.ref.name) ?? entry;
       const document = buildServiceAccountProfile(namespace, entry.ref.name, winner, bySa.get(saKey) ?? [], this.context);
-      profiles.push({ ...fromEntry(winner), document });
+      yield { ...fromEntry(winner), document };
     }
     // The control plane creates `default` in every namespace; judge it even when the input does not declare it.
     for (const namespace of this.context.inventory.namespaceNames()) {
@@ -130,12 +139,12 @@ export class TargetDocuments {
       // No file declares an implicit SA; point where a user can act: the first workload that runs as it,
       // else the first binding that names it (SARIF consumers need a location for every result).
       const source = firstUser.get(saKey)?.source ?? this.context.bindingsNaming(namespace, 'default')[0]?.source;
-      profiles.push({
+      yield {
         document,
         object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: 'default' },
         source,
         metadata: document.metadata,
-      });
+      };
     }
     // ServiceAccounts that bindings or workloads name in namespaces whose SAs the input does not show
     // (a chart installed with -n): their rights are real for whoever holds the name, so judge them too.
@@ -163,14 +172,13 @@ export class TargetDocuments {
     }
     for (const [saKey, { namespace, name, source }] of referenced) {
       const document = buildServiceAccountProfile(namespace, name, undefined, bySa.get(saKey) ?? [], this.context);
-      profiles.push({
+      yield {
         document,
         object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
         source,
         metadata: document.metadata,
-      });
+      };
     }
-    return profiles;
   }
 
   private currentBindings(): InventoryEntry<RoleBinding>[] {
