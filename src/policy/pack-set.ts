@@ -75,7 +75,11 @@ export async function compilePackSet(
         );
         continue;
       }
-      const compiled = compilePack(document.value, { ...document, builtIn: source.builtIn }, await optionsFor(document.value, source.builtIn));
+      const compiled = compilePack(
+        document.value,
+        { ...document, builtIn: source.builtIn },
+        await optionsFor(document.value, source.builtIn),
+      );
       errors.push(...compiled.errors);
       if (compiled.pack) packs.push(compiled.pack);
     }

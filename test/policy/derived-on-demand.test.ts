@@ -3,7 +3,7 @@ import { generateObjects } from '../../bench/generate.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { evaluatePolicies } from '../../src/policy/evaluate.js';
-import { loadPolicies } from '../../src/policy/pack-loader.js';
+import { loadPolicies } from '../../src/app/load-policies.js';
 import * as escalation from '../../src/rbac/escalation.js';
 import * as riskFacts from '../../src/rbac/risk-facts.js';
 import { fixedNow } from './scan-helper.js';
