@@ -20,6 +20,11 @@ export function serviceAccountFacts(model: RbacModel, serviceAccount: SubjectRef
 
 const baselineGroups = new Set(['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts']);
 
+/** A grant every identity of its kind holds: default RBAC given to system:authenticated and the like. */
+export function isBaselineGrant(grant: Grant): boolean {
+  return grant.defaultRbac && grant.via.kind === 'Group' && baselineGroups.has(grant.via.name);
+}
+
 interface ClassAnswers {
   readonly grants: readonly Grant[];
   readonly bindings: readonly BindingRefView[];
@@ -66,7 +71,7 @@ function lazyAnswers(model: RbacModel, namespace: string, name: string): ClassAn
       return facts;
     },
     get baselineOnly() {
-      baselineOnly ??= this.grants.every((grant) => grant.defaultRbac && grant.via.kind === 'Group' && baselineGroups.has(grant.via.name));
+      baselineOnly ??= this.grants.every(isBaselineGrant);
       return baselineOnly;
     },
   };
