@@ -1,0 +1,330 @@
+/**
+ * Streams Kubernetes audit logs: JSON lines, plain or gzip (recognised by its magic bytes, whatever the
+ * file is called), from files, folders of rotated logs, or stdin (`-`). Nothing is kept but counters: each
+ * event goes to the caller as soon as its line is decoded, so memory stays flat whatever the log's size.
+ */
+import { createReadStream } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
+import { InputError, InputErrors } from '../../errors/kubectl-sa-error.js';
+import { decodeAuditLine, type AuditEvent } from './audit-event.js';
+
+export const STDIN_NAME = '<stdin>';
+
+export interface AuditLogFile {
+  /** As given or found in a folder; `<stdin>` for `-`. */
+  readonly name: string;
+  readonly gzip: boolean;
+  /** Bytes on disk (compressed for gzip); undefined for stdin. */
+  readonly size: number | undefined;
+}
+
+export interface AuditReadProgress {
+  readonly file: string;
+  /** Bytes read from disk so far, over every file. */
+  readonly bytesRead: number;
+  /** Sum of the files' sizes; undefined when stdin is read. */
+  readonly totalBytes: number | undefined;
+  readonly events: number;
+}
+
+export interface BadLine {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface AuditReadSummary {
+  readonly files: readonly (AuditLogFile & { readonly lines: number; readonly events: number })[];
+  readonly lines: number;
+  readonly events: number;
+  readonly badLines: number;
+  /** The first few bad lines, in reading order, for the user to look at. */
+  readonly badLineSamples: readonly BadLine[];
+  /** Bad lines counted by reason. */
+  readonly badLinesByReason: Readonly<Record<string, number>>;
+  /** Problems that did not stop the read (a gzip file cut short, an empty file inside a folder). */
+  readonly warnings: readonly string[];
+}
+
+export interface ReadAuditLogOptions {
+  /** The stream `-` reads; process.stdin unless a test injects one. */
+  readonly stdin?: Readable;
+  /** Called at most every `progressEveryMs` (and once at the end); for a progress bar. */
+  readonly onProgress?: (progress: AuditReadProgress) => void;
+  readonly progressEveryMs?: number;
+  /** How many bad lines are kept with their position (all are counted). Default 5. */
+  readonly badLineSamples?: number;
+}
+
+/** A line longer than this is not an audit event anyone wrote; it is skipped as a bad line, not buffered. */
+const maxLineChars = 64 * 1024 * 1024;
+const chunkBytes = 1024 * 1024;
+
+/**
+ * Reads every log named by `paths` and calls `onEvent` for each audit event, in file order: oldest file
+ * first (by the first event's timestamp), so that the stages of one request spread over a rotation meet
+ * in order. Missing, unreadable or empty inputs are errors (all reported together); bad lines are not.
+ */
+export async function readAuditLogs(
+  paths: readonly string[],
+  onEvent: (event: AuditEvent) => void,
+  options: ReadAuditLogOptions = {},
+): Promise<AuditReadSummary> {
+  if (paths.length === 0)
+    throw new InputError('no audit log given: pass --audit-log PATH (a file, a folder of rotated logs, or - for stdin)');
+  const warnings: string[] = [];
+  const files = await listAuditLogFiles(paths, warnings);
+  const sampleLimit = options.badLineSamples ?? 5;
+  const totalBytes = files.some((file) => file.name === STDIN_NAME) ? undefined : files.reduce((sum, file) => sum + (file.size ?? 0), 0);
+  const state = { bytesRead: 0, events: 0, lines: 0, badLines: 0, lastProgress: 0 };
+  const badLineSamples: BadLine[] = [];
+  const badLinesByReason: Record<string, number> = {};
+  const perFile: (AuditLogFile & { lines: number; events: number })[] = [];
+  const everyMs = options.progressEveryMs ?? 100;
+
+  for (const file of files) {
+    let fileLines = 0;
+    let fileEvents = 0;
+    const report = (force: boolean) => {
+      if (!options.onProgress) return;
+      const now = Date.now();
+      if (!force && now - state.lastProgress < everyMs) return;
+      state.lastProgress = now;
+      options.onProgress({ file: file.name, bytesRead: state.bytesRead, totalBytes, events: state.events });
+    };
+    const onLine = (text: string | undefined, lineNumber: number) => {
+      fileLines = lineNumber;
+      const decoded =
+        text === undefined
+          ? ({ kind: 'bad', reason: `line longer than ${maxLineChars / 1024 / 1024} MiB` } as const)
+          : decodeAuditLine(text);
+      if (decoded.kind === 'events') {
+        for (const event of decoded.events) onEvent(event);
+        fileEvents += decoded.events.length;
+        state.events += decoded.events.length;
+      } else if (decoded.kind === 'bad') {
+        state.badLines++;
+        badLinesByReason[decoded.reason] = (badLinesByReason[decoded.reason] ?? 0) + 1;
+        if (badLineSamples.length < sampleLimit) badLineSamples.push({ file: file.name, line: lineNumber, reason: decoded.reason });
+      }
+      if ((lineNumber & 0x3ff) === 0) report(false);
+    };
+    try {
+      await readLines(file, options.stdin ?? process.stdin, onLine, (bytes) => {
+        state.bytesRead += bytes;
+      });
+    } catch (error) {
+      if (isTruncatedGzip(error) && fileLines > 0) {
+        warnings.push(
+          `${file.name}: the gzip stream ends early (cut short while being written or copied?); read the ${fileLines} lines before it`,
+        );
+      } else if (typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string') {
+        throw new InputError(`${file.name}: ${describe(error)}`, { cause: error });
+      } else {
+        // Not the file's fault (a bug in a consumer of the events): let it surface as one.
+        throw error;
+      }
+    }
+    state.lines += fileLines;
+    perFile.push({ ...file, lines: fileLines, events: fileEvents });
+    report(true);
+  }
+
+  if (state.events === 0) {
+    const sample = badLineSamples[0];
+    const why = sample ? `; ${state.badLines} bad line(s), the first at ${sample.file}:${sample.line}: ${sample.reason}` : '';
+    throw new InputError(`no audit events in ${files.map((file) => file.name).join(', ')}${why}`, {
+      hint: 'kubectl sa usage reads the JSON lines kube-apiserver writes with --audit-log-path (audit.k8s.io/v1 Events), plain or gzip',
+    });
+  }
+  return { files: perFile, lines: state.lines, events: state.events, badLines: state.badLines, badLineSamples, badLinesByReason, warnings };
+}
+
+/**
+ * The files behind the paths given: files as named, a folder's files (not its subfolders; hidden files
+ * skipped), `-` for stdin. The same file reached twice is read once. Oldest first by first event.
+ */
+export async function listAuditLogFiles(paths: readonly string[], warnings: string[] = []): Promise<AuditLogFile[]> {
+  const errors: InputError[] = [];
+  const found: { file: AuditLogFile; first: number }[] = [];
+  const seen = new Set<string>();
+  let stdinSeen = false;
+  for (const given of paths) {
+    if (given === '-') {
+      if (!stdinSeen) found.push({ file: { name: STDIN_NAME, gzip: false, size: undefined }, first: Number.POSITIVE_INFINITY });
+      stdinSeen = true;
+      continue;
+    }
+    try {
+      const info = await stat(given);
+      const candidates = info.isDirectory() ? await folderFiles(given) : [given];
+      if (info.isDirectory() && candidates.length === 0) throw new InputError(`${given}: the folder holds no files`);
+      for (const file of candidates) {
+        const identity = await realpath(file).catch(() => file);
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+        const head = await readHead(file);
+        if (head.size === 0) {
+          if (info.isDirectory()) warnings.push(`${file}: empty, skipped`);
+          else errors.push(new InputError(`${file}: the audit log is empty`));
+          continue;
+        }
+        found.push({ file: { name: file, gzip: head.gzip, size: head.size }, first: firstTimestamp(head.text) });
+      }
+    } catch (error) {
+      errors.push(error instanceof InputError ? error : new InputError(`${given}: ${describe(error)}`, { cause: error }));
+    }
+  }
+  if (errors.length === 1 && errors[0]) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+  if (found.length === 0) throw new InputError(`no audit log files in ${paths.join(', ')}`);
+  // Oldest first; files whose start we could not date keep their name order after the dated ones.
+  return found.sort((a, b) => a.first - b.first || compareNames(a.file.name, b.file.name)).map((entry) => entry.file);
+}
+
+async function folderFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink()))
+    .map((entry) => path.join(folder, entry.name))
+    .sort(compareNames);
+}
+
+/** The first 64 KiB (decompressed when gzip), to tell gzip apart and date the file by its first event. */
+async function readHead(file: string): Promise<{ size: number; gzip: boolean; text: string }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.min(size, 64 * 1024));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const head = buffer.subarray(0, bytesRead);
+    const gzip = isGzip(head);
+    let text = '';
+    try {
+      text = gzip ? gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8') : head.toString('utf8');
+    } catch {
+      // A broken gzip header shows up, with its reason, when the file is read.
+    }
+    return { size, gzip, text };
+  } finally {
+    await handle.close();
+  }
+}
+
+function firstTimestamp(text: string): number {
+  for (const line of text.split('\n', 50)) {
+    const decoded = decodeAuditLine(line);
+    if (decoded.kind !== 'events') continue;
+    const event = decoded.events[0];
+    const when = Date.parse(event?.requestReceivedTimestamp ?? event?.stageTimestamp ?? '');
+    if (!Number.isNaN(when)) return when;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Splits a file into lines and hands each to `onLine` with its 1-based number (undefined text for a line
+ * too long to keep). `onBytes` counts bytes as read from disk, before decompression.
+ */
+async function readLines(
+  file: AuditLogFile,
+  stdin: Readable,
+  onLine: (text: string | undefined, line: number) => void,
+  onBytes: (bytes: number) => void,
+): Promise<void> {
+  let stream: Readable;
+  let counted = false;
+  if (file.name === STDIN_NAME) {
+    stream = await gunzipIfNeeded(stdin, onBytes);
+    counted = true;
+  } else {
+    const raw = createReadStream(file.name, { highWaterMark: chunkBytes });
+    stream = raw;
+    if (file.gzip) {
+      const gunzip = raw.pipe(createGunzip({ chunkSize: chunkBytes }));
+      raw.on('data', (chunk: Buffer | string) => onBytes(chunk.length));
+      // pipe() does not forward errors: a read error on the file must fail the gunzip side we iterate.
+      raw.on('error', (error) => gunzip.destroy(error));
+      stream = gunzip;
+      counted = true;
+    }
+  }
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let skipping = false;
+  let line = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (!counted) onBytes(chunk.length);
+    const text = decoder.write(chunk);
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      if (end === -1) break;
+      line++;
+      if (skipping) onLine(undefined, line);
+      else onLine(pending === '' ? text.slice(start, end) : pending + text.slice(start, end), line);
+      pending = '';
+      skipping = false;
+      start = end + 1;
+    }
+    if (!skipping) {
+      pending = start === 0 && pending === '' ? text : pending + text.slice(start);
+      if (pending.length > maxLineChars) {
+        pending = '';
+        skipping = true;
+      }
+    }
+  }
+  const rest = pending + decoder.end();
+  if (skipping || rest.trim() !== '') onLine(skipping ? undefined : rest, line + 1);
+}
+
+/** stdin is a stream: its first bytes decide whether it is gzip. */
+async function gunzipIfNeeded(input: Readable, onBytes: (bytes: number) => void): Promise<Readable> {
+  const iterator = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  const replay = new PassThrough({ highWaterMark: chunkBytes });
+  void (async () => {
+    try {
+      onBytes(head.length);
+      if (head.length > 0) replay.write(head);
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        onBytes(next.value.length);
+        if (!replay.write(next.value)) await new Promise((resolve) => replay.once('drain', resolve));
+      }
+      replay.end();
+    } catch (error) {
+      replay.destroy(error as Error);
+    }
+  })();
+  return isGzip(head) ? replay.pipe(createGunzip({ chunkSize: chunkBytes })) : replay;
+}
+
+function isTruncatedGzip(error: unknown): boolean {
+  return (
+    (error as NodeJS.ErrnoException | undefined)?.code === 'Z_BUF_ERROR' ||
+    /unexpected end of file/i.test(String((error as Error | undefined)?.message))
+  );
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'Z_DATA_ERROR') return `not a valid gzip stream (${(error as Error).message})`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,446 @@
+/**
+ * Folds a stream of audit events into per-ServiceAccount aggregates. Each request counts once, however
+ * many stages the audit policy logged for it: the final stage (ResponseComplete or Panic) when it comes,
+ * else the last stage seen. Memory is bounded by what is aggregated (distinct requests per ServiceAccount,
+ * with per-request-shape and per-list caps), never by the number of events.
+ */
+import type { AuditEvent } from '../sources/audit-log/audit-event.js';
+import { alertsOf } from './usage-alerts.js';
+import { ExpectationMatcher, noExpectations, type Expectations } from './expectations.js';
+import { describeRequest, invalidatedTokenUse, observedRequests, type ObservedRequest } from './observed-request.js';
+import type {
+  InvalidatedTokenUsage,
+  LegacyTokenUsage,
+  RequestUsage,
+  ServiceAccountUsage,
+  Tally,
+  UnexpectedCalls,
+  UsageLog,
+} from './usage-types.js';
+
+export interface AggregatorOptions {
+  readonly expectations?: Expectations;
+  /** Distinct object names kept per ServiceAccount and request shape; more are counted together. */
+  readonly namesPerShape?: number;
+  /** Entries kept in each pod, node, user-agent and source-IP list per ServiceAccount. */
+  readonly tallyLimit?: number;
+  /** Requests whose final stage has not been seen yet, kept to pair their stages; the oldest count early beyond this. */
+  readonly pendingLimit?: number;
+  /** auditIDs already counted, remembered to drop their late or repeated stages. */
+  readonly rememberedLimit?: number;
+}
+
+const finalStages = new Set(['ResponseComplete', 'Panic']);
+
+export class UsageAggregator {
+  private readonly namesPerShape: number;
+  private readonly tallyLimit: number;
+  private readonly pendingLimit: number;
+  private readonly matcher: ExpectationMatcher;
+  private readonly pending = new Map<string, AuditEvent>();
+  private readonly counted: BoundedSet;
+  private readonly accounts = new Map<string, AccountAccumulator>();
+  private readonly invalidated = new Map<string, InvalidatedAccumulator>();
+  private requests = 0;
+  private serviceAccountRequests = 0;
+  private stagesFolded = 0;
+  private windowStart: Moment | undefined;
+  private windowEnd: Moment | undefined;
+
+  constructor(options: AggregatorOptions = {}) {
+    this.namesPerShape = options.namesPerShape ?? 200;
+    this.tallyLimit = options.tallyLimit ?? 50;
+    this.pendingLimit = options.pendingLimit ?? 50_000;
+    this.matcher = new ExpectationMatcher(options.expectations ?? noExpectations);
+    this.counted = new BoundedSet(options.rememberedLimit ?? 200_000);
+  }
+
+  add(event: AuditEvent): void {
+    this.widenWindow(event);
+    const id = event.auditID;
+    if (!id) {
+      this.count(event);
+      return;
+    }
+    if (this.counted.has(id)) {
+      this.stagesFolded++;
+      return;
+    }
+    if (finalStages.has(event.stage ?? '')) {
+      if (this.pending.delete(id)) this.stagesFolded++;
+      this.counted.add(id);
+      this.count(event);
+      return;
+    }
+    if (this.pending.delete(id)) this.stagesFolded++;
+    this.pending.set(id, slim(event));
+    if (this.pending.size > this.pendingLimit) {
+      const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent];
+      this.pending.delete(oldestId);
+      this.counted.add(oldestId);
+      this.count(oldest);
+    }
+  }
+
+  /** Counts what is still waiting for its final stage (the last stage seen of each) and returns the result. */
+  finish(): UsageLog {
+    for (const [id, event] of this.pending) {
+      this.counted.add(id);
+      this.count(event);
+    }
+    this.pending.clear();
+    const serviceAccounts = [...this.accounts.values()]
+      .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name))
+      .map((account) => account.result());
+    const invalidatedTokens: InvalidatedTokenUsage[] = [...this.invalidated.values()]
+      .sort((a, b) => compare(a.secretNamespace, b.secretNamespace) || compare(a.secretName, b.secretName))
+      .map((entry) => ({
+        secretNamespace: entry.secretNamespace,
+        secretName: entry.secretName,
+        count: entry.count,
+        ...entry.seen.window(),
+      }));
+    return {
+      window: this.windowStart && this.windowEnd ? { firstSeen: this.windowStart.text, lastSeen: this.windowEnd.text } : null,
+      requests: this.requests,
+      serviceAccountRequests: this.serviceAccountRequests,
+      stagesFolded: this.stagesFolded,
+      serviceAccounts,
+      invalidatedTokens,
+    };
+  }
+
+  private widenWindow(event: AuditEvent): void {
+    const start = event.requestReceivedTimestamp ?? event.stageTimestamp;
+    const end = event.stageTimestamp ?? event.requestReceivedTimestamp;
+    if (start !== undefined && (this.windowStart === undefined || start < this.windowStart.text)) {
+      const time = Date.parse(start);
+      if (!Number.isNaN(time) && (this.windowStart === undefined || time < this.windowStart.time)) this.windowStart = { time, text: start };
+    }
+    if (end !== undefined && (this.windowEnd === undefined || end > this.windowEnd.text)) {
+      const time = Date.parse(end);
+      if (!Number.isNaN(time) && (this.windowEnd === undefined || time > this.windowEnd.time)) this.windowEnd = { time, text: end };
+    }
+  }
+
+  private count(event: AuditEvent): void {
+    this.requests++;
+    const invalidated = invalidatedTokenUse(event);
+    if (invalidated) {
+      const key = `${invalidated.secretNamespace}/${invalidated.secretName}`;
+      let entry = this.invalidated.get(key);
+      if (!entry) {
+        entry = { secretNamespace: invalidated.secretNamespace, secretName: invalidated.secretName, count: 0, seen: new SeenRange() };
+        this.invalidated.set(key, entry);
+      }
+      entry.count++;
+      entry.seen.add(invalidated.time, invalidated.timestamp);
+    }
+    const observed = observedRequests(event);
+    if (observed.length === 0) return;
+    this.serviceAccountRequests++;
+    for (const request of observed) {
+      const key = `${request.serviceAccount.namespace}/${request.serviceAccount.name}`;
+      let account = this.accounts.get(key);
+      if (!account) {
+        account = new AccountAccumulator(
+          request.serviceAccount.namespace,
+          request.serviceAccount.name,
+          this.namesPerShape,
+          this.tallyLimit,
+        );
+        this.accounts.set(key, account);
+      }
+      account.add(request, this.matcher);
+    }
+  }
+}
+
+interface Moment {
+  readonly time: number;
+  readonly text: string;
+}
+
+class SeenRange {
+  private first: Moment | undefined;
+  private last: Moment | undefined;
+
+  add(time: number, text: string): void {
+    if (this.first === undefined || time < this.first.time) this.first = { time, text };
+    if (this.last === undefined || time > this.last.time) this.last = { time, text };
+  }
+
+  window(): { firstSeen: string; lastSeen: string } {
+    return { firstSeen: this.first?.text ?? '', lastSeen: this.last?.text ?? '' };
+  }
+}
+
+interface InvalidatedAccumulator {
+  readonly secretNamespace: string;
+  readonly secretName: string;
+  count: number;
+  readonly seen: SeenRange;
+}
+
+interface RowAccumulator {
+  readonly key: ObservedRequest;
+  readonly otherNames: boolean;
+  count: number;
+  allowed: number;
+  denied: number;
+  readonly seen: SeenRange;
+  readonly codes: Map<number, number>;
+}
+
+/** A count per value, keeping at most `limit` values; the rest are counted as overflow. */
+class CappedTally {
+  private readonly counts = new Map<string, number>();
+  overflow = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(value: string | undefined): void {
+    if (value === undefined || value === '') return;
+    const current = this.counts.get(value);
+    if (current !== undefined) this.counts.set(value, current + 1);
+    else if (this.counts.size < this.limit) this.counts.set(value, 1);
+    else this.overflow++;
+  }
+
+  result(): Tally[] {
+    return [...this.counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || compare(a.value, b.value));
+  }
+}
+
+class UnexpectedAccumulator {
+  count = 0;
+  readonly seen = new SeenRange();
+  readonly examples: string[] = [];
+
+  add(request: ObservedRequest): void {
+    this.count++;
+    this.seen.add(request.time, request.timestamp);
+    if (this.examples.length < 3)
+      this.examples.push(
+        `${request.timestamp} ${describeRequest(request)} from ${request.sourceIPs.join(', ') || 'an unknown address'} (${request.userAgent || 'no user agent'})`,
+      );
+  }
+
+  result(): UnexpectedCalls {
+    return { count: this.count, ...this.seen.window(), examples: this.examples };
+  }
+}
+
+class AccountAccumulator {
+  private readonly rows = new Map<string, RowAccumulator>();
+  private readonly namesByShape = new Map<string, number>();
+  private count = 0;
+  private allowed = 0;
+  private denied = 0;
+  private readonly seen = new SeenRange();
+  private readonly pods: CappedTally;
+  private readonly nodes: CappedTally;
+  private readonly userAgents: CappedTally;
+  private readonly sourceIPs: CappedTally;
+  private readonly impersonatedBy: CappedTally;
+  private readonly legacy = new Map<string, { secret: string | null; kind: LegacyTokenUsage['kind']; count: number; seen: SeenRange }>();
+  private unexpectedUserAgent: UnexpectedAccumulator | undefined;
+  private unexpectedSource: UnexpectedAccumulator | undefined;
+
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    private readonly namesPerShape: number,
+    tallyLimit: number,
+  ) {
+    this.pods = new CappedTally(tallyLimit);
+    this.nodes = new CappedTally(tallyLimit);
+    this.userAgents = new CappedTally(tallyLimit);
+    this.sourceIPs = new CappedTally(tallyLimit);
+    this.impersonatedBy = new CappedTally(tallyLimit);
+  }
+
+  add(request: ObservedRequest, matcher: ExpectationMatcher): void {
+    this.count++;
+    if (request.decision === 'forbid') this.denied++;
+    else this.allowed++;
+    this.seen.add(request.time, request.timestamp);
+    this.pods.add(request.pod);
+    this.nodes.add(request.node);
+    this.userAgents.add(request.userAgent);
+    this.sourceIPs.add(request.sourceIPs[0]);
+    this.impersonatedBy.add(request.impersonatedBy);
+    this.addRow(request);
+    if (request.legacyToken) {
+      const key = `${request.legacyToken.kind}/${request.legacyToken.secret ?? ''}`;
+      let entry = this.legacy.get(key);
+      if (!entry) {
+        entry = { secret: request.legacyToken.secret ?? null, kind: request.legacyToken.kind, count: 0, seen: new SeenRange() };
+        this.legacy.set(key, entry);
+      }
+      entry.count++;
+      entry.seen.add(request.time, request.timestamp);
+    }
+    if (matcher.active && request.impersonatedBy === undefined) {
+      if (!matcher.userAgentExpected(this.namespace, this.name, request.userAgent))
+        (this.unexpectedUserAgent ??= new UnexpectedAccumulator()).add(request);
+      if (!matcher.sourceExpected(this.namespace, this.name, request.sourceIPs))
+        (this.unexpectedSource ??= new UnexpectedAccumulator()).add(request);
+    }
+  }
+
+  private addRow(request: ObservedRequest): void {
+    const shape = `${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource}\u0000${request.namespace}\u0000${request.nonResourceURL}`;
+    let key = `${shape}\u0000${request.name}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      let otherNames = false;
+      if (request.name !== '') {
+        const names = this.namesByShape.get(shape) ?? 0;
+        if (names >= this.namesPerShape) {
+          otherNames = true;
+          key = `${shape}\u0001`;
+          row = this.rows.get(key);
+        } else {
+          this.namesByShape.set(shape, names + 1);
+        }
+      }
+      if (!row) {
+        row = { key: request, otherNames, count: 0, allowed: 0, denied: 0, seen: new SeenRange(), codes: new Map() };
+        this.rows.set(key, row);
+      }
+    }
+    row.count++;
+    if (request.decision === 'forbid') row.denied++;
+    else row.allowed++;
+    row.seen.add(request.time, request.timestamp);
+    if (request.code !== undefined) row.codes.set(request.code, (row.codes.get(request.code) ?? 0) + 1);
+  }
+
+  result(): ServiceAccountUsage {
+    const requests: RequestUsage[] = [...this.rows.values()]
+      .map((row) => {
+        const { key } = row;
+        return {
+          verb: key.verb,
+          apiGroup: key.apiGroup,
+          resource: key.resource,
+          subresource: key.subresource,
+          namespace: key.namespace,
+          name: row.otherNames ? '' : key.name,
+          nonResourceURL: key.nonResourceURL,
+          count: row.count,
+          allowed: row.allowed,
+          denied: row.denied,
+          ...row.seen.window(),
+          codes: Object.fromEntries([...row.codes].sort((a, b) => a[0] - b[0]).map(([code, count]) => [String(code), count])),
+          otherNames: row.otherNames,
+        };
+      })
+      .sort(compareRequests);
+    const legacyTokens: LegacyTokenUsage[] = [...this.legacy.values()]
+      .map((entry) => ({ secret: entry.secret, kind: entry.kind, count: entry.count, ...entry.seen.window() }))
+      .sort((a, b) => compare(a.secret ?? '', b.secret ?? '') || compare(a.kind, b.kind));
+    const usage: Omit<ServiceAccountUsage, 'alerts'> = {
+      namespace: this.namespace,
+      name: this.name,
+      count: this.count,
+      allowed: this.allowed,
+      denied: this.denied,
+      ...this.seen.window(),
+      requests,
+      pods: this.pods.result(),
+      nodes: this.nodes.result(),
+      userAgents: this.userAgents.result(),
+      sourceIPs: this.sourceIPs.result(),
+      tallyOverflow: {
+        pods: this.pods.overflow,
+        nodes: this.nodes.overflow,
+        userAgents: this.userAgents.overflow,
+        sourceIPs: this.sourceIPs.overflow,
+      },
+      legacyTokens,
+      impersonatedBy: this.impersonatedBy.result(),
+      unexpected: { userAgent: this.unexpectedUserAgent?.result() ?? null, sourceIP: this.unexpectedSource?.result() ?? null },
+    };
+    return { ...usage, alerts: alertsOf(usage) };
+  }
+}
+
+/** Remembers up to `limit` strings, forgetting the oldest first. */
+class BoundedSet {
+  private readonly items = new Set<string>();
+  private readonly order: string[] = [];
+  private next = 0;
+
+  constructor(private readonly limit = 200_000) {}
+
+  has(item: string): boolean {
+    return this.items.has(item);
+  }
+
+  add(item: string): void {
+    if (this.items.has(item)) return;
+    if (this.order.length < this.limit) this.order.push(item);
+    else {
+      const evicted = this.order[this.next];
+      if (evicted !== undefined) this.items.delete(evicted);
+      this.order[this.next] = item;
+      this.next = (this.next + 1) % this.limit;
+    }
+    this.items.add(item);
+  }
+}
+
+/** What a pending stage needs later: no request or response bodies held while waiting. */
+function slim(event: AuditEvent): AuditEvent {
+  const {
+    auditID,
+    stage,
+    verb,
+    requestURI,
+    user,
+    impersonatedUser,
+    sourceIPs,
+    userAgent,
+    objectRef,
+    responseStatus,
+    requestReceivedTimestamp,
+    stageTimestamp,
+    annotations,
+  } = event;
+  return {
+    ...(auditID === undefined ? {} : { auditID }),
+    ...(stage === undefined ? {} : { stage }),
+    ...(verb === undefined ? {} : { verb }),
+    ...(requestURI === undefined ? {} : { requestURI }),
+    ...(user === undefined ? {} : { user }),
+    ...(impersonatedUser === undefined ? {} : { impersonatedUser }),
+    ...(sourceIPs === undefined ? {} : { sourceIPs }),
+    ...(userAgent === undefined ? {} : { userAgent }),
+    ...(objectRef === undefined ? {} : { objectRef }),
+    ...(responseStatus === undefined
+      ? {}
+      : { responseStatus: { ...(responseStatus.code === undefined ? {} : { code: responseStatus.code }) } }),
+    ...(requestReceivedTimestamp === undefined ? {} : { requestReceivedTimestamp }),
+    ...(stageTimestamp === undefined ? {} : { stageTimestamp }),
+    ...(annotations === undefined ? {} : { annotations }),
+  };
+}
+
+function compareRequests(a: RequestUsage, b: RequestUsage): number {
+  return (
+    compare(a.apiGroup, b.apiGroup) ||
+    compare(a.resource, b.resource) ||
+    compare(a.subresource, b.subresource) ||
+    compare(a.nonResourceURL, b.nonResourceURL) ||
+    compare(a.namespace, b.namespace) ||
+    compare(a.verb, b.verb) ||
+    Number(a.otherNames) - Number(b.otherNames) ||
+    compare(a.name, b.name)
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,147 @@
+/**
+ * The audit log joined with the inventory and the RBAC engine: ServiceAccounts that made no request in the
+ * log's window (unused), and rights they hold that no observed request needed (overreach). A grant is
+ * used when it would allow at least one request the ServiceAccount made and RBAC allowed — every grant
+ * that would, not only the first the authorizer visits, since removing one leaves the others.
+ */
+import type { Inventory } from '../inventory/inventory.js';
+import type { PolicyRule } from '../inventory/kube-object.js';
+import { allRulesFor, serviceAccountIdentity } from '../rbac/authorize.js';
+import type { RbacModel } from '../rbac/rbac-model.js';
+import { ruleAllows } from '../rbac/rule-matching.js';
+import { isBaselineGrant } from '../rbac/service-account-rbac.js';
+import type { BindingRefView, Grant, RoleRefView, SubjectRef } from '../rbac/types.js';
+import { permissionOfRequest } from './needed-permissions.js';
+import { attributesOf, describePermission, permissionsOfRule, ruleCovers, ruleOfPermission } from '../role-generation/permission.js';
+import { describeRequest } from './observed-request.js';
+import type { RequestUsage, SeenWindow, ServiceAccountUsage, UsageLog } from './usage-types.js';
+
+export interface GrantUsage {
+  readonly rule: PolicyRule;
+  readonly role: RoleRefView;
+  readonly binding: BindingRefView;
+  /** Where the grant applies; absent: cluster-wide. */
+  readonly namespace?: string;
+  readonly via: SubjectRef;
+  readonly defaultRbac: boolean;
+  /** Allowed requests this grant would allow. */
+  readonly requests: number;
+  readonly status: 'unused' | 'partly-used' | 'used';
+  /** The rule's permissions no observed request exercised ("delete pods", "* secrets"). */
+  readonly unusedPermissions: readonly string[];
+  /** The most frequent requests it allowed, readable. */
+  readonly usedFor: readonly string[];
+}
+
+export interface ServiceAccountJoin {
+  readonly namespace: string;
+  readonly name: string;
+  /** The ServiceAccount is in the inventory (declared, or a namespace's default). */
+  readonly known: boolean;
+  readonly requests: number;
+  /** Nothing in the window: no request, allowed or denied. */
+  readonly unused: boolean;
+  /** Why it is neither used nor unused, when so (created after the log ends). */
+  readonly unknownBecause: string | null;
+  /** Holds something beyond what every authenticated identity holds. */
+  readonly holdsRights: boolean;
+  readonly grants: readonly GrantUsage[];
+  readonly unusedGrants: number;
+}
+
+export interface UsageJoin {
+  readonly window: SeenWindow | null;
+  /** Every ServiceAccount of the inventory in scope and every one the log names, sorted. */
+  readonly serviceAccounts: readonly ServiceAccountJoin[];
+}
+
+export interface JoinOptions {
+  /** Only ServiceAccounts of this namespace; undefined: all. */
+  readonly namespace?: string | undefined;
+}
+
+/** Permissions of a rule listed as unused before the list is cut short. */
+const listedPermissions = 25;
+
+export function joinUsage(log: UsageLog, inventory: Inventory, model: RbacModel, options: JoinOptions = {}): UsageJoin {
+  const inScope = (namespace: string) => options.namespace === undefined || options.namespace === namespace;
+  const usageByKey = new Map(log.serviceAccounts.map((usage) => [`${usage.namespace}/${usage.name}`, usage]));
+  const known = new Map<string, { namespace: string; name: string; created: string | undefined }>();
+  for (const entry of inventory.serviceAccounts) {
+    const namespace = entry.ref.namespace ?? 'default';
+    known.set(`${namespace}/${entry.ref.name}`, { namespace, name: entry.ref.name, created: entry.object.metadata.creationTimestamp });
+  }
+  // The control plane creates `default` in every namespace; offline inputs rarely declare it.
+  for (const namespace of inventory.namespaceNames()) {
+    if (!known.has(`${namespace}/default`)) known.set(`${namespace}/default`, { namespace, name: 'default', created: undefined });
+  }
+  const keys = new Set([...known.keys(), ...usageByKey.keys()]);
+  const results: ServiceAccountJoin[] = [];
+  for (const key of [...keys].sort()) {
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    if (!inScope(namespace)) continue;
+    const usage = usageByKey.get(key);
+    const created = known.get(key)?.created;
+    const createdAfter =
+      usage === undefined && created !== undefined && log.window !== null && Date.parse(created) > Date.parse(log.window.lastSeen);
+    const grants = grantUsage(model, namespace, name, usage);
+    results.push({
+      namespace,
+      name,
+      known: known.has(key),
+      requests: usage?.count ?? 0,
+      unused: usage === undefined && !createdAfter,
+      unknownBecause: createdAfter ? `created ${created ?? ''}, after the log ends` : null,
+      holdsRights: grants.length > 0,
+      grants,
+      unusedGrants: grants.filter((grant) => grant.status === 'unused').length,
+    });
+  }
+  return { window: log.window, serviceAccounts: results };
+}
+
+/** Each grant the ServiceAccount holds beyond the baseline, with the observed requests it would allow. */
+export function grantUsage(model: RbacModel, namespace: string, name: string, usage: ServiceAccountUsage | undefined): GrantUsage[] {
+  const allowedRows = (usage?.requests ?? []).filter((row) => row.allowed > 0);
+  return allRulesFor(model, serviceAccountIdentity(namespace, name))
+    .filter((grant) => !isBaselineGrant(grant))
+    .map((grant) => usageOfGrant(grant, allowedRows));
+}
+
+function usageOfGrant(grant: Grant, rows: readonly RequestUsage[]): GrantUsage {
+  const matched = rows.filter((row) => appliesIn(grant, row) && ruleAllows(grant.rule, attributesOf(permissionOfRequest(row, true))));
+  const requests = matched.reduce((total, row) => total + row.allowed, 0);
+  const permissions = permissionsOfRule(grant.rule, grant.namespace ?? '');
+  const unused = permissions.filter(
+    (permission) => !matched.some((row) => ruleCovers(ruleOfPermission(permission), permissionOfRequest(row, true))),
+  );
+  const status = matched.length === 0 ? 'unused' : unused.length === 0 ? 'used' : 'partly-used';
+  const usedFor = [...matched]
+    .sort((a, b) => b.allowed - a.allowed)
+    .slice(0, 3)
+    .map((row) => `${describeRequest(row)} ×${row.allowed}`);
+  const listed = unused.map((permission) => describePermission(permission));
+  return {
+    rule: grant.rule,
+    role: grant.role,
+    binding: grant.binding,
+    ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }),
+    via: grant.via,
+    defaultRbac: grant.defaultRbac,
+    requests,
+    status,
+    unusedPermissions:
+      listed.length <= listedPermissions
+        ? listed
+        : [...listed.slice(0, listedPermissions), `… and ${listed.length - listedPermissions} more`],
+    usedFor,
+  };
+}
+
+/** A RoleBinding's grant applies in its namespace only; cluster-wide requests need a ClusterRoleBinding. */
+function appliesIn(grant: Grant, row: RequestUsage): boolean {
+  if (grant.namespace === undefined) return true;
+  return row.resource !== '' && row.namespace === grant.namespace;
+}

@@ -1,0 +1,156 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { InputError, InputErrors } from '../../../src/errors/kubectl-sa-error.js';
+import type { AuditEvent } from '../../../src/sources/audit-log/audit-event.js';
+import { decodeAuditLine } from '../../../src/sources/audit-log/audit-event.js';
+import { readAuditLogs } from '../../../src/sources/audit-log/read-audit-logs.js';
+import { harnessEvents, harnessLogPath, harnessLogText, scratchDir, writeScratch } from '../../helpers/audit-fixture.js';
+
+async function readAll(paths: string[], options: Parameters<typeof readAuditLogs>[2] = {}) {
+  const events: AuditEvent[] = [];
+  const summary = await readAuditLogs(paths, (event) => events.push(event), options);
+  return { events, summary };
+}
+
+describe('readAuditLogs on the harness log', () => {
+  const lines = harnessLogText()
+    .split('\n')
+    .filter((line) => line !== '');
+
+  it('reads the gzip file the way the plain one reads, event for event, in order', async () => {
+    const dir = scratchDir();
+    const plain = writeScratch(dir, 'audit.log', harnessLogText());
+    const fromGzip = await readAll([harnessLogPath]);
+    const fromPlain = await readAll([plain]);
+    expect(fromGzip.events.map((event) => `${event.auditID ?? ''}${event.stage ?? ''}`)).toEqual(
+      harnessEvents().map((event) => event.auditID + event.stage),
+    );
+    expect(fromPlain.events).toEqual(fromGzip.events);
+    expect(fromGzip.summary).toMatchObject({ events: lines.length, lines: lines.length, badLines: 0 });
+    expect(fromGzip.summary.files).toEqual([expect.objectContaining({ name: harnessLogPath, gzip: true, events: lines.length })]);
+  });
+
+  it('reads a folder of rotated logs (plain and gzip) oldest first, whatever their names', async () => {
+    const dir = scratchDir();
+    const half = Math.floor(lines.length / 2);
+    // The newer half gets the name that sorts first: order must come from the events' timestamps.
+    writeScratch(dir, 'a-current.log', `${lines.slice(half).join('\n')}\n`);
+    writeScratch(dir, 'z-rotated.log.1.gz', gzipSync(`${lines.slice(0, half).join('\n')}\n`));
+    writeScratch(dir, '.hidden', 'not read');
+    const { events, summary } = await readAll([dir]);
+    expect(summary.files.map((file) => file.name.split('/').pop())).toEqual(['z-rotated.log.1.gz', 'a-current.log']);
+    expect(events.map((event) => `${event.auditID ?? ''}${event.stage ?? ''}`)).toEqual(
+      harnessEvents().map((event) => event.auditID + event.stage),
+    );
+  });
+
+  it('reads stdin, gzip or not, and reports progress in bytes and events', async () => {
+    for (const bytes of [Buffer.from(harnessLogText()), gzipSync(harnessLogText())]) {
+      const progress: number[] = [];
+      const { summary } = await readAll(['-'], {
+        stdin: Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]),
+        onProgress: (p) => progress.push(p.bytesRead),
+        progressEveryMs: 0,
+      });
+      expect(summary.events).toBe(lines.length);
+      expect(progress.at(-1)).toBe(bytes.length);
+    }
+  });
+
+  it('counts bad lines with their line numbers and reasons, and goes on', async () => {
+    const dir = scratchDir();
+    const broken = [
+      lines[0],
+      lines[1]?.slice(0, 120),
+      JSON.stringify({ ...JSON.parse(lines[2] ?? '{}'), apiVersion: 'audit.k8s.io/v1beta1' }),
+      'I1201 14:35:19.501403 kube-apiserver started',
+      JSON.stringify({ kind: 'Status', apiVersion: 'v1' }),
+      '',
+      lines[3],
+    ].join('\n');
+    const file = writeScratch(dir, 'audit.log', `${broken}\n`);
+    const { events, summary } = await readAll([file]);
+    expect(events).toHaveLength(2);
+    expect(summary.badLines).toBe(4);
+    expect(summary.badLineSamples).toEqual([
+      { file, line: 2, reason: 'truncated or invalid JSON' },
+      { file, line: 3, reason: 'audit.k8s.io/v1beta1: only audit.k8s.io/v1 Events are read' },
+      { file, line: 4, reason: 'not JSON' },
+      { file, line: 5, reason: 'kind Status: not an audit Event' },
+    ]);
+  });
+
+  it('keeps only the first few bad lines but counts them all', async () => {
+    const dir = scratchDir();
+    const file = writeScratch(dir, 'audit.log', `${lines[0]}\n${'{"broken\n'.repeat(50)}`);
+    const { summary } = await readAll([file]);
+    expect(summary.badLines).toBe(50);
+    expect(summary.badLineSamples.map((bad) => bad.line)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('reads what precedes the end of a gzip file cut short, and says so', async () => {
+    const dir = scratchDir();
+    const whole = gzipSync(harnessLogText());
+    const file = writeScratch(dir, 'audit.log.gz', whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const { events, summary } = await readAll([file]);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.length).toBeLessThan(lines.length);
+    expect(summary.warnings).toEqual([expect.stringMatching(/audit\.log\.gz: the gzip stream ends early/)]);
+  });
+});
+
+describe('readAuditLogs refuses what it cannot read', () => {
+  it('an empty file, a missing file, a folder without files: all reported together, as input errors (exit 2)', async () => {
+    const dir = scratchDir();
+    const empty = writeScratch(dir, 'empty.log', '');
+    const emptyFolder = scratchDir();
+    const error = await readAll([empty, `${dir}/missing.log`, emptyFolder]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputErrors);
+    expect((error as InputErrors).exitCode).toBe(2);
+    expect((error as InputErrors).errors.map((inner) => inner.message)).toEqual([
+      `${empty}: the audit log is empty`,
+      `${dir}/missing.log: no such file or directory`,
+      `${emptyFolder}: the folder holds no files`,
+    ]);
+  });
+
+  it('a log without a single event', async () => {
+    const dir = scratchDir();
+    const file = writeScratch(dir, 'app.log', 'just text\nmore text\n');
+    const error = await readAll([file]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe(`no audit events in ${file}; 2 bad line(s), the first at ${file}:1: not JSON`);
+  });
+
+  it('empty stdin', async () => {
+    const error = await readAll(['-'], { stdin: Readable.from([]) }).catch((caught: unknown) => caught);
+    expect((error as InputError).message).toMatch(/^no audit events in <stdin>/);
+  });
+
+  it('skips an empty file inside a folder with a warning', async () => {
+    const dir = scratchDir();
+    writeScratch(dir, 'audit.log', '');
+    writeScratch(dir, 'audit.log.1', `${harnessLogText().split('\n')[0]}\n`);
+    const { summary } = await readAll([dir]);
+    expect(summary.events).toBe(1);
+    expect(summary.warnings).toEqual([`${dir}/audit.log: empty, skipped`]);
+  });
+});
+
+describe('decodeAuditLine', () => {
+  it('reads an EventList as its items', () => {
+    const event = harnessEvents()[0];
+    const decoded = decodeAuditLine(JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [event, event] }));
+    expect(decoded).toEqual({ kind: 'events', events: [event, event] });
+  });
+
+  it('tells blank lines and events without a stage apart', () => {
+    expect(decodeAuditLine('  \r')).toEqual({ kind: 'blank' });
+    expect(decodeAuditLine('{"kind":"Event","apiVersion":"audit.k8s.io/v1"}')).toEqual({
+      kind: 'bad',
+      reason: 'an Event without stage or verb',
+    });
+    expect(decodeAuditLine('[1,2]')).toEqual({ kind: 'bad', reason: 'not a JSON object' });
+  });
+});

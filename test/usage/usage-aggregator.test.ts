@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
+import type { AuditEvent } from '../../src/sources/audit-log/audit-event.js';
+import { UsageAggregator } from '../../src/usage/usage-aggregator.js';
+import type { RequestUsage, ServiceAccountUsage, UsageLog } from '../../src/usage/usage-types.js';
+import { harnessEvents, harnessLogPath } from '../helpers/audit-fixture.js';
+
+/** The harness log read by the product, once for the file. */
+const logOf = (() => {
+  let cached: Promise<UsageLog> | undefined;
+  return () => (cached ??= aggregateAuditLogs({ paths: [harnessLogPath] }).then((read) => read.log));
+})();
+
+function account(log: UsageLog, name: string): ServiceAccountUsage {
+  const found = log.serviceAccounts.find((usage) => usage.namespace === 'shop' && usage.name === name);
+  if (!found) throw new Error(`no usage for shop/${name}`);
+  return found;
+}
+
+function row(usage: ServiceAccountUsage, verb: string, resource: string, name = ''): RequestUsage | undefined {
+  return usage.requests.find(
+    (entry) => entry.verb === verb && (entry.resource || entry.nonResourceURL) === resource && entry.name === name,
+  );
+}
+
+describe('usage of the replayed ServiceAccounts, from the audit log the real API server wrote', () => {
+  it('counts each request once, whatever stages were logged (RequestReceived, ResponseStarted, ResponseComplete)', async () => {
+    const log = await logOf();
+    const events = harnessEvents();
+    expect(events.some((event) => event.stage === 'RequestReceived')).toBe(true);
+    expect(events.some((event) => event.stage === 'ResponseStarted')).toBe(true);
+    expect(log.requests).toBe(new Set(events.map((event) => event.auditID)).size);
+    expect(log.stagesFolded).toBe(events.length - log.requests);
+    // The watch was logged in three stages and is one request.
+    expect(row(account(log, 'cart'), 'watch', 'pods')?.count).toBe(1);
+  });
+
+  it('sees the window of every event, not only the ServiceAccounts’', async () => {
+    const log = await logOf();
+    const events = harnessEvents();
+    const first = events.map((event) => event.requestReceivedTimestamp).sort()[0];
+    const last = events
+      .map((event) => event.stageTimestamp)
+      .sort()
+      .at(-1);
+    expect(log.window).toEqual({ firstSeen: first, lastSeen: last });
+  });
+
+  it('records what cart did with its pod-bound token: allowed, denied, the pod and node it was bound to', async () => {
+    const cart = account(await logOf(), 'cart');
+    expect(row(cart, 'get', 'pods', 'cart-0')).toMatchObject({ count: 1, allowed: 1, denied: 0, codes: { '200': 1 } });
+    // One list with its own token, one by the impersonator acting as cart.
+    expect(row(cart, 'list', 'pods')).toMatchObject({ count: 2, allowed: 2 });
+    expect(row(cart, 'get', 'configmaps', 'kube-root-ca.crt')).toMatchObject({ count: 2, allowed: 2 });
+    // Allowed by RBAC (the Role names cart-tls), answered 404: still a permission it used.
+    expect(row(cart, 'get', 'secrets', 'cart-tls')).toMatchObject({ allowed: 1, denied: 0, codes: { '404': 1 } });
+    expect(row(cart, 'list', 'secrets')).toMatchObject({ allowed: 0, denied: 1, codes: { '403': 1 } });
+    // RBAC saw no name for a create; the log's objectRef carries the body's name, which must not count.
+    expect(row(cart, 'create', 'configmaps')).toMatchObject({ denied: 1 });
+    expect(row(cart, 'create', 'configmaps', 'x')).toBeUndefined();
+    expect(cart.pods).toEqual([{ value: 'cart-0', count: cart.count - 1 }]);
+    expect(cart.nodes).toEqual([{ value: 'node-a', count: cart.count - 1 }]);
+    expect(cart.impersonatedBy).toEqual([{ value: 'system:serviceaccount:shop:impersonator', count: 1 }]);
+    expect(cart.userAgents.map((tally) => tally.value)).toEqual(['kubectl-sa-replay/1.0']);
+    expect(cart.alerts.map((alert) => alert.id)).toEqual(['secrets-read', 'rbac-denied']);
+  });
+
+  it('attributes a legacy token Secret and flags its use', async () => {
+    const legacy = account(await logOf(), 'legacy');
+    expect(legacy.legacyTokens).toEqual([expect.objectContaining({ secret: 'legacy-token', kind: 'manual', count: legacy.count })]);
+    expect(legacy.alerts.find((alert) => alert.id === 'legacy-token')?.detail).toContain('Secret shop/legacy-token (manual)');
+    expect(account(await logOf(), 'cart').legacyTokens).toEqual([]);
+  });
+
+  it("flags the default ServiceAccount's calls, and the impersonator's impersonate check", async () => {
+    const log = await logOf();
+    expect(account(log, 'default').alerts.map((alert) => alert.id)).toEqual(['default-sa-call', 'rbac-denied']);
+    expect(row(account(log, 'impersonator'), 'impersonate', 'serviceaccounts', 'cart')).toMatchObject({ namespace: 'shop', allowed: 1 });
+    expect(row(account(log, 'deployer'), 'create', 'deployments')).toMatchObject({ apiGroup: 'apps', name: '', allowed: 1 });
+    expect(row(account(log, 'deployer'), 'patch', 'deployments', 'web')).toMatchObject({ denied: 1 });
+  });
+
+  it('flags calls from unexpected clients and addresses, per ServiceAccount or for all', async () => {
+    const { log } = await aggregateAuditLogs({
+      paths: [harnessLogPath],
+      expectations: {
+        userAgents: [{ serviceAccount: { namespace: 'shop', name: 'cart' }, pattern: 'cart/*' }, { pattern: 'kubectl-sa-*/1.*' }],
+        sourceIPs: [{ serviceAccount: { namespace: 'shop', name: 'legacy' }, cidr: '10.0.0.0/8' }, { cidr: '127.0.0.0/8' }],
+      },
+    });
+    const cart = account(log, 'cart');
+    // Its own calls (not the one made by impersonation) come from kubectl-sa-replay, not cart/*.
+    expect(cart.unexpected.userAgent?.count).toBe(cart.count - 1);
+    expect(cart.unexpected.sourceIP).toBeNull();
+    expect(account(log, 'legacy').unexpected.sourceIP?.count).toBe(account(log, 'legacy').count);
+    expect(account(log, 'legacy').unexpected.userAgent).toBeNull();
+    expect(account(log, 'legacy').alerts.map((alert) => alert.id)).toContain('unexpected-source-ip');
+  });
+});
+
+describe('UsageAggregator on hand-made stage sequences', () => {
+  const event = (auditID: string | undefined, stage: string, overrides: Partial<AuditEvent> = {}): AuditEvent => ({
+    ...(auditID === undefined ? {} : { auditID }),
+    stage,
+    verb: 'get',
+    user: { username: 'system:serviceaccount:a:b' },
+    objectRef: { resource: 'pods', namespace: 'a', name: 'p' },
+    responseStatus: { code: 200 },
+    requestReceivedTimestamp: '2024-05-01T00:00:00.000000Z',
+    stageTimestamp: '2024-05-01T00:00:01.000000Z',
+    ...overrides,
+  });
+
+  it('a request whose final stage never came counts once, by its last stage', () => {
+    const aggregator = new UsageAggregator();
+    aggregator.add(event('1', 'RequestReceived', { responseStatus: {} }));
+    aggregator.add(event('1', 'ResponseStarted', { responseStatus: { code: 200 } }));
+    const log = aggregator.finish();
+    expect(log.requests).toBe(1);
+    expect(log.serviceAccounts[0]?.requests[0]?.codes).toEqual({ '200': 1 });
+  });
+
+  it('a repeated final stage and a late earlier stage are folded, events without auditID all count', () => {
+    const aggregator = new UsageAggregator();
+    aggregator.add(event('1', 'ResponseComplete'));
+    aggregator.add(event('1', 'ResponseComplete'));
+    aggregator.add(event('1', 'RequestReceived'));
+    aggregator.add(event(undefined, 'ResponseComplete'));
+    aggregator.add(event(undefined, 'ResponseComplete'));
+    const log = aggregator.finish();
+    expect(log.requests).toBe(3);
+    expect(log.stagesFolded).toBe(2);
+  });
+
+  it('keeps memory bounded: beyond the pending limit the oldest waiting request counts early, still once', () => {
+    const aggregator = new UsageAggregator({ pendingLimit: 2 });
+    for (const id of ['1', '2', '3']) aggregator.add(event(id, 'ResponseStarted'));
+    aggregator.add(event('1', 'ResponseComplete'));
+    const log = aggregator.finish();
+    expect(log.requests).toBe(3);
+  });
+
+  it('caps distinct names per request shape, counting the rest together', () => {
+    const aggregator = new UsageAggregator({ namesPerShape: 2 });
+    for (const name of ['a', 'b', 'c', 'd', 'c'])
+      aggregator.add(event(undefined, 'ResponseComplete', { objectRef: { resource: 'pods', namespace: 'a', name } }));
+    const rows = aggregator.finish().serviceAccounts[0]?.requests ?? [];
+    expect(rows.map((entry) => [entry.name, entry.otherNames, entry.count])).toEqual([
+      ['a', false, 1],
+      ['b', false, 1],
+      ['', true, 3],
+    ]);
+  });
+
+  it('a request with an invalidated legacy token is recorded by its Secret, though no user was established', () => {
+    const aggregator = new UsageAggregator();
+    aggregator.add(
+      event('9', 'ResponseComplete', {
+        user: {},
+        responseStatus: { code: 401 },
+        annotations: { 'authentication.k8s.io/legacy-token-invalidated': 'old-token/ci' },
+      }),
+    );
+    const log = aggregator.finish();
+    expect(log.serviceAccounts).toEqual([]);
+    expect(log.invalidatedTokens).toEqual([expect.objectContaining({ secretNamespace: 'ci', secretName: 'old-token', count: 1 })]);
+  });
+});
