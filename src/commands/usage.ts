@@ -1,0 +1,80 @@
+import { Flags } from '@oclif/core';
+import { auditUsage } from '../app/audit-usage.js';
+import { auditLogFlag, expectationFlags, expectationsFrom, progressBar } from '../cli/audit-log-flags.js';
+import { KubectlSaCommand } from '../cli/base-command.js';
+import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
+import { rbacModelFor } from '../cli/rbac-input.js';
+import { parseServiceAccountRef, serviceAccountFlag } from '../cli/service-account-ref.js';
+import { UsageError } from '../errors/kubectl-sa-error.js';
+import { renderUsage, type UsageFormat } from '../report/usage-report.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
+
+export default class UsageCommand extends KubectlSaCommand {
+  static override summary = 'What ServiceAccounts really do, from the audit log: requests, alerts, unused identities and unused rights.';
+  static override description =
+    'Reads Kubernetes audit logs (JSON lines of audit.k8s.io/v1 Events, plain or gzip; files, folders of rotated logs, or - ' +
+    'for stdin), streaming, and reports per ServiceAccount every request by verb, group, resource, namespace and name with ' +
+    'counts, first and last seen and what RBAC decided, the pods and nodes its tokens were bound to, and alerts: calls by a ' +
+    "namespace's default ServiceAccount, Secrets read, requests RBAC denied, legacy tokens in use, calls from unexpected clients " +
+    'or addresses. Joined with the inventory (-f, or the live cluster), it also lists ServiceAccounts that made no request in the ' +
+    "log's window and rights granted but never used, each with its binding and role. --sa shows one ServiceAccount in full.";
+  static override examples = [
+    '<%= config.bin %> usage --audit-log /var/log/kubernetes/audit/ -A',
+    '<%= config.bin %> usage --audit-log audit.log.gz -f manifests/ -o markdown',
+    '<%= config.bin %> usage --audit-log audit.log --sa shop:cart -f manifests/',
+    '<%= config.bin %> usage --audit-log audit.log --log-only --expect-source-ip 10.0.0.0/8 --expect-user-agent "shop:cart=cart/*"',
+    'zcat audit-*.log.gz | <%= config.bin %> usage --audit-log - --log-only -o json',
+  ];
+  static override flags = {
+    ...auditLogFlag,
+    ...expectationFlags,
+    ...serviceAccountFlag,
+    'log-only': Flags.boolean({
+      description: 'Read the audit log alone: no inventory, so no unused ServiceAccounts and no unused grants (and no cluster access).',
+      default: false,
+    }),
+    ...inputFlags,
+    ...clusterFlags,
+    ...rbacFlags,
+    ...outputFlag(['table', 'json', 'yaml', 'markdown']),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(UsageCommand);
+    const paths = flags['audit-log'] ?? [];
+    if (paths.length === 0) {
+      throw new UsageError('which audit log? pass --audit-log PATH', {
+        hint: 'for example: kubectl sa usage --audit-log /var/log/kubernetes/audit.log -A',
+      });
+    }
+    if (flags['log-only'] && (flags.filename?.length ?? 0) > 0)
+      throw new UsageError('--log-only reads no inventory; it cannot be combined with -f');
+    if (paths.includes('-') && (flags.filename ?? []).includes('-'))
+      throw new UsageError('stdin can feed either --audit-log - or -f -, not both');
+    const expectations = expectationsFrom(flags);
+    const serviceAccount = flags.sa ? parseServiceAccountRef(flags.sa) : undefined;
+
+    const fromFiles = (flags.filename?.length ?? 0) > 0;
+    const inventory = flags['log-only'] ? undefined : await this.loadInventory(flags, [], { resources: rbacResources });
+    const model = inventory ? rbacModelFor(inventory, flags) : undefined;
+    // kubectl's scope: -A all, -n that namespace, else (live) the context's namespace; a log alone or files: all.
+    const namespace = flags['all-namespaces']
+      ? undefined
+      : (flags.namespace ?? (inventory && !fromFiles ? this.contextNamespace(flags) : undefined));
+
+    const progress = progressBar();
+    let outcome;
+    try {
+      outcome = await auditUsage({
+        auditLog: { paths, expectations, onProgress: progress.onProgress },
+        namespace,
+        serviceAccount,
+        join: inventory && model ? { inventory, model } : undefined,
+      });
+    } finally {
+      progress.done();
+    }
+    for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
+    this.emit(renderUsage(outcome.data, flags.output as UsageFormat, { detail: serviceAccount !== undefined }));
+  }
+}
