@@ -2,7 +2,7 @@
  * One audit event seen as what RBAC judged: who acted (a ServiceAccount, possibly through impersonation),
  * the request attributes the authorizer saw, and what it decided. Pure; the aggregator calls it per event.
  */
-import type { AuditEvent } from '../sources/audit-log/audit-event.js';
+import type { AuditEvent } from './audit-event.js';
 
 export const serviceAccountPrefix = 'system:serviceaccount:';
 export const decisionAnnotation = 'authorization.k8s.io/decision';
@@ -36,8 +36,7 @@ export interface ObservedRequest extends RequestKey {
   /** Where the decision came from: the authorizer's audit annotation, or (older logs) the response code. */
   readonly decidedBy: 'annotation' | 'response-code';
   readonly code: number | undefined;
-  /** Milliseconds since the epoch, and the text as logged. */
-  readonly time: number;
+  /** RFC 3339, as logged: when the API server received the request. */
   readonly timestamp: string;
   readonly userAgent: string;
   readonly sourceIPs: readonly string[];
@@ -53,7 +52,6 @@ export interface ObservedRequest extends RequestKey {
 export interface InvalidatedTokenUse {
   readonly secretNamespace: string;
   readonly secretName: string;
-  readonly time: number;
   readonly timestamp: string;
 }
 
@@ -80,26 +78,34 @@ export function observedRequests(event: AuditEvent): ObservedRequest[] {
   if (!actor && !impersonator) return [];
 
   const timestamp = event.requestReceivedTimestamp ?? event.stageTimestamp ?? '';
-  const time = Date.parse(timestamp);
-  const annotation = event.annotations?.[decisionAnnotation];
-  const decision: Decision = annotation === 'forbid' || (annotation === undefined && code === 403) ? 'forbid' : 'allow';
-  const decidedBy = annotation === 'allow' || annotation === 'forbid' ? 'annotation' : 'response-code';
-  const base = {
-    code,
-    time: Number.isNaN(time) ? 0 : time,
-    timestamp,
-    userAgent: event.userAgent ?? '',
-    sourceIPs: event.sourceIPs ?? [],
-  };
+  const userAgent = event.userAgent ?? '';
+  const sourceIPs = event.sourceIPs ?? [];
   const found: ObservedRequest[] = [];
   if (actor) {
+    const annotation = event.annotations?.[decisionAnnotation];
     const extra = acting?.extra;
+    // One object per request, fields set once: this runs for every event of a large log.
+    const ref = event.objectRef;
+    const verb = event.verb ?? '';
+    const resourceRequest = ref !== undefined && ref.resource !== undefined;
+    const subresource = resourceRequest ? (ref.subresource ?? '') : '';
     found.push({
-      ...requestKeyOf(event),
-      ...base,
+      verb,
+      apiGroup: resourceRequest ? (ref.apiGroup ?? '') : '',
+      resource: resourceRequest ? (ref.resource ?? '') : '',
+      subresource,
+      namespace: resourceRequest ? (ref.namespace ?? '') : '',
+      // The audit log fills in the created object's name; RBAC saw none (a create names no object), so a
+      // rule limited to names would not have allowed it.
+      name: !resourceRequest || (verb === 'create' && subresource === '') ? '' : (ref.name ?? ''),
+      nonResourceURL: resourceRequest ? '' : urlPath(event.requestURI ?? ''),
       serviceAccount: actor,
-      decision,
-      decidedBy,
+      decision: annotation === 'forbid' || (annotation === undefined && code === 403) ? 'forbid' : 'allow',
+      decidedBy: annotation === 'allow' || annotation === 'forbid' ? 'annotation' : 'response-code',
+      code,
+      timestamp,
+      userAgent,
+      sourceIPs,
       pod: extra?.[podNameExtra]?.[0],
       node: extra?.[nodeNameExtra]?.[0],
       legacyToken: event.impersonatedUser ? undefined : legacyTokenOf(event),
@@ -107,15 +113,18 @@ export function observedRequests(event: AuditEvent): ObservedRequest[] {
     });
   }
   if (impersonator && event.impersonatedUser) {
+    const extra = event.user?.extra;
     for (const key of impersonationChecks(event.impersonatedUser)) {
-      const extra = event.user?.extra;
       found.push({
         ...key,
-        ...base,
         serviceAccount: impersonator,
         // The request got past impersonation (the API server logs the impersonated user only then).
         decision: 'allow',
         decidedBy: 'response-code',
+        code,
+        timestamp,
+        userAgent,
+        sourceIPs,
         pod: extra?.[podNameExtra]?.[0],
         node: extra?.[nodeNameExtra]?.[0],
         legacyToken: legacyTokenOf(event),
@@ -131,34 +140,10 @@ export function invalidatedTokenUse(event: AuditEvent): InvalidatedTokenUse | un
   const value = event.annotations?.[legacyTokenInvalidatedAnnotation];
   if (!value) return undefined;
   const slash = value.lastIndexOf('/');
-  const timestamp = event.requestReceivedTimestamp ?? event.stageTimestamp ?? '';
-  const time = Date.parse(timestamp);
   return {
     secretName: slash === -1 ? value : value.slice(0, slash),
     secretNamespace: slash === -1 ? '' : value.slice(slash + 1),
-    time: Number.isNaN(time) ? 0 : time,
-    timestamp,
-  };
-}
-
-function requestKeyOf(event: AuditEvent): RequestKey {
-  const verb = event.verb ?? '';
-  const ref = event.objectRef;
-  if (!ref || ref.resource === undefined) {
-    return { verb, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', nonResourceURL: urlPath(event.requestURI ?? '') };
-  }
-  const subresource = ref.subresource ?? '';
-  // The audit log fills in the created object's name; RBAC saw none (a create names no object), so a rule
-  // limited to names would not have allowed it.
-  const name = verb === 'create' && subresource === '' ? '' : (ref.name ?? '');
-  return {
-    verb,
-    apiGroup: ref.apiGroup ?? '',
-    resource: ref.resource,
-    subresource,
-    namespace: ref.namespace ?? '',
-    name,
-    nonResourceURL: '',
+    timestamp: event.requestReceivedTimestamp ?? event.stageTimestamp ?? '',
   };
 }
 
@@ -221,6 +206,17 @@ function impersonationChecks(user: NonNullable<AuditEvent['impersonatedUser']>):
 function urlPath(uri: string): string {
   const query = uri.indexOf('?');
   return query === -1 ? uri : uri.slice(0, query);
+}
+
+/**
+ * Whether timestamp `a` is earlier than `b`. The API server writes RFC 3339 in UTC with microseconds, so
+ * two stamps of the same length ending in Z compare as text; anything else is parsed.
+ */
+export function earlier(a: string, b: string): boolean {
+  if (a.length === b.length && a.charCodeAt(a.length - 1) === 90 && b.charCodeAt(b.length - 1) === 90) return a < b;
+  const left = Date.parse(a);
+  const right = Date.parse(b);
+  return !Number.isNaN(left) && (Number.isNaN(right) || left < right);
 }
 
 /** `get pods/cart-1 in shop`, `list secrets (all namespaces)`, `get /healthz`. */

@@ -3,11 +3,22 @@
  * many stages the audit policy logged for it: the final stage (ResponseComplete or Panic) when it comes,
  * else the last stage seen. Memory is bounded by what is aggregated (distinct requests per ServiceAccount,
  * with per-request-shape and per-list caps), never by the number of events.
+ *
+ * This runs for every event of logs of many gigabytes: the hot path allocates little (no per-event
+ * objects beyond the parsed event and one record per ServiceAccount request), compares timestamps as
+ * text, and keeps requests waiting for their final stage as those records, not as events.
  */
-import type { AuditEvent } from '../sources/audit-log/audit-event.js';
+import type { AuditEvent } from './audit-event.js';
 import { alertsOf } from './usage-alerts.js';
 import { ExpectationMatcher, noExpectations, type Expectations } from './expectations.js';
-import { describeRequest, invalidatedTokenUse, observedRequests, type ObservedRequest } from './observed-request.js';
+import {
+  describeRequest,
+  earlier,
+  invalidatedTokenUse,
+  observedRequests,
+  type InvalidatedTokenUse,
+  type ObservedRequest,
+} from './observed-request.js';
 import type {
   InvalidatedTokenUsage,
   LegacyTokenUsage,
@@ -32,34 +43,42 @@ export interface AggregatorOptions {
 
 const finalStages = new Set(['ResponseComplete', 'Panic']);
 
+/** What a request waiting for its final stage will count as if that stage never comes. */
+interface PendingRequest {
+  readonly observed: readonly ObservedRequest[];
+  readonly invalidated: InvalidatedTokenUse | undefined;
+}
+
+const nothingObserved: PendingRequest = { observed: [], invalidated: undefined };
+
 export class UsageAggregator {
   private readonly namesPerShape: number;
   private readonly tallyLimit: number;
   private readonly pendingLimit: number;
   private readonly matcher: ExpectationMatcher;
-  private readonly pending = new Map<string, AuditEvent>();
+  private readonly pending = new Map<string, PendingRequest>();
   private readonly counted: BoundedSet;
   private readonly accounts = new Map<string, AccountAccumulator>();
   private readonly invalidated = new Map<string, InvalidatedAccumulator>();
   private requests = 0;
   private serviceAccountRequests = 0;
   private stagesFolded = 0;
-  private windowStart: Moment | undefined;
-  private windowEnd: Moment | undefined;
+  private windowStart = '';
+  private windowEnd = '';
 
   constructor(options: AggregatorOptions = {}) {
     this.namesPerShape = options.namesPerShape ?? 200;
     this.tallyLimit = options.tallyLimit ?? 50;
     this.pendingLimit = options.pendingLimit ?? 50_000;
     this.matcher = new ExpectationMatcher(options.expectations ?? noExpectations);
-    this.counted = new BoundedSet(options.rememberedLimit ?? 200_000);
+    this.counted = new BoundedSet(options.rememberedLimit ?? 100_000);
   }
 
   add(event: AuditEvent): void {
     this.widenWindow(event);
     const id = event.auditID;
     if (!id) {
-      this.count(event);
+      this.count(requestOf(event));
       return;
     }
     if (this.counted.has(id)) {
@@ -69,13 +88,13 @@ export class UsageAggregator {
     if (finalStages.has(event.stage ?? '')) {
       if (this.pending.delete(id)) this.stagesFolded++;
       this.counted.add(id);
-      this.count(event);
+      this.count(requestOf(event));
       return;
     }
     if (this.pending.delete(id)) this.stagesFolded++;
-    this.pending.set(id, slim(event));
+    this.pending.set(id, requestOf(event));
     if (this.pending.size > this.pendingLimit) {
-      const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent];
+      const [oldestId, oldest] = this.pending.entries().next().value as [string, PendingRequest];
       this.pending.delete(oldestId);
       this.counted.add(oldestId);
       this.count(oldest);
@@ -84,9 +103,9 @@ export class UsageAggregator {
 
   /** Counts what is still waiting for its final stage (the last stage seen of each) and returns the result. */
   finish(): UsageLog {
-    for (const [id, event] of this.pending) {
+    for (const [id, request] of this.pending) {
       this.counted.add(id);
-      this.count(event);
+      this.count(request);
     }
     this.pending.clear();
     const serviceAccounts = [...this.accounts.values()]
@@ -101,7 +120,7 @@ export class UsageAggregator {
         ...entry.seen.window(),
       }));
     return {
-      window: this.windowStart && this.windowEnd ? { firstSeen: this.windowStart.text, lastSeen: this.windowEnd.text } : null,
+      window: this.windowStart !== '' && this.windowEnd !== '' ? { firstSeen: this.windowStart, lastSeen: this.windowEnd } : null,
       requests: this.requests,
       serviceAccountRequests: this.serviceAccountRequests,
       stagesFolded: this.stagesFolded,
@@ -113,19 +132,14 @@ export class UsageAggregator {
   private widenWindow(event: AuditEvent): void {
     const start = event.requestReceivedTimestamp ?? event.stageTimestamp;
     const end = event.stageTimestamp ?? event.requestReceivedTimestamp;
-    if (start !== undefined && (this.windowStart === undefined || start < this.windowStart.text)) {
-      const time = Date.parse(start);
-      if (!Number.isNaN(time) && (this.windowStart === undefined || time < this.windowStart.time)) this.windowStart = { time, text: start };
-    }
-    if (end !== undefined && (this.windowEnd === undefined || end > this.windowEnd.text)) {
-      const time = Date.parse(end);
-      if (!Number.isNaN(time) && (this.windowEnd === undefined || time > this.windowEnd.time)) this.windowEnd = { time, text: end };
-    }
+    if (start && (this.windowStart === '' || earlier(start, this.windowStart)) && !Number.isNaN(Date.parse(start)))
+      this.windowStart = start;
+    if (end && (this.windowEnd === '' || earlier(this.windowEnd, end)) && !Number.isNaN(Date.parse(end))) this.windowEnd = end;
   }
 
-  private count(event: AuditEvent): void {
+  private count(request: PendingRequest): void {
     this.requests++;
-    const invalidated = invalidatedTokenUse(event);
+    const invalidated = request.invalidated;
     if (invalidated) {
       const key = `${invalidated.secretNamespace}/${invalidated.secretName}`;
       let entry = this.invalidated.get(key);
@@ -134,44 +148,46 @@ export class UsageAggregator {
         this.invalidated.set(key, entry);
       }
       entry.count++;
-      entry.seen.add(invalidated.time, invalidated.timestamp);
+      entry.seen.add(invalidated.timestamp);
     }
-    const observed = observedRequests(event);
-    if (observed.length === 0) return;
+    if (request.observed.length === 0) return;
     this.serviceAccountRequests++;
-    for (const request of observed) {
-      const key = `${request.serviceAccount.namespace}/${request.serviceAccount.name}`;
+    for (const observed of request.observed) {
+      const key = `${observed.serviceAccount.namespace}/${observed.serviceAccount.name}`;
       let account = this.accounts.get(key);
       if (!account) {
         account = new AccountAccumulator(
-          request.serviceAccount.namespace,
-          request.serviceAccount.name,
+          observed.serviceAccount.namespace,
+          observed.serviceAccount.name,
           this.namesPerShape,
           this.tallyLimit,
         );
         this.accounts.set(key, account);
       }
-      account.add(request, this.matcher);
+      account.add(observed, this.matcher);
     }
   }
 }
 
-interface Moment {
-  readonly time: number;
-  readonly text: string;
+function requestOf(event: AuditEvent): PendingRequest {
+  const observed = observedRequests(event);
+  const invalidated = invalidatedTokenUse(event);
+  return observed.length === 0 && invalidated === undefined ? nothingObserved : { observed, invalidated };
 }
 
+/** Earliest and latest timestamp seen, as logged. */
 class SeenRange {
-  private first: Moment | undefined;
-  private last: Moment | undefined;
+  first = '';
+  last = '';
 
-  add(time: number, text: string): void {
-    if (this.first === undefined || time < this.first.time) this.first = { time, text };
-    if (this.last === undefined || time > this.last.time) this.last = { time, text };
+  add(timestamp: string): void {
+    if (timestamp === '') return;
+    if (this.first === '' || earlier(timestamp, this.first)) this.first = timestamp;
+    if (this.last === '' || earlier(this.last, timestamp)) this.last = timestamp;
   }
 
   window(): { firstSeen: string; lastSeen: string } {
-    return { firstSeen: this.first?.text ?? '', lastSeen: this.last?.text ?? '' };
+    return { firstSeen: this.first, lastSeen: this.last };
   }
 }
 
@@ -182,14 +198,39 @@ interface InvalidatedAccumulator {
   readonly seen: SeenRange;
 }
 
-interface RowAccumulator {
-  readonly key: ObservedRequest;
-  readonly otherNames: boolean;
-  count: number;
-  allowed: number;
-  denied: number;
-  readonly seen: SeenRange;
-  readonly codes: Map<number, number>;
+/** One distinct request of a ServiceAccount. Most rows see one response code: a map only for more. */
+class RowAccumulator extends SeenRange {
+  count = 0;
+  allowed = 0;
+  denied = 0;
+  code: number | undefined = undefined;
+  codeCount = 0;
+  codes: Map<number, number> | undefined = undefined;
+
+  constructor(
+    readonly key: ObservedRequest,
+    readonly otherNames: boolean,
+  ) {
+    super();
+  }
+
+  addCode(code: number): void {
+    if (this.codes) this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
+    else if (this.code === undefined || this.code === code) {
+      this.code = code;
+      this.codeCount++;
+    } else {
+      this.codes = new Map([
+        [this.code, this.codeCount],
+        [code, 1],
+      ]);
+    }
+  }
+
+  codesRecord(): Record<string, number> {
+    if (this.codes) return Object.fromEntries([...this.codes].sort((a, b) => a[0] - b[0]).map(([code, count]) => [String(code), count]));
+    return this.code === undefined ? {} : { [String(this.code)]: this.codeCount };
+  }
 }
 
 /** A count per value, keeping at most `limit` values; the rest are counted as overflow. */
@@ -219,11 +260,12 @@ class UnexpectedAccumulator {
 
   add(request: ObservedRequest): void {
     this.count++;
-    this.seen.add(request.time, request.timestamp);
-    if (this.examples.length < 3)
+    this.seen.add(request.timestamp);
+    if (this.examples.length < 3) {
       this.examples.push(
         `${request.timestamp} ${describeRequest(request)} from ${request.sourceIPs.join(', ') || 'an unknown address'} (${request.userAgent || 'no user agent'})`,
       );
+    }
   }
 
   result(): UnexpectedCalls {
@@ -264,7 +306,7 @@ class AccountAccumulator {
     this.count++;
     if (request.decision === 'forbid') this.denied++;
     else this.allowed++;
-    this.seen.add(request.time, request.timestamp);
+    this.seen.add(request.timestamp);
     this.pods.add(request.pod);
     this.nodes.add(request.node);
     this.userAgents.add(request.userAgent);
@@ -279,7 +321,7 @@ class AccountAccumulator {
         this.legacy.set(key, entry);
       }
       entry.count++;
-      entry.seen.add(request.time, request.timestamp);
+      entry.seen.add(request.timestamp);
     }
     if (matcher.active && request.impersonatedBy === undefined) {
       if (!matcher.userAgentExpected(this.namespace, this.name, request.userAgent))
@@ -291,7 +333,7 @@ class AccountAccumulator {
 
   private addRow(request: ObservedRequest): void {
     const shape = `${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource}\u0000${request.namespace}\u0000${request.nonResourceURL}`;
-    let key = `${shape}\u0000${request.name}`;
+    let key = request.name === '' ? shape : `${shape}\u0000${request.name}`;
     let row = this.rows.get(key);
     if (!row) {
       let otherNames = false;
@@ -306,15 +348,15 @@ class AccountAccumulator {
         }
       }
       if (!row) {
-        row = { key: request, otherNames, count: 0, allowed: 0, denied: 0, seen: new SeenRange(), codes: new Map() };
+        row = new RowAccumulator(request, otherNames);
         this.rows.set(key, row);
       }
     }
     row.count++;
     if (request.decision === 'forbid') row.denied++;
     else row.allowed++;
-    row.seen.add(request.time, request.timestamp);
-    if (request.code !== undefined) row.codes.set(request.code, (row.codes.get(request.code) ?? 0) + 1);
+    row.add(request.timestamp);
+    if (request.code !== undefined) row.addCode(request.code);
   }
 
   result(): ServiceAccountUsage {
@@ -332,8 +374,9 @@ class AccountAccumulator {
           count: row.count,
           allowed: row.allowed,
           denied: row.denied,
-          ...row.seen.window(),
-          codes: Object.fromEntries([...row.codes].sort((a, b) => a[0] - b[0]).map(([code, count]) => [String(code), count])),
+          firstSeen: row.first,
+          lastSeen: row.last,
+          codes: row.codesRecord(),
           otherNames: row.otherNames,
         };
       })
@@ -373,7 +416,7 @@ class BoundedSet {
   private readonly order: string[] = [];
   private next = 0;
 
-  constructor(private readonly limit = 200_000) {}
+  constructor(private readonly limit: number) {}
 
   has(item: string): boolean {
     return this.items.has(item);
@@ -390,42 +433,6 @@ class BoundedSet {
     }
     this.items.add(item);
   }
-}
-
-/** What a pending stage needs later: no request or response bodies held while waiting. */
-function slim(event: AuditEvent): AuditEvent {
-  const {
-    auditID,
-    stage,
-    verb,
-    requestURI,
-    user,
-    impersonatedUser,
-    sourceIPs,
-    userAgent,
-    objectRef,
-    responseStatus,
-    requestReceivedTimestamp,
-    stageTimestamp,
-    annotations,
-  } = event;
-  return {
-    ...(auditID === undefined ? {} : { auditID }),
-    ...(stage === undefined ? {} : { stage }),
-    ...(verb === undefined ? {} : { verb }),
-    ...(requestURI === undefined ? {} : { requestURI }),
-    ...(user === undefined ? {} : { user }),
-    ...(impersonatedUser === undefined ? {} : { impersonatedUser }),
-    ...(sourceIPs === undefined ? {} : { sourceIPs }),
-    ...(userAgent === undefined ? {} : { userAgent }),
-    ...(objectRef === undefined ? {} : { objectRef }),
-    ...(responseStatus === undefined
-      ? {}
-      : { responseStatus: { ...(responseStatus.code === undefined ? {} : { code: responseStatus.code }) } }),
-    ...(requestReceivedTimestamp === undefined ? {} : { requestReceivedTimestamp }),
-    ...(stageTimestamp === undefined ? {} : { stageTimestamp }),
-    ...(annotations === undefined ? {} : { annotations }),
-  };
 }
 
 function compareRequests(a: RequestUsage, b: RequestUsage): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
-import type { AuditEvent } from '../../src/sources/audit-log/audit-event.js';
+import type { AuditEvent } from '../../src/usage/audit-event.js';
 import { UsageAggregator } from '../../src/usage/usage-aggregator.js';
 import type { RequestUsage, ServiceAccountUsage, UsageLog } from '../../src/usage/usage-types.js';
 import { harnessEvents, harnessLogPath } from '../helpers/audit-fixture.js';

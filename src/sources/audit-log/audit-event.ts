@@ -1,40 +1,10 @@
 /**
- * The parts of a Kubernetes audit event (audit.k8s.io/v1 `Event`, k8s.io/apiserver pkg/apis/audit/v1)
- * that usage analysis reads, and the decoding of one log line into events. Everything else an event
- * carries (request and response bodies at RequestResponse level) is parsed by JSON.parse and dropped.
+ * Decoding of one audit log line into events (audit.k8s.io/v1, types in src/usage/audit-event.ts).
  */
 
-export interface AuditUserInfo {
-  readonly username?: string;
-  readonly groups?: readonly string[];
-  /** `authentication.kubernetes.io/pod-name`, `…/node-name`, `…/credential-id` for bound tokens. */
-  readonly extra?: Readonly<Record<string, readonly string[]>>;
-}
+import type { AuditEvent } from '../../usage/audit-event.js';
 
-export interface AuditObjectReference {
-  readonly resource?: string;
-  readonly namespace?: string;
-  readonly name?: string;
-  readonly apiGroup?: string;
-  readonly subresource?: string;
-}
-
-export interface AuditEvent {
-  readonly auditID?: string;
-  /** RequestReceived, ResponseStarted, ResponseComplete or Panic. */
-  readonly stage?: string;
-  readonly verb?: string;
-  readonly requestURI?: string;
-  readonly user?: AuditUserInfo;
-  readonly impersonatedUser?: AuditUserInfo;
-  readonly sourceIPs?: readonly string[];
-  readonly userAgent?: string;
-  readonly objectRef?: AuditObjectReference;
-  readonly responseStatus?: { readonly code?: number };
-  readonly requestReceivedTimestamp?: string;
-  readonly stageTimestamp?: string;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+export type { AuditEvent };
 
 export type DecodedLine =
   | { readonly kind: 'events'; readonly events: readonly AuditEvent[] }

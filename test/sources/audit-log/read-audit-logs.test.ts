@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError, InputErrors } from '../../../src/errors/kubectl-sa-error.js';
-import type { AuditEvent } from '../../../src/sources/audit-log/audit-event.js';
+import type { AuditEvent } from '../../../src/usage/audit-event.js';
 import { decodeAuditLine } from '../../../src/sources/audit-log/audit-event.js';
 import { readAuditLogs } from '../../../src/sources/audit-log/read-audit-logs.js';
 import { harnessEvents, harnessLogPath, harnessLogText, scratchDir, writeScratch } from '../../helpers/audit-fixture.js';
