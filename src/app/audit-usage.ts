@@ -3,13 +3,16 @@
  * inventory is given) with who exists and what each holds. Returns data; prints nothing.
  */
 import type { Readable } from 'node:stream';
-import type { Inventory } from '../inventory/inventory.js';
-import type { RbacModel } from '../rbac/rbac-model.js';
+import type { InventoryNote } from '../inventory/inventory.js';
 import { readAuditLogs, type AuditReadProgress, type AuditReadSummary } from '../sources/audit-log/read-audit-logs.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
 import type { Expectations } from '../usage/expectations.js';
 import { UsageAggregator } from '../usage/usage-aggregator.js';
 import { joinUsage, type ServiceAccountJoin } from '../usage/usage-join.js';
 import type { InvalidatedTokenUsage, SeenWindow, ServiceAccountUsage, UsageLog } from '../usage/usage-types.js';
+import { warningsFrom, type Outcome } from './outcome.js';
+import { rbacModelFor } from './rbac-input.js';
+import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
 export interface AuditLogOptions {
   /** Files, folders of rotated logs, `-` for stdin. */
@@ -21,12 +24,16 @@ export interface AuditLogOptions {
 
 export interface AuditUsageOptions {
   readonly auditLog: AuditLogOptions;
-  /** Only this namespace's ServiceAccounts; undefined: all. */
-  readonly namespace?: string | undefined;
+  /**
+   * The inventory to join with (files, or the live cluster), for unused ServiceAccounts and unused grants;
+   * absent: the log alone (`--log-only`).
+   */
+  readonly input?: InputOptions | undefined;
+  readonly defaultRbac: boolean;
+  /** `-A`: every namespace; else `-n`, else the context's namespace on a live cluster (files and the log alone: all). */
+  readonly allNamespaces: boolean;
   /** Only this ServiceAccount. */
   readonly serviceAccount?: { readonly namespace: string; readonly name: string } | undefined;
-  /** The inventory and its RBAC model, for unused ServiceAccounts and unused grants; absent: the log alone. */
-  readonly join?: { readonly inventory: Inventory; readonly model: RbacModel } | undefined;
 }
 
 export interface AuditLogSummary {
@@ -42,19 +49,18 @@ export interface UsageReport {
   readonly apiVersion: 'kubectl-sa.dev/v1';
   readonly kind: 'ServiceAccountUsage';
   readonly auditLog: AuditLogSummary;
+  /** The namespace the report is limited to; null: every namespace. */
+  readonly namespace: string | null;
   readonly window: SeenWindow | null;
   readonly requests: number;
   readonly serviceAccountRequests: number;
+  /** ServiceAccounts the log shows, before any limit to a namespace or one ServiceAccount. */
+  readonly serviceAccountsInLog: number;
   readonly stagesFolded: number;
   readonly serviceAccounts: readonly ServiceAccountUsage[];
   readonly invalidatedTokens: readonly InvalidatedTokenUsage[];
   /** Present when joined with an inventory: every ServiceAccount in scope, used or not, with its grants' use. */
   readonly inventory: { readonly origin: 'files' | 'cluster'; readonly serviceAccounts: readonly ServiceAccountJoin[] } | null;
-}
-
-export interface UsageOutcome {
-  readonly data: UsageReport;
-  readonly warnings: readonly string[];
 }
 
 /** Reads the audit logs once, streaming, into per-ServiceAccount aggregates. */
@@ -67,17 +73,25 @@ export async function aggregateAuditLogs(options: AuditLogOptions): Promise<{ lo
   return { log: aggregator.finish(), summary };
 }
 
-export async function auditUsage(options: AuditUsageOptions): Promise<UsageOutcome> {
+export async function auditUsage(options: AuditUsageOptions): Promise<Outcome<UsageReport>> {
+  // The inventory first: a cluster that cannot be read fails before a large log is read for nothing.
+  const loaded = options.input ? await readInput(options.input, { resources: rbacResources }) : undefined;
+  const model = loaded ? rbacModelFor(loaded.inventory, options) : undefined;
+  const namespace = options.allNamespaces
+    ? undefined
+    : (options.input?.cluster.namespace ??
+      (loaded?.connection ? requestNamespace(options.input?.cluster ?? {}, loaded.connection) : undefined));
   const { log, summary } = await aggregateAuditLogs(options.auditLog);
-  const wanted = (namespace: string, name: string) =>
-    (options.namespace === undefined || options.namespace === namespace) &&
-    (options.serviceAccount === undefined || (options.serviceAccount.namespace === namespace && options.serviceAccount.name === name));
-  const joined = options.join ? joinUsage(log, options.join.inventory, options.join.model, { namespace: options.namespace }) : undefined;
-  const warnings = [...summary.warnings];
+  const wanted = (ns: string, name: string) =>
+    (namespace === undefined || namespace === ns) &&
+    (options.serviceAccount === undefined || (options.serviceAccount.namespace === ns && options.serviceAccount.name === name));
+  const joined = loaded && model ? joinUsage(log, loaded.inventory, model, { namespace }) : undefined;
+  const warnings = [...(model?.warnings ?? []), ...summary.warnings];
   if (summary.badLines > 0) {
     const where = summary.badLineSamples.map((bad) => `${bad.file}:${bad.line}: ${bad.reason}`).join('; ');
     warnings.push(`${summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped (first: ${where})`);
   }
+  const notes: readonly InventoryNote[] = loaded?.inventory.notes ?? [];
   return {
     data: {
       apiVersion: 'kubectl-sa.dev/v1',
@@ -90,22 +104,23 @@ export async function auditUsage(options: AuditUsageOptions): Promise<UsageOutco
         badLineSamples: summary.badLineSamples,
         badLinesByReason: summary.badLinesByReason,
       },
+      namespace: namespace ?? null,
       window: log.window,
       requests: log.requests,
       serviceAccountRequests: log.serviceAccountRequests,
+      serviceAccountsInLog: log.serviceAccounts.length,
       stagesFolded: log.stagesFolded,
       serviceAccounts: log.serviceAccounts.filter((usage) => wanted(usage.namespace, usage.name)),
-      invalidatedTokens: log.invalidatedTokens.filter(
-        (token) => options.namespace === undefined || token.secretNamespace === options.namespace,
-      ),
+      invalidatedTokens: log.invalidatedTokens.filter((token) => namespace === undefined || token.secretNamespace === namespace),
       inventory:
-        joined && options.join
+        joined && loaded
           ? {
-              origin: options.join.inventory.origin,
+              origin: loaded.inventory.origin,
               serviceAccounts: joined.serviceAccounts.filter((account) => wanted(account.namespace, account.name)),
             }
           : null,
     },
-    warnings,
+    notes,
+    warnings: warningsFrom(warnings),
   };
 }

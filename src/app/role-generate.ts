@@ -5,7 +5,7 @@
  */
 import { buildInventory } from '../inventory/inventory.js';
 import { authorize } from '../rbac/authorize.js';
-import { buildRbacModel, type RbacModel } from '../rbac/rbac-model.js';
+import { buildRbacModel } from '../rbac/rbac-model.js';
 import type { PermissionEntry } from '../role-generation/compact-rules.js';
 import { expandVerbs } from '../role-generation/expand-verbs.js';
 import { permissionOfRequest, permissionsFromUsage, type LeftOut } from '../usage/needed-permissions.js';
@@ -15,18 +15,24 @@ import { diffRoles, type RoleDiff } from '../role-generation/rule-diff.js';
 import { loadDefaultRbac } from '../sources/kube-data.js';
 import type { RequestKey } from '../usage/observed-request.js';
 import type { SeenWindow } from '../usage/usage-types.js';
+import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { aggregateAuditLogs, type AuditLogOptions } from './audit-usage.js';
+import type { Outcome, Warning } from './outcome.js';
+import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { readInput, type InputOptions } from './read-input.js';
+import { permissionsOfSpecs, type RuleSpec } from './role-rules.js';
 
 export interface RoleGenerateOptions {
   readonly serviceAccount: { readonly namespace: string; readonly name: string };
   readonly from:
     | { readonly kind: 'audit'; readonly auditLog: AuditLogOptions; readonly names: boolean }
-    | { readonly kind: 'rules'; readonly entries: readonly PermissionEntry[] };
+    | { readonly kind: 'rules'; readonly rules: readonly RuleSpec[]; readonly namespace?: string | undefined }
+    | { readonly kind: 'permissions'; readonly entries: readonly PermissionEntry[] };
   readonly expandVerbs?: boolean | undefined;
   readonly clusterWide?: boolean | undefined;
   readonly name?: string | undefined;
-  /** The RBAC model of the inventory, for `--diff`. */
-  readonly diffAgainst?: RbacModel | undefined;
+  /** `--diff`: what the ServiceAccount holds today is read from here (files or the live cluster). */
+  readonly diff?: { readonly input: InputOptions; readonly defaultRbac: boolean } | undefined;
 }
 
 export interface AuditBasis {
@@ -49,13 +55,12 @@ export interface RoleGeneration {
   readonly diff: RoleDiff | null;
 }
 
-export interface RoleGenerateOutcome {
-  readonly data: RoleGeneration;
-  readonly warnings: readonly string[];
-}
-
-export async function generateRole(options: RoleGenerateOptions): Promise<RoleGenerateOutcome> {
-  const warnings: string[] = [];
+export async function generateRole(options: RoleGenerateOptions): Promise<Outcome<RoleGeneration>> {
+  const warnings: Warning[] = [];
+  // What it holds today first: a cluster that cannot be read fails before a large log is read for nothing.
+  const loaded = options.diff ? await readInput(options.diff.input, { resources: rbacResources }) : undefined;
+  const model = loaded && options.diff ? rbacModelFor(loaded.inventory, options.diff) : undefined;
+  for (const warning of model?.warnings ?? []) warnings.push({ message: warning });
   let entries: readonly PermissionEntry[];
   let audit: AuditBasis | null = null;
   if (options.from.kind === 'audit') {
@@ -63,9 +68,9 @@ export async function generateRole(options: RoleGenerateOptions): Promise<RoleGe
     const { namespace, name } = options.serviceAccount;
     const usage = log.serviceAccounts.find((account) => account.namespace === namespace && account.name === name);
     if (!usage) {
-      warnings.push(
-        `ServiceAccount ${namespace}/${name} made no request in the audit log (${log.requests} requests read): the roles are empty`,
-      );
+      warnings.push({
+        message: `ServiceAccount ${namespace}/${name} made no request in the audit log (${log.requests} requests read): the roles are empty`,
+      });
     }
     const isBaseline = baselineTest();
     const selection = usage
@@ -76,13 +81,21 @@ export async function generateRole(options: RoleGenerateOptions): Promise<RoleGe
           namesOverflow: [],
           secretNamesCollapsed: [],
         };
-    for (const shape of selection.namesOverflow) warnings.push(`${shape}: too many object names to list; the rule allows every object`);
+    for (const shape of selection.namesOverflow)
+      warnings.push({ message: `${shape}: too many object names to list; the rule allows every object` });
     if (selection.secretNamesCollapsed.length > 0) {
-      warnings.push(
-        `the rules allow every Secret of their namespace, though only ${selection.secretNamesCollapsed.join(', ')} was read; --names limits them to the Secrets named`,
-      );
+      warnings.push({
+        message: `the rules allow every Secret of their namespace, though only ${selection.secretNamesCollapsed.join(', ')} was read`,
+        hint: '--names limits them to the Secrets named',
+      });
     }
-    if (summary.badLines > 0) warnings.push(`${summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped`);
+    for (const warning of summary.warnings) warnings.push({ message: warning });
+    if (summary.badLines > 0) {
+      const first = summary.badLineSamples[0];
+      warnings.push({
+        message: `${summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
+      });
+    }
     entries = selection.entries;
     audit = {
       files: summary.files.map((file) => file.name),
@@ -93,6 +106,13 @@ export async function generateRole(options: RoleGenerateOptions): Promise<RoleGe
       namesOverflow: selection.namesOverflow,
       secretNamesCollapsed: selection.secretNamesCollapsed,
     };
+  } else if (options.from.kind === 'rules') {
+    const resources = await resourceTableFor(loaded?.inventory, loaded?.connection);
+    const resolved = permissionsOfSpecs(options.from.rules, options.from.namespace ?? options.serviceAccount.namespace, resources);
+    // kubectl's own words for types and scopes (`Warning: …`).
+    for (const warning of resolved.warnings)
+      if (!(options.clusterWide && warning.endsWith('by the ClusterRole'))) warnings.push({ message: warning, kubectl: true });
+    entries = resolved.entries;
   } else {
     entries = options.from.entries;
   }
@@ -107,8 +127,9 @@ export async function generateRole(options: RoleGenerateOptions): Promise<RoleGe
       kind: 'RoleGeneration',
       generated,
       audit,
-      diff: options.diffAgainst ? diffRoles(options.diffAgainst, generated) : null,
+      diff: model ? diffRoles(model, generated) : null,
     },
+    notes: loaded?.inventory.notes ?? [],
     warnings,
   };
 }

@@ -72,7 +72,7 @@ function scoped(value: string, flag: string): { serviceAccount: ServiceAccountSc
  * A one-line progress bar on stderr, only when stderr is a terminal (never in pipes, CI logs or tests):
  * bytes read of the total, percent and events per second, redrawn in place and erased at the end.
  */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+export function progressBar(stream: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number }): {
   onProgress: ((progress: AuditReadProgress) => void) | undefined;
   done: () => void;
 } {

@@ -3,11 +3,9 @@ import { auditUsage } from '../app/audit-usage.js';
 import { auditLogFlag, expectationFlags, expectationsFrom, progressBar } from '../cli/audit-log-flags.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
-import { rbacModelFor } from '../cli/rbac-input.js';
 import { parseServiceAccountRef, serviceAccountFlag } from '../cli/service-account-ref.js';
 import { UsageError } from '../errors/kubectl-sa-error.js';
-import { renderUsage, type UsageFormat } from '../report/usage-report.js';
-import { rbacResources } from '../sources/cluster/read-cluster.js';
+import { usagePrinters } from '../report/usage-report.js';
 
 export default class UsageCommand extends KubectlSaCommand {
   static override summary = 'What ServiceAccounts really do, from the audit log: requests, alerts, unused identities and unused rights.';
@@ -36,7 +34,7 @@ export default class UsageCommand extends KubectlSaCommand {
     ...inputFlags,
     ...clusterFlags,
     ...rbacFlags,
-    ...outputFlag(['table', 'json', 'yaml', 'markdown']),
+    ...outputFlag(usagePrinters.formats),
   };
 
   async run(): Promise<void> {
@@ -51,30 +49,20 @@ export default class UsageCommand extends KubectlSaCommand {
       throw new UsageError('--log-only reads no inventory; it cannot be combined with -f');
     if (paths.includes('-') && (flags.filename ?? []).includes('-'))
       throw new UsageError('stdin can feed either --audit-log - or -f -, not both');
-    const expectations = expectationsFrom(flags);
-    const serviceAccount = flags.sa ? parseServiceAccountRef(flags.sa) : undefined;
-
-    const fromFiles = (flags.filename?.length ?? 0) > 0;
-    const inventory = flags['log-only'] ? undefined : await this.loadInventory(flags, [], { resources: rbacResources });
-    const model = inventory ? rbacModelFor(inventory, flags) : undefined;
-    // kubectl's scope: -A all, -n that namespace, else (live) the context's namespace; a log alone or files: all.
-    const namespace = flags['all-namespaces']
-      ? undefined
-      : (flags.namespace ?? (inventory && !fromFiles ? this.contextNamespace(flags) : undefined));
-
-    const progress = progressBar();
-    let outcome;
+    const progress = progressBar(this.io.stderr);
     try {
-      outcome = await auditUsage({
-        auditLog: { paths, expectations, onProgress: progress.onProgress },
-        namespace,
-        serviceAccount,
-        join: inventory && model ? { inventory, model } : undefined,
+      const outcome = await auditUsage({
+        auditLog: { paths, expectations: expectationsFrom(flags), onProgress: progress.onProgress, stdin: this.io.stdin },
+        input: flags['log-only'] ? undefined : this.inputFrom(flags),
+        defaultRbac: flags['default-rbac'],
+        allNamespaces: flags['all-namespaces'],
+        serviceAccount: flags.sa ? parseServiceAccountRef(flags.sa) : undefined,
       });
+      progress.done();
+      this.report(outcome);
+      this.print(usagePrinters, { report: outcome.data, detail: flags.sa !== undefined }, flags.output);
     } finally {
       progress.done();
     }
-    for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
-    this.emit(renderUsage(outcome.data, flags.output as UsageFormat, { detail: serviceAccount !== undefined }));
   }
 }

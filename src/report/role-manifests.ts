@@ -8,7 +8,20 @@ import type { RoleGeneration } from '../app/role-generate.js';
 import type { ExplainedRule } from '../role-generation/generate-roles.js';
 import type { RoleDiff } from '../role-generation/rule-diff.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets } from './grant-format.js';
+import { definePrinters, type Printers } from './printers.js';
 import { toJson } from './serialize.js';
+
+/** The manifests: -o yaml (the default, with comments) or -o json (a v1 List). */
+export const roleManifestPrinters: Printers<RoleGeneration> = {
+  formats: ['yaml', 'json'],
+  print: (generation, format) => renderRoleManifests(generation, format === 'json' ? 'json' : 'yaml'),
+};
+
+/** `--diff`: the rules as a diff by default; -o json|yaml the whole generation with its diff. */
+export const roleDiffPrinters = definePrinters<RoleGeneration>({
+  document: (generation) => generation,
+  table: (generation) => renderRoleDiff(generation),
+});
 
 export function renderRoleManifests(generation: RoleGeneration, format: 'yaml' | 'json'): string {
   const objects = generation.generated.roles.flatMap((role) => [role.role, role.binding]);

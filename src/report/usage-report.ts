@@ -7,22 +7,25 @@ import type { GrantUsage, ServiceAccountJoin } from '../usage/usage-join.js';
 import type { ServiceAccountUsage, Tally } from '../usage/usage-types.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets } from './grant-format.js';
 import { cell } from './markdown.js';
-import { toJson, toYaml } from './serialize.js';
+import { definePrinters, type Printers } from './printers.js';
 import { renderTable } from './table.js';
 
-export type UsageFormat = 'table' | 'json' | 'yaml' | 'markdown';
+/** The report and how to show it: `--sa` asks for one ServiceAccount in full. */
+export interface UsageView {
+  readonly report: UsageReport;
+  readonly detail: boolean;
+}
+
+export const usagePrinters: Printers<UsageView> = definePrinters<UsageView>({
+  document: (view) => view.report,
+  table: (view) => asText(view.detail ? detailSections(view.report) : summarySections(view.report)),
+  markdown: (view) => asMarkdown(view.detail ? detailSections(view.report) : summarySections(view.report)),
+});
 
 interface Section {
   readonly title?: string;
   readonly lines?: readonly string[];
   readonly table?: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
-}
-
-export function renderUsage(report: UsageReport, format: UsageFormat, options: { readonly detail?: boolean } = {}): string {
-  if (format === 'json') return toJson(report);
-  if (format === 'yaml') return toYaml(report);
-  const sections = options.detail ? detailSections(report) : summarySections(report);
-  return format === 'markdown' ? asMarkdown(sections) : asText(sections);
 }
 
 function overview(report: UsageReport): Section {
@@ -32,7 +35,7 @@ function overview(report: UsageReport): Section {
   return {
     lines: [
       `Audit log: ${log.files.length} file(s), ${log.events} event(s), ${report.requests} request(s), ${window}${bad}`,
-      `ServiceAccount requests: ${report.serviceAccountRequests} by ${report.serviceAccounts.length} ServiceAccount(s) shown`,
+      `ServiceAccount requests: ${report.serviceAccountRequests} by ${report.serviceAccountsInLog} ServiceAccount(s); ${report.serviceAccounts.length} shown${report.namespace === null ? '' : ` (namespace ${report.namespace}; -A for all)`}`,
     ],
   };
 }

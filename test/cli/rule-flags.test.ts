@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { permissionsOfSpecs, ruleSpecsOf } from '../../src/cli/rule-flags.js';
+import { permissionsOfSpecs } from '../../src/app/role-rules.js';
+import { ruleSpecsOf } from '../../src/cli/rule-flags.js';
 import { UsageError } from '../../src/errors/kubectl-sa-error.js';
 import { loadApiResources } from '../../src/sources/kube-data.js';
 

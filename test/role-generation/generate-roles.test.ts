@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { generateRole, type RoleGeneration } from '../../src/app/role-generate.js';
@@ -93,7 +92,7 @@ describe('role generate --from-audit on the harness log', () => {
   it('a ServiceAccount the log never shows gets no role, and a warning', async () => {
     const { data, warnings } = await fromAudit({ account: { namespace: 'shop', name: 'idle' } });
     expect(data.generated.roles).toEqual([]);
-    expect(warnings[0]).toMatch(/^ServiceAccount shop\/idle made no request in the audit log/);
+    expect(warnings[0]?.message).toMatch(/^ServiceAccount shop\/idle made no request in the audit log/);
   });
 
   it('the generated Role allows every allowed request of the log and nothing the log did not need (RBAC engine)', async () => {
@@ -121,13 +120,11 @@ describe('role generate --from-audit on the harness log', () => {
 });
 
 describe('role generate --diff against what the ServiceAccount holds (the objects the replay created)', () => {
-  const model = () => buildRbacModel(inventoryFromYaml(readFileSync(harnessObjectsPath, 'utf8')), { defaultRbac: loadDefaultRbac() });
-
   it('says what to add, what to narrow and what to drop', async () => {
     const { data } = await generateRole({
       serviceAccount: cart,
       from: { kind: 'audit', auditLog: { paths: [harnessLogPath] }, names: true },
-      diffAgainst: model(),
+      diff: { input: { paths: [harnessObjectsPath], cluster: {} }, defaultRbac: true },
     });
     const diff = data.diff;
     expect(diff?.generated.every((rule) => rule.status === 'held')).toBe(true);
@@ -144,7 +141,7 @@ describe('role generate --diff against what the ServiceAccount holds (the object
     const { data } = await generateRole({
       serviceAccount: cart,
       from: { kind: 'audit', auditLog: { paths: [harnessLogPath] }, names: false },
-      diffAgainst: model(),
+      diff: { input: { paths: [harnessObjectsPath], cluster: {} }, defaultRbac: true },
     });
     expect(data.diff?.generated.map((rule) => [rule.status, rule.missing])).toEqual([
       ['add', ['get secrets in shop']],
@@ -155,11 +152,8 @@ describe('role generate --diff against what the ServiceAccount holds (the object
   it('no change when the ServiceAccount holds exactly the generated rules', async () => {
     const typed = await generateRole({
       serviceAccount: { namespace: 'shop', name: 'legacy' },
-      from: {
-        kind: 'rules',
-        entries: [{ permission: { scope: 'shop', verb: 'list', apiGroup: '', resource: 'configmaps', name: '', nonResourceURL: '' } }],
-      },
-      diffAgainst: model(),
+      from: { kind: 'rules', rules: [{ verbs: ['list'], resources: ['configmaps'], resourceNames: [], nonResourceURLs: [] }] },
+      diff: { input: { paths: [harnessObjectsPath], cluster: {} }, defaultRbac: true },
     });
     expect(typed.data.diff).toMatchObject({ changes: false, current: [{ status: 'kept' }], generated: [{ status: 'held' }] });
   });

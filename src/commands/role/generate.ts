@@ -3,13 +3,10 @@ import { generateRole } from '../../app/role-generate.js';
 import { progressBar } from '../../cli/audit-log-flags.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../../cli/flags.js';
-import { rbacModelFor, resourceTableFor } from '../../cli/rbac-input.js';
-import { permissionsOfSpecs, ruleFlags, ruleSpecsOf } from '../../cli/rule-flags.js';
+import { ruleFlags, ruleSpecsOf } from '../../cli/rule-flags.js';
 import { parseServiceAccountRef, serviceAccountFlag } from '../../cli/service-account-ref.js';
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
-import { renderRoleDiff, renderRoleManifests } from '../../report/role-manifests.js';
-import { toJson, toYaml } from '../../report/serialize.js';
-import { rbacResources } from '../../sources/cluster/read-cluster.js';
+import { roleDiffPrinters, roleManifestPrinters } from '../../report/role-manifests.js';
 
 export default class RoleGenerate extends KubectlSaCommand {
   static override summary =
@@ -71,67 +68,46 @@ export default class RoleGenerate extends KubectlSaCommand {
         hint: 'for example: kubectl sa role generate --from-audit audit.log --sa shop:cart',
       });
     const serviceAccount = parseServiceAccountRef(flags.sa);
-    const specs = ruleSpecsOf(raw);
+    const rules = ruleSpecsOf(raw);
     const fromAudit = flags['from-audit'] ?? [];
-    if (fromAudit.length > 0 && specs.length > 0) throw new UsageError('give either --from-audit or --verb/--resource rules, not both');
-    if (fromAudit.length === 0 && specs.length === 0) {
+    if (fromAudit.length > 0 && rules.length > 0) throw new UsageError('give either --from-audit or --verb/--resource rules, not both');
+    if (fromAudit.length === 0 && rules.length === 0) {
       throw new UsageError('nothing to generate from: pass --from-audit PATH or rules (--verb VERBS --resource TYPES)', {
         hint: 'for example: kubectl sa role generate --sa shop:cart --verb get,list --resource pods',
       });
     }
     if (fromAudit.length === 0 && flags.names)
       throw new UsageError('--names applies to --from-audit (use --resource-name with --verb rules)');
-    if (flags.output === 'table' && !flags.diff) throw new UsageError('-o table shows a --diff; the generated roles print as yaml or json');
     if (!flags.diff && (flags.filename?.length ?? 0) > 0)
       throw new UsageError('-f is read only for --diff (what the ServiceAccount holds today)');
+    // -o: the manifests print as yaml (default) or json; a --diff as text (default), json or yaml.
+    const asked = raw.find((token) => token.type === 'flag' && token.flag === 'output') ? flags.output : undefined;
+    if (!flags.diff && asked === 'table') throw new UsageError('-o table shows a --diff; the generated roles print as yaml or json');
 
-    const inventory = flags.diff ? await this.loadInventory(flags, [], { resources: rbacResources }) : undefined;
-    const model = inventory ? rbacModelFor(inventory, flags) : undefined;
-    const namespace = flags.namespace ?? serviceAccount.namespace;
-
-    const progress = progressBar();
-    let outcome;
+    const progress = progressBar(this.io.stderr);
     try {
-      const from =
-        fromAudit.length > 0
-          ? { kind: 'audit' as const, auditLog: { paths: fromAudit, onProgress: progress.onProgress }, names: flags.names }
-          : {
-              kind: 'rules' as const,
-              entries: this.rulesFrom(specs, namespace, await resourceTableFor(inventory, this.clusterConnection)),
-            };
-      outcome = await generateRole({
+      const outcome = await generateRole({
         serviceAccount,
-        from,
+        from:
+          fromAudit.length > 0
+            ? { kind: 'audit', auditLog: { paths: fromAudit, onProgress: progress.onProgress, stdin: this.io.stdin }, names: flags.names }
+            : { kind: 'rules', rules, namespace: flags.namespace },
         expandVerbs: flags['expand-verbs'],
         clusterWide: flags['cluster-wide'],
         name: flags.name,
-        diffAgainst: model,
+        diff: flags.diff ? { input: this.inputFrom(flags), defaultRbac: flags['default-rbac'] } : undefined,
       });
+      progress.done();
+      this.report(outcome);
+      if (!flags.diff) {
+        this.print(roleManifestPrinters, outcome.data, asked ?? 'yaml');
+        return;
+      }
+      this.print(roleDiffPrinters, outcome.data, asked ?? 'table');
+      // As kubectl diff: 1 when applying the generated roles (and dropping the rest) would change something.
+      if (outcome.data.diff?.changes) this.setExitCode(ExitCode.findings);
     } finally {
       progress.done();
     }
-    for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
-    const generation = outcome.data;
-    if (flags.diff) {
-      // The diff reads as text unless -o json|yaml is asked for (the manifests' yaml default does not apply).
-      const asked = raw.some((token) => token.type === 'flag' && token.flag === 'output');
-      if (asked && flags.output === 'json') this.emit(toJson(generation));
-      else if (asked && flags.output === 'yaml') this.emit(toYaml(generation));
-      else this.emit(renderRoleDiff(generation));
-      // As kubectl diff: 1 when applying the generated roles (and dropping the rest) would change something.
-      if (generation.diff?.changes) process.exitCode = ExitCode.findings;
-      return;
-    }
-    this.emit(renderRoleManifests(generation, flags.output === 'json' ? 'json' : 'yaml'));
-  }
-
-  private rulesFrom(
-    specs: Parameters<typeof permissionsOfSpecs>[0],
-    namespace: string,
-    resources: Parameters<typeof permissionsOfSpecs>[2],
-  ) {
-    const resolved = permissionsOfSpecs(specs, namespace, resources);
-    for (const warning of resolved.warnings) process.stderr.write(`Warning: ${warning}\n`);
-    return resolved.entries;
   }
 }
