@@ -12,6 +12,7 @@ export const auditLogFlag = {
   'audit-log': Flags.string({
     description: 'Kubernetes audit log: a file (JSON lines, plain or gzip), a folder of rotated logs, or - for stdin; repeatable.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'AUDIT LOG',
   }),
 };
@@ -21,12 +22,14 @@ export const expectationFlags = {
     description:
       'Flag calls whose user agent matches none of these globs (* is any text); NS:NAME=GLOB for one ServiceAccount (replacing the general ones for it); repeatable.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'AUDIT LOG',
   }),
   'expect-source-ip': Flags.string({
     description:
       'Flag calls from outside these addresses (IP or CIDR, comma-separated); NS:NAME=CIDRS for one ServiceAccount (replacing the general ones for it); repeatable.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'AUDIT LOG',
   }),
 };

@@ -14,21 +14,25 @@ export const ruleFlags = {
     description:
       'Verbs of the rule, comma-separated (get,list,watch,create,update,patch,delete…); a --verb after a --resource starts a new rule.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'RULES',
   }),
   resource: Flags.string({
     description: 'Resources of the rule: TYPE[.GROUP][/SUBRESOURCE], comma-separated (pods, deployments.apps, pods/log).',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'RULES',
   }),
   'resource-name': Flags.string({
     description: 'Limit the rule to these object names, comma-separated (never for create).',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'RULES',
   }),
   'non-resource-url': Flags.string({
     description: 'Non-resource URLs of the rule (/healthz, /metrics, /logs/*); always cluster-wide.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'RULES',
   }),
 };

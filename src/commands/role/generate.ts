@@ -32,6 +32,7 @@ export default class RoleGenerate extends KubectlSaCommand {
       description:
         'Build the rules from what the ServiceAccount did: an audit log file (plain or gzip), a folder of rotated logs, or -; repeatable.',
       multiple: true,
+      multipleNonGreedy: true,
       helpGroup: 'AUDIT LOG',
     }),
     ...ruleFlags,
