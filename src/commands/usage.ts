@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import { auditUsage } from '../app/audit-usage.js';
-import { auditLogFlag, expectationFlags, expectationsFrom, progressBar } from '../cli/audit-log-flags.js';
+import { auditLogFlag, expectationFlags, progressBar } from '../cli/audit-log-flags.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { parseServiceAccountRef, serviceAccountFlag } from '../cli/service-account-ref.js';
@@ -49,6 +48,9 @@ export default class UsageCommand extends KubectlSaCommand {
       throw new UsageError('--log-only reads no inventory; it cannot be combined with -f');
     if (paths.includes('-') && (flags.filename ?? []).includes('-'))
       throw new UsageError('stdin can feed either --audit-log - or -f -, not both');
+    // The log reader (zlib), address checks (net) and the cluster source load only when usage runs.
+    const { expectationsFrom } = await import('../cli/usage-expectations.js');
+    const { auditUsage } = await import('../app/audit-usage.js');
     const progress = progressBar(this.io.stderr);
     try {
       const outcome = await auditUsage({

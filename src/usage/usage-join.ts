@@ -64,42 +64,85 @@ export interface JoinOptions {
 const listedPermissions = 25;
 
 export function joinUsage(log: UsageLog, inventory: Inventory, model: RbacModel, options: JoinOptions = {}): UsageJoin {
+  const joiner = new UsageJoiner(log, inventory, model);
   const inScope = (namespace: string) => options.namespace === undefined || options.namespace === namespace;
-  const usageByKey = new Map(log.serviceAccounts.map((usage) => [`${usage.namespace}/${usage.name}`, usage]));
-  const known = new Map<string, { namespace: string; name: string; created: string | undefined }>();
-  for (const entry of inventory.serviceAccounts) {
-    const namespace = entry.ref.namespace ?? 'default';
-    known.set(`${namespace}/${entry.ref.name}`, { namespace, name: entry.ref.name, created: entry.object.metadata.creationTimestamp });
+  return {
+    window: log.window,
+    serviceAccounts: joiner
+      .keys()
+      .filter(({ namespace }) => inScope(namespace))
+      .map(({ namespace, name }) => joiner.serviceAccount(namespace, name)),
+  };
+}
+
+/**
+ * The join, one ServiceAccount at a time and each at most once: a scan asks only for the ServiceAccounts
+ * it builds profiles of, and pays for their grants only.
+ */
+export class UsageJoiner {
+  private readonly usageByKey: ReadonlyMap<string, ServiceAccountUsage>;
+  private readonly known = new Map<string, { namespace: string; name: string; created: string | undefined }>();
+  private readonly cache = new Map<string, ServiceAccountJoin>();
+
+  constructor(
+    readonly log: UsageLog,
+    inventory: Inventory,
+    private readonly model: RbacModel,
+  ) {
+    this.usageByKey = new Map(log.serviceAccounts.map((usage) => [`${usage.namespace}/${usage.name}`, usage]));
+    for (const entry of inventory.serviceAccounts) {
+      const namespace = entry.ref.namespace ?? 'default';
+      this.known.set(`${namespace}/${entry.ref.name}`, {
+        namespace,
+        name: entry.ref.name,
+        created: entry.object.metadata.creationTimestamp,
+      });
+    }
+    // The control plane creates `default` in every namespace; offline inputs rarely declare it.
+    for (const namespace of inventory.namespaceNames()) {
+      if (!this.known.has(`${namespace}/default`))
+        this.known.set(`${namespace}/default`, { namespace, name: 'default', created: undefined });
+    }
   }
-  // The control plane creates `default` in every namespace; offline inputs rarely declare it.
-  for (const namespace of inventory.namespaceNames()) {
-    if (!known.has(`${namespace}/default`)) known.set(`${namespace}/default`, { namespace, name: 'default', created: undefined });
+
+  /** Every ServiceAccount of the inventory and every one the log names, sorted by namespace and name. */
+  keys(): { namespace: string; name: string }[] {
+    const all = new Map<string, { namespace: string; name: string }>();
+    for (const [key, { namespace, name }] of this.known) all.set(key, { namespace, name });
+    for (const [key, usage] of this.usageByKey) all.set(key, { namespace: usage.namespace, name: usage.name });
+    return [...all.values()].sort((a, b) =>
+      a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   }
-  const keys = new Set([...known.keys(), ...usageByKey.keys()]);
-  const results: ServiceAccountJoin[] = [];
-  for (const key of [...keys].sort()) {
-    const slash = key.indexOf('/');
-    const namespace = key.slice(0, slash);
-    const name = key.slice(slash + 1);
-    if (!inScope(namespace)) continue;
-    const usage = usageByKey.get(key);
-    const created = known.get(key)?.created;
+
+  usage(namespace: string, name: string): ServiceAccountUsage | undefined {
+    return this.usageByKey.get(`${namespace}/${name}`);
+  }
+
+  serviceAccount(namespace: string, name: string): ServiceAccountJoin {
+    const key = `${namespace}/${name}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const usage = this.usageByKey.get(key);
+    const created = this.known.get(key)?.created;
+    const window = this.log.window;
     const createdAfter =
-      usage === undefined && created !== undefined && log.window !== null && Date.parse(created) > Date.parse(log.window.lastSeen);
-    const grants = grantUsage(model, namespace, name, usage);
-    results.push({
+      usage === undefined && created !== undefined && window !== null && Date.parse(created) > Date.parse(window.lastSeen);
+    const grants = grantUsage(this.model, namespace, name, usage);
+    const joined: ServiceAccountJoin = {
       namespace,
       name,
-      known: known.has(key),
+      known: this.known.has(key),
       requests: usage?.count ?? 0,
       unused: usage === undefined && !createdAfter,
       unknownBecause: createdAfter ? `created ${created ?? ''}, after the log ends` : null,
       holdsRights: grants.length > 0,
       grants,
       unusedGrants: grants.filter((grant) => grant.status === 'unused').length,
-    });
+    };
+    this.cache.set(key, joined);
+    return joined;
   }
-  return { window: log.window, serviceAccounts: results };
 }
 
 /** Each grant the ServiceAccount holds beyond the baseline, with the observed requests it would allow. */

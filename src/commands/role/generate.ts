@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core';
-import { generateRole } from '../../app/role-generate.js';
 import { progressBar } from '../../cli/audit-log-flags.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../../cli/flags.js';
@@ -85,6 +84,8 @@ export default class RoleGenerate extends KubectlSaCommand {
     const asked = raw.find((token) => token.type === 'flag' && token.flag === 'output') ? flags.output : undefined;
     if (!flags.diff && asked === 'table') throw new UsageError('-o table shows a --diff; the generated roles print as yaml or json');
 
+    // The log reader (zlib) and the cluster source load only when this command runs.
+    const { generateRole } = await import('../../app/role-generate.js');
     const progress = progressBar(this.io.stderr);
     try {
       const outcome = await generateRole({
