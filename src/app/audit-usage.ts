@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { InventoryNote } from '../inventory/inventory.js';
 import { readAuditLogs, type AuditReadProgress, type AuditReadSummary } from '../sources/audit-log/read-audit-logs.js';
 import { rbacResources } from '../sources/cluster/read-cluster.js';
-import type { Expectations } from '../usage/expectations.js';
+import { ExpectationMatcher, type Expectations } from '../usage/expectations.js';
 import { UsageAggregator } from '../usage/usage-aggregator.js';
 import { joinUsage, type ServiceAccountJoin } from '../usage/usage-join.js';
 import type { InvalidatedTokenUsage, SeenWindow, ServiceAccountUsage, UsageLog } from '../usage/usage-types.js';
@@ -65,7 +65,7 @@ export interface UsageReport {
 
 /** Reads the audit logs once, streaming, into per-ServiceAccount aggregates. */
 export async function aggregateAuditLogs(options: AuditLogOptions): Promise<{ log: UsageLog; summary: AuditReadSummary }> {
-  const aggregator = new UsageAggregator(options.expectations ? { expectations: options.expectations } : {});
+  const aggregator = new UsageAggregator(options.expectations ? { expectations: new ExpectationMatcher(options.expectations) } : {});
   const summary = await readAuditLogs(options.paths, (event) => aggregator.add(event), {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

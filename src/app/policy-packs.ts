@@ -4,6 +4,7 @@ import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { runPackTests, type PackTestResult, type PackTestSuite } from '../policy/pack-tests.js';
 import type { Outcome } from './outcome.js';
 import { rbacForInventory } from './rbac-input.js';
+import { usageFactsFromEvents } from './usage-facts.js';
 
 /** The documented `kubectl sa policy list -o json` shape. */
 export interface PolicyRuleList {
@@ -83,6 +84,7 @@ export async function testPolicyPacks(paths: readonly string[], options: { reado
   }
   const results = runPackTests(packs, local.tests, {
     rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac }),
+    usageFor: (inventory, events) => usageFactsFromEvents(inventory, events, { defaultRbac: options.defaultRbac }),
   });
   return { data: { results, failed: results.filter((result) => result.failures.length > 0).length }, notes: [], warnings: [] };
 }

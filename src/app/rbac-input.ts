@@ -24,9 +24,9 @@ export function rbacModelFor(inventory: Inventory, options: { readonly defaultRb
 export function rbacViewFor(
   inventory: Inventory,
   options: { readonly defaultRbac: boolean },
-): { readonly view: RbacView; readonly warnings: readonly string[] } {
+): { readonly view: RbacView; readonly model: RbacModel; readonly warnings: readonly string[] } {
   const model = rbacModelFor(inventory, options);
-  return { view: rbacViewOf(model, loadDefaultRbac()), warnings: model.warnings };
+  return { view: rbacViewOf(model, loadDefaultRbac()), model, warnings: model.warnings };
 }
 
 /** rbacViewFor without the warnings: pack fixture cases and tests. */

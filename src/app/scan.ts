@@ -3,9 +3,11 @@ import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { buildScanReport, type FailOn, type ScanReport } from '../report/scan-report.js';
+import type { AuditLogOptions } from './audit-usage.js';
 import type { Outcome, Warning } from './outcome.js';
 import { rbacViewFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
+import { usageFactsFor } from './usage-facts.js';
 
 export interface ScanOptions {
   readonly input: InputOptions;
@@ -17,6 +19,8 @@ export interface ScanOptions {
   readonly now: Date;
   /** Whether Kubernetes' default RBAC counts (--default-rbac). */
   readonly defaultRbac: boolean;
+  /** `--audit-log`: profiles carry what each ServiceAccount did (`usage`), for the usage pack's rules. */
+  readonly auditLog?: AuditLogOptions | undefined;
 }
 
 export interface ScanResult {
@@ -35,9 +39,19 @@ export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
   // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
   // or without --default-rbac and on a live cluster alike.
   const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac });
-  const evaluation = evaluatePolicies(inventory, packs, { now: options.now, rbac: rbac.view, exemptions });
+  // The log reader (and zlib under it) loads only for --audit-log.
+  const usageRead = options.auditLog ? await (await import('./audit-usage.js')).aggregateAuditLogs(options.auditLog) : undefined;
+  const usage = usageRead ? usageFactsFor(usageRead.log, inventory, rbac.model) : undefined;
+  const evaluation = evaluatePolicies(inventory, packs, { now: options.now, rbac: rbac.view, exemptions, ...(usage ? { usage } : {}) });
   const report = buildScanReport(inventory, packs, evaluation, options.failOn);
   const warnings: Warning[] = rbac.warnings.map((message) => ({ message }));
+  for (const message of usageRead?.summary.warnings ?? []) warnings.push({ message });
+  if (usageRead && usageRead.summary.badLines > 0) {
+    const first = usageRead.summary.badLineSamples[0];
+    warnings.push({
+      message: `${usageRead.summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
+    });
+  }
   for (const expired of report.expiredExemptions) {
     warnings.push({
       message: `exemption for ${expired.rules.join(', ')} expired on ${expired.expires ?? '?'} and no longer applies`,

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { auditLogFlag, progressBar } from '../cli/audit-log-flags.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags } from '../cli/flags.js';
 import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
@@ -19,6 +20,7 @@ export default class Scan extends KubectlSaCommand {
     'helm template my-release ./chart | <%= config.bin %> scan -',
     '<%= config.bin %> scan install.yaml -o sarif > kubectl-sa.sarif',
     '<%= config.bin %> scan -f k8s/ --policy examples/policies/custom-pack.yaml --skip-rule SA009 --fail-on critical',
+    '<%= config.bin %> scan -A --audit-log /var/log/kubernetes/audit/   # the usage rules too: what ServiceAccounts did',
   ];
   static override strict = false;
   static override args = manifestPathsArg;
@@ -34,6 +36,7 @@ export default class Scan extends KubectlSaCommand {
     }),
     exemptions: Flags.string({ description: 'An Exemptions file: rule, object selector, reason, optional expiry.', helpGroup: 'POLICY' }),
     ...rbacFlags,
+    ...auditLogFlag,
     now: Flags.string({ description: 'Evaluate as of this time (RFC 3339); for reproducible reports.', hidden: true }),
   };
 
@@ -41,6 +44,11 @@ export default class Scan extends KubectlSaCommand {
     const { flags, argv } = await this.parse(Scan);
     const now = flags.now ? new Date(flags.now) : new Date();
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now: not a date: ${flags.now}`);
+    const auditLogs = flags['audit-log'] ?? [];
+    const paths = [...(flags.filename ?? []), ...(argv as string[])];
+    if (auditLogs.includes('-') && paths.includes('-'))
+      throw new UsageError('stdin can feed either --audit-log - or the manifests (-), not both');
+    const progress = progressBar(this.io.stderr);
     const outcome = await scan({
       input: this.inputFrom(flags, argv as string[]),
       policies: loadOptionsFrom(flags),
@@ -48,7 +56,8 @@ export default class Scan extends KubectlSaCommand {
       failOn: flags['fail-on'] as FailOn,
       now,
       defaultRbac: flags['default-rbac'],
-    });
+      auditLog: auditLogs.length > 0 ? { paths: auditLogs, stdin: this.io.stdin, onProgress: progress.onProgress } : undefined,
+    }).finally(() => progress.done());
     this.report(outcome);
     this.print(scanPrinters, outcome.data, flags.output);
     if (outcome.data.report.summary.failed) this.setExitCode(ExitCode.findings);

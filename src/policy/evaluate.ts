@@ -1,6 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
 import type { CompiledPack, CompiledRule } from './compile-pack.js';
-import type { RbacView, UnknownAnswer } from './derived/scan-context.js';
+import type { DerivedOptions, RbacView, UnknownAnswer } from './derived/scan-context.js';
 import { TargetDocuments, type TargetDocument } from './derived/target-documents.js';
 import { exemptionFor, partitionExemptions, type Exemption } from './exemptions.js';
 import { explainErrors } from './explain.js';
@@ -11,6 +11,7 @@ import type { Severity } from './pack-types.js';
 export interface EvaluateOptions {
   readonly now: Date;
   readonly rbac?: RbacView;
+  readonly usage?: DerivedOptions['usage'];
   readonly exemptions?: readonly Exemption[];
 }
 
@@ -46,7 +47,11 @@ export const severityWeight: Readonly<Record<Severity, number>> = { critical: 10
  * synchronous: the same inventory, packs and `now` give the same findings.
  */
 export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledPack[], options: EvaluateOptions): Evaluation {
-  const documents = new TargetDocuments(inventory, { now: options.now, ...(options.rbac ? { rbac: options.rbac } : {}) });
+  const documents = new TargetDocuments(inventory, {
+    now: options.now,
+    ...(options.rbac ? { rbac: options.rbac } : {}),
+    ...(options.usage ? { usage: options.usage } : {}),
+  });
   const { active, expired } = partitionExemptions(options.exemptions ?? [], options.now);
   const findings: Finding[] = [];
   const exempted: ExemptedFinding[] = [];

@@ -3,7 +3,7 @@ import { Coverage } from '../inventory/coverage.js';
 import { buildInventory, type Inventory, type InventoryOrigin } from '../inventory/inventory.js';
 import type { CompiledPack } from './compile-pack.js';
 import { formatValidator } from './precompiled-validators.js';
-import type { RbacView } from './derived/scan-context.js';
+import type { DerivedOptions, RbacView } from './derived/scan-context.js';
 import { evaluatePolicies } from './evaluate.js';
 import type { Finding } from './finding.js';
 import { formatErrors, type PositionedDocument } from './schema-errors.js';
@@ -33,6 +33,11 @@ export const packTestSchema = {
           name: { type: 'string', minLength: 1 },
           origin: { enum: ['files', 'cluster'] },
           objects: { type: 'array', items: { type: 'object' } },
+          auditEvents: {
+            type: 'array',
+            description: 'audit.k8s.io/v1 Events, as kube-apiserver logs them: the usage facts of the case (as scan --audit-log)',
+            items: { type: 'object' },
+          },
           expect: { type: 'array', items: { $ref: '#/$defs/expectation' } },
           expectNot: { type: 'array', items: { $ref: '#/$defs/expectation' } },
         },
@@ -66,6 +71,8 @@ export interface PackTestCase {
   readonly name: string;
   readonly origin?: InventoryOrigin;
   readonly objects: readonly unknown[];
+  /** Audit events the case's usage facts come from; without them profiles carry no `usage`. */
+  readonly auditEvents?: readonly unknown[];
   readonly expect?: readonly Expectation[];
   readonly expectNot?: readonly Expectation[];
   readonly line: number;
@@ -102,6 +109,8 @@ export function parsePackTestSuite(document: PositionedDocument): { suite?: Pack
 export interface RunPackTestsOptions {
   /** Builds the RBAC view for a case's inventory; absent when no RBAC engine is wired. */
   readonly rbacFor?: (inventory: Inventory) => RbacView;
+  /** Builds the usage facts of a case that lists audit events. */
+  readonly usageFor?: (inventory: Inventory, auditEvents: readonly unknown[]) => NonNullable<DerivedOptions['usage']>;
   /** "Now" for suites that name none. */
   readonly now?: Date;
 }
@@ -131,7 +140,17 @@ export function runPackTests(
       );
       const now = suite.now ? new Date(suite.now) : (options.now ?? new Date());
       const rbac = options.rbacFor?.(inventory);
-      const { findings } = evaluatePolicies(inventory, [pack], { now, ...(rbac ? { rbac } : {}) });
+      let usage: DerivedOptions['usage'];
+      if (testCase.auditEvents) {
+        try {
+          if (!options.usageFor) throw new Error('this runner cannot build usage facts from audit events');
+          usage = options.usageFor(inventory, testCase.auditEvents);
+        } catch (error) {
+          results.push({ suite, testCase, failures: [error instanceof Error ? error.message : String(error)] });
+          continue;
+        }
+      }
+      const { findings } = evaluatePolicies(inventory, [pack], { now, ...(rbac ? { rbac } : {}), ...(usage ? { usage } : {}) });
       results.push({ suite, testCase, failures: checkExpectations(testCase, findings) });
     }
   }

@@ -4,6 +4,7 @@
  * it; a call is unexpected when expectations apply to its ServiceAccount and none of them matches.
  */
 import { BlockList, isIP } from 'node:net';
+import type { CallExpectations } from './usage-aggregator.js';
 
 export interface ServiceAccountScope {
   readonly namespace: string;
@@ -28,8 +29,6 @@ export interface Expectations {
   readonly sourceIPs: readonly SourceIpExpectation[];
 }
 
-export const noExpectations: Expectations = { userAgents: [], sourceIPs: [] };
-
 /** `10.0.0.0/8`, `10.1.2.3`, `fd00::/8`: the address family and prefix, or undefined when malformed. */
 export function parseCidr(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
   const slash = text.indexOf('/');
@@ -44,7 +43,7 @@ export function parseCidr(text: string): { address: string; prefix: number; fami
 }
 
 /** Answers, per ServiceAccount (cached), whether a user agent or a source IP chain is expected. */
-export class ExpectationMatcher {
+export class ExpectationMatcher implements CallExpectations {
   private readonly expectations: Expectations;
   private readonly userAgentCache = new Map<string, readonly string[]>();
   private readonly ipCache = new Map<string, BlockList | null>();

@@ -10,7 +10,6 @@
  */
 import type { AuditEvent } from './audit-event.js';
 import { alertsOf } from './usage-alerts.js';
-import { ExpectationMatcher, noExpectations, type Expectations } from './expectations.js';
 import {
   describeRequest,
   earlier,
@@ -29,8 +28,17 @@ import type {
   UsageLog,
 } from './usage-types.js';
 
+/** Where calls are expected from (expectations.ts answers it; absent: everything is expected). */
+export interface CallExpectations {
+  readonly active: boolean;
+  userAgentExpected(namespace: string, name: string, userAgent: string): boolean;
+  sourceExpected(namespace: string, name: string, sourceIPs: readonly string[]): boolean;
+}
+
+const everythingExpected: CallExpectations = { active: false, userAgentExpected: () => true, sourceExpected: () => true };
+
 export interface AggregatorOptions {
-  readonly expectations?: Expectations;
+  readonly expectations?: CallExpectations;
   /** Distinct object names kept per ServiceAccount and request shape; more are counted together. */
   readonly namesPerShape?: number;
   /** Entries kept in each pod, node, user-agent and source-IP list per ServiceAccount. */
@@ -55,7 +63,7 @@ export class UsageAggregator {
   private readonly namesPerShape: number;
   private readonly tallyLimit: number;
   private readonly pendingLimit: number;
-  private readonly matcher: ExpectationMatcher;
+  private readonly matcher: CallExpectations;
   private readonly pending = new Map<string, PendingRequest>();
   private readonly counted: BoundedSet;
   private readonly accounts = new Map<string, AccountAccumulator>();
@@ -70,7 +78,7 @@ export class UsageAggregator {
     this.namesPerShape = options.namesPerShape ?? 200;
     this.tallyLimit = options.tallyLimit ?? 50;
     this.pendingLimit = options.pendingLimit ?? 50_000;
-    this.matcher = new ExpectationMatcher(options.expectations ?? noExpectations);
+    this.matcher = options.expectations ?? everythingExpected;
     this.counted = new BoundedSet(options.rememberedLimit ?? 100_000);
   }
 
@@ -302,7 +310,7 @@ class AccountAccumulator {
     this.impersonatedBy = new CappedTally(tallyLimit);
   }
 
-  add(request: ObservedRequest, matcher: ExpectationMatcher): void {
+  add(request: ObservedRequest, matcher: CallExpectations): void {
     this.count++;
     if (request.decision === 'forbid') this.denied++;
     else this.allowed++;

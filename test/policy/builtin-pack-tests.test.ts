@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicies } from '../../src/app/load-policies.js';
 import { runPackTests } from '../../src/policy/pack-tests.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
+import { usageFactsFromEvents } from '../../src/app/usage-facts.js';
 
 // The same fixture cases `kubectl sa policy test policies/` runs: every built-in rule, positive and negative.
 const { packs, tests } = await loadPolicies({ paths: [], includeBuiltIn: true });
-const results = runPackTests(packs, tests, { rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: true }) });
+const results = runPackTests(packs, tests, {
+  rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: true }),
+  usageFor: (inventory, events) => usageFactsFromEvents(inventory, events, { defaultRbac: true }),
+});
 
 describe('built-in pack fixture cases', () => {
   it('has cases for every built-in rule', () => {

@@ -4,6 +4,7 @@ import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '.
 import { isRecord } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
 import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { ProfileUsage } from '../../usage/profile-usage.js';
 import type { KubernetesDefaultBindingTest } from './kubernetes-defaults.js';
 
 export const legacyTokenType = 'kubernetes.io/service-account-token';
@@ -28,6 +29,8 @@ export interface DerivedOptions {
   /** "Now", for ages such as days since a legacy token was last used. Injected: the engine stays pure. */
   readonly now: Date;
   readonly rbac?: RbacView;
+  /** What the audit log says each ServiceAccount did; only when a scan is given a log (`scan --audit-log`). */
+  readonly usage?: (namespace: string, name: string) => ProfileUsage;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { InventoryEntry } from '../../inventory/inventory.js';
 import type { ObjectMeta, RoleBinding, ServiceAccount } from '../../inventory/kube-object.js';
 import type { Grant, RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { ProfileUsage } from '../../usage/profile-usage.js';
 import type { AutomountDecidedBy } from '../effective-automount.js';
 import { workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
 import { lazy } from './lazy.js';
@@ -106,6 +107,8 @@ export interface ServiceAccountProfileDocument {
     readonly roleRef: string;
   }[];
   readonly rbac: ProfileRbac;
+  /** From the audit log (usage/profile-usage.ts); absent when the scan was given none. */
+  readonly usage?: ProfileUsage;
 }
 
 export function buildServiceAccountProfile(
@@ -161,6 +164,7 @@ export function buildServiceAccountProfile(
             rbac,
           )
         : notEvaluated,
+      ...(context.options.usage ? { usage: context.options.usage(namespace, name) } : {}),
     },
     () => shared()?.kubernetesDefault() ?? onlyKubernetesDefaultBindings(namespace, name, undefined, context),
     () => shared()?.bindings() ?? bindingsOf(namespace, name, undefined, context),
@@ -191,6 +195,7 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
   readonly staticCloudCredentials: ServiceAccountProfileDocument['staticCloudCredentials'];
   readonly legacyTokenSecrets: readonly LegacyTokenView[];
   readonly rbac: ProfileRbac;
+  readonly usage?: ProfileUsage;
   readonly #kubernetesDefault: () => boolean;
   readonly #bindings: () => ServiceAccountProfileDocument['bindings'];
 
@@ -209,6 +214,7 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
     this.staticCloudCredentials = fields.staticCloudCredentials;
     this.legacyTokenSecrets = fields.legacyTokenSecrets;
     this.rbac = fields.rbac;
+    if (fields.usage) this.usage = fields.usage;
     this.#kubernetesDefault = lazy(kubernetesDefault);
     this.#bindings = lazy(bindings);
   }
@@ -242,6 +248,7 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
       legacyTokenSecrets: this.legacyTokenSecrets,
       bindings: this.bindings,
       rbac: this.rbac,
+      ...(this.usage ? { usage: this.usage } : {}),
     };
   }
 }
