@@ -195,9 +195,7 @@ function accountSections(usage: ServiceAccountUsage, joined: ServiceAccountJoin 
           row.otherNames ? '(other names)' : row.name,
           String(row.count),
           String(row.denied),
-          Object.entries(row.codes)
-            .map(([code, count]) => `${code}×${count}`)
-            .join(' '),
+          row.codes.map(({ code, count }) => `${code}×${count}`).join(' '),
           shortTime(row.firstSeen),
           shortTime(row.lastSeen),
         ]),

@@ -34,4 +34,7 @@ export interface AuditEvent {
   readonly requestReceivedTimestamp?: string;
   readonly stageTimestamp?: string;
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Bodies, at RequestResponse level: never read, only dropped. */
+  readonly requestObject?: unknown;
+  readonly responseObject?: unknown;
 }

@@ -31,6 +31,8 @@ export interface RequestKey {
 export type Decision = 'allow' | 'forbid';
 
 export interface ObservedRequest extends RequestKey {
+  /** `system:serviceaccount:NS:NAME`, as logged. */
+  readonly username: string;
   readonly serviceAccount: { readonly namespace: string; readonly name: string };
   readonly decision: Decision;
   /** Where the decision came from: the authorizer's audit annotation, or (older logs) the response code. */
@@ -55,8 +57,21 @@ export interface InvalidatedTokenUse {
   readonly timestamp: string;
 }
 
+const parsedUsernames = new Map<string, { namespace: string; name: string } | undefined>();
+
+/** `system:serviceaccount:NS:NAME` → its namespace and name (remembered: every event of a log asks again). */
 export function parseServiceAccountUsername(username: string | undefined): { namespace: string; name: string } | undefined {
   if (!username || !username.startsWith(serviceAccountPrefix)) return undefined;
+  let parsed = parsedUsernames.get(username);
+  if (parsed === undefined && !parsedUsernames.has(username)) {
+    parsed = splitServiceAccountUsername(username);
+    // Bounded: a log naming more ServiceAccounts than this just parses the rest each time.
+    if (parsedUsernames.size < 100_000) parsedUsernames.set(username, parsed);
+  }
+  return parsed;
+}
+
+function splitServiceAccountUsername(username: string): { namespace: string; name: string } | undefined {
   const rest = username.slice(serviceAccountPrefix.length);
   const colon = rest.indexOf(':');
   if (colon <= 0 || colon === rest.length - 1 || rest.indexOf(':', colon + 1) !== -1) return undefined;
@@ -99,6 +114,7 @@ export function observedRequests(event: AuditEvent): ObservedRequest[] {
       // rule limited to names would not have allowed it.
       name: !resourceRequest || (verb === 'create' && subresource === '') ? '' : (ref.name ?? ''),
       nonResourceURL: resourceRequest ? '' : urlPath(event.requestURI ?? ''),
+      username: acting?.username ?? '',
       serviceAccount: actor,
       decision: annotation === 'forbid' || (annotation === undefined && code === 403) ? 'forbid' : 'allow',
       decidedBy: annotation === 'allow' || annotation === 'forbid' ? 'annotation' : 'response-code',
@@ -117,6 +133,7 @@ export function observedRequests(event: AuditEvent): ObservedRequest[] {
     for (const key of impersonationChecks(event.impersonatedUser)) {
       found.push({
         ...key,
+        username: event.user?.username ?? '',
         serviceAccount: impersonator,
         // The request got past impersonation (the API server logs the impersonated user only then).
         decision: 'allow',

@@ -10,18 +10,12 @@
  */
 import type { AuditEvent } from './audit-event.js';
 import { alertsOf } from './usage-alerts.js';
-import {
-  describeRequest,
-  earlier,
-  invalidatedTokenUse,
-  observedRequests,
-  type InvalidatedTokenUse,
-  type ObservedRequest,
-} from './observed-request.js';
+import { describeRequest, earlier, invalidatedTokenUse, observedRequests, type ObservedRequest } from './observed-request.js';
 import type {
   InvalidatedTokenUsage,
   LegacyTokenUsage,
   RequestUsage,
+  ResponseCodeCount,
   ServiceAccountUsage,
   Tally,
   UnexpectedCalls,
@@ -51,20 +45,13 @@ export interface AggregatorOptions {
 
 const finalStages = new Set(['ResponseComplete', 'Panic']);
 
-/** What a request waiting for its final stage will count as if that stage never comes. */
-interface PendingRequest {
-  readonly observed: readonly ObservedRequest[];
-  readonly invalidated: InvalidatedTokenUse | undefined;
-}
-
-const nothingObserved: PendingRequest = { observed: [], invalidated: undefined };
-
 export class UsageAggregator {
   private readonly namesPerShape: number;
   private readonly tallyLimit: number;
   private readonly pendingLimit: number;
   private readonly matcher: CallExpectations;
-  private readonly pending = new Map<string, PendingRequest>();
+  /** Requests waiting for their final stage, by auditID: the latest stage's event (bodies dropped). */
+  private readonly pending = new Map<string, AuditEvent>();
   private readonly counted: BoundedSet;
   private readonly accounts = new Map<string, AccountAccumulator>();
   private readonly invalidated = new Map<string, InvalidatedAccumulator>();
@@ -86,7 +73,7 @@ export class UsageAggregator {
     this.widenWindow(event);
     const id = event.auditID;
     if (!id) {
-      this.count(requestOf(event));
+      this.count(event);
       return;
     }
     if (this.counted.has(id)) {
@@ -96,13 +83,14 @@ export class UsageAggregator {
     if (finalStages.has(event.stage ?? '')) {
       if (this.pending.delete(id)) this.stagesFolded++;
       this.counted.add(id);
-      this.count(requestOf(event));
+      this.count(event);
       return;
     }
     if (this.pending.delete(id)) this.stagesFolded++;
-    this.pending.set(id, requestOf(event));
+    // A RequestResponse-level stage may carry large bodies; nothing here reads them.
+    this.pending.set(id, event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event));
     if (this.pending.size > this.pendingLimit) {
-      const [oldestId, oldest] = this.pending.entries().next().value as [string, PendingRequest];
+      const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent];
       this.pending.delete(oldestId);
       this.counted.add(oldestId);
       this.count(oldest);
@@ -111,9 +99,9 @@ export class UsageAggregator {
 
   /** Counts what is still waiting for its final stage (the last stage seen of each) and returns the result. */
   finish(): UsageLog {
-    for (const [id, request] of this.pending) {
+    for (const [id, event] of this.pending) {
       this.counted.add(id);
-      this.count(request);
+      this.count(event);
     }
     this.pending.clear();
     const serviceAccounts = [...this.accounts.values()]
@@ -140,14 +128,13 @@ export class UsageAggregator {
   private widenWindow(event: AuditEvent): void {
     const start = event.requestReceivedTimestamp ?? event.stageTimestamp;
     const end = event.stageTimestamp ?? event.requestReceivedTimestamp;
-    if (start && (this.windowStart === '' || earlier(start, this.windowStart)) && !Number.isNaN(Date.parse(start)))
-      this.windowStart = start;
-    if (end && (this.windowEnd === '' || earlier(this.windowEnd, end)) && !Number.isNaN(Date.parse(end))) this.windowEnd = end;
+    if (start && (this.windowStart === '' || earlier(start, this.windowStart)) && isTimestamp(start)) this.windowStart = start;
+    if (end && (this.windowEnd === '' || earlier(this.windowEnd, end)) && isTimestamp(end)) this.windowEnd = end;
   }
 
-  private count(request: PendingRequest): void {
+  private count(event: AuditEvent): void {
     this.requests++;
-    const invalidated = request.invalidated;
+    const invalidated = invalidatedTokenUse(event);
     if (invalidated) {
       const key = `${invalidated.secretNamespace}/${invalidated.secretName}`;
       let entry = this.invalidated.get(key);
@@ -158,29 +145,39 @@ export class UsageAggregator {
       entry.count++;
       entry.seen.add(invalidated.timestamp);
     }
-    if (request.observed.length === 0) return;
+    const observed = observedRequests(event);
+    if (observed.length === 0) return;
     this.serviceAccountRequests++;
-    for (const observed of request.observed) {
-      const key = `${observed.serviceAccount.namespace}/${observed.serviceAccount.name}`;
-      let account = this.accounts.get(key);
+    for (const request of observed) {
+      let account = this.accounts.get(request.username);
       if (!account) {
         account = new AccountAccumulator(
-          observed.serviceAccount.namespace,
-          observed.serviceAccount.name,
+          request.serviceAccount.namespace,
+          request.serviceAccount.name,
           this.namesPerShape,
           this.tallyLimit,
         );
-        this.accounts.set(key, account);
+        this.accounts.set(request.username, account);
       }
-      account.add(observed, this.matcher);
+      account.add(request, this.matcher);
     }
   }
 }
 
-function requestOf(event: AuditEvent): PendingRequest {
-  const observed = observedRequests(event);
-  const invalidated = invalidatedTokenUse(event);
-  return observed.length === 0 && invalidated === undefined ? nothingObserved : { observed, invalidated };
+/** The event without its request and response bodies (RequestResponse level), for keeping while it waits. */
+function withoutBodies(event: AuditEvent): AuditEvent {
+  const { requestObject, responseObject, ...rest } = event;
+  void requestObject;
+  void responseObject;
+  return rest;
+}
+
+/** The API server's RFC 3339 form is taken on sight; anything else must parse as a date to count. */
+function isTimestamp(text: string): boolean {
+  return (
+    (text.length >= 20 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 84 && text.charCodeAt(text.length - 1) === 90) ||
+    !Number.isNaN(Date.parse(text))
+  );
 }
 
 /** Earliest and latest timestamp seen, as logged. */
@@ -206,6 +203,25 @@ interface InvalidatedAccumulator {
   readonly seen: SeenRange;
 }
 
+/**
+ * One request shape of a ServiceAccount (verb, group, resource, subresource, namespace or URL), its key
+ * fields held once, with a row per object name: a controller touching thousands of objects costs a small
+ * row per name, not a copy of the shape's strings each.
+ */
+class ShapeAccumulator {
+  readonly rows = new Map<string, RowAccumulator>();
+  other: RowAccumulator | undefined = undefined;
+
+  constructor(
+    readonly verb: string,
+    readonly apiGroup: string,
+    readonly resource: string,
+    readonly subresource: string,
+    readonly namespace: string,
+    readonly nonResourceURL: string,
+  ) {}
+}
+
 /** One distinct request of a ServiceAccount. Most rows see one response code: a map only for more. */
 class RowAccumulator extends SeenRange {
   count = 0;
@@ -216,7 +232,7 @@ class RowAccumulator extends SeenRange {
   codes: Map<number, number> | undefined = undefined;
 
   constructor(
-    readonly key: ObservedRequest,
+    readonly name: string,
     readonly otherNames: boolean,
   ) {
     super();
@@ -235,15 +251,15 @@ class RowAccumulator extends SeenRange {
     }
   }
 
-  codesRecord(): Record<string, number> {
-    if (this.codes) return Object.fromEntries([...this.codes].sort((a, b) => a[0] - b[0]).map(([code, count]) => [String(code), count]));
-    return this.code === undefined ? {} : { [String(this.code)]: this.codeCount };
+  codeCounts(): ResponseCodeCount[] {
+    if (this.codes) return [...this.codes].sort((x, y) => x[0] - y[0]).map(([code, count]) => ({ code, count }));
+    return this.code === undefined ? [] : [{ code: this.code, count: this.codeCount }];
   }
 }
 
 /** A count per value, keeping at most `limit` values; the rest are counted as overflow. */
 class CappedTally {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, { count: number }>();
   overflow = 0;
 
   constructor(private readonly limit: number) {}
@@ -251,13 +267,13 @@ class CappedTally {
   add(value: string | undefined): void {
     if (value === undefined || value === '') return;
     const current = this.counts.get(value);
-    if (current !== undefined) this.counts.set(value, current + 1);
-    else if (this.counts.size < this.limit) this.counts.set(value, 1);
+    if (current !== undefined) current.count++;
+    else if (this.counts.size < this.limit) this.counts.set(value, { count: 1 });
     else this.overflow++;
   }
 
   result(): Tally[] {
-    return [...this.counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || compare(a.value, b.value));
+    return [...this.counts].map(([value, { count }]) => ({ value, count })).sort((a, b) => b.count - a.count || compare(a.value, b.value));
   }
 }
 
@@ -282,8 +298,7 @@ class UnexpectedAccumulator {
 }
 
 class AccountAccumulator {
-  private readonly rows = new Map<string, RowAccumulator>();
-  private readonly namesByShape = new Map<string, number>();
+  private readonly shapes = new Map<string, ShapeAccumulator>();
   private count = 0;
   private allowed = 0;
   private denied = 0;
@@ -340,24 +355,25 @@ class AccountAccumulator {
   }
 
   private addRow(request: ObservedRequest): void {
-    const shape = `${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource}\u0000${request.namespace}\u0000${request.nonResourceURL}`;
-    let key = request.name === '' ? shape : `${shape}\u0000${request.name}`;
-    let row = this.rows.get(key);
+    const shapeKey = `${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource}\u0000${request.namespace}\u0000${request.nonResourceURL}`;
+    let shape = this.shapes.get(shapeKey);
+    if (!shape) {
+      shape = new ShapeAccumulator(
+        request.verb,
+        request.apiGroup,
+        request.resource,
+        request.subresource,
+        request.namespace,
+        request.nonResourceURL,
+      );
+      this.shapes.set(shapeKey, shape);
+    }
+    let row = shape.rows.get(request.name);
     if (!row) {
-      let otherNames = false;
-      if (request.name !== '') {
-        const names = this.namesByShape.get(shape) ?? 0;
-        if (names >= this.namesPerShape) {
-          otherNames = true;
-          key = `${shape}\u0001`;
-          row = this.rows.get(key);
-        } else {
-          this.namesByShape.set(shape, names + 1);
-        }
-      }
-      if (!row) {
-        row = new RowAccumulator(request, otherNames);
-        this.rows.set(key, row);
+      if (request.name !== '' && shape.rows.size >= this.namesPerShape) row = shape.other ??= new RowAccumulator('', true);
+      else {
+        row = new RowAccumulator(request.name, false);
+        shape.rows.set(request.name, row);
       }
     }
     row.count++;
@@ -368,27 +384,30 @@ class AccountAccumulator {
   }
 
   result(): ServiceAccountUsage {
-    const requests: RequestUsage[] = [...this.rows.values()]
-      .map((row) => {
-        const { key } = row;
-        return {
-          verb: key.verb,
-          apiGroup: key.apiGroup,
-          resource: key.resource,
-          subresource: key.subresource,
-          namespace: key.namespace,
-          name: row.otherNames ? '' : key.name,
-          nonResourceURL: key.nonResourceURL,
+    const requests: RequestUsage[] = [];
+    for (const shape of this.shapes.values()) {
+      for (const row of shape.other ? [...shape.rows.values(), shape.other] : shape.rows.values()) {
+        requests.push({
+          verb: shape.verb,
+          apiGroup: shape.apiGroup,
+          resource: shape.resource,
+          subresource: shape.subresource,
+          namespace: shape.namespace,
+          name: row.name,
+          nonResourceURL: shape.nonResourceURL,
           count: row.count,
           allowed: row.allowed,
           denied: row.denied,
           firstSeen: row.first,
           lastSeen: row.last,
-          codes: row.codesRecord(),
+          codes: row.codeCounts(),
           otherNames: row.otherNames,
-        };
-      })
-      .sort(compareRequests);
+        });
+      }
+    }
+    // The aggregates are no longer needed once their rows exist: free them before the next account's.
+    this.shapes.clear();
+    requests.sort(compareRequests);
     const legacyTokens: LegacyTokenUsage[] = [...this.legacy.values()]
       .map((entry) => ({ secret: entry.secret, kind: entry.kind, count: entry.count, ...entry.seen.window() }))
       .sort((a, b) => compare(a.secret ?? '', b.secret ?? '') || compare(a.kind, b.kind));

@@ -10,7 +10,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { InputError, InputErrors } from '../../errors/kubectl-sa-error.js';
-import { decodeAuditLine, type AuditEvent } from './audit-event.js';
+import { decodeAuditLine, skimAuditLine, type AuditEvent } from './audit-event.js';
 
 export const STDIN_NAME = '<stdin>';
 
@@ -101,7 +101,7 @@ export async function readAuditLogs(
       const decoded =
         text === undefined
           ? ({ kind: 'bad', reason: `line longer than ${maxLineChars / 1024 / 1024} MiB` } as const)
-          : decodeAuditLine(text);
+          : (skimAuditLine(text) ?? decodeAuditLine(text));
       if (decoded.kind === 'events') {
         for (const event of decoded.events) onEvent(event);
         fileEvents += decoded.events.length;

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError, InputErrors } from '../../../src/errors/kubectl-sa-error.js';
 import type { AuditEvent } from '../../../src/usage/audit-event.js';
-import { decodeAuditLine } from '../../../src/sources/audit-log/audit-event.js';
+import { decodeAuditLine, skimAuditLine } from '../../../src/sources/audit-log/audit-event.js';
 import { readAuditLogs } from '../../../src/sources/audit-log/read-audit-logs.js';
 import { harnessEvents, harnessLogPath, harnessLogText, scratchDir, writeScratch } from '../../helpers/audit-fixture.js';
 
@@ -152,5 +152,41 @@ describe('decodeAuditLine', () => {
       reason: 'an Event without stage or verb',
     });
     expect(decodeAuditLine('[1,2]')).toEqual({ kind: 'bad', reason: 'not a JSON object' });
+  });
+});
+
+describe('skimAuditLine', () => {
+  const lines = harnessLogText()
+    .split('\n')
+    .filter((line) => line !== '');
+
+  it('reads what a line no ServiceAccount figures in is counted by, exactly as a full parse does', () => {
+    const others = lines.filter((line) => !line.includes('system:serviceaccount:'));
+    expect(others.length).toBeGreaterThan(100);
+    for (const line of others) {
+      const full = JSON.parse(line) as AuditEvent;
+      expect(skimAuditLine(line)).toEqual({
+        kind: 'events',
+        events: [
+          {
+            auditID: full.auditID,
+            stage: full.stage,
+            verb: full.verb,
+            requestReceivedTimestamp: full.requestReceivedTimestamp,
+            stageTimestamp: full.stageTimestamp,
+          },
+        ],
+      });
+    }
+  });
+
+  it('leaves ServiceAccounts’ lines, truncated lines and other layouts to the full decoder', () => {
+    const serviceAccountLine = lines.find((line) => line.includes('"username":"system:serviceaccount:'));
+    const other = lines.find((line) => !line.includes('system:serviceaccount:')) ?? '';
+    expect(skimAuditLine(serviceAccountLine ?? '')).toBeUndefined();
+    expect(skimAuditLine(other.slice(0, -40))).toBeUndefined();
+    expect(decodeAuditLine(other.slice(0, -40))).toEqual({ kind: 'bad', reason: 'truncated or invalid JSON' });
+    const reordered = JSON.stringify({ apiVersion: 'audit.k8s.io/v1', ...(JSON.parse(other) as object) });
+    expect(skimAuditLine(reordered)).toBeUndefined();
   });
 });

@@ -1,0 +1,59 @@
+// `kubectl sa usage` on a large, realistic audit log: events per second and peak memory, end to end (the
+// built CLI as users run it: read, gunzip, parse, aggregate, print).
+//
+//   npm run build && npx tsx bench/audit-usage.ts [MiB]      (default 1024: a 1 GiB log, about 1M events)
+//   BENCH_AUDIT_GZIP=1 …                                     (the same log gzip-compressed)
+//
+// The log is generated once into .bench/ (bench/generate-audit-log.js, deterministic) and reused. The CLI
+// runs under /usr/bin/time, whose maximum resident set size is the peak memory reported.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
+import { generateAuditLog } from './generate-audit-log.js';
+
+const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const mebibytes = Number(process.argv[2] ?? 1024);
+const gzip = process.env.BENCH_AUDIT_GZIP === '1';
+const plain = path.join(root, '.bench', `audit-${mebibytes}m.log`);
+const file = gzip ? `${plain}.gz` : plain;
+
+mkdirSync(path.dirname(plain), { recursive: true });
+if (!existsSync(plain)) {
+  const started = performance.now();
+  const written = await generateAuditLog(mebibytes, plain);
+  console.log(
+    `generated ${path.relative(root, plain)}: ${written.events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+if (gzip && !existsSync(file)) await pipeline(createReadStream(plain), createGzip({ level: 6 }), createWriteStream(file));
+
+const events = countLines(plain);
+if (!existsSync('/usr/bin/time')) throw new Error('this benchmark reads peak memory from /usr/bin/time (GNU time), which is missing');
+const run = spawnSync(
+  '/usr/bin/time',
+  ['-f', '%e %M', process.execPath, path.join(root, 'bin', 'kubectl-sa'), 'usage', '--audit-log', file, '--log-only'],
+  {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  },
+);
+if (run.status !== 0) throw new Error(`kubectl sa usage failed (${run.status}): ${run.stderr}`);
+const [seconds = 0, kilobytes = 0] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+const mib = statSync(file).size / 1024 / 1024;
+console.log(
+  `audit log:   ${path.relative(root, file)}, ${mib.toFixed(0)} MiB${gzip ? ' gzip' : ''}, ${events.toLocaleString('en-US')} events`,
+);
+console.log(
+  `usage:       ${seconds.toFixed(2)} s = ${Math.round(events / seconds).toLocaleString('en-US')} events/s (${(mib / seconds).toFixed(0)} MiB/s read)`,
+);
+console.log(`peak memory: ${(kilobytes / 1024).toFixed(0)} MB (maximum resident set size of the whole process)`);
+console.log(run.stdout.split('\n').slice(0, 2).join('\n'));
+
+/** Lines of the plain log (one event each): the figure the rate is computed from, counted apart from the product. */
+function countLines(name: string): number {
+  const counted = spawnSync('wc', ['-l', name], { encoding: 'utf8' });
+  return Number(counted.stdout.trim().split(' ')[0]);
+}
