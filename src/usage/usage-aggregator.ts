@@ -10,7 +10,14 @@
  */
 import type { AuditEvent } from './audit-event.js';
 import { alertsOf } from './usage-alerts.js';
-import { describeRequest, earlier, invalidatedTokenUse, observedRequests, type ObservedRequest } from './observed-request.js';
+import {
+  describeRequest,
+  earlier,
+  invalidatedTokenUse,
+  observedRequests,
+  type InvalidatedTokenUse,
+  type ObservedRequest,
+} from './observed-request.js';
 import type {
   InvalidatedTokenUsage,
   LegacyTokenUsage,
@@ -50,8 +57,12 @@ export class UsageAggregator {
   private readonly tallyLimit: number;
   private readonly pendingLimit: number;
   private readonly matcher: CallExpectations;
-  /** Requests waiting for their final stage, by auditID: the latest stage's event (bodies dropped). */
-  private readonly pending = new Map<string, AuditEvent>();
+  /**
+   * Requests waiting for their final stage, by auditID. A RequestReceived stage waits milliseconds and is
+   * kept as it came; a ResponseStarted one (a watch) may wait for minutes, so only what it will count as is
+   * kept (its ServiceAccount requests), not the parsed event.
+   */
+  private readonly pending = new Map<string, AuditEvent | PendingRequest>();
   private readonly counted: BoundedSet;
   private readonly accounts = new Map<string, AccountAccumulator>();
   private readonly invalidated = new Map<string, InvalidatedAccumulator>();
@@ -66,7 +77,7 @@ export class UsageAggregator {
     this.tallyLimit = options.tallyLimit ?? 50;
     this.pendingLimit = options.pendingLimit ?? 50_000;
     this.matcher = options.expectations ?? everythingExpected;
-    this.counted = new BoundedSet(options.rememberedLimit ?? 100_000);
+    this.counted = new BoundedSet(options.rememberedLimit ?? 4096);
   }
 
   add(event: AuditEvent): void {
@@ -88,9 +99,10 @@ export class UsageAggregator {
     }
     if (this.pending.delete(id)) this.stagesFolded++;
     // A RequestResponse-level stage may carry large bodies; nothing here reads them.
-    this.pending.set(id, event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event));
+    const slim = event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event);
+    this.pending.set(id, event.stage === 'RequestReceived' ? slim : pendingRequestOf(slim));
     if (this.pending.size > this.pendingLimit) {
-      const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent];
+      const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent | PendingRequest];
       this.pending.delete(oldestId);
       this.counted.add(oldestId);
       this.count(oldest);
@@ -132,9 +144,9 @@ export class UsageAggregator {
     if (end && (this.windowEnd === '' || earlier(this.windowEnd, end)) && isTimestamp(end)) this.windowEnd = end;
   }
 
-  private count(event: AuditEvent): void {
+  private count(waiting: AuditEvent | PendingRequest): void {
     this.requests++;
-    const invalidated = invalidatedTokenUse(event);
+    const { invalidated, observed } = waiting instanceof PendingRequest ? waiting : pendingRequestOf(waiting);
     if (invalidated) {
       const key = `${invalidated.secretNamespace}/${invalidated.secretName}`;
       let entry = this.invalidated.get(key);
@@ -145,7 +157,6 @@ export class UsageAggregator {
       entry.count++;
       entry.seen.add(invalidated.timestamp);
     }
-    const observed = observedRequests(event);
     if (observed.length === 0) return;
     this.serviceAccountRequests++;
     for (const request of observed) {
@@ -162,6 +173,18 @@ export class UsageAggregator {
       account.add(request, this.matcher);
     }
   }
+}
+
+/** What a request counts as: the ServiceAccount requests it stands for, and an invalidated token's use. */
+class PendingRequest {
+  constructor(
+    readonly observed: readonly ObservedRequest[],
+    readonly invalidated: InvalidatedTokenUse | undefined,
+  ) {}
+}
+
+function pendingRequestOf(event: AuditEvent): PendingRequest {
+  return new PendingRequest(observedRequests(event), invalidatedTokenUse(event));
 }
 
 /** The event without its request and response bodies (RequestResponse level), for keeping while it waits. */
