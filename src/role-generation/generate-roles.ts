@@ -55,40 +55,24 @@ export function generateRoles(entries: readonly PermissionEntry[], options: Role
   for (const scope of [...byScope.keys()].sort(compareText)) {
     const rules = (byScope.get(scope) ?? []).map(({ rule, provenance }) => (provenance ? { rule, provenance } : { rule }));
     const policyRules = rules.map((entry) => entry.rule);
-    if (scope === '') {
-      const name = options.name ?? `kubectl-sa:${saNamespace}:${saName}`;
-      const metadata = { name, labels: { ...managedByLabel } };
-      roles.push({
-        kind: 'ClusterRole',
-        name,
-        rules,
-        role: { apiVersion: rbacApiVersion, kind: 'ClusterRole', metadata, rules: policyRules },
-        binding: {
-          apiVersion: rbacApiVersion,
-          kind: 'ClusterRoleBinding',
-          metadata,
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-          subjects: [subject],
-        },
-      });
-    } else {
-      const name = options.name ?? `kubectl-sa:${saName}`;
-      const metadata = { name, namespace: scope, labels: { ...managedByLabel } };
-      roles.push({
-        kind: 'Role',
-        name,
-        namespace: scope,
-        rules,
-        role: { apiVersion: rbacApiVersion, kind: 'Role', metadata, rules: policyRules },
-        binding: {
-          apiVersion: rbacApiVersion,
-          kind: 'RoleBinding',
-          metadata,
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-          subjects: [subject],
-        },
-      });
-    }
+    const clusterWide = scope === '';
+    const kind = clusterWide ? 'ClusterRole' : 'Role';
+    const name = options.name ?? (clusterWide ? `kubectl-sa:${saNamespace}:${saName}` : `kubectl-sa:${saName}`);
+    const metadata = { name, ...(clusterWide ? {} : { namespace: scope }), labels: { ...managedByLabel } };
+    roles.push({
+      kind,
+      name,
+      ...(clusterWide ? {} : { namespace: scope }),
+      rules,
+      role: { apiVersion: rbacApiVersion, kind, metadata, rules: policyRules },
+      binding: {
+        apiVersion: rbacApiVersion,
+        kind: `${kind}Binding`,
+        metadata,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name },
+        subjects: [subject],
+      },
+    });
   }
   return { serviceAccount: options.serviceAccount, roles };
 }

@@ -106,3 +106,8 @@ export function compareVerbs(a: string, b: string): number {
   const rank = (verb: string) => (verb === '*' ? -1 : verbOrder.includes(verb) ? verbOrder.indexOf(verb) : verbOrder.length);
   return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+/** A list for people: the first `limit` items, then "… and N more". */
+export function cutList(items: readonly string[], limit: number): string[] {
+  return items.length <= limit ? [...items] : [...items.slice(0, limit), `… and ${items.length - limit} more`];
+}

@@ -10,9 +10,9 @@ import type { PolicyRule } from '../inventory/kube-object.js';
 import { allRulesFor, authorize, serviceAccountIdentity } from '../rbac/authorize.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
 import { isBaselineGrant } from '../rbac/service-account-rbac.js';
-import type { BindingRefView, RoleRefView, SubjectRef } from '../rbac/types.js';
+import type { Grant } from '../rbac/types.js';
 import type { GeneratedRoleSet } from './generate-roles.js';
-import { attributesOf, describePermission, permissionsOfRule, ruleCovers, type Permission } from './permission.js';
+import { attributesOf, cutList, describePermission, permissionsOfRule, ruleCovers, type Permission } from './permission.js';
 
 export interface GeneratedRuleStatus {
   readonly role: { readonly kind: 'Role' | 'ClusterRole'; readonly name: string; readonly namespace?: string };
@@ -22,14 +22,8 @@ export interface GeneratedRuleStatus {
   readonly missing: readonly string[];
 }
 
-export interface CurrentRuleStatus {
-  readonly rule: PolicyRule;
-  readonly role: RoleRefView;
-  readonly binding: BindingRefView;
-  /** Where the grant applies; absent: cluster-wide. */
-  readonly namespace?: string;
-  readonly via: SubjectRef;
-  readonly defaultRbac: boolean;
+/** A rule the ServiceAccount holds (with its role, binding, scope and via), and what becomes of it. */
+export interface CurrentRuleStatus extends Grant {
   readonly status: 'kept' | 'narrowed' | 'dropped';
   /** The permissions of the rule the generated roles do not allow. */
   readonly beyond: readonly string[];
@@ -62,7 +56,10 @@ export function diffRoles(model: RbacModel, generated: GeneratedRoleSet): RoleDi
         role: { kind: role.kind, name: role.name, ...(role.namespace === undefined ? {} : { namespace: role.namespace }) },
         rule,
         status: missing.length === 0 ? 'held' : 'add',
-        missing: cut(missing.map((permission) => describePermission(permission, { withScope: true }))),
+        missing: cutList(
+          missing.map((permission) => describePermission(permission, { withScope: true })),
+          listed,
+        ),
       });
     }
   }
@@ -77,14 +74,12 @@ export function diffRoles(model: RbacModel, generated: GeneratedRoleSet): RoleDi
         !generatedRules.some(({ scope, rule }) => (scope === '' || scope === permission.scope) && ruleCovers(rule, permission)),
     );
     current.push({
-      rule: grant.rule,
-      role: grant.role,
-      binding: grant.binding,
-      ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }),
-      via: grant.via,
-      defaultRbac: grant.defaultRbac,
+      ...grant,
       status: beyond.length === 0 ? 'kept' : overlaps(grant.rule, grant.namespace, generatedPermissions) ? 'narrowed' : 'dropped',
-      beyond: cut(beyond.map((permission) => describePermission(permission, { withScope: true }))),
+      beyond: cutList(
+        beyond.map((permission) => describePermission(permission, { withScope: true })),
+        listed,
+      ),
     });
   }
   return {
@@ -97,8 +92,4 @@ export function diffRoles(model: RbacModel, generated: GeneratedRoleSet): RoleDi
 /** Whether a held rule allows some of the generated permissions (then it is narrowed, not dropped). */
 function overlaps(rule: PolicyRule, namespace: string | undefined, generated: readonly Permission[]): boolean {
   return generated.some((permission) => (namespace === undefined || permission.scope === namespace) && ruleCovers(rule, permission));
-}
-
-function cut(items: readonly string[]): string[] {
-  return items.length <= listed ? [...items] : [...items.slice(0, listed), `… and ${items.length - listed} more`];
 }

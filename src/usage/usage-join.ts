@@ -5,25 +5,25 @@
  * that would, not only the first the authorizer visits, since removing one leaves the others.
  */
 import type { Inventory } from '../inventory/inventory.js';
-import type { PolicyRule } from '../inventory/kube-object.js';
 import { allRulesFor, serviceAccountIdentity } from '../rbac/authorize.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
 import { ruleAllows } from '../rbac/rule-matching.js';
 import { isBaselineGrant } from '../rbac/service-account-rbac.js';
-import type { BindingRefView, Grant, RoleRefView, SubjectRef } from '../rbac/types.js';
+import type { Grant } from '../rbac/types.js';
 import { permissionOfRequest } from './needed-permissions.js';
-import { attributesOf, describePermission, permissionsOfRule, ruleCovers, ruleOfPermission } from '../role-generation/permission.js';
+import {
+  attributesOf,
+  cutList,
+  describePermission,
+  permissionsOfRule,
+  ruleCovers,
+  ruleOfPermission,
+} from '../role-generation/permission.js';
 import { describeRequest } from './observed-request.js';
 import type { RequestUsage, SeenWindow, ServiceAccountUsage, UsageLog } from './usage-types.js';
 
-export interface GrantUsage {
-  readonly rule: PolicyRule;
-  readonly role: RoleRefView;
-  readonly binding: BindingRefView;
-  /** Where the grant applies; absent: cluster-wide. */
-  readonly namespace?: string;
-  readonly via: SubjectRef;
-  readonly defaultRbac: boolean;
+/** A grant the ServiceAccount holds (rule, role, binding, scope, via), and how much of it was used. */
+export interface GrantUsage extends Grant {
   /** Allowed requests this grant would allow. */
   readonly requests: number;
   readonly status: 'unused' | 'partly-used' | 'used';
@@ -166,21 +166,7 @@ function usageOfGrant(grant: Grant, rows: readonly RequestUsage[]): GrantUsage {
     .slice(0, 3)
     .map((row) => `${describeRequest(row)} ×${row.allowed}`);
   const listed = unused.map((permission) => describePermission(permission));
-  return {
-    rule: grant.rule,
-    role: grant.role,
-    binding: grant.binding,
-    ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }),
-    via: grant.via,
-    defaultRbac: grant.defaultRbac,
-    requests,
-    status,
-    unusedPermissions:
-      listed.length <= listedPermissions
-        ? listed
-        : [...listed.slice(0, listedPermissions), `… and ${listed.length - listedPermissions} more`],
-    usedFor,
-  };
+  return { ...grant, requests, status, unusedPermissions: cutList(listed, listedPermissions), usedFor };
 }
 
 /** A RoleBinding's grant applies in its namespace only; cluster-wide requests need a ClusterRoleBinding. */
