@@ -45,7 +45,7 @@ function summarySections(report: UsageReport): Section[] {
   if (report.serviceAccounts.length > 0) {
     sections.push({
       table: {
-        headers: ['serviceaccount', 'requests', 'denied', 'first seen', 'last seen', 'alerts'],
+        headers: ['ServiceAccount', 'requests', 'denied', 'first seen', 'last seen', 'alerts'],
         rows: report.serviceAccounts.map((usage) => [
           `${usage.namespace}/${usage.name}`,
           String(usage.count),
@@ -64,7 +64,7 @@ function summarySections(report: UsageReport): Section[] {
     sections.push({
       title: 'Alerts',
       table: {
-        headers: ['serviceaccount', 'alert', 'count', 'last seen', 'detail'],
+        headers: ['ServiceAccount', 'alert', 'count', 'last seen', 'detail'],
         rows: alerts.map(({ usage, alert }) => [
           `${usage.namespace}/${usage.name}`,
           alert.id,
@@ -102,7 +102,7 @@ function inventorySections(report: UsageReport, accounts: readonly ServiceAccoun
       ? { lines: ['None: every ServiceAccount in scope made a request.'] }
       : {
           table: {
-            headers: ['serviceaccount', 'holds rights', 'grants', 'bindings'],
+            headers: ['ServiceAccount', 'holds rights', 'rules held', 'bindings'],
             rows: unused.map((account) => [
               `${account.namespace}/${account.name}`,
               account.holdsRights ? 'yes' : 'no',
@@ -128,7 +128,7 @@ function inventorySections(report: UsageReport, accounts: readonly ServiceAccoun
       ? { lines: ['None: every grant of an active ServiceAccount was used.'] }
       : {
           table: {
-            headers: ['serviceaccount', 'status', 'binding → role', 'scope', 'rule', 'never used'],
+            headers: ['ServiceAccount', 'status', 'binding → role', 'scope', 'rule', 'never used'],
             rows: overreach.map(({ account, grant }) => grantRow(`${account.namespace}/${account.name}`, grant)),
           },
         }),

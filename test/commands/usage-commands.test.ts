@@ -13,7 +13,7 @@ describe('kubectl sa usage', () => {
     );
     expect(result.stdout).toMatch(/\nshop\/cart +13 +2 /);
     expect(result.stdout).toMatch(
-      /Unused ServiceAccounts \(no request in .*\):\nSERVICEACCOUNT +HOLDS RIGHTS +GRANTS +BINDINGS\nshop\/idle +yes +\d+ +RoleBinding\/shop\/idle\n/,
+      /Unused ServiceAccounts \(no request in .*\):\nSERVICEACCOUNT +HOLDS RIGHTS +RULES HELD +BINDINGS\nshop\/idle +yes +\d+ +RoleBinding\/shop\/idle\n/,
     );
     expect(result.stdout).toMatch(
       /shop\/cart +unused +RoleBinding\/shop\/cart → Role\/shop\/cart +shop +\[delete\] deployments\.apps +all of it/,
