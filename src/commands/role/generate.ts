@@ -80,6 +80,8 @@ export default class RoleGenerate extends KubectlSaCommand {
       throw new UsageError('--names applies to --from-audit (use --resource-name with --verb rules)');
     if (!flags.diff && (flags.filename?.length ?? 0) > 0)
       throw new UsageError('-f is read only for --diff (what the ServiceAccount holds today)');
+    if (fromAudit.includes('-') && (flags.filename ?? []).includes('-'))
+      throw new UsageError('stdin can feed either --from-audit - or -f -, not both');
     // -o: the manifests print as yaml (default) or json; a --diff as text (default), json or yaml.
     const asked = raw.find((token) => token.type === 'flag' && token.flag === 'output') ? flags.output : undefined;
     if (!flags.diff && asked === 'table') throw new UsageError('-o table shows a --diff; the generated roles print as yaml or json');
