@@ -3,18 +3,18 @@ import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { buildScanReport, type FailOn, type ScanReport } from '../report/scan-report.js';
+import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { AuditLogOptions } from './audit-usage.js';
 import type { Outcome, Warning } from './outcome.js';
 import { rbacViewFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
 import { usageFactsFor } from './usage-facts.js';
 
-export interface ScanOptions {
+export interface JudgeOptions {
   readonly input: InputOptions;
   readonly policies: LoadPoliciesOptions;
   /** An Exemptions file (--exemptions). */
   readonly exemptionsFile?: string | undefined;
-  readonly failOn: FailOn;
   /** "Now" for expiries and ages; injected so reports are reproducible. */
   readonly now: Date;
   /** Whether Kubernetes' default RBAC counts (--default-rbac). */
@@ -23,19 +23,32 @@ export interface ScanOptions {
   readonly auditLog?: AuditLogOptions | undefined;
 }
 
+export interface ScanOptions extends JudgeOptions {
+  readonly failOn: FailOn;
+}
+
+/** The input judged by the packs: what scan reports and fix plans start from. */
+export interface Judgement {
+  readonly packs: readonly CompiledPack[];
+  readonly inventory: Inventory;
+  readonly connection: ClusterConnection | undefined;
+  readonly evaluation: Evaluation;
+  /** The RBAC model's warnings (a binding to a role that is not in the input, say). */
+  readonly warnings: readonly Warning[];
+}
+
 export interface ScanResult {
   readonly report: ScanReport;
   readonly packs: readonly CompiledPack[];
-  /** What was judged, and the engine's raw answer: fix planning starts from both. */
   readonly inventory: Inventory;
   readonly evaluation: Evaluation;
 }
 
-/** Judges the input with the packs: `kubectl sa scan`. Packs are loaded first, so a broken pack is reported before any manifest is read. */
-export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
+/** Loads packs (first, so a broken pack is reported before any manifest is read), reads the input and evaluates. */
+export async function judge(options: JudgeOptions): Promise<Judgement> {
   const { packs } = await loadPolicies(options.policies);
   const exemptions = options.exemptionsFile ? await loadExemptions(options.exemptionsFile) : [];
-  const { inventory } = await readInput(options.input);
+  const { inventory, connection } = await readInput(options.input);
   // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
   // or without --default-rbac and on a live cluster alike.
   const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac });
@@ -43,7 +56,6 @@ export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
   const usageRead = options.auditLog ? await (await import('./audit-usage.js')).aggregateAuditLogs(options.auditLog) : undefined;
   const usage = usageRead ? usageFactsFor(usageRead.log, inventory, rbac.model) : undefined;
   const evaluation = evaluatePolicies(inventory, packs, { now: options.now, rbac: rbac.view, exemptions, ...(usage ? { usage } : {}) });
-  const report = buildScanReport(inventory, packs, evaluation, options.failOn);
   const warnings: Warning[] = rbac.warnings.map((message) => ({ message }));
   for (const message of usageRead?.summary.warnings ?? []) warnings.push({ message });
   if (usageRead && usageRead.summary.badLines > 0) {
@@ -52,11 +64,16 @@ export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
       message: `${usageRead.summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
     });
   }
-  for (const expired of report.expiredExemptions) {
-    warnings.push({
-      message: `exemption for ${expired.rules.join(', ')} expired on ${expired.expires ?? '?'} and no longer applies`,
-      source: { file: expired.source.file, line: expired.source.line },
-    });
-  }
-  return { data: { report, packs, inventory, evaluation }, notes: inventory.notes, warnings };
+  return { packs, inventory, connection, evaluation, warnings };
+}
+
+/** Judges the input with the packs: `kubectl sa scan`. */
+export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
+  const { packs, inventory, evaluation, warnings } = await judge(options);
+  const report = buildScanReport(inventory, packs, evaluation, options.failOn);
+  const expired: Warning[] = report.expiredExemptions.map((exemption) => ({
+    message: `exemption for ${exemption.rules.join(', ')} expired on ${exemption.expires ?? '?'} and no longer applies`,
+    source: { file: exemption.source.file, line: exemption.source.line },
+  }));
+  return { data: { report, packs, inventory, evaluation }, notes: inventory.notes, warnings: [...warnings, ...expired] };
 }

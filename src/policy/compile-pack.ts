@@ -1,6 +1,6 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PolicyPackError } from '../errors/kubectl-sa-error.js';
-import type { JsonSchema, PolicyPackSpec, PolicyRuleSpec, Severity } from './pack-types.js';
+import type { FixSpec, JsonSchema, PolicyPackSpec, PolicyRuleSpec, Severity } from './pack-types.js';
 import { locateSchemaProblem } from './locate-schema-problem.js';
 import { formatValidator, type SchemaValidator } from './precompiled-validators.js';
 import { checkTemplate } from './message-template.js';
@@ -48,6 +48,14 @@ export interface CompiledRule {
   readonly source: { readonly file: string; readonly line: number };
 }
 
+/** A pack's fix, checked: its templates are well formed and its patch changes something. */
+export interface CompiledFix {
+  readonly id: string;
+  readonly pack: string;
+  readonly spec: FixSpec;
+  readonly source: { readonly file: string; readonly line: number };
+}
+
 export interface CompiledPack {
   readonly name: string;
   readonly version: string;
@@ -55,6 +63,7 @@ export interface CompiledPack {
   readonly builtIn: boolean;
   readonly source: { readonly file: string; readonly line: number };
   readonly rules: readonly CompiledRule[];
+  readonly fixes: readonly CompiledFix[];
 }
 
 /**
@@ -127,6 +136,7 @@ export function compilePack(
       source: position(base),
     });
   });
+  const fixes = compileFixes(spec, position, errors);
   if (errors.length > 0) return { errors };
   return {
     pack: {
@@ -136,6 +146,7 @@ export function compilePack(
       builtIn: source.builtIn,
       source: { file: source.file, line: source.line },
       rules,
+      fixes,
     },
     errors: [],
   };
@@ -170,7 +181,62 @@ function precompiledPack(
       assert: validator(`${rule.id}/assert`),
       source: position(`/rules/${index}`),
     })),
+    fixes: compileFixes(spec, position, []),
   };
+}
+
+/**
+ * A fix's id is unique in its pack, its templates are well formed, and it changes something: a patch of
+ * `test` operations alone would report every object as fixed without touching it. Whether a rule's `fix`
+ * names a fix that exists is checked across packs, where built-in fixes are known (checkFixReferences).
+ */
+function compileFixes(
+  spec: PolicyPackSpec,
+  position: (pointer: string) => { file: string; line: number },
+  errors: PolicyPackError[],
+): CompiledFix[] {
+  const fixes: CompiledFix[] = [];
+  const seen = new Set<string>();
+  (spec.fixes ?? []).forEach((fix, index) => {
+    const base = `/fixes/${index}`;
+    const problem = (pointer: string, reason: string) =>
+      errors.push(new PolicyPackError(`fix ${fix.id}: ${reason}`, { position: position(pointer), pointer }));
+    if (seen.has(fix.id)) problem(`${base}/id`, 'the id is already used by another fix of this pack');
+    seen.add(fix.id);
+    if (fix.patch.every((operation) => operation.op === 'test') && (fix.creates ?? []).length === 0)
+      problem(`${base}/patch`, 'the patch only tests: it must change something');
+    fix.patch.forEach((operation, at) => {
+      for (const [field, text] of templateStrings(operation)) {
+        const templateProblem = checkTemplate(text);
+        if (templateProblem) problem(`${base}/patch/${at}/${field}`, templateProblem);
+      }
+      for (const field of ['path', 'from'] as const) {
+        const pointer = operation[field];
+        if (pointer !== undefined && pointer !== '' && !pointer.startsWith('/') && !pointer.startsWith('{{'))
+          problem(`${base}/patch/${at}/${field}`, `${JSON.stringify(pointer)} is not a JSON pointer: it must start with /`);
+      }
+    });
+    (fix.creates ?? []).forEach((object, at) => {
+      for (const [field, text] of templateStrings({ op: 'add', path: '', value: object })) {
+        const templateProblem = checkTemplate(text);
+        if (templateProblem) problem(`${base}/creates/${at}${field.slice('value'.length)}`, templateProblem);
+      }
+    });
+    fixes.push({ id: fix.id, pack: spec.metadata.name, spec: fix, source: position(base) });
+  });
+  return fixes;
+}
+
+/** Every string of an operation that may hold placeholders, with the field (or value pointer) it sits at. */
+function* templateStrings(operation: FixSpec['patch'][number]): Generator<[string, string]> {
+  yield ['path', operation.path];
+  if (operation.from !== undefined) yield ['from', operation.from];
+  const walk = function* (value: unknown, pointer: string): Generator<[string, string]> {
+    if (typeof value === 'string') yield [pointer, value];
+    else if (Array.isArray(value)) for (const [index, item] of value.entries()) yield* walk(item, `${pointer}/${index}`);
+    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) yield* walk(item, `${pointer}/${key}`);
+  };
+  yield* walk(operation.value, 'value');
 }
 
 function compileSchema(

@@ -19,6 +19,8 @@ export interface Finding {
   readonly remediation: string;
   readonly fix: string | undefined;
   readonly references: readonly string[];
+  /** The target document the rule judged: a fix's templates quote it. Not part of any report. */
+  readonly document: unknown;
 }
 
 export interface ExemptedFinding {

@@ -37,6 +37,11 @@ export const packSchema = {
       minItems: 1,
       items: { $ref: '#/$defs/rule' },
     },
+    fixes: {
+      type: 'array',
+      description: "Automatic fixes that rules name in their `fix`: JSON Patch against the finding's source object.",
+      items: { $ref: '#/$defs/fix' },
+    },
   },
   $defs: {
     rule: {
@@ -65,10 +70,52 @@ export const packSchema = {
         fix: {
           type: 'string',
           pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
-          description: 'Name of an automatic fix (see the fixes documentation).',
+          description: 'Id of the fix for this finding: defined under `fixes` in this pack or a built-in one.',
         },
         references: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
       },
+    },
+    fix: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'title', 'patch'],
+      properties: {
+        id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', description: 'Stable fix id that rules name; never reused.' },
+        title: { type: 'string', minLength: 1, description: 'What the fix does, in a line: shown in plans.' },
+        description: { type: 'string' },
+        patch: {
+          type: 'array',
+          minItems: 1,
+          description:
+            "RFC 6902 JSON Patch applied to the finding's source object (the ServiceAccount, the Deployment…). `{{dotted.path}}` in path, from and string values quotes the fix context: the rule's target document plus `podSpecPointer` (`/spec/template/spec`, `/spec/jobTemplate/spec/template/spec`…); a value that is one placeholder keeps its type. `test` operations are preconditions: when one fails the fix is not applied.",
+          items: { $ref: '#/$defs/patchOperation' },
+        },
+        creates: {
+          type: 'array',
+          description:
+            'Objects the fix creates beside the patch (a dedicated ServiceAccount), templated like the patch. An object that exists already is left as it is.',
+          items: {
+            type: 'object',
+            required: ['apiVersion', 'kind', 'metadata'],
+            properties: { metadata: { type: 'object', required: ['name'] } },
+          },
+        },
+      },
+    },
+    patchOperation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['op', 'path'],
+      properties: {
+        op: { enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] },
+        path: { type: 'string', description: 'A JSON pointer (RFC 6901) into the source object, may hold placeholders.' },
+        from: { type: 'string' },
+        value: { description: 'Any JSON value; strings may hold placeholders.' },
+      },
+      allOf: [
+        { if: { properties: { op: { enum: ['add', 'replace', 'test'] } } }, then: { required: ['value'] } },
+        { if: { properties: { op: { enum: ['move', 'copy'] } } }, then: { required: ['from'] } },
+      ],
     },
     schema: {
       type: ['object', 'boolean'],

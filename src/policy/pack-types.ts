@@ -28,11 +28,30 @@ export interface PolicyRuleSpec {
   readonly references?: readonly string[];
 }
 
+/** One RFC 6902 operation as a pack writes it: path, from and string values may hold `{{placeholders}}`. */
+export interface PatchOperationSpec {
+  readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  readonly path: string;
+  readonly from?: string;
+  readonly value?: unknown;
+}
+
+/** A fix as data: a JSON Patch against a finding's source object, with `test` operations as preconditions. */
+export interface FixSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly patch: readonly PatchOperationSpec[];
+  /** Objects the fix creates beside the patch (a dedicated ServiceAccount), templated like the patch. */
+  readonly creates?: readonly Readonly<Record<string, unknown>>[];
+}
+
 export interface PolicyPackSpec {
   readonly apiVersion: 'kubectl-sa.dev/v1';
   readonly kind: 'PolicyPack';
   readonly metadata: { readonly name: string; readonly version: string; readonly description?: string };
   readonly rules: readonly PolicyRuleSpec[];
+  readonly fixes?: readonly FixSpec[];
 }
 
 /** Where a pack and each of its rules were read from, for error messages and `policy show`. */

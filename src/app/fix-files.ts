@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { InputError, InputErrors } from '../errors/kubectl-sa-error.js';
+import { BackupWriter, readBackup, sha256, type BackupManifest } from '../fixes/backup.js';
+import { unifiedDiff, type FileChange } from '../fixes/file-changes.js';
+import { writeFileAtomically } from '../fixes/file-writer.js';
+
+export interface WriteFilesOptions {
+  readonly backupRoot: string;
+  /** The command line, recorded in the backup. */
+  readonly command: string;
+  readonly now: Date;
+}
+
+export interface WrittenFiles {
+  readonly backupDir: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * Writes planned file changes: first checks that no file changed since it was planned (all or nothing),
+ * then backs every file up, then replaces each atomically. A file edited meanwhile stops the run before
+ * anything is written.
+ */
+export async function writeFileChanges(changes: readonly FileChange[], options: WriteFilesOptions): Promise<WrittenFiles> {
+  const stale: InputError[] = [];
+  for (const change of changes) {
+    const current = await readFile(change.file, 'utf8');
+    if (current !== change.before)
+      stale.push(new InputError(`${change.file}: changed since the plan was made; nothing was written, run the fix again`));
+  }
+  if (stale.length > 0) throw new InputErrors(stale);
+  const backup = await BackupWriter.create(options.backupRoot, options.command, options.now);
+  for (const change of changes) await backup.addFile(change.file, change.before, change.after);
+  for (const change of changes) await writeFileAtomically(change.file, change.after);
+  return { backupDir: backup.dir, files: changes.map((change) => change.file) };
+}
+
+/** One file of a backup: what undo would do to it. */
+export interface FileRestore {
+  readonly file: string;
+  readonly state: 'restore' | 'already-restored';
+  readonly before: string;
+  readonly after: string;
+  readonly diff: string;
+}
+
+/**
+ * What `fix --undo` would do to a backup's files: each file is restored only if it is exactly as the fix
+ * left it; one edited since is an error for all (nothing is restored over someone's later work).
+ */
+export async function planFileRestores(
+  manifest: BackupManifest,
+  fileText: (backup: BackupManifest['files'][number]) => Promise<string>,
+): Promise<FileRestore[]> {
+  const restores: FileRestore[] = [];
+  const problems: InputError[] = [];
+  for (const backup of manifest.files) {
+    let current: string;
+    try {
+      current = await readFile(backup.path, 'utf8');
+    } catch {
+      problems.push(new InputError(`${backup.path}: no longer exists; restore it from the backup by hand`));
+      continue;
+    }
+    const original = await fileText(backup);
+    const hash = sha256(current);
+    if (hash === backup.sha256Before) {
+      restores.push({ file: backup.path, state: 'already-restored', before: current, after: current, diff: '' });
+    } else if (hash === backup.sha256After) {
+      restores.push({
+        file: backup.path,
+        state: 'restore',
+        before: current,
+        after: original,
+        diff: unifiedDiff(backup.path, current, original),
+      });
+    } else {
+      problems.push(
+        new InputError(`${backup.path}: changed since the fix; not restoring over later edits (the original is in the backup)`),
+      );
+    }
+  }
+  if (problems.length > 0) throw new InputErrors(problems);
+  return restores;
+}
+
+export async function restoreFiles(restores: readonly FileRestore[]): Promise<void> {
+  for (const restore of restores) {
+    if (restore.state !== 'restore') continue;
+    const current = await readFile(restore.file, 'utf8');
+    if (current !== restore.before) throw new InputError(`${restore.file}: changed while undoing; stopped`);
+    await writeFileAtomically(restore.file, restore.after);
+  }
+}
+
+export { readBackup };

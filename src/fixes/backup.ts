@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { InputError } from '../errors/kubectl-sa-error.js';
+import type { ObjectRef } from '../inventory/inventory.js';
+
+/**
+ * Backups taken before any change, so that `kubectl sa fix --undo BACKUP` can put things back. General on
+ * purpose: any command that changes files or cluster objects (fixes, legacy-token migration) records what
+ * it is about to change here first. A backup is a folder holding `backup.json` (what was changed, where,
+ * and how to check nothing else changed it since) and a copy of each file as it was.
+ */
+
+/** A manifest file as it was, and a hash of what the change left, so undo can tell later edits apart. */
+export interface FileBackup {
+  readonly path: string;
+  /** The copy inside the backup folder, relative to it. */
+  readonly copy: string;
+  readonly sha256Before: string;
+  readonly sha256After: string;
+}
+
+/** A live object as it was, and what the change did to it. */
+export interface ObjectBackup {
+  readonly action: 'patch' | 'create' | 'delete';
+  readonly object: ObjectRef;
+  /** The server it lives on and the kubeconfig context used, so undo refuses another cluster. */
+  readonly server: string;
+  readonly context: string | undefined;
+  /** The object before the change (managedFields and status left out); undefined for a created object. */
+  readonly before: Readonly<Record<string, unknown>> | undefined;
+  /** resourceVersion and uid right after the change: undo's preconditions. */
+  readonly resourceVersionAfter: string | undefined;
+  readonly uidAfter: string | undefined;
+}
+
+export interface BackupManifest {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'Backup';
+  readonly created: string;
+  /** What made it, e.g. `kubectl sa fix -f k8s/ --write`. */
+  readonly command: string;
+  readonly files: readonly FileBackup[];
+  readonly objects: readonly ObjectBackup[];
+}
+
+/** `$XDG_STATE_HOME/kubectl-sa/backups` (default `~/.local/state/kubectl-sa/backups`), as the XDG base directory spec puts state. */
+export function defaultBackupRoot(env: NodeJS.ProcessEnv): string {
+  const state =
+    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(env.HOME ?? homedir(), '.local', 'state');
+  return path.join(state, 'kubectl-sa', 'backups');
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A backup being written: files are copied as they are added, the manifest is (re)written at each step. */
+export class BackupWriter {
+  readonly dir: string;
+  private readonly files: FileBackup[] = [];
+  private readonly objects: ObjectBackup[] = [];
+  private readonly created: string;
+
+  private constructor(
+    dir: string,
+    private readonly command: string,
+    now: Date,
+  ) {
+    this.dir = dir;
+    this.created = now.toISOString();
+  }
+
+  /** Creates `<root>/<UTC timestamp>-<random>/` (private to the user: backups may hold Secret metadata). */
+  static async create(root: string, command: string, now: Date): Promise<BackupWriter> {
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
+    const dir = path.join(root, `${stamp}-${randomBytes(3).toString('hex')}`);
+    await mkdir(path.join(dir, 'files'), { recursive: true, mode: 0o700 });
+    const writer = new BackupWriter(dir, command, now);
+    await writer.save();
+    return writer;
+  }
+
+  /** Records a file before it is rewritten; `after` is the text about to be written. */
+  async addFile(file: string, before: string, after: string): Promise<void> {
+    const copy = path.join('files', `${this.files.length}-${path.basename(file)}`);
+    await writeFile(path.join(this.dir, copy), before, { mode: 0o600 });
+    this.files.push({ path: path.resolve(file), copy, sha256Before: sha256(before), sha256After: sha256(after) });
+    await this.save();
+  }
+
+  /** Records a live object before (or, for its after-state, right after) it is changed. */
+  async addObject(backup: ObjectBackup): Promise<void> {
+    const index = this.objects.findIndex((known) => sameObject(known.object, backup.object) && known.server === backup.server);
+    if (index === -1) this.objects.push(backup);
+    else this.objects[index] = backup;
+    await this.save();
+  }
+
+  manifest(): BackupManifest {
+    return {
+      apiVersion: 'kubectl-sa.dev/v1',
+      kind: 'Backup',
+      created: this.created,
+      command: this.command,
+      files: this.files,
+      objects: this.objects,
+    };
+  }
+
+  private async save(): Promise<void> {
+    await writeFile(path.join(this.dir, 'backup.json'), `${JSON.stringify(this.manifest(), null, 2)}\n`, { mode: 0o600 });
+  }
+}
+
+/** Reads a backup folder (or its backup.json); a missing or foreign folder is a usage error naming it. */
+export async function readBackup(
+  location: string,
+): Promise<{ dir: string; manifest: BackupManifest; fileText: (backup: FileBackup) => Promise<string> }> {
+  const file = location.endsWith('backup.json') ? location : path.join(location, 'backup.json');
+  const dir = path.dirname(file);
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(await readFile(file, 'utf8')) as BackupManifest;
+  } catch (error) {
+    throw new InputError(`${location}: not a kubectl-sa backup (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      hint: 'pass the folder a fix printed ("backup: …"), or one under ~/.local/state/kubectl-sa/backups',
+    });
+  }
+  if (manifest?.kind !== 'Backup' || manifest.apiVersion !== 'kubectl-sa.dev/v1') throw new InputError(`${file}: not a kubectl-sa backup`);
+  return { dir, manifest, fileText: (backup) => readFile(path.join(dir, backup.copy), 'utf8') };
+}
+
+function sameObject(a: ObjectRef, b: ObjectRef): boolean {
+  return a.apiVersion === b.apiVersion && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+}

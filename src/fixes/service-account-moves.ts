@@ -1,0 +1,72 @@
+import type { Inventory, InventoryEntry } from '../inventory/inventory.js';
+import type { RoleBinding, Subject } from '../inventory/kube-object.js';
+import { podTemplateOf, serviceAccountNameOf } from '../inventory/workloads.js';
+import { formatPointer } from './json-patch.js';
+import { labelOf, objectKey, type FixPlan, type FixRequest } from './plan.js';
+
+/**
+ * When a fix moves a workload to another ServiceAccount, the permissions it had must follow it, or the fix
+ * breaks the workload. For every RoleBinding and ClusterRoleBinding that names the old ServiceAccount, a
+ * request adds the new one as a subject (the old subject stays: other pods, outside the input, may run
+ * as it). When such bindings exist the workload needs its token, so a pod template that does not decide
+ * automount is opted in explicitly (the new ServiceAccount opts out). Pure: the first plan and the
+ * inventory in, the extra requests out; the caller plans again with them.
+ */
+export function serviceAccountMoveRequests(plan: FixPlan, inventory: Inventory): FixRequest[] {
+  const requests: FixRequest[] = [];
+  const bindingSubjectsAdded = new Map<string, Set<string>>();
+  for (const change of plan.changes) {
+    if (change.action !== 'patch' || !change.before) continue;
+    const before = podTemplateOf(change.before);
+    const after = podTemplateOf(change.after);
+    if (!before || !after) continue;
+    const from = serviceAccountNameOf(before.podSpec);
+    const to = serviceAccountNameOf(after.podSpec);
+    if (from === to) continue;
+    const namespace = change.object.namespace ?? 'default';
+    const reason = {
+      ruleId: change.reasons[0]?.ruleId ?? '',
+      fixId: change.reasons[0]?.fixId ?? '',
+      title: `keep the permissions ${labelOf(change.object)} had as ServiceAccount ${namespace}/${from}`,
+      message: `${labelOf(change.object)} moves from ServiceAccount ${namespace}/${from} to ${namespace}/${to}`,
+    };
+    const bindings = [...inventory.roleBindings, ...inventory.clusterRoleBindings].filter((binding) =>
+      subjectsOf(binding).some((subject) => namesServiceAccount(binding, subject, namespace, from)),
+    );
+    for (const binding of bindings) {
+      const key = objectKey(binding.ref);
+      const added = bindingSubjectsAdded.get(key) ?? new Set<string>();
+      bindingSubjectsAdded.set(key, added);
+      if (added.has(to) || subjectsOf(binding).some((subject) => namesServiceAccount(binding, subject, namespace, to))) continue;
+      added.add(to);
+      const index = subjectsOf(binding).findIndex((subject) => namesServiceAccount(binding, subject, namespace, from));
+      requests.push({
+        object: binding.ref,
+        reason,
+        patch: [
+          { op: 'test', path: `/subjects/${index}`, value: subjectsOf(binding)[index] },
+          { op: 'add', path: '/subjects/-', value: { kind: 'ServiceAccount', name: to, namespace } },
+        ],
+      });
+    }
+    const automountDecided = typeof after.podSpec.automountServiceAccountToken === 'boolean';
+    if (bindings.length > 0 && !automountDecided) {
+      requests.push({
+        object: change.object,
+        reason: { ...reason, title: 'opt the pods in to a token: the new ServiceAccount opts out, and the workload holds permissions' },
+        patch: [{ op: 'add', path: `${formatPointer(after.podSpecPath)}/automountServiceAccountToken`, value: true }],
+      });
+    }
+  }
+  return requests;
+}
+
+function subjectsOf(binding: InventoryEntry<RoleBinding>): readonly Subject[] {
+  return binding.object.subjects ?? [];
+}
+
+/** As the RBAC authorizer reads it: a RoleBinding's ServiceAccount subject without a namespace is in the binding's. */
+function namesServiceAccount(binding: InventoryEntry<RoleBinding>, subject: Subject, namespace: string, name: string): boolean {
+  const subjectNamespace = subject.namespace || (binding.ref.kind === 'RoleBinding' ? binding.ref.namespace : undefined);
+  return subject.kind === 'ServiceAccount' && subject.name === name && subjectNamespace === namespace;
+}

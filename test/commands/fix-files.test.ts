@@ -1,0 +1,165 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot, runCliInProcess } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
+
+let work: string;
+let state: string;
+const env = () => ({ XDG_STATE_HOME: state });
+
+beforeEach(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-fix-'));
+  state = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-state-'));
+  cpSync(path.join(repoRoot, 'examples', 'insecure'), path.join(work, 'insecure'), { recursive: true });
+});
+
+const shop = () => path.join(work, 'insecure', 'shop-namespace.yaml');
+const changed = (diff: string) => diff.split('\n').filter((line) => /^[-+](?![-+]{2} )/.test(line));
+
+describe('kubectl sa fix on files', () => {
+  it('prints the plan and the diff and changes nothing by default', async () => {
+    const before = readFileSync(shop(), 'utf8');
+    const result = await runCliInProcess(['fix', '-f', path.join(work, 'insecure'), '--rule', 'SA001', '--rule', 'SA002'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Would change 5 object(s) in 1 file(s):');
+    expect(result.stdout).toContain(`--- a/${shop().replace(/^\//, '')}`);
+    expect(changed(result.stdout)).toEqual([
+      '+automountServiceAccountToken: false',
+      '+      serviceAccountName: storefront',
+      '+apiVersion: v1',
+      '+kind: ServiceAccount',
+      '+metadata:',
+      '+  name: storefront',
+      '+  namespace: shop',
+      '+automountServiceAccountToken: false',
+      '+---',
+      '-      serviceAccountName: default',
+      '+      serviceAccountName: cart',
+      '+---',
+      '+apiVersion: v1',
+      '+kind: ServiceAccount',
+      '+metadata:',
+      '+  name: cart',
+      '+  namespace: shop',
+      '+automountServiceAccountToken: false',
+    ]);
+    expect(result.stderr).toContain('hint: nothing was changed');
+    expect(readFileSync(shop(), 'utf8')).toBe(before);
+  });
+
+  it('--write needs --yes without a terminal, writes atomically with a backup, and a second run is already compliant', async () => {
+    const before = readFileSync(shop(), 'utf8');
+    const args = ['fix', '-f', path.join(work, 'insecure'), '--rule', 'SA001', '--write'];
+    const refused = await runCliInProcess(args, { env: env() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes');
+    expect(readFileSync(shop(), 'utf8')).toBe(before);
+
+    const written = await runCliInProcess([...args, '--yes'], { env: env() });
+    expect(written.code).toBe(0);
+    const after = readFileSync(shop(), 'utf8');
+    expect(after).toBe(before.replace('  namespace: shop\n---\n', '  namespace: shop\nautomountServiceAccountToken: false\n---\n'));
+    expect(readdirSync(path.join(work, 'insecure')).filter((name) => name.includes('.tmp'))).toEqual([]);
+    const backup = /backup: (\S+)/.exec(written.stderr)?.[1] ?? '';
+    expect(backup.startsWith(path.join(state, 'kubectl-sa', 'backups'))).toBe(true);
+
+    const again = await runCliInProcess([...args, '--yes'], { env: env() });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to change: already compliant');
+    expect(readFileSync(shop(), 'utf8')).toBe(after);
+
+    const preview = await runCliInProcess(['fix', '--undo', backup], { env: env() });
+    expect(changed(preview.stdout)).toEqual(['-automountServiceAccountToken: false']);
+    expect(readFileSync(shop(), 'utf8')).toBe(after);
+    const undone = await runCliInProcess(['fix', '--undo', backup, '--write', '--yes'], { env: env() });
+    expect(undone.code).toBe(0);
+    expect(readFileSync(shop(), 'utf8')).toBe(before);
+  });
+
+  it('undo refuses to restore over later edits', async () => {
+    const written = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '--write', '--yes'], { env: env() });
+    const backup = /backup: (\S+)/.exec(written.stderr)?.[1] ?? '';
+    writeFileSync(shop(), `${readFileSync(shop(), 'utf8')}# edited later\n`);
+    const undo = await runCliInProcess(['fix', '--undo', backup, '--write', '--yes'], { env: env() });
+    expect(undo.code).toBe(2);
+    expect(undo.stderr).toContain('changed since the fix');
+    expect(readFileSync(shop(), 'utf8')).toMatch(/# edited later\n$/);
+  });
+
+  it('fixes a real corpus manifest with a one-line diff', async () => {
+    const file = path.join(work, 'external-dns-deployment.yaml');
+    cpSync(corpusPath('external-dns', 'external-dns-deployment.yaml'), file);
+    const original = readFileSync(file, 'utf8');
+    const result = await runCliInProcess(['fix', '-f', file, '--write', '--yes'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(changed(execDiff(original, readFileSync(file, 'utf8')))).toEqual(['+      automountServiceAccountToken: false']);
+  });
+
+  it('refuses objects rendered by Helm, with a hint to fix the chart', async () => {
+    const file = path.join(work, 'rendered.yaml');
+    writeFileSync(
+      file,
+      '---\n# Source: shop/templates/serviceaccount.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: shop\n',
+    );
+    const result = await runCliInProcess(['fix', '-f', file, '--write', '--yes'], { env: env() });
+    expect(result.stdout).toContain('was rendered by Helm from shop/templates/serviceaccount.yaml: fix the chart');
+    expect(readFileSync(file, 'utf8')).toContain('name: default\n  namespace: shop\n');
+    expect(readFileSync(file, 'utf8')).not.toContain('automount');
+  });
+
+  it('-o json is the documented FixPlan', async () => {
+    const result = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '-o', 'json'], { env: env() });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      kind: 'FixPlan',
+      origin: 'files',
+      dryRun: 'client',
+      summary: { changes: 1, files: 1 },
+      changes: [
+        {
+          action: 'patch',
+          object: { kind: 'ServiceAccount', namespace: 'shop', name: 'default' },
+          pointer: '/automountServiceAccountToken',
+          fixes: [{ ruleId: 'SA001', fixId: 'default-sa-no-automount' }],
+          patch: [
+            { op: 'test', path: '/kind', value: 'ServiceAccount' },
+            { op: 'add', path: '/automountServiceAccountToken', value: false },
+          ],
+          outcome: 'planned',
+        },
+      ],
+    });
+  });
+
+  it('--emit-script prints a patch script that makes the same change', async () => {
+    const before = readFileSync(shop(), 'utf8');
+    const planned = await runCliInProcess(
+      ['fix', '-f', shop(), '--rule', 'SA001', '--rule', 'SA002', '--write', '--yes', '--backup-dir', path.join(state, 'b')],
+      {
+        env: env(),
+      },
+    );
+    const fixed = readFileSync(shop(), 'utf8');
+    expect(planned.code).toBe(0);
+    writeFileSync(shop(), before);
+    const script = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '--rule', 'SA002', '--emit-script'], { env: env() });
+    expect(script.stdout).toMatch(/^#!\/bin\/sh\n/);
+    expect(readFileSync(shop(), 'utf8')).toBe(before);
+    execFileSync('sh', ['-c', script.stdout], { cwd: work });
+    expect(readFileSync(shop(), 'utf8')).toBe(fixed);
+  });
+});
+
+function execDiff(before: string, after: string): string {
+  const a = path.join(work, 'a.txt');
+  const b = path.join(work, 'b.txt');
+  writeFileSync(a, before);
+  writeFileSync(b, after);
+  try {
+    return execFileSync('diff', ['-u', a, b], { encoding: 'utf8' });
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? '');
+  }
+}

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { editManifest, ManifestEditError } from '../../src/fixes/manifest-edit.js';
+import { applyPatch, formatPointer, valueAt, type PatchOperation } from '../../src/fixes/json-patch.js';
+import { unifiedDiff } from '../../src/fixes/file-changes.js';
+import { podTemplateOf } from '../../src/inventory/workloads.js';
+import type { KubeObject } from '../../src/inventory/kube-object.js';
+import { parseManifests } from '../../src/sources/parse-manifests.js';
+import { corpusFiles, corpusPath, corpusRoot } from '../helpers/corpus.js';
+
+/** Diff lines that add or remove text (headers aside). */
+function changedLines(diff: string): string[] {
+  return diff.split('\n').filter((line) => /^[-+](?![-+]{2} )/.test(line));
+}
+
+describe('manifest edits on real manifests change only the intended lines', () => {
+  for (const file of corpusFiles()) {
+    const text = readFileSync(file, 'utf8');
+    const documents = parseManifests(text, file);
+    const targets = documents.flatMap((document) => {
+      const object = document.value as KubeObject;
+      const template = podTemplateOf(object);
+      if (template) return [{ document, pointer: `${formatPointer(template.podSpecPath)}/automountServiceAccountToken`, value: false }];
+      if (object?.kind === 'ServiceAccount') return [{ document, pointer: '/automountServiceAccountToken', value: false }];
+      return [];
+    });
+    if (targets.length === 0) continue;
+    it(`${file.slice(corpusRoot.length + 1)}: automountServiceAccountToken on ${targets.length} object(s)`, () => {
+      for (const { document, pointer, value } of targets) {
+        const patch: PatchOperation[] = [{ op: 'add', path: pointer, value }];
+        const edited = editManifest(text, file, [{ line: document.line, patch }]);
+        const already = valueAt(document.value, pointer) === value;
+        const diff = changedLines(unifiedDiff(file, text, edited));
+        if (already) expect(diff).toEqual([]);
+        else if (valueAt(document.value, pointer) === undefined)
+          expect(diff).toEqual([expect.stringMatching(/^\+\s*automountServiceAccountToken: false$/)]);
+        else
+          expect(diff).toEqual([
+            expect.stringMatching(/^-\s*automountServiceAccountToken: true$/),
+            expect.stringMatching(/^\+\s*automountServiceAccountToken: false$/),
+          ]);
+        // Read back by the reader every command uses: the edited object is exactly the patched one, every other one untouched.
+        const after = parseManifests(edited, file);
+        expect(after.map((item) => item.value)).toEqual(
+          documents.map((item) => (item === document ? applyPatch(document.value, patch) : item.value)),
+        );
+      }
+    });
+  }
+});
+
+describe('manifest edits', () => {
+  const file = 'test.yaml';
+  it('keeps comments, quoting, blank lines and other documents; inserts at the end of the map, at its indentation', () => {
+    const text = [
+      '# leading comment',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      "  name: 'web' # quoted on purpose",
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - name: web',
+      '        image: "nginx"',
+      '',
+      '      # volumes follow',
+      '      volumes: []',
+      '---',
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata: {name: web}',
+      '',
+    ].join('\n');
+    const edited = editManifest(text, file, [
+      { line: 2, patch: [{ op: 'add', path: '/spec/template/spec/serviceAccountName', value: 'web' }] },
+    ]);
+    expect(edited).toBe(text.replace('      volumes: []\n', '      volumes: []\n      serviceAccountName: web\n'));
+  });
+  it('replaces a scalar in place and removes a pair with its line', () => {
+    const text =
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\nautomountServiceAccountToken: true # was on\nsecrets:\n- name: x\n';
+    expect(editManifest(text, file, [{ line: 1, patch: [{ op: 'replace', path: '/automountServiceAccountToken', value: false }] }])).toBe(
+      text.replace('true # was on', 'false # was on'),
+    );
+    expect(editManifest(text, file, [{ line: 1, patch: [{ op: 'remove', path: '/secrets' }] }])).toBe(
+      text.replace('secrets:\n- name: x\n', ''),
+    );
+  });
+  it('quotes strings YAML 1.1 would read as something else', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a: b\n';
+    const edited = editManifest(text, file, [{ line: 1, patch: [{ op: 'add', path: '/data/enabled', value: 'no' }] }]);
+    expect(edited).toContain('  enabled: "no"\n');
+    expect(parseManifests(edited, file)[0]?.value).toMatchObject({ data: { enabled: 'no' } });
+  });
+  it('keeps CRLF line endings', () => {
+    const text = 'apiVersion: v1\r\nkind: ServiceAccount\r\nmetadata:\r\n  name: a\r\n';
+    expect(editManifest(text, file, [{ line: 1, patch: [{ op: 'add', path: '/automountServiceAccountToken', value: false }] }])).toBe(
+      `${text}automountServiceAccountToken: false\r\n`,
+    );
+  });
+  it('edits flow style and JSON through the Document API, and the result reads back as planned', () => {
+    const text = '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"}}\n';
+    const edited = editManifest(text, 'sa.json', [
+      { line: 1, patch: [{ op: 'add', path: '/automountServiceAccountToken', value: false }] },
+    ]);
+    expect(parseManifests(edited, 'sa.json')[0]?.value).toEqual({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'a' },
+      automountServiceAccountToken: false,
+    });
+  });
+  it('refuses to edit through an alias or a merge key (the anchor is shared)', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '- apiVersion: v1',
+      '  kind: Pod',
+      '  metadata: {name: a}',
+      '  spec: &pod',
+      '    containers: [{name: a}]',
+      '- apiVersion: v1',
+      '  kind: Pod',
+      '  metadata: {name: b}',
+      '  spec: *pod',
+      '- apiVersion: v1',
+      '  kind: Pod',
+      '  metadata: {name: c}',
+      '  spec:',
+      '    <<: *pod',
+      '    nodeName: x',
+      '',
+    ].join('\n');
+    const automount = [{ op: 'add' as const, path: '/spec/automountServiceAccountToken', value: false }];
+    expect(() => editManifest(text, file, [{ line: 9, patch: automount }])).toThrowError(/alias of an anchored node/);
+    expect(() =>
+      editManifest(text, file, [{ line: 13, patch: [{ op: 'replace', path: '/spec/containers/0/name', value: 'b' }] }]),
+    ).toThrowError(/merge key/);
+    expect(() => editManifest(text, file, [{ line: 13, patch: automount }])).not.toThrowError(ManifestEditError);
+  });
+  it('inserts a created object as a document of its own right after the one it belongs to', () => {
+    const text = readFileSync(corpusPath('external-dns', 'external-dns-deployment.yaml'), 'utf8');
+    const edited = editManifest(
+      text,
+      file,
+      [],
+      [{ afterLine: 1, object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'external-dns' } } }],
+    );
+    expect(edited).toBe(`${text}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: external-dns\n`);
+  });
+});
