@@ -29,7 +29,7 @@ export default class Fix extends FixCommand {
   static override flags = {
     ...inputFlags,
     ...clusterFlags,
-    rule: Flags.string({ description: 'Fix only the findings of this rule; repeatable.', multiple: true }),
+    rule: Flags.string({ description: 'Fix only the findings of this rule; repeatable.', multiple: true, multipleNonGreedy: true }),
     severity: Flags.string({ description: 'Fix only findings at or above this severity.', options: [...severities] }),
     ...fixActionFlags,
     undo: Flags.string({ description: 'Restore what a fix changed, from the backup folder it printed.', helpGroup: 'FIX' }),
