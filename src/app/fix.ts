@@ -3,7 +3,8 @@ import { groupOf } from '../inventory/object-scope.js';
 import { fileChangesFor, type FileChange } from '../fixes/file-changes.js';
 import { readTexts } from '../fixes/file-writer.js';
 import { serviceAccountMoveRequests } from '../fixes/service-account-moves.js';
-import { planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
+import { objectKey, planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
+import { clusterWriterFor, throughOwners } from './fix-live.js';
 import type { CompiledFix, CompiledPack } from '../policy/compile-pack.js';
 import type { Finding } from '../policy/finding.js';
 import { severityRank, type Severity } from '../policy/pack-types.js';
@@ -48,16 +49,26 @@ export async function planFix(options: FixPlanOptions): Promise<Outcome<FixPlanR
 
 /** Plans requests against the inventory; for files, also each file's edited text and diff. */
 export async function planRequests(
-  requests: readonly FixRequest[],
+  given: readonly FixRequest[],
   inventory: Inventory,
   connection: ClusterConnection | undefined,
   skippedBefore: readonly SkippedFix[] = [],
 ): Promise<Omit<FixPlanResult, 'withoutFix'>> {
-  const lookup = (ref: ObjectRef) => inventory.find(groupOf(ref.apiVersion), ref.kind, ref.namespace, ref.name);
+  let requests = given;
+  let lookup = (ref: ObjectRef) => inventory.find(groupOf(ref.apiVersion), ref.kind, ref.namespace, ref.name);
+  let skippedLive: SkippedFix[] = [];
+  if (inventory.origin === 'cluster' && connection) {
+    const through = await throughOwners(requests, lookup, await clusterWriterFor(connection));
+    requests = through.requests;
+    skippedLive = through.skipped;
+    const owners = new Map(through.owners.map((entry) => [objectKey(entry.ref), entry]));
+    const fromInventory = lookup;
+    lookup = (ref) => owners.get(objectKey(ref)) ?? fromInventory(ref);
+  }
   const first = planFixes(requests, lookup);
   const moves = serviceAccountMoveRequests(first, inventory);
   const planned = moves.length > 0 ? planFixes([...requests, ...moves], lookup) : first;
-  let plan: FixPlan = { ...planned, skipped: [...skippedBefore, ...planned.skipped] };
+  let plan: FixPlan = { ...planned, skipped: [...skippedBefore, ...skippedLive, ...planned.skipped] };
   let files: readonly FileChange[] = [];
   if (inventory.origin === 'files') {
     const writable = plan.changes.flatMap((change) => (change.source && change.source.template === undefined ? [change.source.file] : []));

@@ -1,11 +1,17 @@
 import type { FixPlanResult } from '../app/fix.js';
 import { planFileRestores, readBackup, restoreFiles, writeFileChanges } from '../app/fix-files.js';
-import { ExitCode } from '../errors/kubectl-sa-error.js';
+import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
 import { defaultBackupRoot } from '../fixes/backup.js';
 import { clusterScript, fileScript } from '../fixes/script.js';
 import { fixPrinters, fixReport } from '../report/fix-report.js';
 import { KubectlSaCommand } from './base-command.js';
-import { confirm, dryRunOf, type FixActionValues } from './fix-flags.js';
+import { confirm, dryRunOf, type DryRun, type FixActionValues } from './fix-flags.js';
+import { applyLive, clusterWriterFor, planObjectRestores, restoreObjects } from '../app/fix-live.js';
+import { BackupWriter, type BackupManifest } from '../fixes/backup.js';
+import { objectDiff } from '../fixes/cluster-writer.js';
+import { labelOf, type PlannedChange } from '../fixes/plan.js';
+import type { ChangeResult } from '../report/fix-report.js';
+import { connectCluster, type ClusterFlagValues } from '../sources/cluster/connect.js';
 
 /**
  * What every fix command does once it has a plan: print it (or a script), and only with --write /
@@ -27,6 +33,7 @@ export abstract class FixCommand extends KubectlSaCommand {
       );
       return;
     }
+    if (result.origin === 'cluster') return this.carryOutLive(result, flags, dryRun, withoutFix);
     if (dryRun !== 'none' || result.plan.changes.length === 0) {
       this.print(
         fixPrinters,
@@ -53,8 +60,7 @@ export abstract class FixCommand extends KubectlSaCommand {
       return;
     }
     const backupRoot = flags['backup-dir'] ?? defaultBackupRoot(this.io.env);
-    const command = ['kubectl', 'sa', ...(this.id?.split(':') ?? ['fix']), ...this.argv].join(' ');
-    const written = await writeFileChanges(result.files, { backupRoot, command, now: new Date() });
+    const written = await writeFileChanges(result.files, { backupRoot, command: this.commandLine(), now: new Date() });
     this.io.stderr.write(`wrote ${written.files.length} file(s); backup: ${written.backupDir}\n`);
     if (flags.output !== 'table')
       this.print(
@@ -64,12 +70,61 @@ export abstract class FixCommand extends KubectlSaCommand {
       );
   }
 
+  /** The cluster: plan, server dry run (default) or, confirmed, the changes themselves, backup first. */
+  private async carryOutLive(
+    result: FixPlanResult,
+    flags: FixActionValues & { readonly output: string },
+    dryRun: DryRun,
+    withoutFix: number,
+  ): Promise<void> {
+    const connection = result.connection;
+    if (!connection) throw new Error('a cluster plan without a connection');
+    const writer = await clusterWriterFor(connection);
+    const changes = result.plan.changes;
+    const report = (resultsBy: ReadonlyMap<PlannedChange, ChangeResult>, shownDryRun: DryRun, backup?: string) =>
+      this.print(
+        fixPrinters,
+        fixReport({ origin: 'cluster', dryRun: shownDryRun, plan: result.plan, files: [], withoutFix, results: resultsBy, backup }),
+        flags.output,
+      );
+    const planned = new Map<PlannedChange, ChangeResult>(
+      changes.map((change) => [change, { outcome: 'planned', notes: [], diff: objectDiff(change.object, change.before, change.after) }]),
+    );
+    if (dryRun === 'client' || changes.length === 0) return report(planned, 'client');
+    if (dryRun === 'server') {
+      report(await applyLive(changes, writer, { dryRun: 'server', context: connection.kubeConfig.contextName }), 'server');
+      this.io.stderr.write(
+        `hint: nothing was changed (server dry run); apply with: kubectl sa ${this.id?.replace(/:/g, ' ') ?? 'fix'} … --dry-run=none\n`,
+      );
+      return;
+    }
+    if (flags.output === 'table' && !flags.yes) report(planned, 'client');
+    if (!(await confirm(this.io, `Apply these ${changes.length} change(s) to ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
+      this.io.stderr.write('not confirmed: nothing was changed\n');
+      this.setExitCode(ExitCode.findings);
+      return;
+    }
+    const backup = await BackupWriter.create(flags['backup-dir'] ?? defaultBackupRoot(this.io.env), this.commandLine(), new Date());
+    const applied = await applyLive(changes, writer, { dryRun: 'none', backup, context: connection.kubeConfig.contextName });
+    const failed = [...applied.values()].filter((outcome) => outcome.outcome === 'failed').length;
+    this.io.stderr.write(
+      `changed ${[...applied.values()].filter((outcome) => outcome.outcome === 'applied').length} object(s); backup: ${backup.dir}\n`,
+    );
+    report(applied, 'none', backup.dir);
+    if (failed > 0) this.setExitCode(ExitCode.findings);
+  }
+
+  protected commandLine(): string {
+    return ['kubectl', 'sa', ...(this.id?.split(':') ?? ['fix']), ...this.argv].join(' ');
+  }
+
   /**
    * `--undo BACKUP`: the same rules as a fix. Files are restored only where they are exactly as the fix
    * left them; the default shows the diff, --write (or --dry-run=none) restores after a confirmation.
    */
-  protected async undo(location: string, flags: FixActionValues & { readonly output: string }): Promise<void> {
+  protected async undo(location: string, flags: FixActionValues & ClusterFlagValues & { readonly output: string }): Promise<void> {
     const backup = await readBackup(location);
+    if (backup.manifest.objects.length > 0) return this.undoLive(location, backup.manifest, flags);
     const restores = await planFileRestores(backup.manifest, backup.fileText);
     const dryRun = dryRunOf(flags, 'files');
     const pending = restores.filter((restore) => restore.state === 'restore');
@@ -95,5 +150,40 @@ export abstract class FixCommand extends KubectlSaCommand {
     }
     await restoreFiles(pending);
     this.io.stderr.write(`restored ${pending.length} file(s) from ${backup.dir}\n`);
+  }
+
+  /** Undo on the cluster: a server dry run by default, --dry-run=none (and --yes or a confirmation) to restore. */
+  private async undoLive(
+    location: string,
+    manifest: BackupManifest,
+    flags: FixActionValues & ClusterFlagValues & { readonly output: string },
+  ): Promise<void> {
+    const dryRun = dryRunOf(flags, 'cluster');
+    if (dryRun === 'client' && flags['emit-script']) throw new UsageError('--emit-script is not offered for undoing cluster changes');
+    const connection = await connectCluster(flags, this.io.env);
+    const writer = await clusterWriterFor(connection);
+    const restores = await planObjectRestores(manifest, writer);
+    for (const restore of restores) {
+      if (restore.state === 'already-restored') this.io.stderr.write(`${labelOf(restore.backup.object)}: already as before the fix\n`);
+      else if (restore.backup.action === 'create') this.emit(`delete ${labelOf(restore.backup.object)} (created by the fix)\n`);
+      else if (restore.change) this.emit(objectDiff(restore.backup.object, restore.change.before, restore.change.after));
+    }
+    const pending = restores.filter((restore) => restore.state === 'restore');
+    if (pending.length === 0) return;
+    if (dryRun !== 'none') {
+      if (dryRun === 'server') await restoreObjects(pending, writer, 'server');
+      this.io.stderr.write(
+        `hint: nothing was restored${dryRun === 'server' ? ' (server dry run passed)' : ''}; restore with: kubectl sa fix --undo ${location} --dry-run=none\n`,
+      );
+      return;
+    }
+    if (!(await confirm(this.io, `Restore ${pending.length} object(s) on ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
+      this.io.stderr.write('not confirmed: nothing was changed\n');
+      this.setExitCode(ExitCode.findings);
+      return;
+    }
+    await restoreObjects(pending, writer, 'server');
+    await restoreObjects(pending, writer, 'none');
+    this.io.stderr.write(`restored ${pending.length} object(s) from ${location}\n`);
   }
 }

@@ -1,0 +1,225 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planFix } from '../../src/app/fix.js';
+import { applyLive, clusterWriterFor, throughOwners } from '../../src/app/fix-live.js';
+import type { InventoryEntry } from '../../src/inventory/inventory.js';
+import type { KubeObject } from '../../src/inventory/kube-object.js';
+import { connectCluster } from '../../src/sources/cluster/connect.js';
+import { runCliInProcess } from '../helpers/cli.js';
+import { apply, freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
+
+const shop = (namespace: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec:
+      serviceAccountName: default
+      containers: [{name: cart, image: registry.example.com/cart:1}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: default-reads-config, namespace: ${namespace}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: default, namespace: ${namespace}}]
+`;
+
+const admin = () => ['--kubeconfig', liveCluster().kubeconfigPath];
+const json = async (args: string[]) =>
+  JSON.parse(await kubectl([...args, '-o', 'json', '--show-managed-fields'])) as KubeObject & Record<string, unknown>;
+const state = () => ({ XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'kubectl-sa-state-')) });
+
+describe('kubectl sa fix on a live cluster', () => {
+  it('defaults to a server dry run that changes nothing; --dry-run=none applies as field manager kubectl-sa; a second run is already compliant; undo restores', async () => {
+    const namespace = await freshNamespace('fix');
+    await apply(shop(namespace));
+    const env = state();
+    const before = await json(['get', 'deployment', 'cart', '-n', namespace]);
+
+    const dry = await runCliInProcess(['fix', '-n', namespace, '--rule', 'SA001', '--rule', 'SA002', '-o', 'json', ...admin()], { env });
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan).toMatchObject({ kind: 'FixPlan', origin: 'cluster', dryRun: 'server' });
+    expect(
+      plan.changes
+        .map(
+          (change: { action: string; object: { kind: string; name: string }; outcome: string }) =>
+            `${change.action} ${change.object.kind}/${change.object.name} ${change.outcome}`,
+        )
+        .sort(),
+    ).toEqual([
+      'create ServiceAccount/cart dry-run',
+      'patch Deployment/cart dry-run',
+      'patch RoleBinding/default-reads-config dry-run',
+      'patch ServiceAccount/default dry-run',
+    ]);
+    const deploymentChange = plan.changes.find((change: { object: { kind: string } }) => change.object.kind === 'Deployment');
+    expect(deploymentChange.diff).toContain('-      serviceAccountName: default\n');
+    expect(deploymentChange.diff).toContain('+      serviceAccountName: cart\n');
+    // The workload kept its RBAC through the binding, so its pods are opted in to a token explicitly.
+    expect(deploymentChange.diff).toContain('+      automountServiceAccountToken: true\n');
+    expect((await json(['get', 'deployment', 'cart', '-n', namespace])).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toBe('serviceaccount/default\n');
+
+    const applied = await runCliInProcess(
+      ['fix', '-n', namespace, '--rule', 'SA001', '--rule', 'SA002', '--dry-run=none', '--yes', ...admin()],
+      { env },
+    );
+    expect(applied.code).toBe(0);
+    const backup = /backup: (\S+)/.exec(applied.stderr)?.[1] ?? '';
+    expect(backup).not.toBe('');
+    const deployment = await json(['get', 'deployment', 'cart', '-n', namespace]);
+    expect(deployment).toMatchObject({ spec: { template: { spec: { serviceAccountName: 'cart', automountServiceAccountToken: true } } } });
+    expect(
+      ((deployment.metadata as { managedFields?: { manager: string }[] }).managedFields ?? []).map((field) => field.manager),
+    ).toContain('kubectl-sa');
+    expect(await json(['get', 'serviceaccount', 'cart', '-n', namespace])).toMatchObject({ automountServiceAccountToken: false });
+    expect(await json(['get', 'serviceaccount', 'default', '-n', namespace])).toMatchObject({ automountServiceAccountToken: false });
+    expect((await json(['get', 'rolebinding', 'default-reads-config', '-n', namespace])).subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'default', namespace },
+      { kind: 'ServiceAccount', name: 'cart', namespace },
+    ]);
+
+    const again = await runCliInProcess(
+      ['fix', '-n', namespace, '--rule', 'SA001', '--rule', 'SA002', '--dry-run=none', '--yes', ...admin()],
+      { env },
+    );
+    expect(again.stdout).toContain('Nothing to change: already compliant');
+
+    // Undo follows the same rules: a server dry run first, which must not delete what the fix created.
+    const preview = await runCliInProcess(['fix', '--undo', backup, ...admin()], { env });
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(`delete ServiceAccount ${namespace}/cart (created by the fix)`);
+    expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toContain('serviceaccount/cart');
+    const undone = await runCliInProcess(['fix', '--undo', backup, '--dry-run=none', '--yes', ...admin()], { env });
+    expect(undone.code).toBe(0);
+    expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toBe('serviceaccount/default\n');
+    const restored = await json(['get', 'deployment', 'cart', '-n', namespace]);
+    expect(restored.spec).toEqual(before.spec);
+    expect(await json(['get', 'serviceaccount', 'default', '-n', namespace])).not.toHaveProperty('automountServiceAccountToken');
+    expect((await json(['get', 'rolebinding', 'default-reads-config', '-n', namespace])).subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'default', namespace },
+    ]);
+    const twice = await runCliInProcess(['fix', '--undo', backup, '--dry-run=none', '--yes', ...admin()], { env });
+    expect(twice.code).toBe(0);
+    expect(twice.stderr).toContain('already as before the fix');
+  });
+
+  it('a conflict (the object changed since the plan) is read again, planned again and said; a fix someone made meanwhile is already in effect', async () => {
+    const namespace = await freshNamespace('fixconflict');
+    await apply(shop(namespace));
+    const connection = await connectCluster({ kubeconfig: liveCluster().kubeconfigPath, namespace });
+    const options = {
+      input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
+      policies: { includeBuiltIn: true },
+      now: new Date(),
+      defaultRbac: true,
+    };
+    const plan = await planFix({ ...options, selection: { rules: ['SA001'] } });
+    const change = plan.data.plan.changes[0];
+    expect(change?.object).toMatchObject({ kind: 'ServiceAccount', name: 'default' });
+    await kubectl(['annotate', 'serviceaccount', 'default', '-n', namespace, 'team=shop']);
+    const writer = await clusterWriterFor(connection);
+    const results = await applyLive(plan.data.plan.changes, writer, { dryRun: 'none', context: undefined });
+    const result = change ? results.get(change) : undefined;
+    expect(result?.outcome).toBe('applied');
+    expect(result?.notes.join('\n')).toMatch(
+      /^conflict: ServiceAccount .*\/default changed since the plan \(resourceVersion \d+ → \d+\); read it again and planned again$/,
+    );
+    expect(await json(['get', 'serviceaccount', 'default', '-n', namespace])).toMatchObject({
+      automountServiceAccountToken: false,
+      metadata: { annotations: { team: 'shop' } },
+    });
+
+    const second = await freshNamespace('fixconflict');
+    const planned = await planFix({
+      ...options,
+      input: { ...options.input, cluster: { ...options.input.cluster, namespace: second } },
+      selection: { rules: ['SA001'] },
+    });
+    await kubectl(['patch', 'serviceaccount', 'default', '-n', second, '-p', '{"automountServiceAccountToken":false}']);
+    const [late] = planned.data.plan.changes;
+    const lateResults = await applyLive(planned.data.plan.changes, writer, { dryRun: 'none', context: undefined });
+    expect(late ? lateResults.get(late)?.outcome : undefined).toBe('already-compliant');
+  });
+
+  it('fixes pods through the controller that owns them, never the Pod; a bare Pod is refused with the reason', async () => {
+    const namespace = await freshNamespace('fixowner');
+    await apply(shop(namespace));
+    // The harness runs no ReplicaSet controller: the chain Deployment → ReplicaSet → Pod is made by hand, as those controllers would.
+    const deployment = await json(['get', 'deployment', 'cart', '-n', namespace]);
+    const owner = (object: KubeObject) => [
+      { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name, uid: object.metadata?.uid, controller: true },
+    ];
+    await apply(
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'cart-5d4f', namespace, ownerReferences: owner(deployment) },
+        spec: { selector: { matchLabels: { app: 'cart' } }, template: (deployment.spec as { template: unknown }).template },
+      }),
+    );
+    const replicaSet = await json(['get', 'replicaset', 'cart-5d4f', '-n', namespace]);
+    await apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'cart-5d4f-x2x4q', namespace, ownerReferences: owner(replicaSet) },
+        spec: { containers: [{ name: 'cart', image: 'registry.example.com/cart:1' }] },
+      }),
+    );
+    const pod = await json(['get', 'pod', 'cart-5d4f-x2x4q', '-n', namespace]);
+    const bare: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bare', namespace },
+      spec: { containers: [{ name: 'a', image: 'a' }] },
+    } as KubeObject;
+    const entries: InventoryEntry[] = [pod, bare].map((object) => ({
+      object,
+      ref: { apiVersion: 'v1', kind: 'Pod', namespace, name: object.metadata?.name ?? '' },
+    }));
+    const writer = await clusterWriterFor(await connectCluster({ kubeconfig: liveCluster().kubeconfigPath }));
+    const reason = { ruleId: 'SA003', fixId: 'workload-no-automount', title: 't', message: 'm' };
+    const through = await throughOwners(
+      entries.map((entry) => ({
+        object: entry.ref,
+        reason,
+        patch: [{ op: 'add', path: '/spec/automountServiceAccountToken', value: false }],
+      })),
+      (ref) => entries.find((entry) => entry.ref.name === ref.name),
+      writer,
+    );
+    expect(through.requests).toEqual([
+      {
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: 'cart' },
+        reason,
+        patch: [{ op: 'add', path: '/spec/template/spec/automountServiceAccountToken', value: false }],
+      },
+    ]);
+    expect(through.skipped.map((skip) => skip.reason)).toEqual([
+      `a Pod's ServiceAccount and token automount cannot change once it is created: fix what creates Pod ${namespace}/bare, then recreate it`,
+    ]);
+  });
+
+  it('a patch the user may not make is refused before anything changes (exit 3, one line)', async () => {
+    const namespace = await freshNamespace('fixforbidden');
+    await apply(shop(namespace));
+    await kubectl(['create', 'rolebinding', 'alice-views', '--clusterrole=view', '--user=alice', '-n', namespace]);
+    await waitUntilAllowed('alice', ['list', 'deployments', '-n', namespace]);
+    const before = await json(['get', 'deployment', 'cart', '-n', namespace]);
+    const result = await runCliInProcess(
+      ['fix', '-n', namespace, '--rule', 'SA002', '--dry-run=none', '--yes', '--kubeconfig', liveCluster().kubeconfigs.alice ?? ''],
+      { env: state() },
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^error: cannot dry-run (create|patch) .*forbidden/m);
+    expect((await json(['get', 'deployment', 'cart', '-n', namespace])).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toBe('serviceaccount/default\n');
+  });
+});
