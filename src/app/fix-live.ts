@@ -2,7 +2,7 @@ import { InputError } from '../errors/kubectl-sa-error.js';
 import type { InventoryEntry, ObjectRef } from '../inventory/inventory.js';
 import type { KubeObject } from '../inventory/kube-object.js';
 import { podTemplateOf } from '../inventory/workloads.js';
-import type { BackupWriter} from '../fixes/backup.js';
+import type { BackupWriter } from '../fixes/backup.js';
 import { readBackup, type BackupManifest, type ObjectBackup } from '../fixes/backup.js';
 import {
   ClusterWriter,

@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core';
-import { planFix } from '../app/fix.js';
 import { FixCommand } from '../cli/fix-command.js';
 import { fixActionFlags } from '../cli/fix-flags.js';
 import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags } from '../cli/flags.js';
@@ -46,6 +45,7 @@ export default class Fix extends FixCommand {
     const now = flags.now ? new Date(flags.now) : new Date();
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now: not a date: ${flags.now}`);
     const input = this.inputFrom(flags, argv as string[]);
+    const { planFix } = await import('../app/fix.js');
     const outcome = await planFix({
       input,
       policies: loadOptionsFrom(flags),

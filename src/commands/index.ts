@@ -12,6 +12,7 @@ import type { Command } from '@oclif/core';
  */
 export const COMMANDS = {
   'can-i': () => import('./can-i.js'),
+  fix: () => import('./fix.js'),
   help: () => import('./help.js'),
   inventory: () => import('./inventory.js'),
   matrix: () => import('./matrix.js'),

@@ -1,0 +1,224 @@
+import type { FixPlanResult } from '../app/fix.js';
+import { planFileRestores, readBackup, restoreFiles, writeFileChanges } from '../app/fix-files.js';
+import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
+import { defaultBackupRoot } from '../fixes/backup.js';
+import { clusterScript, fileScript } from '../fixes/script.js';
+import { fixPrinters, fixReport } from '../report/fix-report.js';
+import type { IoContext } from './io.js';
+import type { Printers } from '../report/printers.js';
+import { confirm, dryRunOf, type DryRun, type FixActionValues } from './fix-flags.js';
+import { applyLive, clusterWriterFor, planObjectRestores, restoreObjects } from '../app/fix-live.js';
+import { BackupWriter, type BackupManifest } from '../fixes/backup.js';
+import { objectDiff } from '../fixes/cluster-writer.js';
+import { labelOf, type PlannedChange } from '../fixes/plan.js';
+import type { ChangeResult } from '../report/fix-report.js';
+import { connectCluster, type ClusterFlagValues } from '../sources/cluster/connect.js';
+
+/** What the runner needs of the command: its streams, printer and exit code (the command's own methods). */
+export interface FixView {
+  readonly io: IoContext;
+  readonly id: string | undefined;
+  print<T>(printers: Printers<T>, value: T, format: string): void;
+  emit(text: string): void;
+  setExitCode(code: number): void;
+  commandLine(): string;
+}
+
+/**
+ * What every fix command does once it has a plan: print it (or a script), and only with --write /
+ * --dry-run=none and a confirmation, apply it through the writer for its origin, backup first. Loaded by
+ * the fix commands with `await import()`: it brings the cluster client and the writers, which no other
+ * command's start should pay for.
+ */
+export class FixRunner {
+  constructor(private readonly view: FixView) {}
+
+  private get io(): IoContext {
+    return this.view.io;
+  }
+
+  private get id(): string | undefined {
+    return this.view.id;
+  }
+
+  private print<T>(printers: Printers<T>, value: T, format: string): void {
+    this.view.print(printers, value, format);
+  }
+
+  private emit(text: string): void {
+    this.view.emit(text);
+  }
+
+  private setExitCode(code: number): void {
+    this.view.setExitCode(code);
+  }
+
+  private commandLine(): string {
+    return this.view.commandLine();
+  }
+
+  async carryOut(
+    result: FixPlanResult,
+    flags: FixActionValues & { readonly output: string; readonly filename?: string[] | undefined },
+    argv: readonly string[],
+  ): Promise<void> {
+    const dryRun = dryRunOf(flags, result.origin);
+    const withoutFix = 'withoutFix' in result ? result.withoutFix.length : 0;
+    if (flags['emit-script']) {
+      this.emit(
+        result.origin === 'files'
+          ? fileScript(result.files)
+          : clusterScript(result.plan.changes, { context: result.connection?.kubeConfig.contextName }),
+      );
+      return;
+    }
+    if (result.origin === 'cluster') return this.carryOutLive(result, flags, dryRun, withoutFix);
+    if (dryRun !== 'none' || result.plan.changes.length === 0) {
+      this.print(
+        fixPrinters,
+        fixReport({ origin: result.origin, dryRun, plan: result.plan, files: result.files, withoutFix }),
+        flags.output,
+      );
+      if (result.plan.changes.length > 0 && flags.output === 'table') {
+        this.io.stderr.write(
+          `hint: nothing was changed; apply with: kubectl sa ${this.id?.replace(/:/g, ' ') ?? 'fix'} … ${result.origin === 'files' ? '--write' : '--dry-run=none'}\n`,
+        );
+      }
+      return;
+    }
+    const stdinUsed = [...(flags.filename ?? []), ...argv].includes('-');
+    if (flags.output === 'table')
+      this.print(
+        fixPrinters,
+        fixReport({ origin: result.origin, dryRun: 'client', plan: result.plan, files: result.files, withoutFix }),
+        'table',
+      );
+    if (!(await confirm(this.io, `Apply these ${result.plan.changes.length} change(s)?`, { yes: flags.yes, stdinUsed }))) {
+      this.io.stderr.write('not confirmed: nothing was changed\n');
+      this.setExitCode(ExitCode.findings);
+      return;
+    }
+    const backupRoot = flags['backup-dir'] ?? defaultBackupRoot(this.io.env);
+    const written = await writeFileChanges(result.files, { backupRoot, command: this.commandLine(), now: new Date() });
+    this.io.stderr.write(`wrote ${written.files.length} file(s); backup: ${written.backupDir}\n`);
+    if (flags.output !== 'table')
+      this.print(
+        fixPrinters,
+        fixReport({ origin: result.origin, dryRun, plan: result.plan, files: result.files, withoutFix, backup: written.backupDir }),
+        flags.output,
+      );
+  }
+
+  /** The cluster: plan, server dry run (default) or, confirmed, the changes themselves, backup first. */
+  private async carryOutLive(
+    result: FixPlanResult,
+    flags: FixActionValues & { readonly output: string },
+    dryRun: DryRun,
+    withoutFix: number,
+  ): Promise<void> {
+    const connection = result.connection;
+    if (!connection) throw new Error('a cluster plan without a connection');
+    const writer = await clusterWriterFor(connection);
+    const changes = result.plan.changes;
+    const report = (resultsBy: ReadonlyMap<PlannedChange, ChangeResult>, shownDryRun: DryRun, backup?: string) =>
+      this.print(
+        fixPrinters,
+        fixReport({ origin: 'cluster', dryRun: shownDryRun, plan: result.plan, files: [], withoutFix, results: resultsBy, backup }),
+        flags.output,
+      );
+    const planned = new Map<PlannedChange, ChangeResult>(
+      changes.map((change) => [change, { outcome: 'planned', notes: [], diff: objectDiff(change.object, change.before, change.after) }]),
+    );
+    if (dryRun === 'client' || changes.length === 0) return report(planned, 'client');
+    if (dryRun === 'server') {
+      report(await applyLive(changes, writer, { dryRun: 'server', context: connection.kubeConfig.contextName }), 'server');
+      this.io.stderr.write(
+        `hint: nothing was changed (server dry run); apply with: kubectl sa ${this.id?.replace(/:/g, ' ') ?? 'fix'} … --dry-run=none\n`,
+      );
+      return;
+    }
+    if (flags.output === 'table' && !flags.yes) report(planned, 'client');
+    if (!(await confirm(this.io, `Apply these ${changes.length} change(s) to ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
+      this.io.stderr.write('not confirmed: nothing was changed\n');
+      this.setExitCode(ExitCode.findings);
+      return;
+    }
+    const backup = await BackupWriter.create(flags['backup-dir'] ?? defaultBackupRoot(this.io.env), this.commandLine(), new Date());
+    const applied = await applyLive(changes, writer, { dryRun: 'none', backup, context: connection.kubeConfig.contextName });
+    const failed = [...applied.values()].filter((outcome) => outcome.outcome === 'failed').length;
+    this.io.stderr.write(
+      `changed ${[...applied.values()].filter((outcome) => outcome.outcome === 'applied').length} object(s); backup: ${backup.dir}\n`,
+    );
+    report(applied, 'none', backup.dir);
+    if (failed > 0) this.setExitCode(ExitCode.findings);
+  }
+
+  /**
+   * `--undo BACKUP`: the same rules as a fix. Files are restored only where they are exactly as the fix
+   * left them; the default shows the diff, --write (or --dry-run=none) restores after a confirmation.
+   */
+  async undo(location: string, flags: FixActionValues & ClusterFlagValues & { readonly output: string }): Promise<void> {
+    const backup = await readBackup(location);
+    if (backup.manifest.objects.length > 0) return this.undoLive(location, backup.manifest, flags);
+    const restores = await planFileRestores(backup.manifest, backup.fileText);
+    const dryRun = dryRunOf(flags, 'files');
+    const pending = restores.filter((restore) => restore.state === 'restore');
+    for (const restore of restores)
+      if (restore.state === 'already-restored') this.io.stderr.write(`${restore.file}: already as before the fix\n`);
+    if (flags['emit-script']) {
+      this.emit(
+        fileScript(
+          pending.map((restore) => ({ file: restore.file, before: restore.before, after: restore.after, diff: restore.diff, changes: [] })),
+        ),
+      );
+      return;
+    }
+    for (const restore of pending) this.emit(restore.diff);
+    if (dryRun !== 'none' || pending.length === 0) {
+      if (pending.length > 0) this.io.stderr.write(`hint: nothing was restored; restore with: kubectl sa fix --undo ${location} --write\n`);
+      return;
+    }
+    if (!(await confirm(this.io, `Restore ${pending.length} file(s)?`, { yes: flags.yes, stdinUsed: false }))) {
+      this.io.stderr.write('not confirmed: nothing was changed\n');
+      this.setExitCode(ExitCode.findings);
+      return;
+    }
+    await restoreFiles(pending);
+    this.io.stderr.write(`restored ${pending.length} file(s) from ${backup.dir}\n`);
+  }
+
+  /** Undo on the cluster: a server dry run by default, --dry-run=none (and --yes or a confirmation) to restore. */
+  private async undoLive(
+    location: string,
+    manifest: BackupManifest,
+    flags: FixActionValues & ClusterFlagValues & { readonly output: string },
+  ): Promise<void> {
+    const dryRun = dryRunOf(flags, 'cluster');
+    if (dryRun === 'client' && flags['emit-script']) throw new UsageError('--emit-script is not offered for undoing cluster changes');
+    const connection = await connectCluster(flags, this.io.env);
+    const writer = await clusterWriterFor(connection);
+    const restores = await planObjectRestores(manifest, writer);
+    for (const restore of restores) {
+      if (restore.state === 'already-restored') this.io.stderr.write(`${labelOf(restore.backup.object)}: already as before the fix\n`);
+      else if (restore.backup.action === 'create') this.emit(`delete ${labelOf(restore.backup.object)} (created by the fix)\n`);
+      else if (restore.change) this.emit(objectDiff(restore.backup.object, restore.change.before, restore.change.after));
+    }
+    const pending = restores.filter((restore) => restore.state === 'restore');
+    if (pending.length === 0) return;
+    if (dryRun !== 'none') {
+      if (dryRun === 'server') await restoreObjects(pending, writer, 'server');
+      this.io.stderr.write(
+        `hint: nothing was restored${dryRun === 'server' ? ' (server dry run passed)' : ''}; restore with: kubectl sa fix --undo ${location} --dry-run=none\n`,
+      );
+      return;
+    }
+    if (!(await confirm(this.io, `Restore ${pending.length} object(s) on ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
+      this.io.stderr.write('not confirmed: nothing was changed\n');
+      this.setExitCode(ExitCode.findings);
+      return;
+    }
+    await restoreObjects(pending, writer, 'server');
+    await restoreObjects(pending, writer, 'none');
+    this.io.stderr.write(`restored ${pending.length} object(s) from ${location}\n`);
+  }
+}
