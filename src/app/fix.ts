@@ -2,7 +2,7 @@ import type { Inventory, ObjectRef } from '../inventory/inventory.js';
 import { groupOf } from '../inventory/object-scope.js';
 import { fileChangesFor, type FileChange } from '../fixes/file-changes.js';
 import { readTexts } from '../fixes/file-writer.js';
-import { serviceAccountMoveRequests } from '../fixes/service-account-moves.js';
+import { automountOptOutRequests, serviceAccountMoveRequests } from '../fixes/service-account-moves.js';
 import { objectKey, planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
 import { clusterWriterFor, throughOwners } from './fix-live.js';
 import type { CompiledFix, CompiledPack } from '../policy/compile-pack.js';
@@ -10,6 +10,7 @@ import type { Finding } from '../policy/finding.js';
 import { severityRank, type Severity } from '../policy/pack-types.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { Outcome } from './outcome.js';
+import type { RbacView } from '../policy/derived/scan-context.js';
 import { judge, type JudgeOptions } from './scan.js';
 
 /** Which findings to fix: `--rule`, `--severity` (at or above), and for files `-n` (one namespace). */
@@ -39,7 +40,7 @@ export async function planFix(options: FixPlanOptions): Promise<Outcome<FixPlanR
   const judgement = await judge(options);
   const findings = judgement.evaluation.findings.filter((finding) => selected(finding, options.selection));
   const { requests, skipped } = requestsForFindings(findings, fixesOf(judgement.packs));
-  const result = await planRequests(requests, judgement.inventory, judgement.connection, skipped);
+  const result = await planRequests(requests, judgement.inventory, judgement.connection, skipped, judgement.rbac);
   return {
     data: { ...result, withoutFix: findings.filter((finding) => finding.fix === undefined) },
     notes: judgement.inventory.notes,
@@ -53,6 +54,7 @@ export async function planRequests(
   inventory: Inventory,
   connection: ClusterConnection | undefined,
   skippedBefore: readonly SkippedFix[] = [],
+  rbac?: RbacView,
 ): Promise<Omit<FixPlanResult, 'withoutFix'>> {
   let requests = given;
   let lookup = (ref: ObjectRef) => inventory.find(groupOf(ref.apiVersion), ref.kind, ref.namespace, ref.name);
@@ -65,9 +67,15 @@ export async function planRequests(
     const fromInventory = lookup;
     lookup = (ref) => owners.get(objectKey(ref)) ?? fromInventory(ref);
   }
+  // The planner's care for what workloads use: a plan that moves a workload to another ServiceAccount, or
+  // turns a ServiceAccount's automount off, is planned again with the requests that keep their access.
+  const holdsPermissions = (namespace: string, name: string) => rbac?.serviceAccount(namespace, name)?.baselineOnly === false;
   const first = planFixes(requests, lookup);
-  const moves = serviceAccountMoveRequests(first, inventory);
-  const planned = moves.length > 0 ? planFixes([...requests, ...moves], lookup) : first;
+  const keep = [
+    ...serviceAccountMoveRequests(first, inventory, holdsPermissions),
+    ...automountOptOutRequests(first, inventory, holdsPermissions),
+  ];
+  const planned = keep.length > 0 ? planFixes([...requests, ...keep], lookup) : first;
   let plan: FixPlan = { ...planned, skipped: [...skippedBefore, ...skippedLive, ...planned.skipped] };
   let files: readonly FileChange[] = [];
   if (inventory.origin === 'files') {

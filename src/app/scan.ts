@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/inventory.js';
+import type { RbacView } from '../policy/derived/scan-context.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
@@ -35,6 +36,8 @@ export interface Judgement {
   readonly evaluation: Evaluation;
   /** The RBAC model's warnings (a binding to a role that is not in the input, say). */
   readonly warnings: readonly Warning[];
+  /** The RBAC answers the evaluation used (fix planning asks them too). */
+  readonly rbac: RbacView;
 }
 
 export interface ScanResult {
@@ -64,7 +67,7 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
       message: `${usageRead.summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
     });
   }
-  return { packs, inventory, connection, evaluation, warnings };
+  return { packs, inventory, connection, evaluation, warnings, rbac: rbac.view };
 }
 
 /** Judges the input with the packs: `kubectl sa scan`. */

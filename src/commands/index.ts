@@ -13,6 +13,9 @@ import type { Command } from '@oclif/core';
 export const COMMANDS = {
   'can-i': () => import('./can-i.js'),
   fix: () => import('./fix.js'),
+  'fix:automount': () => import('./fix/automount.js'),
+  'fix:dedicated-sa': () => import('./fix/dedicated-sa.js'),
+  'fix:default-sa': () => import('./fix/default-sa.js'),
   help: () => import('./help.js'),
   inventory: () => import('./inventory.js'),
   matrix: () => import('./matrix.js'),

@@ -29,6 +29,8 @@ describe('kubectl sa fix on files', () => {
     expect(changed(result.stdout)).toEqual([
       '+automountServiceAccountToken: false',
       '+      serviceAccountName: storefront',
+      // The default ServiceAccount holds permissions (a group binding in reporting.yaml): the pods keep their token.
+      '+      automountServiceAccountToken: true',
       '+apiVersion: v1',
       '+kind: ServiceAccount',
       '+metadata:',
@@ -38,6 +40,7 @@ describe('kubectl sa fix on files', () => {
       '+---',
       '-      serviceAccountName: default',
       '+      serviceAccountName: cart',
+      '+      automountServiceAccountToken: true',
       '+---',
       '+apiVersion: v1',
       '+kind: ServiceAccount',
@@ -61,7 +64,16 @@ describe('kubectl sa fix on files', () => {
     const written = await runCliInProcess([...args, '--yes'], { env: env() });
     expect(written.code).toBe(0);
     const after = readFileSync(shop(), 'utf8');
-    expect(after).toBe(before.replace('  namespace: shop\n---\n', '  namespace: shop\nautomountServiceAccountToken: false\n---\n'));
+    expect(after).toBe(
+      before
+        .replace('  namespace: shop\n---\n', '  namespace: shop\nautomountServiceAccountToken: false\n---\n')
+        // Both deployments run as default, which holds permissions: they are opted in explicitly.
+        .replace('            - containerPort: 8080\n', '            - containerPort: 8080\n      automountServiceAccountToken: true\n')
+        .replace(
+          '                  key: secret-access-key\n',
+          '                  key: secret-access-key\n      automountServiceAccountToken: true\n',
+        ),
+    );
     expect(readdirSync(path.join(work, 'insecure')).filter((name) => name.includes('.tmp'))).toEqual([]);
     const backup = /backup: (\S+)/.exec(written.stderr)?.[1] ?? '';
     expect(backup.startsWith(path.join(state, 'kubectl-sa', 'backups'))).toBe(true);
@@ -72,7 +84,11 @@ describe('kubectl sa fix on files', () => {
     expect(readFileSync(shop(), 'utf8')).toBe(after);
 
     const preview = await runCliInProcess(['fix', '--undo', backup], { env: env() });
-    expect(changed(preview.stdout)).toEqual(['-automountServiceAccountToken: false']);
+    expect(changed(preview.stdout)).toEqual([
+      '-automountServiceAccountToken: false',
+      '-      automountServiceAccountToken: true',
+      '-      automountServiceAccountToken: true',
+    ]);
     expect(readFileSync(shop(), 'utf8')).toBe(after);
     const undone = await runCliInProcess(['fix', '--undo', backup, '--write', '--yes'], { env: env() });
     expect(undone.code).toBe(0);

@@ -121,7 +121,7 @@ describe('kubectl sa fix on a live cluster', () => {
       defaultRbac: true,
     };
     const plan = await planFix({ ...options, selection: { rules: ['SA001'] } });
-    const change = plan.data.plan.changes[0];
+    const change = plan.data.plan.changes.find((candidate) => candidate.object.kind === 'ServiceAccount');
     expect(change?.object).toMatchObject({ kind: 'ServiceAccount', name: 'default' });
     await kubectl(['annotate', 'serviceaccount', 'default', '-n', namespace, 'team=shop']);
     const writer = await clusterWriterFor(connection);
@@ -143,7 +143,7 @@ describe('kubectl sa fix on a live cluster', () => {
       selection: { rules: ['SA001'] },
     });
     await kubectl(['patch', 'serviceaccount', 'default', '-n', second, '-p', '{"automountServiceAccountToken":false}']);
-    const [late] = planned.data.plan.changes;
+    const late = planned.data.plan.changes.find((candidate) => candidate.object.kind === 'ServiceAccount');
     const lateResults = await applyLive(planned.data.plan.changes, writer, { dryRun: 'none', context: undefined });
     expect(late ? lateResults.get(late)?.outcome : undefined).toBe('already-compliant');
   });
