@@ -144,6 +144,7 @@ export async function applyLive(
       context: options.context,
       before: change.action === 'create' ? undefined : withoutServerFields(result?.before ?? change.before),
       resourceVersionAfter: result?.after?.metadata?.resourceVersion,
+      generationAfter: (result?.after?.metadata as { generation?: number } | undefined)?.generation,
       uidAfter: result?.after?.metadata?.uid,
     });
     await options.backup?.addObject(record());
@@ -208,7 +209,7 @@ export async function planObjectRestores(manifest: BackupManifest, writer: Clust
       restores.push({ backup, change: undefined, state: 'already-restored' });
       continue;
     }
-    if (current.metadata?.resourceVersion !== backup.resourceVersionAfter) {
+    if (changedSince(current, backup)) {
       problems.push(
         `${label} changed since the fix (resourceVersion ${backup.resourceVersionAfter ?? '?'} → ${current.metadata?.resourceVersion ?? '?'}); not restoring over later changes`,
       );
@@ -231,6 +232,16 @@ export async function planObjectRestores(manifest: BackupManifest, writer: Clust
   }
   if (problems.length > 0) throw new InputError(`cannot undo: ${problems.join('; ')}`);
   return restores;
+}
+
+/**
+ * Whether someone changed the object after the fix: by generation where the kind has one (it moves only with
+ * the spec, so a controller's status updates do not count), else by resourceVersion.
+ */
+function changedSince(current: KubeObject, backup: ObjectBackup): boolean {
+  const generation = (current.metadata as { generation?: number } | undefined)?.generation;
+  if (typeof backup.generationAfter === 'number' && typeof generation === 'number') return generation !== backup.generationAfter;
+  return current.metadata?.resourceVersion !== backup.resourceVersionAfter;
 }
 
 export async function restoreObjects(

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors/kubectl-sa-error.js';
 import type { ObjectRef } from '../inventory/inventory.js';
@@ -30,8 +29,10 @@ export interface ObjectBackup {
   readonly context: string | undefined;
   /** The object before the change (managedFields and status left out); undefined for a created object. */
   readonly before: Readonly<Record<string, unknown>> | undefined;
-  /** resourceVersion and uid right after the change: undo's preconditions. */
+  /** resourceVersion, generation and uid right after the change: undo's preconditions. */
   readonly resourceVersionAfter: string | undefined;
+  /** Moves only when the spec does: controllers' status updates after the fix do not count as later changes. */
+  readonly generationAfter?: number | undefined;
   readonly uidAfter: string | undefined;
 }
 
@@ -45,12 +46,7 @@ export interface BackupManifest {
   readonly objects: readonly ObjectBackup[];
 }
 
-/** `$XDG_STATE_HOME/kubectl-sa/backups` (default `~/.local/state/kubectl-sa/backups`), as the XDG base directory spec puts state. */
-export function defaultBackupRoot(env: NodeJS.ProcessEnv): string {
-  const state =
-    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(env.HOME ?? homedir(), '.local', 'state');
-  return path.join(state, 'kubectl-sa', 'backups');
-}
+export { defaultBackupRoot } from './object-backup.js';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
