@@ -12,7 +12,8 @@ import { loadPolicies, type LoadPoliciesOptions } from '../policy/pack-loader.js
 import type { KubeObject } from '../inventory/kube-object.js';
 import { resolveResourceType } from '../rbac/resource-table.js';
 import { loadApiResources } from '../sources/kube-data.js';
-import { fixesOf, planRequests, type FixPlanResult } from './fix.js';
+import { planRequests, type FixPlanResult } from './fix.js';
+import { fixesOf } from '../policy/fix-index.js';
 import type { Outcome } from './outcome.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
 import { rbacViewFor } from './rbac-input.js';

@@ -5,7 +5,7 @@ import { readTexts } from '../fixes/file-writer.js';
 import { automountOptOutRequests, serviceAccountMoveRequests } from '../fixes/service-account-moves.js';
 import { objectKey, planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
 import { clusterWriterFor, throughOwners } from './fix-live.js';
-import type { CompiledFix, CompiledPack } from '../policy/compile-pack.js';
+import { fixesOf } from '../policy/fix-index.js';
 import type { Finding } from '../policy/finding.js';
 import { severityRank, type Severity } from '../policy/pack-types.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
@@ -91,13 +91,6 @@ export async function planRequests(
     };
   }
   return { origin: inventory.origin, plan, files, inventory, connection };
-}
-
-/** Every fix the loaded packs define, by id; the first definition of an id wins (built-in packs load first). */
-export function fixesOf(packs: readonly CompiledPack[]): Map<string, CompiledFix> {
-  const fixes = new Map<string, CompiledFix>();
-  for (const pack of packs) for (const fix of pack.fixes) if (!fixes.has(fix.id)) fixes.set(fix.id, fix);
-  return fixes;
 }
 
 function selected(finding: Finding, selection: FindingSelection): boolean {

@@ -8,6 +8,8 @@ import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { AuditLogOptions } from './audit-usage.js';
 import type { Outcome, Warning } from './outcome.js';
 import { rbacViewFor } from './rbac-input.js';
+import { locateFindingFields } from './finding-fields.js';
+import { fixesOf } from '../policy/fix-index.js';
 import { readInput, type InputOptions } from './read-input.js';
 import { usageFactsFor } from './usage-facts.js';
 
@@ -26,6 +28,8 @@ export interface JudgeOptions {
 
 export interface ScanOptions extends JudgeOptions {
   readonly failOn: FailOn;
+  /** Look up each finding's field (pointer and line) for the report: only -o json|yaml print it. */
+  readonly locateFields?: boolean | undefined;
 }
 
 /** The input judged by the packs: what scan reports and fix plans start from. */
@@ -73,7 +77,8 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
 /** Judges the input with the packs: `kubectl sa scan`. */
 export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
   const { packs, inventory, evaluation, warnings } = await judge(options);
-  const report = buildScanReport(inventory, packs, evaluation, options.failOn);
+  const locate = options.locateFields ? await locateFindingFields(evaluation.findings, fixesOf(packs)) : undefined;
+  const report = buildScanReport(inventory, packs, evaluation, options.failOn, locate);
   const expired: Warning[] = report.expiredExemptions.map((exemption) => ({
     message: `exemption for ${exemption.rules.join(', ')} expired on ${exemption.expires ?? '?'} and no longer applies`,
     source: { file: exemption.source.file, line: exemption.source.line },

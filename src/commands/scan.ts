@@ -57,6 +57,7 @@ export default class Scan extends KubectlSaCommand {
       now,
       defaultRbac: flags['default-rbac'],
       auditLog: auditLogs.length > 0 ? { paths: auditLogs, stdin: this.io.stdin, onProgress: progress.onProgress } : undefined,
+      locateFields: flags.output === 'json' || flags.output === 'yaml',
     }).finally(() => progress.done());
     this.report(outcome);
     this.print(scanPrinters, outcome.data, flags.output);

@@ -20,6 +20,12 @@ export interface ReportFinding {
   readonly details: readonly FailureDetail[];
   readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string | null; readonly name: string };
   readonly source: { readonly file: string; readonly line: number; readonly template?: string } | null;
+  /**
+   * The field of the source object the finding is about (the one its fix changes, else the pod spec or the
+   * object), as a JSON pointer, and its line in the file (the nearest enclosing node's line when the field is
+   * absent); line is null when no file holds the object. Only in -o json/yaml.
+   */
+  readonly field?: { readonly pointer: string; readonly line: number | null };
   readonly remediation: string;
   readonly fix: string | null;
   readonly references: readonly string[];
@@ -93,7 +99,13 @@ export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
   return findings.some((finding) => severityRank(finding.severity) <= severityRank(failOn));
 }
 
-export function buildScanReport(inventory: Inventory, packs: readonly CompiledPack[], evaluation: Evaluation, failOn: FailOn): ScanReport {
+export function buildScanReport(
+  inventory: Inventory,
+  packs: readonly CompiledPack[],
+  evaluation: Evaluation,
+  failOn: FailOn,
+  locate?: FieldLocator,
+): ScanReport {
   const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const finding of evaluation.findings) bySeverity[finding.severity] += 1;
   return {
@@ -118,7 +130,7 @@ export function buildScanReport(inventory: Inventory, packs: readonly CompiledPa
       unknown: evaluation.unknown.reduce((sum, answer) => sum + answer.count, 0),
     },
     coverage: coverageOf(inventory, evaluation),
-    findings: evaluation.findings.map(reportFinding),
+    findings: evaluation.findings.map((finding) => reportFinding(finding, locate)),
     exempted: evaluation.exempted.map((item) => ({
       ruleId: item.finding.ruleId,
       object: objectOf(item.finding),
@@ -161,7 +173,11 @@ function coverageOf(inventory: Inventory, evaluation: Evaluation): ScanReport['c
   return { complete: inventory.coverage.wholeWorld || (unread.length === 0 && unknown.length === 0), unread, unknown };
 }
 
-export function reportFinding(finding: Finding): ReportFinding {
+/** Where each finding's field is, when the caller looked it up (scan -o json|yaml does). */
+export type FieldLocator = (finding: Finding) => ReportFinding['field'] | undefined;
+
+export function reportFinding(finding: Finding, locate?: FieldLocator): ReportFinding {
+  const field = locate?.(finding);
   return {
     ruleId: finding.ruleId,
     pack: finding.pack,
@@ -174,6 +190,7 @@ export function reportFinding(finding: Finding): ReportFinding {
     source: finding.source
       ? { file: finding.source.file, line: finding.source.line, ...(finding.source.template ? { template: finding.source.template } : {}) }
       : null,
+    ...(field ? { field } : {}),
     remediation: finding.remediation,
     fix: finding.fix ?? null,
     references: finding.references,

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { findingPointer } from '../fixes/finding-field.js';
+import type { CompiledFix } from '../policy/compile-pack.js';
+import type { Finding } from '../policy/finding.js';
+import type { FieldLocator } from '../report/scan-report.js';
+import { STDIN_NAME } from '../sources/manifest-files.js';
+import { YamlPointerLines } from '../sources/yaml-pointer-lines.js';
+
+/**
+ * Each finding's field and its file:line: the pointer is pure (finding-field.ts); the line needs the file
+ * again, so files are read once each and only when the caller will print fields (-o json|yaml).
+ */
+export async function locateFindingFields(findings: readonly Finding[], fixes: ReadonlyMap<string, CompiledFix>): Promise<FieldLocator> {
+  const lines = new Map<string, YamlPointerLines | undefined>();
+  for (const finding of findings) {
+    const file = finding.source?.file;
+    if (!file || file === STDIN_NAME || lines.has(file)) continue;
+    try {
+      lines.set(file, new YamlPointerLines(await readFile(file, 'utf8')));
+    } catch {
+      lines.set(file, undefined);
+    }
+  }
+  const located = new Map<Finding, { pointer: string; line: number | null }>();
+  for (const finding of findings) {
+    const pointer = findingPointer(finding, fixes);
+    const source = finding.source;
+    const index = source ? lines.get(source.file) : undefined;
+    const documentIndex = source && index ? index.documentAtLine(source.line) : undefined;
+    const line = index && documentIndex !== undefined ? (index.lineOf(documentIndex, pointer) ?? null) : null;
+    located.set(finding, { pointer, line });
+  }
+  return (finding) => located.get(finding);
+}
