@@ -1,5 +1,8 @@
-import { UsageError } from '../errors/kubectl-sa-error.js';
-import type { CompiledPack, CompiledRule } from '../policy/compile-pack.js';
+import { InputError, InputErrors, UsageError } from '../errors/kubectl-sa-error.js';
+import { checkFixesOnCases, type FixCaseResult } from '../fixes/fix-cases.js';
+import type { Inventory } from '../inventory/inventory.js';
+import { fixesOf } from '../policy/fix-index.js';
+import type { CompiledFix, CompiledPack, CompiledRule } from '../policy/compile-pack.js';
 import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { runPackTests, type PackTestResult, type PackTestSuite } from '../policy/pack-tests.js';
 import type { Outcome } from './outcome.js';
@@ -57,16 +60,54 @@ export async function findPolicyRule(id: string, options: LoadPoliciesOptions): 
 export interface ValidatedPacks {
   readonly packs: readonly CompiledPack[];
   readonly tests: readonly PackTestSuite[];
+  /** Each fix run on the fixture cases that make its rule fire (all passed, or validation failed). */
+  readonly fixCases: readonly FixCaseResult[];
 }
 
-/** Loads and checks packs and pack test files under the paths (an invalid one throws, exit 2): `kubectl sa policy validate`. */
-export async function validatePolicyPacks(paths: readonly string[]): Promise<Outcome<ValidatedPacks>> {
+/**
+ * Loads and checks packs and pack test files under the paths (an invalid one throws, exit 2): `kubectl sa
+ * policy validate`. Beyond the format and the schemas: every fix a rule names exists (in its pack or a
+ * built-in one), and every patch fix applies to the fixture cases that make its rule fire and clears them.
+ */
+export async function validatePolicyPacks(
+  paths: readonly string[],
+  options: { readonly defaultRbac?: boolean } = {},
+): Promise<Outcome<ValidatedPacks>> {
   const { packs, tests } = await loadPolicies({ paths, includeBuiltIn: false });
-  return { data: { packs, tests }, notes: [], warnings: [] };
+  const fixes = await fixesWithBuiltIns(packs);
+  const problems: InputError[] = [];
+  for (const pack of packs) {
+    for (const rule of pack.rules) {
+      if (rule.spec.fix !== undefined && !fixes.has(rule.spec.fix))
+        problems.push(
+          new InputError(`${rule.id}: fix ${rule.spec.fix} is not defined (neither under fixes: in pack ${pack.name} nor built in)`, {
+            position: rule.source,
+          }),
+        );
+    }
+  }
+  const fixCases = checkFixesOnCases(packs, tests, fixes, {
+    rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac ?? true }),
+  });
+  for (const result of fixCases)
+    for (const failure of result.failures)
+      problems.push(
+        new InputError(`${result.testCase.name}: ${failure}`, { position: { file: result.suite.file, line: result.testCase.line } }),
+      );
+  if (problems.length > 0) throw new InputErrors(problems);
+  return { data: { packs, tests, fixCases }, notes: [], warnings: [] };
+}
+
+/** The packs' fixes over the built-in ones: a custom pack's rule may name a built-in fix. */
+async function fixesWithBuiltIns(packs: readonly CompiledPack[]): Promise<Map<string, CompiledFix>> {
+  const builtIn = packs.some((pack) => pack.builtIn) ? [] : (await loadPolicies({ includeBuiltIn: true })).packs;
+  return fixesOf([...packs, ...builtIn]);
 }
 
 export interface PackTestRun {
   readonly results: readonly PackTestResult[];
+  /** Each patch fix on the cases that make its rule fire: before → after. */
+  readonly fixCases: readonly FixCaseResult[];
   readonly failed: number;
 }
 
@@ -82,9 +123,12 @@ export async function testPolicyPacks(paths: readonly string[], options: { reado
     const builtIn = await loadPolicies({ includeBuiltIn: true });
     packs.push(...builtIn.packs.filter((pack) => !packs.some((known) => known.name === pack.name)));
   }
+  const rbacFor = (inventory: Inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac });
   const results = runPackTests(packs, local.tests, {
-    rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac }),
+    rbacFor,
     usageFor: (inventory, events) => usageFactsFromEvents(inventory, events, { defaultRbac: options.defaultRbac }),
   });
-  return { data: { results, failed: results.filter((result) => result.failures.length > 0).length }, notes: [], warnings: [] };
+  const fixCases = checkFixesOnCases(packs, local.tests, fixesOf(packs), { rbacFor });
+  const failed = [...results, ...fixCases].filter((result) => result.failures.length > 0).length;
+  return { data: { results, fixCases, failed }, notes: [], warnings: [] };
 }

@@ -21,15 +21,28 @@ export function fixContextOf(document: unknown): Record<string, unknown> {
     : { ...base };
 }
 
-/** The fix's operations with every placeholder filled from the context. */
-export function renderFixPatch(fix: CompiledFix, context: unknown): PatchOperation[] {
-  return fix.spec.patch.map((operation) => {
-    const path = renderString(operation.path, context);
-    if (operation.op === 'remove') return { op: 'remove', path };
-    if (operation.op === 'move' || operation.op === 'copy')
-      return { op: operation.op, from: renderString(operation.from ?? '', context), path };
-    return { op: operation.op, path, value: renderValue(operation.value, context) };
+/**
+ * The fix's operations with every placeholder filled from the context. An operation with `each` is repeated
+ * for every item of that list (those its `where` schema accepts), with `{{item.…}}` and `{{index}}` quoting it.
+ */
+export function renderFixPatch(fix: CompiledFix, context: Record<string, unknown>): PatchOperation[] {
+  return (fix.spec.patch ?? []).flatMap((operation, at) => {
+    if (operation.each === undefined) return [renderOperation(operation, context)];
+    const items = lookupPath(context, parsePath(operation.each));
+    if (!Array.isArray(items)) throw new FixTemplateError(`{{${operation.each}}} is not a list here`);
+    const where = fix.where.get(at);
+    return items.flatMap((item: unknown, index) =>
+      where && !where(item) ? [] : [renderOperation(operation, { ...context, item, index })],
+    );
   });
+}
+
+function renderOperation(operation: NonNullable<CompiledFix['spec']['patch']>[number], context: unknown): PatchOperation {
+  const path = renderString(operation.path, context);
+  if (operation.op === 'remove') return { op: 'remove', path };
+  if (operation.op === 'move' || operation.op === 'copy')
+    return { op: operation.op, from: renderString(operation.from ?? '', context), path };
+  return { op: operation.op, path, value: renderValue(operation.value, context) };
 }
 
 function renderString(template: string, context: unknown): string {

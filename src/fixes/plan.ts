@@ -85,6 +85,13 @@ export function requestsForFindings(
       skipped.push({ ...entry, reason: `rule ${finding.ruleId} names fix ${finding.fix}, which no loaded pack defines` });
       continue;
     }
+    if (fix.spec.command !== undefined) {
+      skipped.push({
+        ...entry,
+        reason: `fixed by another command: ${fix.spec.command}${finding.object.namespace ? ` -n ${finding.object.namespace}` : ''}`,
+      });
+      continue;
+    }
     try {
       const context = fixContextOf(finding.document);
       const creates = renderFixCreates(fix, context) as unknown as KubeObject[];

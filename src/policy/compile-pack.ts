@@ -54,6 +54,8 @@ export interface CompiledFix {
   readonly pack: string;
   readonly spec: FixSpec;
   readonly source: { readonly file: string; readonly line: number };
+  /** The compiled `where` schema of each operation that has one, by operation index. */
+  readonly where: ReadonlyMap<number, ValidateFunction>;
 }
 
 export interface CompiledPack {
@@ -203,9 +205,11 @@ function compileFixes(
       errors.push(new PolicyPackError(`fix ${fix.id}: ${reason}`, { position: position(pointer), pointer }));
     if (seen.has(fix.id)) problem(`${base}/id`, 'the id is already used by another fix of this pack');
     seen.add(fix.id);
-    if (fix.patch.every((operation) => operation.op === 'test') && (fix.creates ?? []).length === 0)
+    const patch = fix.patch ?? [];
+    if (fix.command === undefined && patch.every((operation) => operation.op === 'test') && (fix.creates ?? []).length === 0)
       problem(`${base}/patch`, 'the patch only tests: it must change something');
-    fix.patch.forEach((operation, at) => {
+    const where = new Map<number, ValidateFunction>();
+    patch.forEach((operation, at) => {
       for (const [field, text] of templateStrings(operation)) {
         const templateProblem = checkTemplate(text);
         if (templateProblem) problem(`${base}/patch/${at}/${field}`, templateProblem);
@@ -215,6 +219,12 @@ function compileFixes(
         if (pointer !== undefined && pointer !== '' && !pointer.startsWith('/') && !pointer.startsWith('{{'))
           problem(`${base}/patch/${at}/${field}`, `${JSON.stringify(pointer)} is not a JSON pointer: it must start with /`);
       }
+      if (operation.where !== undefined && operation.each === undefined)
+        problem(`${base}/patch/${at}/where`, '`where` filters the items of `each`, which is missing');
+      if (operation.where !== undefined) {
+        const validate = compileSchema(policyAjv(), operation.where, `${base}/patch/${at}/where`, `fix ${fix.id}`, position, errors);
+        if (validate) where.set(at, validate);
+      }
     });
     (fix.creates ?? []).forEach((object, at) => {
       for (const [field, text] of templateStrings({ op: 'add', path: '', value: object })) {
@@ -222,13 +232,13 @@ function compileFixes(
         if (templateProblem) problem(`${base}/creates/${at}${field.slice('value'.length)}`, templateProblem);
       }
     });
-    fixes.push({ id: fix.id, pack: spec.metadata.name, spec: fix, source: position(base) });
+    fixes.push({ id: fix.id, pack: spec.metadata.name, spec: fix, source: position(base), where });
   });
   return fixes;
 }
 
 /** Every string of an operation that may hold placeholders, with the field (or value pointer) it sits at. */
-function* templateStrings(operation: FixSpec['patch'][number]): Generator<[string, string]> {
+function* templateStrings(operation: NonNullable<FixSpec['patch']>[number]): Generator<[string, string]> {
   yield ['path', operation.path];
   if (operation.from !== undefined) yield ['from', operation.from];
   const walk = function* (value: unknown, pointer: string): Generator<[string, string]> {

@@ -78,7 +78,8 @@ export const packSchema = {
     fix: {
       type: 'object',
       additionalProperties: false,
-      required: ['id', 'title', 'patch'],
+      required: ['id', 'title'],
+      oneOf: [{ required: ['patch'] }, { required: ['command'] }],
       properties: {
         id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', description: 'Stable fix id that rules name; never reused.' },
         title: { type: 'string', minLength: 1, description: 'What the fix does, in a line: shown in plans.' },
@@ -89,6 +90,12 @@ export const packSchema = {
           description:
             "RFC 6902 JSON Patch applied to the finding's source object (the ServiceAccount, the Deployment…). `{{dotted.path}}` in path, from and string values quotes the fix context: the rule's target document plus `podSpecPointer` (`/spec/template/spec`, `/spec/jobTemplate/spec/template/spec`…); a value that is one placeholder keeps its type. `test` operations are preconditions: when one fails the fix is not applied.",
           items: { $ref: '#/$defs/patchOperation' },
+        },
+        command: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'Instead of a patch: the kubectl sa command that makes this fix (a migration that must move pods off a Secret before deleting it). Plans name it; `fix` never applies it.',
         },
         creates: {
           type: 'array',
@@ -111,6 +118,12 @@ export const packSchema = {
         path: { type: 'string', description: 'A JSON pointer (RFC 6901) into the source object, may hold placeholders.' },
         from: { type: 'string' },
         value: { description: 'Any JSON value; strings may hold placeholders.' },
+        each: {
+          type: 'string',
+          description:
+            'A list of the fix context (dotted path): the operation is repeated for each item, `{{item.…}}` and `{{index}}` quote it.',
+        },
+        where: { $ref: '#/$defs/schema', description: 'With `each`: only items valid against this schema.' },
       },
       allOf: [
         { if: { properties: { op: { enum: ['add', 'replace', 'test'] } } }, then: { required: ['value'] } },

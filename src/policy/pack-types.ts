@@ -34,6 +34,10 @@ export interface PatchOperationSpec {
   readonly path: string;
   readonly from?: string;
   readonly value?: unknown;
+  /** Repeat the operation for every item of this list of the fix context (`{{item.…}}`, `{{index}}` quote it). */
+  readonly each?: string;
+  /** With `each`: only the items valid against this JSON Schema. */
+  readonly where?: JsonSchema;
 }
 
 /** A fix as data: a JSON Patch against a finding's source object, with `test` operations as preconditions. */
@@ -41,7 +45,9 @@ export interface FixSpec {
   readonly id: string;
   readonly title: string;
   readonly description?: string;
-  readonly patch: readonly PatchOperationSpec[];
+  readonly patch?: readonly PatchOperationSpec[];
+  /** A fix made by another command (a migration that must move pods off first): named in plans, never applied by `fix`. */
+  readonly command?: string;
   /** Objects the fix creates beside the patch (a dedicated ServiceAccount), templated like the patch. */
   readonly creates?: readonly Readonly<Record<string, unknown>>[];
 }

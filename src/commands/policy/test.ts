@@ -22,7 +22,13 @@ export default class PolicyTest extends KubectlSaCommand {
       if (result.failures.length === 0) this.emit(`PASS ${label}\n`);
       else this.emit(`FAIL ${label}\n${result.failures.map((failure) => `     ${failure}\n`).join('')}`);
     }
-    this.emit(`\n${data.results.length - data.failed} passed, ${data.failed} failed\n`);
+    for (const result of data.fixCases) {
+      const label = `${result.suite.pack}: ${result.testCase.name}: fix ${result.fixId} on ${result.object} (${result.suite.file}:${result.testCase.line})`;
+      if (result.failures.length === 0) this.emit(`PASS ${label}\n`);
+      else this.emit(`FAIL ${label}\n${result.failures.map((failure) => `     ${failure}\n`).join('')}`);
+    }
+    const total = data.results.length + data.fixCases.length;
+    this.emit(`\n${total - data.failed} passed, ${data.failed} failed\n`);
     if (data.failed > 0) this.setExitCode(ExitCode.findings);
   }
 }

@@ -18,6 +18,8 @@ export interface ProjectedTokenView {
   /** What the token will get: the written value or the API default (3600). */
   readonly effectiveExpirationSeconds: number;
   readonly path: string | null;
+  /** JSON pointer of this serviceAccountToken projection inside the pod spec (fixes patch it there). */
+  readonly pointer: string;
 }
 
 export interface SecretReferenceView extends SecretReference {
@@ -166,9 +168,9 @@ function isInjectedApiAccessVolume(volume: Volume): boolean {
 
 function projectedTokensOf(podSpec: PodSpec): ProjectedTokenView[] {
   const tokens: ProjectedTokenView[] = [];
-  for (const volume of listOf(podSpec.volumes)) {
+  for (const [volumeIndex, volume] of listOf(podSpec.volumes).entries()) {
     if (isInjectedApiAccessVolume(volume)) continue;
-    for (const source of listOf(volume.projected?.sources)) {
+    for (const [sourceIndex, source] of listOf(volume.projected?.sources).entries()) {
       const token = source.serviceAccountToken;
       if (!isRecord(token)) continue;
       const seconds = typeof token.expirationSeconds === 'number' ? token.expirationSeconds : null;
@@ -178,6 +180,7 @@ function projectedTokensOf(podSpec: PodSpec): ProjectedTokenView[] {
         expirationSeconds: seconds,
         effectiveExpirationSeconds: seconds ?? defaultProjectedTokenSeconds,
         path: typeof token.path === 'string' ? token.path : null,
+        pointer: `/volumes/${volumeIndex}/projected/sources/${sourceIndex}/serviceAccountToken`,
       });
     }
   }
