@@ -1,6 +1,6 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, diffLines } from 'diff';
 import { labelOf, type FixPlan, type PlannedChange, type SkippedFix } from './plan.js';
-import { editManifest, ManifestEditError, type ObjectInsertion, type ObjectPatch } from './manifest-edit.js';
+import { editManifestDocuments, ManifestEditError, type EditedDocuments, type ObjectInsertion, type ObjectPatch } from './manifest-edit.js';
 import { STDIN_NAME } from '../sources/manifest-files.js';
 
 /** One manifest file as it is and as the plan leaves it, with the unified diff between them. */
@@ -57,8 +57,9 @@ export function fileChangesFor(plan: FixPlan, texts: ReadonlyMap<string, string>
       .filter((change) => change.action === 'create')
       .map((change) => ({ afterLine: change.source?.line ?? 0, object: change.after }));
     try {
-      const after = editManifest(before, file, patches, insertions);
-      files.push({ file, before, after, diff: unifiedDiff(file, before, after), changes });
+      const documents = editManifestDocuments(before, file, patches, insertions);
+      const after = documents.after.join('');
+      files.push({ file, before, after, diff: documentsDiff(file, documents), changes });
     } catch (error) {
       if (!(error instanceof ManifestEditError)) throw error;
       for (const change of changes)
@@ -85,4 +86,95 @@ export function unifiedDiff(
     .split('\n')
     .filter((line) => !line.startsWith('===') && !line.startsWith('Index: '))
     .join('\n');
+}
+
+/**
+ * The same unified diff as unifiedDiff, computed per edited document: a line diff of a 5 MB file with
+ * thousands of changes is quadratic-ish (Myers' O(N·D)), while the edited documents are small. The changes
+ * found per document are placed at their lines in the whole file, then grouped into hunks with three lines
+ * of context, as diff -u does.
+ */
+export function documentsDiff(file: string, documents: EditedDocuments): string {
+  const before = documents.before.join('');
+  const after = documents.after.join('');
+  if (before === after) return '';
+  // A last line without its newline needs diff -u's marker: rare enough to leave to the full diff.
+  if (!before.endsWith('\n') || !after.endsWith('\n')) return unifiedDiff(file, before, after);
+  const changes: { oldStart: number; oldLines: string[]; newLines: string[] }[] = [];
+  let oldLine = 0;
+  let newLine = 0;
+  documents.before.forEach((part, index) => {
+    const edited = documents.after[index] ?? part;
+    if (edited !== part) {
+      let oldAt = oldLine;
+      for (const piece of diffLines(part, edited)) {
+        const lines = splitLines(piece.value);
+        if (piece.added) {
+          // Lines added right where lines were removed replace them: one change.
+          const last = changes[changes.length - 1];
+          if (last !== undefined && last.oldStart + last.oldLines.length === oldAt) last.newLines.push(...lines);
+          else changes.push({ oldStart: oldAt, oldLines: [], newLines: lines });
+        } else if (piece.removed) {
+          changes.push({ oldStart: oldAt, oldLines: lines, newLines: [] });
+          oldAt += lines.length;
+        } else oldAt += lines.length;
+      }
+    }
+    oldLine += splitLines(part).length;
+    newLine += splitLines(edited).length;
+  });
+  return formatHunks(file, splitLines(before), changes);
+}
+
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** diff -u hunks from changes (old line index, lines removed, lines added), three lines of context. */
+function formatHunks(
+  file: string,
+  oldLines: readonly string[],
+  changes: readonly { oldStart: number; oldLines: readonly string[]; newLines: readonly string[] }[],
+): string {
+  const context = 3;
+  const shown = file.replace(/^\/+/, '');
+  const out = [`--- a/${shown}`, `+++ b/${shown}`];
+  let shift = 0; // new line index minus old line index, before the hunk being written
+  for (let index = 0; index < changes.length;) {
+    const group = [changes[index]];
+    for (index += 1; index < changes.length; index += 1) {
+      const previous = group[group.length - 1];
+      const next = changes[index];
+      if (!previous || !next || next.oldStart - (previous.oldStart + previous.oldLines.length) > 2 * context) break;
+      group.push(next);
+    }
+    const first = group[0];
+    const last = group[group.length - 1];
+    if (!first || !last) break;
+    const oldFrom = Math.max(0, first.oldStart - context);
+    const oldTo = Math.min(oldLines.length, last.oldStart + last.oldLines.length + context);
+    const body: string[] = [];
+    let at = oldFrom;
+    let added = 0;
+    for (const change of group) {
+      if (!change) continue;
+      for (; at < change.oldStart; at++) body.push(` ${oldLines[at]}`);
+      body.push(...change.oldLines.map((line) => `-${line}`), ...change.newLines.map((line) => `+${line}`));
+      at += change.oldLines.length;
+      added += change.newLines.length - change.oldLines.length;
+    }
+    for (; at < oldTo; at++) body.push(` ${oldLines[at]}`);
+    const oldCount = oldTo - oldFrom;
+    const newCount = oldCount + added;
+    const newFrom = oldFrom + shift;
+    shift += added;
+    out.push(
+      `@@ -${oldCount === 0 ? oldFrom : oldFrom + 1},${oldCount} +${newCount === 0 ? newFrom : newFrom + 1},${newCount} @@`,
+      ...body,
+    );
+  }
+  return `${out.join('\n')}\n`;
 }

@@ -50,8 +50,27 @@ export function editManifest(
   patches: readonly ObjectPatch[],
   insertions: readonly ObjectInsertion[] = [],
 ): string {
-  // Bottom up, so that no edit moves the lines of an object still to edit; after one object, a new
-  // document is inserted before that object itself is patched.
+  return editManifestDocuments(text, file, patches, insertions).after.join('');
+}
+
+/** The file's documents' texts before and after the edits (same count, same order; joined, the file). */
+export interface EditedDocuments {
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
+/**
+ * The edits, document by document: each edit works on the text of its own document only (a 5 MB file is
+ * neither re-parsed nor copied per operation), so the cost is the size of the documents edited. Within one
+ * document the edits go bottom up, so no edit moves the lines of an object still to edit; after one object,
+ * a new document is inserted before that object itself is patched.
+ */
+export function editManifestDocuments(
+  text: string,
+  file: string,
+  patches: readonly ObjectPatch[],
+  insertions: readonly ObjectInsertion[] = [],
+): EditedDocuments {
   const edits = [
     ...insertions.map((insertion) => ({
       line: insertion.afterLine,
@@ -64,25 +83,18 @@ export function editManifest(
       apply: (part: string, where: Where) => patchObject(part, where, patch.patch),
     })),
   ].sort((a, b) => b.line - a.line || a.order - b.order);
-  // Each edit works on the text of its own document (a 2 MB install.yaml is not re-parsed per operation);
-  // edits go bottom up, so the documents above keep their offsets and only the spans below shift.
   const spans = documentSpans(text);
-  let current = text;
+  const before = spans.map((span) => text.slice(span.start, span.end));
+  const after = [...before];
+  let index = spans.length - 1;
   for (const edit of edits) {
-    const index = spans.findIndex((span) => span.firstLine <= edit.line && edit.line <= span.lastLine);
+    while (index > 0 && (spans[index]?.firstLine ?? 0) > edit.line) index -= 1;
     const span = spans[index];
-    if (!span) throw new ManifestEditError(`${file}:${edit.line}: no document holds this line; nothing was written`);
-    const part = current.slice(span.start, span.end);
-    const edited = edit.apply(part, { file, line: edit.line, relativeLine: edit.line - span.firstLine + 1 });
-    const delta = edited.length - part.length;
-    current = current.slice(0, span.start) + edited + current.slice(span.end);
-    span.end += delta;
-    for (const below of spans.slice(index + 1)) {
-      below.start += delta;
-      below.end += delta;
-    }
+    if (!span || edit.line > span.lastLine)
+      throw new ManifestEditError(`${file}:${edit.line}: no document holds this line; nothing was written`);
+    after[index] = edit.apply(after[index] ?? '', { file, line: edit.line, relativeLine: edit.line - span.firstLine + 1 });
   }
-  return current;
+  return { before, after };
 }
 
 /** Where an object is: file:line for messages, and its line inside the document text being edited. */
@@ -93,8 +105,8 @@ interface Where {
 }
 
 interface Span {
-  start: number;
-  end: number;
+  readonly start: number;
+  readonly end: number;
   readonly firstLine: number;
   readonly lastLine: number;
 }

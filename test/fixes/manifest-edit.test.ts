@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { applyPatch as applyUnifiedDiff } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { editManifest, ManifestEditError } from '../../src/fixes/manifest-edit.js';
+import { editManifest, editManifestDocuments, ManifestEditError, type ObjectPatch } from '../../src/fixes/manifest-edit.js';
 import { applyPatch, formatPointer, valueAt, type PatchOperation } from '../../src/fixes/json-patch.js';
-import { unifiedDiff } from '../../src/fixes/file-changes.js';
+import { documentsDiff, unifiedDiff } from '../../src/fixes/file-changes.js';
 import { podTemplateOf } from '../../src/inventory/workloads.js';
 import type { KubeObject } from '../../src/inventory/kube-object.js';
 import { parseManifests } from '../../src/sources/parse-manifests.js';
@@ -150,5 +151,39 @@ describe('manifest edits', () => {
       [{ afterLine: 1, object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'external-dns' } } }],
     );
     expect(edited).toBe(`${text}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: external-dns\n`);
+  });
+});
+
+describe('the per-document diff', () => {
+  it('is a correct diff -u of the whole file on real manifests with edits in many documents (it applies, and changes as many lines)', () => {
+    for (const file of corpusFiles()) {
+      const text = readFileSync(file, 'utf8');
+      const documents = parseManifests(text, file);
+      const patches = documents.flatMap((document): ObjectPatch[] => {
+        const object = document.value as KubeObject;
+        const template = podTemplateOf(object);
+        if (template)
+          return [
+            {
+              line: document.line,
+              patch: [{ op: 'add' as const, path: `${formatPointer(template.podSpecPath)}/serviceAccountName`, value: 'fixed' }],
+            },
+          ];
+        if (object?.kind === 'ServiceAccount')
+          return [{ line: document.line, patch: [{ op: 'add' as const, path: '/automountServiceAccountToken', value: false }] }];
+        return [];
+      });
+      if (patches.length === 0) continue;
+      const insertions = patches
+        .slice(0, 2)
+        .map((patch) => ({ afterLine: patch.line, object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'new' } } }));
+      const edited = editManifestDocuments(text, file, patches, insertions);
+      const after = edited.after.join('');
+      const diff = documentsDiff(file, edited);
+      // A hunk may align an inserted document differently from a whole-file Myers diff; both apply the same.
+      expect(applyUnifiedDiff(text, diff), file).toBe(after);
+      const count = (patch: string) => changedLines(patch).length;
+      expect(count(diff), file).toBe(count(unifiedDiff(file, text, after)));
+    }
   });
 });
