@@ -13,7 +13,7 @@ import {
   type LiveDryRun,
 } from '../fixes/cluster-writer.js';
 import { diffToPatch } from '../fixes/json-diff.js';
-import { applyPatch, formatPointer } from '../fixes/json-patch.js';
+import { applyPatch, formatPointer, type PatchOperation } from '../fixes/json-patch.js';
 import { labelOf, type FixRequest, type PlannedChange, type SkippedFix } from '../fixes/plan.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import { resourceTableFor } from './rbac-input.js';
@@ -182,21 +182,7 @@ export async function planObjectRestores(manifest: BackupManifest, writer: Clust
       if (!current) restores.push({ backup, change: undefined, state: 'already-restored' });
       else if (current.metadata?.uid !== backup.uidAfter || current.metadata?.resourceVersion !== backup.resourceVersionAfter)
         problems.push(`${label} changed since the fix created it; not deleting it`);
-      else
-        restores.push({
-          backup,
-          state: 'restore',
-          change: {
-            action: 'patch',
-            object: backup.object,
-            source: undefined,
-            patch: [],
-            before: current,
-            after: current,
-            pointer: '',
-            reasons: [],
-          },
-        });
+      else restores.push({ backup, state: 'restore', change: restoreChange(backup, current, []) });
       continue;
     }
     if (!current) {
@@ -215,23 +201,24 @@ export async function planObjectRestores(manifest: BackupManifest, writer: Clust
       );
       continue;
     }
-    restores.push({
-      backup,
-      state: 'restore',
-      change: {
-        action: 'patch',
-        object: backup.object,
-        source: undefined,
-        patch,
-        before: current,
-        after: applyPatch(current, patch),
-        pointer: patch[0]?.path ?? '',
-        reasons: [],
-      },
-    });
+    restores.push({ backup, state: 'restore', change: restoreChange(backup, current, patch) });
   }
   if (problems.length > 0) throw new InputError(`cannot undo: ${problems.join('; ')}`);
   return restores;
+}
+
+/** The change that puts an object back: the patch to its saved state (none for one to delete). */
+function restoreChange(backup: ObjectBackup, current: KubeObject, patch: PatchOperation[]): PlannedChange {
+  return {
+    action: 'patch',
+    object: backup.object,
+    source: undefined,
+    patch,
+    before: current,
+    after: applyPatch(current, patch),
+    pointer: patch[0]?.path ?? '',
+    reasons: [],
+  };
 }
 
 /**

@@ -3,6 +3,9 @@ import { KubectlSaCommand } from './base-command.js';
 import type { FixActionValues } from './fix-flags.js';
 import type { ClusterFlagValues } from '../sources/cluster/connect.js';
 import type { FixView } from './fix-runner.js';
+import type { InputFlagValues } from './base-command.js';
+
+type TargetedFixFlagValues = InputFlagValues & { readonly policy?: string[] | undefined; readonly 'default-rbac': boolean };
 
 /**
  * The base of the fix commands: they build a plan with a use case, and hand it to the fix runner, which
@@ -22,6 +25,16 @@ export abstract class FixCommand extends KubectlSaCommand {
   protected async undo(location: string, flags: FixActionValues & ClusterFlagValues & { readonly output: string }): Promise<void> {
     const { FixRunner } = await import('./fix-runner.js');
     await new FixRunner(this.view()).undo(location, flags);
+  }
+
+  /** What every targeted fix command passes to its use case: the input, the packs that define fixes, RBAC, now. */
+  protected targetedOptions(flags: TargetedFixFlagValues) {
+    return {
+      input: this.inputFrom(flags),
+      policies: { paths: flags.policy ?? [], includeBuiltIn: true },
+      defaultRbac: flags['default-rbac'],
+      now: new Date(),
+    };
   }
 
   private view(): FixView {

@@ -23,10 +23,7 @@ export default class FixAutomount extends FixCommand {
     const { args, flags } = await this.parse(FixAutomount);
     const { planAutomount } = await import('../../app/fix-targets.js');
     const outcome = await planAutomount({
-      input: this.inputFrom(flags),
-      policies: { paths: flags.policy ?? [], includeBuiltIn: true },
-      defaultRbac: flags['default-rbac'],
-      now: new Date(),
+      ...this.targetedOptions(flags),
       target: args.target,
       namespace: flags.namespace,
     });

@@ -31,10 +31,7 @@ export default class FixDedicatedSa extends FixCommand {
     const { args, flags } = await this.parse(FixDedicatedSa);
     const { planDedicatedSa } = await import('../../app/fix-targets.js');
     const outcome = await planDedicatedSa({
-      input: this.inputFrom(flags),
-      policies: { paths: flags.policy ?? [], includeBuiltIn: true },
-      defaultRbac: flags['default-rbac'],
-      now: new Date(),
+      ...this.targetedOptions(flags),
       target: args.target,
       namespace: flags.namespace,
       name: flags.name,

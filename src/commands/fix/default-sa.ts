@@ -18,13 +18,11 @@ export default class FixDefaultSa extends FixCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(FixDefaultSa);
     const { planDefaultSa } = await import('../../app/fix-targets.js');
-    const input = this.inputFrom(flags);
+    const options = this.targetedOptions(flags);
     const outcome = await planDefaultSa({
-      input,
-      policies: { paths: flags.policy ?? [], includeBuiltIn: true },
-      defaultRbac: flags['default-rbac'],
-      now: new Date(),
-      namespace: input.paths.length > 0 && !flags['all-namespaces'] ? flags.namespace : undefined,
+      ...options,
+      // Files are read whole; -n then narrows what is fixed. A live read is already scoped by -n.
+      namespace: options.input.paths.length > 0 && !flags['all-namespaces'] ? flags.namespace : undefined,
     });
     this.report(outcome);
     await this.carryOut(outcome.data, flags, []);
