@@ -128,6 +128,11 @@ export async function readBackup(
     });
   }
   if (manifest?.kind !== 'Backup' || manifest.apiVersion !== 'kubectl-sa.dev/v1') throw new InputError(`${file}: not a kubectl-sa backup`);
+  if (Array.isArray((manifest as unknown as { entries?: unknown }).entries))
+    throw new InputError(`${location}: a backup of token legacy --migrate`, {
+      hint: `undo it with: kubectl sa token legacy --undo ${location}`,
+    });
+  if (!Array.isArray(manifest.files) || !Array.isArray(manifest.objects)) throw new InputError(`${file}: not a kubectl-sa fix backup`);
   return { dir, manifest, fileText: (backup) => readFile(path.join(dir, backup.copy), 'utf8') };
 }
 
