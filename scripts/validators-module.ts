@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
-import { compilePack } from '../src/policy/compile-pack.js';
+import { compilePack, precompiledWhereKey } from '../src/policy/compile-pack.js';
 import { exemptionsSchema } from '../src/policy/exemptions-file.js';
 import { packDigest } from '../src/policy/pack-digest.js';
 import { packSchema } from '../src/policy/pack-schema.js';
@@ -85,6 +85,13 @@ export function validatorsModule(root: string): string {
       if (rule.match !== undefined) rules.push([`${rule.id}/match`, ruleChunk.add(rule.match as object, `${name}/${rule.id}/match`)]);
       rules.push([`${rule.id}/assert`, ruleChunk.add(rule.assert as object, `${name}/${rule.id}/assert`)]);
     }
+    (document.value.fixes ?? []).forEach((fix, index) =>
+      (fix.patch ?? []).forEach((operation, at) => {
+        if (operation.where === undefined) return;
+        const key = precompiledWhereKey(`/fixes/${index}/patch/${at}/where`);
+        rules.push([key, ruleChunk.add(operation.where as object, `${name}/${key}`)]);
+      }),
+    );
     packs.push({ name, digest: packDigest(document.value), rules });
   }
 

@@ -3,7 +3,7 @@ import { findingPointer } from '../fixes/finding-field.js';
 import type { CompiledFix } from '../policy/compile-pack.js';
 import type { Finding } from '../policy/finding.js';
 import type { FieldLocator } from '../report/scan-report.js';
-import { STDIN_NAME } from '../sources/manifest-files.js';
+import { STDIN_NAME } from '../inventory/inventory.js';
 import { YamlPointerLines } from '../sources/yaml-pointer-lines.js';
 
 /**

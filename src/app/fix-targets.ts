@@ -8,7 +8,7 @@ import type { CompiledFix } from '../policy/compile-pack.js';
 import { TargetDocuments, type TargetDocument } from '../policy/derived/target-documents.js';
 import type { ServiceAccountProfileDocument } from '../policy/derived/service-account-profile.js';
 import type { WorkloadDocument } from '../policy/derived/workload-document.js';
-import { loadPolicies, type LoadPoliciesOptions } from '../policy/pack-loader.js';
+import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import type { KubeObject } from '../inventory/kube-object.js';
 import { resolveResourceType } from '../rbac/resource-table.js';
 import { loadApiResources } from '../sources/kube-data.js';

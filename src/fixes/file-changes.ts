@@ -1,7 +1,7 @@
 import { createTwoFilesPatch, diffLines } from 'diff';
 import { labelOf, type FixPlan, type PlannedChange, type SkippedFix } from './plan.js';
 import { editManifestDocuments, ManifestEditError, type EditedDocuments, type ObjectInsertion, type ObjectPatch } from './manifest-edit.js';
-import { STDIN_NAME } from '../sources/manifest-files.js';
+import { STDIN_NAME } from '../inventory/inventory.js';
 
 /** One manifest file as it is and as the plan leaves it, with the unified diff between them. */
 export interface FileChange {
@@ -102,7 +102,6 @@ export function documentsDiff(file: string, documents: EditedDocuments): string 
   if (!before.endsWith('\n') || !after.endsWith('\n')) return unifiedDiff(file, before, after);
   const changes: { oldStart: number; oldLines: string[]; newLines: string[] }[] = [];
   let oldLine = 0;
-  let newLine = 0;
   documents.before.forEach((part, index) => {
     const edited = documents.after[index] ?? part;
     if (edited !== part) {
@@ -121,7 +120,6 @@ export function documentsDiff(file: string, documents: EditedDocuments): string 
       }
     }
     oldLine += splitLines(part).length;
-    newLine += splitLines(edited).length;
   });
   return formatHunks(file, splitLines(before), changes);
 }

@@ -55,7 +55,7 @@ export interface CompiledFix {
   readonly spec: FixSpec;
   readonly source: { readonly file: string; readonly line: number };
   /** The compiled `where` schema of each operation that has one, by operation index. */
-  readonly where: ReadonlyMap<number, ValidateFunction>;
+  readonly where: ReadonlyMap<number, SchemaValidator>;
 }
 
 export interface CompiledPack {
@@ -138,7 +138,9 @@ export function compilePack(
       source: position(base),
     });
   });
-  const fixes = compileFixes(spec, position, errors);
+  const fixes = compileFixes(spec, position, errors, (schema, pointer, label) =>
+    compileSchema(ajv, schema, pointer, label, position, errors, patternCompiles),
+  );
   if (errors.length > 0) return { errors };
   return {
     pack: {
@@ -152,6 +154,11 @@ export function compilePack(
     },
     errors: [],
   };
+}
+
+/** The key of a fix's `where` schema among a built-in pack's build-time validators (scripts/validators-module.ts). */
+export function precompiledWhereKey(pointer: string): string {
+  return `where:${pointer}`;
 }
 
 /** A built-in pack from its build-time validators; the generator checked it as compilePack checks any pack. */
@@ -183,7 +190,7 @@ function precompiledPack(
       assert: validator(`${rule.id}/assert`),
       source: position(`/rules/${index}`),
     })),
-    fixes: compileFixes(spec, position, []),
+    fixes: compileFixes(spec, position, [], (_schema, pointer) => validator(precompiledWhereKey(pointer))),
   };
 }
 
@@ -196,6 +203,7 @@ function compileFixes(
   spec: PolicyPackSpec,
   position: (pointer: string) => { file: string; line: number },
   errors: PolicyPackError[],
+  compileWhere: (schema: JsonSchema, pointer: string, label: string) => SchemaValidator | undefined,
 ): CompiledFix[] {
   const fixes: CompiledFix[] = [];
   const seen = new Set<string>();
@@ -208,7 +216,7 @@ function compileFixes(
     const patch = fix.patch ?? [];
     if (fix.command === undefined && patch.every((operation) => operation.op === 'test') && (fix.creates ?? []).length === 0)
       problem(`${base}/patch`, 'the patch only tests: it must change something');
-    const where = new Map<number, ValidateFunction>();
+    const where = new Map<number, SchemaValidator>();
     patch.forEach((operation, at) => {
       for (const [field, text] of templateStrings(operation)) {
         const templateProblem = checkTemplate(text);
@@ -222,7 +230,7 @@ function compileFixes(
       if (operation.where !== undefined && operation.each === undefined)
         problem(`${base}/patch/${at}/where`, '`where` filters the items of `each`, which is missing');
       if (operation.where !== undefined) {
-        const validate = compileSchema(policyAjv(), operation.where, `${base}/patch/${at}/where`, `fix ${fix.id}`, position, errors);
+        const validate = compileWhere(operation.where, `${base}/patch/${at}/where`, `fix ${fix.id}`);
         if (validate) where.set(at, validate);
       }
     });
