@@ -187,6 +187,9 @@ export const serverOwnedPointers = [
   '/metadata/uid',
   '/metadata/creationTimestamp',
   '/metadata/selfLink',
+  // kubectl's, not ours: the cluster source drops it from what it reads (and so from backups), so undo must
+  // neither compare it nor remove it (kubectl apply needs it for its three-way merge).
+  '/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration',
   '/status',
 ];
 

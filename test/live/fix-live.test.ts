@@ -101,6 +101,8 @@ describe('kubectl sa fix on a live cluster', () => {
     expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toBe('serviceaccount/default\n');
     const restored = await json(['get', 'deployment', 'cart', '-n', namespace]);
     expect(restored.spec).toEqual(before.spec);
+    // kubectl apply's own record of what it applied is kubectl's: the fix's undo neither compares nor removes it.
+    expect(restored.metadata.annotations).toHaveProperty(['kubectl.kubernetes.io/last-applied-configuration']);
     expect(await json(['get', 'serviceaccount', 'default', '-n', namespace])).not.toHaveProperty('automountServiceAccountToken');
     expect((await json(['get', 'rolebinding', 'default-reads-config', '-n', namespace])).subjects).toEqual([
       { kind: 'ServiceAccount', name: 'default', namespace },

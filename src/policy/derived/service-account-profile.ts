@@ -195,7 +195,8 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
   readonly staticCloudCredentials: ServiceAccountProfileDocument['staticCloudCredentials'];
   readonly legacyTokenSecrets: readonly LegacyTokenView[];
   readonly rbac: ProfileRbac;
-  readonly usage?: ProfileUsage;
+  // Declared, not defined: a scan without an audit log has no `usage` key at all (rules test its presence).
+  declare readonly usage?: ProfileUsage;
   readonly #kubernetesDefault: () => boolean;
   readonly #bindings: () => ServiceAccountProfileDocument['bindings'];
 
