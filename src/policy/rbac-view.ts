@@ -1,5 +1,5 @@
 import type { PolicyRule, RoleRef } from '../inventory/kube-object.js';
-import { escalationFactIds } from '../rbac/escalation.js';
+import { escalationFacts } from '../rbac/escalation.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
 import { LazyServiceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { DefaultRbacData } from '../rbac/default-rbac.js';
@@ -19,8 +19,8 @@ export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacDat
     serviceAccount(namespace, name) {
       return new LazyServiceAccountRbac(model, namespace, name);
     },
-    escalationFactIds(namespace, name) {
-      return escalationFactIds(model, { kind: 'ServiceAccount', name, namespace });
+    escalationFacts(namespace, name) {
+      return escalationFacts(model, { kind: 'ServiceAccount', name, namespace });
     },
     roleRules(roleRef: RoleRef, bindingNamespace: string | undefined): readonly PolicyRule[] | undefined {
       const name = roleRef.name ?? '';

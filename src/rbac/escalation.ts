@@ -4,6 +4,10 @@
  *  - workload-create in a namespace → every ServiceAccount of that namespace (a pod may name any of them);
  *  - token-create → the named ServiceAccounts (all of the namespace without resourceNames);
  *  - impersonate on serviceaccounts, or on users named `system:serviceaccount:…` (or any user).
+ * Pods and tokens need the ServiceAccount to exist (admission rejects a pod naming a missing one, TokenRequest
+ * answers 404): where the input shows a namespace's every ServiceAccount, one that bindings name but that does
+ * not exist is reached that way only by a subject that may also create ServiceAccounts there, and the hop says
+ * so. Impersonation needs no object: a username is enough.
  *
  * Two questions, two costs. "What can this SA gain?" (a rule over every SA of a scan) is answered from a
  * graph built once per model over identity classes (identity-classes.ts) and namespace hubs ("any SA of N"),
@@ -13,8 +17,9 @@
  */
 import { identityClasses, type ClassIndex, type IdentityClass } from './identity-classes.js';
 import { serviceAccountUserPrefix, serviceAccountUsername, type RbacModel, type RoleRecord } from './rbac-model.js';
-import { apiGroupMatches, resourceMatches, verbMatches } from './rule-matching.js';
+import { apiGroupMatches, resourceMatches, resourceNameMatches, verbMatches } from './rule-matching.js';
 import { csrApprovalParts, riskFactsOf } from './risk-facts.js';
+import type { Existence } from '../inventory/service-account-existence.js';
 import type { BindingRefView, EscalationPath, Grant, RiskFact, RiskFactId, SubjectRef } from './types.js';
 
 /** One way to reach other ServiceAccounts. `names` undefined: every name in scope. */
@@ -32,6 +37,8 @@ interface FactSummary {
   readonly edges: readonly Edge[];
   readonly csrApproval: boolean;
   readonly csrSigner: boolean;
+  /** Namespaces where it may create ServiceAccounts (`*`: every one): what lets it reach one that does not exist. */
+  readonly serviceAccountCreate: ReadonlySet<string>;
 }
 
 const factKey = (fact: Pick<RiskFact, 'id' | 'namespace'>) => `${fact.id}@${fact.namespace ?? '*'}`;
@@ -77,6 +84,7 @@ interface RoleProfile {
   readonly edges: readonly Edge[];
   readonly csrApproval: boolean;
   readonly csrSigner: boolean;
+  readonly serviceAccountCreate: boolean;
 }
 const placeholderNamespace = '\u0000namespace';
 const roleProfiles = new WeakMap<RoleRecord, { cluster?: RoleProfile; namespaced?: RoleProfile }>();
@@ -108,6 +116,14 @@ function roleProfile(role: RoleRecord, clusterWide: boolean): RoleProfile {
     edges: edgesOf(facts),
     csrApproval: parts.approval,
     csrSigner: parts.signer,
+    // A create request carries no name when it is authorised: a rule limited to resourceNames never allows it.
+    serviceAccountCreate: role.rules.some(
+      (rule) =>
+        verbMatches(rule, 'create') &&
+        apiGroupMatches(rule, '') &&
+        resourceMatches(rule, 'serviceaccounts', '') &&
+        resourceNameMatches(rule, ''),
+    ),
   };
   if (clusterWide) entry.cluster = profile;
   else entry.namespaced = profile;
@@ -138,9 +154,11 @@ function keySummary(model: RbacModel, key: string): FactSummary {
     const edges = new Map<string, Edge>();
     let csrApproval = false;
     let csrSigner = false;
+    const serviceAccountCreate = new Set<string>();
     for (const binding of model.bindingsBySubject.get(key) ?? []) {
       if (!binding.role) continue;
       const profile = roleProfile(binding.role, binding.namespace === undefined);
+      if (profile.serviceAccountCreate) serviceAccountCreate.add(binding.namespace ?? '*');
       for (const id of profile.ids) keys.add(`${id}@${binding.namespace ?? '*'}`);
       for (const edge of profile.edges) {
         const placed: Edge = edge.namespace === undefined ? edge : { ...edge, namespace: binding.namespace };
@@ -152,7 +170,7 @@ function keySummary(model: RbacModel, key: string): FactSummary {
     }
     // A key may hold the two halves of CSR approval through different bindings.
     if (csrApproval && csrSigner) keys.add('csr-approve@*');
-    summary = { keys, edges: [...edges.values()], csrApproval, csrSigner };
+    summary = { keys, edges: [...edges.values()], csrApproval, csrSigner, serviceAccountCreate };
     cache.byKey.set(key, summary);
   }
   return summary;
@@ -178,7 +196,8 @@ function classSummary(model: RbacModel, identity: IdentityClass): FactSummary {
     const csrApproval = parts.some((part) => part.csrApproval);
     const csrSigner = parts.some((part) => part.csrSigner);
     if (csrApproval && csrSigner) factKeys.add('csr-approve@*');
-    summary = { keys: factKeys, edges: parts.flatMap((part) => part.edges), csrApproval, csrSigner };
+    const serviceAccountCreate = new Set(parts.flatMap((part) => [...part.serviceAccountCreate]));
+    summary = { keys: factKeys, edges: parts.flatMap((part) => part.edges), csrApproval, csrSigner, serviceAccountCreate };
     cache.byClass.set(identity, summary);
   }
   return summary;
@@ -193,13 +212,34 @@ const everything = ['cluster-admin@*', 'system-masters@*'];
 const holdsEverything = (summary: FactSummary) => everything.some((key) => summary.keys.has(key));
 
 /**
+ * How an edge reaches a ServiceAccount. Impersonation needs only a username. A pod or a token needs the
+ * object: one that exists is reached; one known not to exist only by a subject that may create it there
+ * (`creates`); one whose namespace's ServiceAccounts were not read is `unknown` — reached only if it exists —
+ * unless the subject may create it anyway.
+ */
+type Reach = 'yes' | 'creates' | 'unknown' | 'no';
+
+function reachOf(exists: Existence, sa: SubjectRef, edge: Edge, createIn: ReadonlySet<string>): Reach {
+  if (edge.via === 'impersonate' || exists === true) return 'yes';
+  if (mayCreateIn(createIn, sa.namespace ?? '')) return exists === false ? 'creates' : 'yes';
+  return exists === false ? 'no' : 'unknown';
+}
+
+function mayCreateIn(scopes: ReadonlySet<string>, namespace: string): boolean {
+  return scopes.has('*') || scopes.has(namespace);
+}
+
+/**
  * The paths, materialised: breadth-first over the targets, so each path is a shortest one. A target is
  * reported when it holds a fact the source does not (a cluster-wide fact is new even if the source has it
  * in some namespace); targets that add nothing are still walked through, since they may lead further. A
  * target that can do everything (cluster-admin, system:masters) ends its path: every SA beyond it is
- * reachable but adds nothing to it. Each edge is followed once (the first time is the shortest), which
- * matters because every SA brings the edges of the groups all SAs share. O(SAs + edges) for one source:
- * for `permissions` and for rules that read the paths, never for every SA of a scan at once.
+ * reachable but adds nothing to it. O(SAs + edges) for one source: for `permissions` and for rules that
+ * read the paths, never for every SA of a scan at once.
+ *
+ * Two passes: first the paths that hold (`certain`), then — only where some ServiceAccounts' existence is
+ * unknown — the walk goes on from every subject reached, through those too, and what it adds is reported
+ * with `certain: false`: a possibility, never a claim.
  */
 export function escalationPaths(model: RbacModel, source: SubjectRef, sourceFacts: readonly RiskFact[]): EscalationPath[] {
   const index = identityClasses(model);
@@ -212,58 +252,140 @@ export function escalationPaths(model: RbacModel, source: SubjectRef, sourceFact
     }
     return ids;
   };
+  const byExistence = serviceAccountsByExistence(model);
 
   const paths: EscalationPath[] = [];
   const visited = new Set<SubjectRef>();
-  const followed = new Set<Edge>();
   const sourceRef = index.byUsername.get(serviceAccountUsername(source.namespace ?? '', source.name));
   if (sourceRef) visited.add(sourceRef);
-  let expandedAll = false;
-  const expandedNamespaces = new Set<string>();
 
-  type Node = { readonly hops: EscalationPath['hops']; readonly edges: readonly Edge[] };
-  let frontier: Node[] = [{ hops: [], edges: edgesOf(sourceFacts) }];
-  while (frontier.length > 0) {
-    const next: Node[] = [];
-    const reach = (to: SubjectRef | undefined, edge: Edge, from: Node) => {
-      if (!to || visited.has(to)) return;
-      if (to.namespace === source.namespace && to.name === source.name) return;
-      visited.add(to);
-      const summary = summaryOf(model, index, to);
-      const hops = [...from.hops, { via: edge.via, ...(edge.namespace === undefined ? {} : { namespace: edge.namespace }), to }];
-      const targetFacts = gainedIds(summary);
-      if (targetFacts.length > 0) paths.push({ target: to, hops, targetFacts });
-      if (!holdsEverything(summary)) next.push({ hops, edges: summary.edges });
-    };
-    for (const node of frontier) {
-      for (const edge of node.edges) {
-        if (followed.has(edge)) continue;
-        followed.add(edge);
-        if (edge.names === undefined) {
-          if (expandedAll) continue;
-          if (edge.namespace === undefined) {
-            expandedAll = true;
-            for (const sa of model.serviceAccounts) reach(sa, edge, node);
-          } else if (!expandedNamespaces.has(edge.namespace)) {
-            expandedNamespaces.add(edge.namespace);
-            for (const sa of index.byNamespace.get(edge.namespace) ?? []) reach(sa, edge, node);
+  type Node = { readonly hops: EscalationPath['hops']; readonly edges: readonly Edge[]; readonly createIn: ReadonlySet<string> };
+  const start: Node = { hops: [], edges: edgesOf(sourceFacts), createIn: summaryOf(model, index, source).serviceAccountCreate };
+
+  const walk = (from: readonly Node[], certain: boolean, keep: boolean): Node[] => {
+    const expandedNodes: Node[] = [];
+    // Each edge once per ServiceAccount-create scope of its follower (most subjects have none, so once); each
+    // group of SAs an unnamed edge reaches (a namespace's existing, missing or unread ones) is walked once.
+    const followed = new Set<string>();
+    const edgeIds = new Map<Edge, number>();
+    const expandedGroups = new Set<string>();
+    let frontier = from.slice();
+    while (frontier.length > 0) {
+      if (keep) for (const node of frontier) expandedNodes.push(node);
+      const next: Node[] = [];
+      // `exists` is known for the SAs of a group (existing, missing, unread); looked up for a named one.
+      const reach = (to: SubjectRef | undefined, edge: Edge, node: Node, exists?: Existence) => {
+        if (!to || visited.has(to)) return;
+        if (to.namespace === source.namespace && to.name === source.name) return;
+        const how = reachOf(exists === undefined ? existenceOf(model, to) : exists, to, edge, node.createIn);
+        if (how === 'no' || (how === 'unknown' && certain)) return;
+        visited.add(to);
+        const summary = summaryOf(model, index, to);
+        const hop = { via: edge.via, ...(edge.namespace === undefined ? {} : { namespace: edge.namespace }), to };
+        const hops = [
+          ...node.hops,
+          how === 'creates'
+            ? { ...hop, createsServiceAccount: true as const }
+            : how === 'unknown'
+              ? { ...hop, existenceUnknown: true as const }
+              : hop,
+        ];
+        const targetFacts = gainedIds(summary);
+        if (targetFacts.length > 0) paths.push({ target: to, hops, targetFacts, certain });
+        if (!holdsEverything(summary)) next.push({ hops, edges: summary.edges, createIn: summary.serviceAccountCreate });
+      };
+      const expand = (group: string, members: readonly SubjectRef[] | undefined, exists: Existence, edge: Edge, node: Node) => {
+        if (expandedGroups.has(group)) return;
+        expandedGroups.add(group);
+        for (const sa of members ?? []) reach(sa, edge, node, exists);
+      };
+      for (const node of frontier) {
+        const scope = [...node.createIn].sort().join(',');
+        for (const edge of node.edges) {
+          let edgeId = edgeIds.get(edge);
+          if (edgeId === undefined) edgeIds.set(edge, (edgeId = edgeIds.size));
+          if (followed.has(`${edgeId}|${scope}`)) continue;
+          followed.add(`${edgeId}|${scope}`);
+          if (edge.names === undefined) {
+            // Every SA in scope: the existing ones for anyone; the missing and unread ones for whom they suit.
+            const anyName = edge.via === 'impersonate';
+            const everywhere = edge.namespace === undefined;
+            const namespaces = everywhere ? [...node.createIn].filter((namespace) => namespace !== '*') : [edge.namespace ?? ''];
+            const createsEverywhere = anyName || (everywhere ? node.createIn.has('*') : mayCreateIn(node.createIn, edge.namespace ?? ''));
+            if (everywhere) {
+              expand('*|existing', byExistence.existing.all, true, edge, node);
+              if (createsEverywhere) expand('*|missing', byExistence.missing.all, false, edge, node);
+              if (createsEverywhere || !certain) expand('*|unknown', byExistence.unknown.all, null, edge, node);
+            } else expand(`${edge.namespace}|existing`, byExistence.existing.byNamespace.get(edge.namespace ?? ''), true, edge, node);
+            for (const namespace of namespaces) {
+              const creates = anyName || mayCreateIn(node.createIn, namespace);
+              if (creates) expand(`${namespace}|missing`, byExistence.missing.byNamespace.get(namespace), false, edge, node);
+              if (creates || !certain) expand(`${namespace}|unknown`, byExistence.unknown.byNamespace.get(namespace), null, edge, node);
+            }
+            continue;
           }
-          continue;
-        }
-        for (const name of edge.names) {
-          if (edge.byUsername) {
-            if (name.startsWith(serviceAccountUserPrefix)) reach(index.byUsername.get(name), edge, node);
-          } else if (edge.namespace === undefined) {
-            for (const sa of index.byName.get(name) ?? []) reach(sa, edge, node);
-          } else {
-            reach(index.byUsername.get(serviceAccountUsername(edge.namespace, name)), edge, node);
+          for (const name of edge.names) {
+            if (edge.byUsername) {
+              if (name.startsWith(serviceAccountUserPrefix)) reach(index.byUsername.get(name), edge, node);
+            } else if (edge.namespace === undefined) {
+              for (const sa of index.byName.get(name) ?? []) reach(sa, edge, node);
+            } else {
+              reach(index.byUsername.get(serviceAccountUsername(edge.namespace, name)), edge, node);
+            }
           }
         }
       }
+      frontier = next;
     }
-    frontier = next;
-  }
+    return expandedNodes;
+  };
+
+  // The second pass starts from every subject the first reached, so the first keeps them only when it will run.
+  const unknownExist = byExistence.unknown.all.length > 0;
+  const reached = walk([start], true, unknownExist);
+  if (unknownExist) walk(reached, false, false);
   return paths;
+}
+
+/** Known ServiceAccounts grouped by whether they exist: what a pod or a token can name. */
+interface ServiceAccountGroup {
+  readonly all: readonly SubjectRef[];
+  readonly byNamespace: ReadonlyMap<string, readonly SubjectRef[]>;
+}
+interface ByExistence {
+  readonly existing: ServiceAccountGroup;
+  readonly missing: ServiceAccountGroup;
+  readonly unknown: ServiceAccountGroup;
+  /** Each known SA's answer, asked once: a walk over 100,000 SAs asks again for each it reaches. */
+  readonly of: ReadonlyMap<SubjectRef, Existence>;
+}
+const byExistenceCache = new WeakMap<RbacModel, ByExistence>();
+
+function serviceAccountsByExistence(model: RbacModel): ByExistence {
+  let found = byExistenceCache.get(model);
+  if (!found) {
+    const group = () => ({ all: [] as SubjectRef[], byNamespace: new Map<string, SubjectRef[]>() });
+    const of = new Map<SubjectRef, Existence>();
+    const groups = { existing: group(), missing: group(), unknown: group(), of };
+    for (const sa of model.serviceAccounts) {
+      const exists = model.serviceAccountExists(sa.namespace ?? '', sa.name);
+      of.set(sa, exists);
+      const into = exists === true ? groups.existing : exists === false ? groups.missing : groups.unknown;
+      into.all.push(sa);
+      const list = into.byNamespace.get(sa.namespace ?? '');
+      if (list) list.push(sa);
+      else into.byNamespace.set(sa.namespace ?? '', [sa]);
+    }
+    found = groups;
+    byExistenceCache.set(model, found);
+  }
+  return found;
+}
+
+/** Whether the SA exists: known SAs (the objects of model.serviceAccounts) from the index, others asked. */
+function existenceOf(model: RbacModel, sa: SubjectRef): Existence {
+  const known = serviceAccountsByExistence(model).of.get(sa);
+  return known === undefined ? model.serviceAccountExists(sa.namespace ?? '', sa.name) : known;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -279,10 +401,24 @@ const noFacts: ReachableFacts = { clusterWide: new Set(), namespaced: new Map() 
 interface EscalationGraph {
   /** Classes that existed when the graph was built; later ones (SAs nobody can reach) are sources only. */
   readonly classCount: number;
-  /** Per node (classes, then namespace hubs, then the all-namespaces hub): what its component reaches. */
+  /** Per node (classes, then namespace hubs, then the all-namespaces hubs): what its component reaches. */
   readonly reachable: readonly ReachableFacts[];
-  readonly targetsOf: (edges: readonly Edge[]) => number[];
-  readonly gained: Map<IdentityClass, readonly RiskFactId[]>;
+  /** Per node: 1 when what it reaches may be more, through ServiceAccounts whose existence is unknown. */
+  readonly unsure: Uint8Array;
+  readonly targetsOf: (edges: readonly Edge[], createIn: ReadonlySet<string>) => Targets;
+  readonly gained: Map<IdentityClass, EscalationFacts>;
+}
+
+interface Targets {
+  readonly nodes: readonly number[];
+  /** Some ServiceAccount the edges name was left out because whether it exists is unknown. */
+  readonly unsure: boolean;
+}
+
+/** What a ServiceAccount can gain by escalation, as a claim; `unsure` when unread ServiceAccounts may add more. */
+export interface EscalationFacts {
+  readonly ids: readonly RiskFactId[];
+  readonly unsure: boolean;
 }
 const graphs = new WeakMap<RbacModel, EscalationGraph>();
 
@@ -298,51 +434,89 @@ function escalationGraph(model: RbacModel): EscalationGraph {
 function buildGraph(model: RbacModel): EscalationGraph {
   const index = identityClasses(model);
   // Node numbers: the classes existing now, then the hubs. Classes made later (an SA no input names,
-  // asked about) are never a target, so their own numbers are never looked up here.
+  // asked about) are never a target, so their own numbers are never looked up here. Each namespace has two
+  // hubs: every class of it (reached by impersonation, or by a subject that may create ServiceAccounts
+  // there), and the classes with a member known to exist (reached by pods and tokens); so has "every
+  // namespace". The graph holds claims only: a class none of whose members is known to exist or not
+  // (not read) is left out of the second hub, which is marked unsure instead.
   const classes = index.classes.slice();
   const classCount = classes.length;
   const namespaces = [...index.classesByNamespace.keys()];
-  const hubOf = new Map(namespaces.map((namespace, offset) => [namespace, classCount + offset]));
-  const allHub = classCount + namespaces.length;
-  const nodeCount = allHub + 1;
+  const fullHubOf = new Map(namespaces.map((namespace, offset) => [namespace, classCount + offset]));
+  const existingHubOf = new Map(namespaces.map((namespace, offset) => [namespace, classCount + namespaces.length + offset]));
+  const allFull = classCount + 2 * namespaces.length;
+  const allExisting = allFull + 1;
+  const nodeCount = allExisting + 1;
 
-  const targetsOf = (edges: readonly Edge[]): number[] => {
+  const targetsOf = (edges: readonly Edge[], createIn: ReadonlySet<string>): Targets => {
     const targets = new Set<number>();
-    const add = (sa: SubjectRef | undefined) => {
-      if (sa) targets.add(index.classOf(sa.namespace ?? '', sa.name).index);
+    let unsure = false;
+    const add = (sa: SubjectRef | undefined, edge: Edge) => {
+      if (!sa) return;
+      const how = reachOf(existenceOf(model, sa), sa, edge, createIn);
+      if (how === 'unknown') unsure = true;
+      if (how === 'yes' || how === 'creates') targets.add(index.classOf(sa.namespace ?? '', sa.name).index);
     };
     for (const edge of edges) {
       if (edge.names === undefined) {
-        const hub = edge.namespace === undefined ? allHub : hubOf.get(edge.namespace);
+        const full = edge.via === 'impersonate';
+        if (edge.namespace === undefined) {
+          if (full || createIn.has('*')) targets.add(allFull);
+          else if (createIn.size === 0) targets.add(allExisting);
+          else {
+            // Rare (ServiceAccount create in some namespaces): each namespace's hub of its kind, so that an
+            // unread one it may create ServiceAccounts in leaves nothing unsure.
+            for (const namespace of namespaces) targets.add((mayCreateIn(createIn, namespace) ? fullHubOf : existingHubOf).get(namespace)!);
+          }
+          continue;
+        }
+        const hub = (full || mayCreateIn(createIn, edge.namespace) ? fullHubOf : existingHubOf).get(edge.namespace);
         if (hub !== undefined) targets.add(hub);
         continue;
       }
       for (const name of edge.names) {
         if (edge.byUsername) {
-          if (name.startsWith(serviceAccountUserPrefix)) add(index.byUsername.get(name));
+          if (name.startsWith(serviceAccountUserPrefix)) add(index.byUsername.get(name), edge);
         } else if (edge.namespace === undefined) {
-          for (const sa of index.byName.get(name) ?? []) add(sa);
-        } else add(index.byUsername.get(serviceAccountUsername(edge.namespace, name)));
+          for (const sa of index.byName.get(name) ?? []) add(sa, edge);
+        } else add(index.byUsername.get(serviceAccountUsername(edge.namespace, name)), edge);
       }
     }
-    return [...targets];
+    return { nodes: [...targets], unsure };
   };
 
   // Adjacency: a class reaches what its edges name, unless it can do everything (nothing beyond it adds);
-  // a namespace hub reaches that namespace's classes; the all-namespaces hub every namespace hub.
+  // a namespace hub reaches that namespace's classes (all, or those with a member that exists); the
+  // all-namespaces hubs every namespace hub of their kind.
   const successors: number[][] = new Array<number[]>(nodeCount);
   const own: ReachableFacts[] = new Array<ReachableFacts>(nodeCount).fill(noFacts);
+  const ownUnsure = new Uint8Array(nodeCount);
   for (const identity of classes) {
     const summary = classSummary(model, identity);
     own[identity.index] = factsOfKeys(summary.keys);
-    successors[identity.index] = holdsEverything(summary) ? [] : targetsOf(summary.edges);
+    if (holdsEverything(summary)) successors[identity.index] = [];
+    else {
+      const targets = targetsOf(summary.edges, summary.serviceAccountCreate);
+      successors[identity.index] = [...targets.nodes];
+      if (targets.unsure) ownUnsure[identity.index] = 1;
+    }
   }
   for (const namespace of namespaces) {
-    successors[hubOf.get(namespace) ?? 0] = (index.classesByNamespace.get(namespace) ?? []).map((identity) => identity.index);
+    const inNamespace = index.classesByNamespace.get(namespace) ?? [];
+    const hub = existingHubOf.get(namespace) ?? 0;
+    successors[fullHubOf.get(namespace) ?? 0] = inNamespace.map((identity) => identity.index);
+    successors[hub] = [];
+    for (const identity of inNamespace) {
+      const states = identity.members.map((sa) => existenceOf(model, sa));
+      if (states.includes(true)) successors[hub].push(identity.index);
+      else if (states.includes(null)) ownUnsure[hub] = 1;
+    }
   }
-  successors[allHub] = [...hubOf.values()];
+  successors[allFull] = [...fullHubOf.values()];
+  successors[allExisting] = [...existingHubOf.values()];
 
-  return { classCount, reachable: unionOverComponents(successors, own), targetsOf, gained: new Map() };
+  const { reachable, unsure } = unionOverComponents(successors, own, ownUnsure);
+  return { classCount, reachable, unsure, targetsOf, gained: new Map() };
 }
 
 function factsOfKeys(keys: ReadonlySet<string>): ReachableFacts {
@@ -368,8 +542,13 @@ function factsOfKeys(keys: ReadonlySet<string>): ReachableFacts {
  * Components complete in reverse topological order, so each one's reachable facts are its members' own
  * facts unioned with its successors' — computed once per component and shared by every member.
  */
-function unionOverComponents(successors: readonly number[][], own: readonly ReachableFacts[]): ReachableFacts[] {
+function unionOverComponents(
+  successors: readonly number[][],
+  own: readonly ReachableFacts[],
+  ownUnsure: Uint8Array,
+): { reachable: ReachableFacts[]; unsure: Uint8Array } {
   const count = successors.length;
+  const unsure = new Uint8Array(count);
   const order = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
@@ -410,15 +589,24 @@ function unionOverComponents(successors: readonly number[][], own: readonly Reac
       } while (member !== frame.node);
       const inComponent = new Set(members);
       const parts: ReachableFacts[] = [];
+      let componentUnsure = 0;
       for (const node of members) {
         parts.push(own[node] ?? noFacts);
-        for (const to of successors[node] ?? []) if (!inComponent.has(to)) parts.push(reachable[to] ?? noFacts);
+        componentUnsure |= ownUnsure[node]!;
+        for (const to of successors[node] ?? []) {
+          if (inComponent.has(to)) continue;
+          parts.push(reachable[to] ?? noFacts);
+          componentUnsure |= unsure[to]!;
+        }
       }
       const union = unionOf(parts);
-      for (const node of members) reachable[node] = union;
+      for (const node of members) {
+        reachable[node] = union;
+        unsure[node] = componentUnsure;
+      }
     }
   }
-  return reachable;
+  return { reachable, unsure };
 }
 
 /** The union, sharing an input when it already holds everything (a hub over one class, a chain of plain SAs). */
@@ -444,25 +632,33 @@ function unionOf(parts: readonly ReachableFacts[]): ReachableFacts {
 /**
  * The facts a ServiceAccount can gain by becoming other ServiceAccounts, over any number of hops: ids held
  * by some reachable SA in a scope the SA itself does not hold them in. The same answer as the union of
- * `targetFacts` over escalationPaths, from the graph: after the graph is built (once per model, linear),
- * each class's answer is a union of its direct successors' shared sets.
+ * `targetFacts` over the certain escalationPaths, from the graph: after the graph is built (once per model,
+ * linear), each class's answer is a union of its direct successors' shared sets. `unsure` when a
+ * ServiceAccount whose existence is unknown (not read) lies on the way: the ids are then a lower bound.
  */
-export function escalationFactIds(model: RbacModel, source: SubjectRef): readonly RiskFactId[] {
+export function escalationFacts(model: RbacModel, source: SubjectRef): EscalationFacts {
   const graph = escalationGraph(model);
   const identity = identityClasses(model).classOf(source.namespace ?? '', source.name);
   let gained = graph.gained.get(identity);
   if (!gained) {
     const summary = classSummary(model, identity);
     // The source follows its own edges even when it can do everything (then it gains nothing anyway).
-    const reach = unionOf(graph.targetsOf(summary.edges).map((node) => graph.reachable[node] ?? noFacts));
+    const targets = graph.targetsOf(summary.edges, summary.serviceAccountCreate);
+    const reach = unionOf(targets.nodes.map((node) => graph.reachable[node] ?? noFacts));
     const ids = new Set<RiskFactId>();
     for (const id of reach.clusterWide) if (!summary.keys.has(`${id}@*`)) ids.add(id);
     for (const [id, scopes] of reach.namespaced) {
       if (summary.keys.has(`${id}@*`)) continue;
       for (const scope of scopes) if (!summary.keys.has(`${id}@${scope}`)) ids.add(id);
     }
-    gained = [...ids].sort();
+    const unsure = targets.unsure || targets.nodes.some((node) => graph.unsure[node] === 1);
+    gained = { ids: [...ids].sort(), unsure };
     graph.gained.set(identity, gained);
   }
   return gained;
+}
+
+/** escalationFacts' ids: what the SA can gain, certainly. */
+export function escalationFactIds(model: RbacModel, source: SubjectRef): readonly RiskFactId[] {
+  return escalationFacts(model, source).ids;
 }

@@ -4,6 +4,7 @@
  * identity never scan every binding. Built once per inventory; immutable after.
  */
 import type { Inventory } from '../inventory/inventory.js';
+import { serviceAccountExistence, type Existence } from '../inventory/service-account-existence.js';
 import type { ClusterRole, KubeObject, PolicyRule, Role, RoleBinding } from '../inventory/kube-object.js';
 import { isRecord } from '../inventory/kube-object.js';
 import { aggregateClusterRoles, type AggregatableClusterRole } from './aggregation.js';
@@ -47,6 +48,13 @@ export interface RbacModel {
   readonly bindingsBySubject: ReadonlyMap<string, readonly BindingRecord[]>;
   /** Every ServiceAccount the input shows or implies, sorted by namespace and name. */
   readonly serviceAccounts: readonly SubjectRef[];
+  /**
+   * Whether a ServiceAccount exists (see inventory/service-account-existence.ts), for escalation: pods and
+   * tokens reach only one that does, or that the subject may create. Null only where a cluster read did not
+   * list the namespace's ServiceAccounts; files are the whole input, and a namespace none of whose
+   * ServiceAccounts they show (kube-system beside a chart) is taken to hold the ones bindings name.
+   */
+  readonly serviceAccountExists: (namespace: string, name: string) => Existence;
   /** The Kubernetes version of the default RBAC included, if any. */
   readonly defaultRbacVersion: string | undefined;
   /** Problems worth telling the user: bindings to missing roles, subjects that can never match. */
@@ -158,6 +166,7 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
     bindings,
     bindingsBySubject,
     serviceAccounts: knownServiceAccounts(inventory, bindings),
+    serviceAccountExists: escalationExistence(inventory),
     defaultRbacVersion: defaults?.kubernetesVersion,
     warnings,
   };
@@ -213,4 +222,9 @@ export function compareSubjects(a: SubjectRef, b: SubjectRef): number {
 
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function escalationExistence(inventory: Inventory): (namespace: string, name: string) => Existence {
+  const existence = serviceAccountExistence(inventory);
+  return inventory.coverage.wholeWorld ? (namespace, name) => existence(namespace, name) ?? true : existence;
 }

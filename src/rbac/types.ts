@@ -71,10 +71,23 @@ export interface RiskFact {
 /** "Can become kube-system:foo": one SA can gain another subject's rights, possibly over several hops. */
 export interface EscalationPath {
   readonly target: SubjectRef;
-  /** Each hop: the fact used, where it applies (absent: cluster-wide) and the subject reached. */
-  readonly hops: readonly { readonly via: RiskFactId; readonly namespace?: string; readonly to: SubjectRef }[];
+  /**
+   * Each hop: the fact used, where it applies (absent: cluster-wide) and the subject reached. Pods and tokens
+   * need the ServiceAccount object: `createsServiceAccount` when it does not exist and the hop's subject may
+   * create it first; `existenceUnknown` when its namespace's ServiceAccounts were not read, so the hop holds
+   * only if it exists.
+   */
+  readonly hops: readonly {
+    readonly via: RiskFactId;
+    readonly namespace?: string;
+    readonly to: SubjectRef;
+    readonly createsServiceAccount?: true;
+    readonly existenceUnknown?: true;
+  }[];
   /** Facts the final target holds that the source does not (for "…which is cluster-admin"). */
   readonly targetFacts: readonly RiskFactId[];
+  /** False when a hop has `existenceUnknown`: a possibility to check, not a claim. */
+  readonly certain: boolean;
 }
 
 export interface ServiceAccountRbac {

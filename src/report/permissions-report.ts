@@ -50,9 +50,16 @@ function renderPermissionsTable(report: PermissionsReport): string {
       ),
     );
   }
-  if (report.escalations.length > 0) {
+  const certain = report.escalations.filter((path) => path.certain);
+  const possible = report.escalations.filter((path) => !path.certain);
+  if (certain.length > 0) {
     out.push('\nEscalation paths:\n');
-    for (const path of report.escalations) out.push(`  ${describeEscalation(path)}\n`);
+    for (const path of certain) out.push(`  ${describeEscalation(path)}\n`);
+  }
+  if (possible.length > 0) {
+    // Not claims: each goes through a ServiceAccount no list we could read shows or rules out.
+    out.push('\nUnknown escalation paths (through ServiceAccounts whose existence was not read):\n');
+    for (const path of possible) out.push(`  ${describeEscalation(path)}\n`);
   }
   if (report.baselineOnly) out.push("\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n");
   return out.join('');
@@ -99,16 +106,27 @@ const hopActions: Partial<Record<RiskFactId, string>> = {
 
 /**
  * "can become kube-system:foo (via pod create in team), which holds cluster-admin"; over several hops
- * "(via pod create in team → build:runner, then token create in infra)". cluster-admin (or system:masters)
- * stands alone: every other fact follows from it.
+ * "(via pod create in team → build:runner, then token create in infra)"; to a ServiceAccount that does not
+ * exist, "(via pod create in kube-system after creating ServiceAccount kube-system:x, which it may)"; through
+ * one whose namespace's ServiceAccounts were not read, "could become … if kube-system:x exists (not read)".
+ * cluster-admin (or system:masters) stands alone: every other fact follows from it.
  */
 export function describeEscalation(path: EscalationPath): string {
+  const unread: string[] = [];
   const hops = path.hops.map((hop, index) => {
-    const action = `${hopActions[hop.via] ?? hop.via} ${hop.namespace === undefined ? 'cluster-wide' : `in ${hop.namespace}`}`;
+    const to = `${hop.to.namespace ?? ''}:${hop.to.name}`;
+    if (hop.existenceUnknown) unread.push(to);
+    // The SA does not exist; the subject may create it first, and the path says so rather than assume it exists.
+    const creating = hop.createsServiceAccount ? ` after creating ServiceAccount ${to}, which it may` : '';
+    const action = `${hopActions[hop.via] ?? hop.via} ${hop.namespace === undefined ? 'cluster-wide' : `in ${hop.namespace}`}${creating}`;
     const last = index === path.hops.length - 1;
-    return last ? action : `${action} → ${hop.to.namespace ?? ''}:${hop.to.name}`;
+    return last ? action : `${action} → ${to}`;
   });
   const total = (['cluster-admin', 'system-masters'] as const).find((id) => path.targetFacts.includes(id));
   const facts = total ? [total] : path.targetFacts;
-  return `can become ${path.target.namespace ?? ''}:${path.target.name} (via ${hops.join(', then ')}), which holds ${facts.join(', ')}`;
+  const target = `${path.target.namespace ?? ''}:${path.target.name}`;
+  const via = `(via ${hops.join(', then ')}), which holds ${facts.join(', ')}`;
+  if (unread.length === 0) return `can become ${target} ${via}`;
+  const exists = unread.length === 1 ? `${unread[0]} exists` : `${unread.join(' and ')} exist`;
+  return `could become ${target} ${via}, if ${exists} (ServiceAccounts not read)`;
 }

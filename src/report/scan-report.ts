@@ -153,6 +153,7 @@ const questionWords: Readonly<Record<UnknownAnswer['question'], string>> = {
   'service-account-object':
     'what they set (automountServiceAccountToken, annotations) is unknown, so no finding says their pods get a token or that they leave automount on',
   'rbac-complete': 'whether they hold any permission of their own is unknown (RBAC objects not read), so no finding says they have none',
+  'escalation-targets-exist': 'what they can gain by escalation counts only ServiceAccounts known to exist; others, not read, may add more',
 };
 
 function coverageOf(inventory: Inventory, evaluation: Evaluation): ScanReport['coverage'] {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { apply, freshNamespace, liveCluster, waitUntilAllowed } from './kube.js';
+import { apply, freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
 
 interface ScanJson {
   findings: { ruleId: string; object: { kind: string; namespace?: string | null; name: string }; message: string }[];
@@ -210,5 +210,85 @@ subjects: [{kind: ServiceAccount, name: default, namespace: ${y}}]
     // For a namespaced resource -A still counts every RoleBinding, each with its namespace.
     const configmaps = await runCli(['who-can', 'list', 'configmaps', '-A', ...adminFlags()]);
     expect(configmaps.stdout).toContain(`system:serviceaccounts:${y}`);
+  });
+});
+
+describe('escalation to what exists: permissions with a complete ServiceAccount list, and with a forbidden one', () => {
+  let team: string;
+  const rbacReader = `rbac-only-reader-${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    team = await freshNamespace('escalate');
+    await apply(`apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ci}\n`, team);
+    await apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${team}-pods}
+rules: [{apiGroups: [""], resources: [pods], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${team}-ci-pods}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${team}-pods}
+subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${rbacReader}}
+rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterroles, clusterrolebindings], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${rbacReader}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${rbacReader}}
+subjects: [{kind: User, name: ${rbacReader}, apiGroup: rbac.authorization.k8s.io}]
+`);
+    await waitUntilAllowed(rbacReader, ['list', 'clusterrolebindings']);
+  });
+
+  // Default RBAC binds system:controller:clusterrole-aggregation-controller to this kube-system SA, which
+  // exists only when kube-controller-manager runs with --use-service-account-credentials (the harness does not).
+  const controller = 'clusterrole-aggregation-controller';
+
+  it('no path to a ServiceAccount that does not exist, unless the subject may create it there, and then it says so', async () => {
+    await expect(kubectl(['get', 'serviceaccount', controller, '-n', 'kube-system'])).rejects.toThrow(/NotFound/);
+    const before = await runCli(['permissions', `${team}:ci`, ...adminFlags()]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain('Escalation paths:');
+    expect(before.stdout).not.toContain(`kube-system:${controller}`);
+
+    await apply(
+      `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: ${team}-sa-maker}
+rules: [{apiGroups: [""], resources: [serviceaccounts], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ${team}-ci-sa-maker}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ${team}-sa-maker}
+subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
+`,
+      'kube-system',
+    );
+    const after = await runCli(['permissions', `${team}:ci`, ...adminFlags()]);
+    expect(after.stdout).toContain(
+      `can become kube-system:${controller} (via pod create cluster-wide after creating ServiceAccount kube-system:${controller}, which it may)`,
+    );
+    await kubectl(['delete', 'rolebinding', `${team}-ci-sa-maker`, '-n', 'kube-system']);
+  });
+
+  it('as a user who may not list ServiceAccounts, a path to one that was not read is unknown, not a claim', async () => {
+    const result = await runCli(['permissions', `${team}:ci`, ...adminFlags(), '--as', rbacReader]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('cannot list serviceaccounts (forbidden)');
+    const [claims = '', unknown = ''] = result.stdout.split('Unknown escalation paths');
+    expect(claims).not.toContain(`kube-system:${controller}`);
+    expect(unknown).toContain(`could become kube-system:${controller} (via pod create cluster-wide), which holds`);
+    expect(unknown).toContain(`if kube-system:${controller} exists (ServiceAccounts not read)`);
+    const json = await runCli(['permissions', `${team}:ci`, ...adminFlags(), '--as', rbacReader, '-o', 'json']);
+    const paths = (JSON.parse(json.stdout) as { escalations: { target: { name: string }; certain: boolean }[] }).escalations;
+    expect(paths.find((path) => path.target.name === controller)?.certain).toBe(false);
   });
 });

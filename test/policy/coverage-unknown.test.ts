@@ -1,4 +1,8 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadPolicies } from '../../src/app/load-policies.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { Coverage, type CoverageRecord } from '../../src/inventory/coverage.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
@@ -130,5 +134,73 @@ describe('rules that reason from absence on an incomplete cluster read', () => {
     });
     expect(evaluation.findings.map(label)).toContain('RBAC010 RoleBinding/a/view');
     expect(evaluation.unknown).toEqual([]);
+  });
+});
+
+describe('a rule that reads escalation on an incomplete cluster read', () => {
+  // team:ci may create pods everywhere; kube-system:ghost (cluster-admin) is named by a binding only.
+  const escalationObjects: readonly unknown[] = [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci', namespace: 'team' } },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: 'pods' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }],
+    },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ci-pods' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'pods' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'team' }],
+    },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ghost-admin' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ghost', namespace: 'kube-system' }],
+    },
+  ];
+  const pack = `apiVersion: kubectl-sa.dev/v1
+kind: PolicyPack
+metadata: {name: acme, version: 1.0.0}
+rules:
+  - id: ACME001
+    title: can become cluster-admin
+    severity: high
+    target: ServiceAccountProfile
+    match: {type: object, properties: {namespace: {const: team}}}
+    assert: {type: object, properties: {rbac: {type: object, properties: {escalationFactIds: {type: array, items: {not: {const: cluster-admin}}}}}}}
+    message: "{{object.name}} can become cluster-admin"
+    remediation: r
+`;
+
+  async function scanWith(records: readonly CoverageRecord[]) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kubectl-sa-escalation-pack-'));
+    const file = path.join(dir, 'acme.yaml');
+    await writeFile(file, pack);
+    const { packs } = await loadPolicies({ paths: [file], includeBuiltIn: false });
+    const inventory = buildInventory(
+      escalationObjects.map((value) => ({ value })),
+      { defaultNamespace: 'default', origin: 'cluster', coverage: Coverage.ofReads(records) },
+    );
+    const evaluation = evaluatePolicies(inventory, packs, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
+    return { evaluation, report: buildScanReport(inventory, packs, evaluation, 'high') };
+  }
+
+  it('every ServiceAccount listed: ghost does not exist, so no path and nothing unknown', async () => {
+    const { evaluation, report } = await scanWith(everyKind);
+    expect(evaluation.findings.map(label)).toEqual([]);
+    expect(report.coverage.unknown).toEqual([]);
+  });
+
+  it('ServiceAccounts forbidden: no finding claims the path through ghost, and the unknown is counted', async () => {
+    const records = [{ group: '', kind: 'ServiceAccount', state: 'forbidden' as const }, ...everyKind.slice(1)];
+    const { evaluation, report } = await scanWith(records);
+    expect(evaluation.findings.map(label)).toEqual([]);
+    const unknown = report.coverage.unknown.find((entry) => entry.question === 'escalation-targets-exist');
+    expect(unknown).toMatchObject({ serviceAccounts: 1, namespaces: [{ namespace: 'team', gap: 'forbidden' }] });
+    expect(unknown?.message).toContain('what they can gain by escalation counts only ServiceAccounts known to exist');
   });
 });

@@ -11,7 +11,7 @@ import { fixedNow } from './scan-helper.js';
 // Count the calls into the costly parts of the RBAC engine, answering as they do.
 vi.mock('../../src/rbac/escalation.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/rbac/escalation.js')>();
-  return { ...original, escalationPaths: vi.fn(original.escalationPaths), escalationFactIds: vi.fn(original.escalationFactIds) };
+  return { ...original, escalationPaths: vi.fn(original.escalationPaths), escalationFacts: vi.fn(original.escalationFacts) };
 });
 vi.mock('../../src/rbac/risk-facts.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/rbac/risk-facts.js')>();
@@ -37,7 +37,7 @@ describe('a scan computes only the derived facts its rules read', () => {
     const evaluation = await scan(['serviceaccount']);
     expect(evaluation.checks.applied).toBeGreaterThan(500);
     expect(riskFacts.riskFactsOf).not.toHaveBeenCalled();
-    expect(escalation.escalationFactIds).not.toHaveBeenCalled();
+    expect(escalation.escalationFacts).not.toHaveBeenCalled();
     expect(escalation.escalationPaths).not.toHaveBeenCalled();
   });
 

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { generateObjects } from '../../bench/generate.js';
+import { Coverage } from '../../src/inventory/coverage.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
-import { escalationFactIds } from '../../src/rbac/escalation.js';
+import { escalationFactIds, escalationFacts } from '../../src/rbac/escalation.js';
 import { identityClasses } from '../../src/rbac/identity-classes.js';
 import { buildRbacModel, type RbacModel } from '../../src/rbac/rbac-model.js';
 import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
+import { describeEscalation } from '../../src/report/permissions-report.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
 import { corpusInventory, modelOf } from './helpers.js';
 
-/** What the materialised paths say an SA gains: the union of their targets' new facts. */
+/** What the materialised paths say an SA gains, certainly: the union of their targets' new facts. */
 function gainedByPaths(model: RbacModel, namespace: string, name: string): string[] {
-  return [...new Set(serviceAccountRbac(model, namespace, name).escalations.flatMap((path) => path.targetFacts))].sort();
+  const paths = serviceAccountRbac(model, namespace, name).escalations.filter((path) => path.certain);
+  return [...new Set(paths.flatMap((path) => path.targetFacts))].sort();
 }
 
 function expectGraphAgreesWithPaths(model: RbacModel): void {
@@ -130,3 +133,151 @@ describe('escalation graph agrees with the paths', () => {
     }
   });
 });
+
+describe('escalation to ServiceAccounts that do not exist (a complete ServiceAccount list)', () => {
+  // A cluster read that listed every ServiceAccount: kube-system has `default` and `real` only, while
+  // bindings name kube-system:ghost (cluster-admin) and kube-system:real (secrets).
+  const objects = (ciMayCreateServiceAccounts: boolean, impersonator = true): unknown[] => [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci', namespace: 'team' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'imp', namespace: 'team' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'kube-system' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'real', namespace: 'kube-system' } },
+    clusterRole('pods', [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }]),
+    clusterRole('everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+    clusterRole('secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]),
+    clusterRole('sa-maker', [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['create'] }]),
+    clusterRole('impersonator', [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] }]),
+    binding('ci-pods', 'pods', { kind: 'ServiceAccount', name: 'ci', namespace: 'team' }),
+    binding('ghost-admin', 'everything', { kind: 'ServiceAccount', name: 'ghost', namespace: 'kube-system' }),
+    binding('real-secrets', 'secrets', { kind: 'ServiceAccount', name: 'real', namespace: 'kube-system' }),
+    ...(impersonator ? [binding('imp', 'impersonator', { kind: 'ServiceAccount', name: 'imp', namespace: 'team' }, 'kube-system')] : []),
+    ...(ciMayCreateServiceAccounts
+      ? [binding('ci-sa', 'sa-maker', { kind: 'ServiceAccount', name: 'ci', namespace: 'team' }, 'kube-system')]
+      : []),
+  ];
+  const modelOfCluster = (ciMayCreateServiceAccounts: boolean, coverage = Coverage.everythingListed, impersonator = true) =>
+    buildRbacModel(
+      buildInventory(
+        objects(ciMayCreateServiceAccounts, impersonator).map((value) => ({ value })),
+        { defaultNamespace: 'default', origin: 'cluster', coverage },
+      ),
+    );
+  const targets = (model: RbacModel, name: string) =>
+    serviceAccountRbac(model, 'team', name)
+      .escalations.map((path) => `${path.target.namespace}:${path.target.name}`)
+      .sort();
+
+  it('pods reach only the ServiceAccounts that exist', () => {
+    const model = modelOfCluster(false);
+    const paths = serviceAccountRbac(model, 'team', 'ci').escalations;
+    expect(paths.map((path) => `${path.target.namespace}:${path.target.name}`).sort()).toEqual([
+      'kube-system:ghost',
+      'kube-system:real',
+      'team:imp',
+    ]);
+    // ghost is reached only through imp, which may impersonate it: never by a pod that names it.
+    const ghost = paths.find((path) => path.target.name === 'ghost');
+    expect(ghost?.hops.map((hop) => `${hop.via} ${hop.to.namespace}:${hop.to.name}`)).toEqual([
+      'workload-create team:imp',
+      'impersonate kube-system:ghost',
+    ]);
+    expectGraphAgreesWithPaths(model);
+  });
+
+  it('a subject that may create ServiceAccounts there reaches the missing one, and the path says so', () => {
+    const model = modelOfCluster(true);
+    const ghost = serviceAccountRbac(model, 'team', 'ci').escalations.find((path) => path.target.name === 'ghost');
+    expect(ghost?.hops).toEqual([
+      { via: 'workload-create', to: { kind: 'ServiceAccount', name: 'ghost', namespace: 'kube-system' }, createsServiceAccount: true },
+    ]);
+    expect(describeEscalation(ghost!)).toBe(
+      'can become kube-system:ghost (via pod create cluster-wide after creating ServiceAccount kube-system:ghost, which it may), which holds cluster-admin',
+    );
+    expect(escalationFactIds(model, { kind: 'ServiceAccount', namespace: 'team', name: 'ci' })).toContain('cluster-admin');
+    expectGraphAgreesWithPaths(model);
+  });
+
+  it('impersonation needs no object: the missing one is reached by its username', () => {
+    const model = modelOfCluster(false);
+    expect(targets(model, 'imp')).toEqual(['kube-system:ghost', 'kube-system:real']);
+  });
+
+  // Only team's ServiceAccounts were read: kube-system:real and kube-system:ghost may or may not exist.
+  const teamOnly = Coverage.ofReads([{ group: '', kind: 'ServiceAccount', namespace: 'team', state: 'listed' }]);
+  const ci = { kind: 'ServiceAccount' as const, namespace: 'team', name: 'ci' };
+
+  it('where the ServiceAccount list was forbidden, a path through an unread one is unknown, not a claim', () => {
+    const partial = modelOfCluster(false, teamOnly, false);
+    const paths = serviceAccountRbac(partial, 'team', 'ci').escalations;
+    const ghost = paths.find((path) => path.target.name === 'ghost');
+    expect(ghost?.certain).toBe(false);
+    expect(ghost?.hops).toEqual([
+      { via: 'workload-create', to: { ...ci, name: 'ghost', namespace: 'kube-system' }, existenceUnknown: true },
+    ]);
+    expect(describeEscalation(ghost!)).toBe(
+      'could become kube-system:ghost (via pod create cluster-wide), which holds cluster-admin, if kube-system:ghost exists (ServiceAccounts not read)',
+    );
+    // kube-system:real was read (the objects are those a namespace-wide list would not show): a claim.
+    expect(paths.map((path) => `${path.target.name} ${path.certain}`).sort()).toEqual(['ghost false', 'real true']);
+    // The claim holds real's Secrets, and says it may be more.
+    expect(escalationFacts(partial, ci)).toEqual({ ids: ['secrets-read'], unsure: true });
+    // The same ServiceAccounts, all listed: ghost is ruled out, real is a claim, and every answer is sure.
+    expect(escalationFacts(modelOfCluster(false, Coverage.everythingListed, false), ci)).toEqual({ ids: ['secrets-read'], unsure: false });
+    expectGraphAgreesWithPaths(partial);
+  });
+
+  it('a path that holds through a ServiceAccount that was read is still a claim', () => {
+    // team:imp was read and may impersonate kube-system's ServiceAccounts, which needs no object.
+    const partial = modelOfCluster(false, teamOnly);
+    const paths = serviceAccountRbac(partial, 'team', 'ci').escalations;
+    expect(paths.map((path) => `${path.target.name} ${path.certain} ${path.hops.length}`).sort()).toEqual([
+      'ghost true 2',
+      'imp true 1',
+      'real true 1',
+    ]);
+    // Unsure all the same: the graph marks what a pod create into kube-system might reach through an unread
+    // ServiceAccount, though impersonation reaches it anyway (an unknown to count, never a claim).
+    expect(escalationFacts(partial, ci)).toMatchObject({
+      unsure: true,
+      ids: expect.arrayContaining(['cluster-admin', 'impersonate', 'secrets-read']),
+    });
+    expectGraphAgreesWithPaths(partial);
+  });
+
+  it('a subject that may create ServiceAccounts in an unread namespace reaches its ServiceAccounts certainly', () => {
+    const partial = modelOfCluster(true, teamOnly, false);
+    const ghost = serviceAccountRbac(partial, 'team', 'ci').escalations.find((path) => path.target.name === 'ghost');
+    expect(ghost).toMatchObject({ certain: true, hops: [{ via: 'workload-create', to: { name: 'ghost' } }] });
+    expect(ghost?.hops[0]).not.toHaveProperty('createsServiceAccount');
+    expect(escalationFacts(partial, ci)).toMatchObject({ unsure: false, ids: expect.arrayContaining(['cluster-admin']) });
+    expectGraphAgreesWithPaths(partial);
+  });
+
+  it('files are the whole input: a namespace they show no ServiceAccount of holds the ones bindings name', () => {
+    const files = buildRbacModel(
+      buildInventory(
+        objects(false)
+          .filter((object) => (object as { metadata: { namespace?: string } }).metadata.namespace !== 'kube-system')
+          .map((value) => ({ value })),
+        { defaultNamespace: 'default', origin: 'files' },
+      ),
+    );
+    const paths = serviceAccountRbac(files, 'team', 'ci').escalations;
+    expect(paths.find((path) => path.target.name === 'ghost')).toMatchObject({ certain: true, hops: [{ via: 'workload-create' }] });
+    expect(escalationFacts(files, { kind: 'ServiceAccount', namespace: 'team', name: 'ci' }).unsure).toBe(false);
+  });
+});
+
+function clusterRole(name: string, rules: unknown[]): unknown {
+  return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules };
+}
+
+function binding(name: string, role: string, subject: object, namespace?: string): unknown {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: namespace ? 'RoleBinding' : 'ClusterRoleBinding',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: [subject],
+  };
+}

@@ -120,6 +120,7 @@ describe('escalation paths, readably and without noise', () => {
         { via: 'token-create' as const, namespace: 'infra', to: { kind: 'ServiceAccount' as const, namespace: 'infra', name: 'root' } },
       ],
       targetFacts: ['secrets-read' as const, 'bind' as const],
+      certain: true,
     };
     expect(describeEscalation(path)).toBe(
       'can become infra:root (via pod create in build → build:runner, then token create in infra), which holds secrets-read, bind',

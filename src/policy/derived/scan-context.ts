@@ -1,8 +1,10 @@
 import type { Gap } from '../../inventory/coverage.js';
+import { serviceAccountExistence, type Existence } from '../../inventory/service-account-existence.js';
 import type { Inventory, InventoryEntry, Workload } from '../../inventory/inventory.js';
 import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '../../inventory/kube-object.js';
 import { isRecord } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
+import type { EscalationFacts } from '../../rbac/escalation.js';
 import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { ProfileUsage } from '../../usage/profile-usage.js';
 import type { KubernetesDefaultBindingTest } from './kubernetes-defaults.js';
@@ -17,8 +19,11 @@ export const legacyTokenLastUsedAnnotation = 'kubernetes.io/legacy-token-last-us
 export interface RbacView {
   /** The SA's effective rights and risk facts. */
   readonly serviceAccount: (namespace: string, name: string) => ServiceAccountRbac | undefined;
-  /** The facts the SA can gain by escalation (the escalation graph's answer, shared by its identity class). */
-  readonly escalationFactIds: (namespace: string, name: string) => readonly RiskFactId[];
+  /**
+   * The facts the SA can gain by escalation (the escalation graph's answer, shared by its identity class);
+   * `unsure` where ServiceAccounts whose existence was not read may add more.
+   */
+  readonly escalationFacts: (namespace: string, name: string) => EscalationFacts;
   /** The rules a roleRef grants (aggregation and default roles resolved); undefined when unknown. */
   readonly roleRules: (roleRef: RoleRef, bindingNamespace: string | undefined) => readonly PolicyRule[] | undefined;
   /** Whether an input binding is one of Kubernetes' own default bindings, unchanged; absent: none is. */
@@ -38,7 +43,7 @@ export interface DerivedOptions {
  * why per namespace (the list was forbidden, the kind is not served, or it was not read).
  */
 export interface UnknownAnswer {
-  readonly question: 'service-account-exists' | 'service-account-object' | 'rbac-complete';
+  readonly question: 'service-account-exists' | 'service-account-object' | 'rbac-complete' | 'escalation-targets-exist';
   /** Distinct ServiceAccounts the question was asked about. */
   readonly count: number;
   readonly namespaces: readonly { readonly namespace: string; readonly gap: Gap }[];
@@ -54,7 +59,7 @@ export class ScanContext {
   readonly inventory: Inventory;
   readonly options: DerivedOptions;
   private readonly serviceAccounts = new Map<string, InventoryEntry<ServiceAccount>>();
-  private readonly namespacesWithServiceAccounts = new Set<string>();
+  private readonly existence: (namespace: string, name: string) => Existence;
   private readonly secrets = new Map<string, InventoryEntry<Secret>>();
   private readonly workloadsBySa = new Map<string, Workload[]>();
   private readonly bindingsBySa = new Map<string, InventoryEntry<RoleBinding>[]>();
@@ -65,15 +70,16 @@ export class ScanContext {
     'service-account-exists': new Map<string, Set<string>>(),
     'service-account-object': new Map<string, Set<string>>(),
     'rbac-complete': new Map<string, Set<string>>(),
+    'escalation-targets-exist': new Map<string, Set<string>>(),
   };
 
   constructor(inventory: Inventory, options: DerivedOptions) {
     this.inventory = inventory;
     this.options = options;
+    this.existence = serviceAccountExistence(inventory);
     for (const entry of inventory.serviceAccounts) {
       const namespace = entry.ref.namespace ?? 'default';
       this.serviceAccounts.set(key(namespace, entry.ref.name), entry);
-      this.namespacesWithServiceAccounts.add(namespace);
     }
     for (const entry of inventory.secrets) {
       this.secrets.set(key(entry.ref.namespace ?? 'default', entry.ref.name), entry);
@@ -142,12 +148,25 @@ export class ScanContext {
    * absence only where every ServiceAccount of the namespace was listed (not forbidden, not another namespace).
    */
   serviceAccountExists(namespace: string, name: string): boolean | null {
-    if (this.serviceAccounts.has(key(namespace, name)) || name === 'default') return true;
-    const coverage = this.inventory.coverage;
-    if (coverage.wholeWorld) return this.namespacesWithServiceAccounts.has(namespace) ? false : null;
-    if (coverage.covers('', 'ServiceAccount', namespace)) return false;
-    this.noteUnknown('service-account-exists', namespace, name);
-    return null;
+    const exists = this.existence(namespace, name);
+    if (exists === null && !this.inventory.coverage.wholeWorld) this.noteUnknown('service-account-exists', namespace, name);
+    return exists;
+  }
+
+  /**
+   * What the SA can gain by escalation, as a claim: paths through ServiceAccounts whose existence was not
+   * read are left out, and the SA is counted as unknown where they might add more.
+   */
+  escalationFactIds(namespace: string, name: string): readonly RiskFactId[] {
+    const gained = this.options.rbac?.escalationFacts(namespace, name);
+    if (!gained) return [];
+    if (gained.unsure) this.noteUnknown('escalation-targets-exist', namespace, name);
+    return gained.ids;
+  }
+
+  /** Notes that the SA's escalation paths left out some through ServiceAccounts whose existence was not read. */
+  noteUncertainEscalations(namespace: string, name: string): void {
+    this.noteUnknown('escalation-targets-exist', namespace, name);
   }
 
   /**
@@ -197,7 +216,7 @@ export class ScanContext {
   /** The questions documents built so far could not answer (see UnknownAnswer). */
   unknownAnswers(): UnknownAnswer[] {
     const answers: UnknownAnswer[] = [];
-    for (const question of ['service-account-exists', 'service-account-object', 'rbac-complete'] as const) {
+    for (const question of ['service-account-exists', 'service-account-object', 'rbac-complete', 'escalation-targets-exist'] as const) {
       const byNamespace = this.unknown[question];
       if (byNamespace.size === 0) continue;
       const namespaces = [...byNamespace.keys()].sort();
@@ -212,6 +231,8 @@ export class ScanContext {
 
   private gapFor(question: UnknownAnswer['question'], namespace: string): Gap {
     const coverage = this.inventory.coverage;
+    // Escalation is unsure because of ServiceAccounts elsewhere: the gap of the cluster-wide list.
+    if (question === 'escalation-targets-exist') return coverage.gap('', 'ServiceAccount') ?? 'not-read';
     if (question !== 'rbac-complete') return coverage.gap('', 'ServiceAccount', namespace) ?? 'not-read';
     return (
       coverage.gap(rbacGroup, 'ClusterRoleBinding') ??

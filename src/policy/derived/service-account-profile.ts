@@ -56,7 +56,8 @@ export interface ProfileRbac {
   /**
    * Facts this SA can gain by becoming other ServiceAccounts (pod create, token create, impersonation),
    * over any number of hops: what the targets of `escalations` hold that it does not, from the
-   * escalation graph (cheap for every SA of a scan).
+   * escalation graph (cheap for every SA of a scan). Only through ServiceAccounts known to exist (or that
+   * it may create); where others were not read, the scan counts the SA as unknown.
    */
   readonly escalationFactIds: readonly RiskFactId[];
   /** The paths themselves, one per target that adds something: a walk from this SA, made when read. */
@@ -160,7 +161,8 @@ export function buildServiceAccountProfile(
         ? new ProfileRbacView(
             shared,
             () => context.baselineOnly(namespace, name),
-            () => context.options.rbac?.escalationFactIds(namespace, name) ?? [],
+            () => context.escalationFactIds(namespace, name),
+            () => context.noteUncertainEscalations(namespace, name),
             rbac,
           )
         : notEvaluated,
@@ -355,6 +357,7 @@ class ProfileRbacView implements ProfileRbac {
   readonly #shared: () => SharedViews | undefined;
   readonly #baselineOnly: () => boolean | null;
   readonly #escalationFactIds: () => readonly RiskFactId[];
+  readonly #noteUncertainEscalations: () => void;
   readonly #rbac: ServiceAccountRbac;
   #escalations: ProfileRbac['escalations'] | undefined;
 
@@ -362,11 +365,13 @@ class ProfileRbacView implements ProfileRbac {
     shared: () => SharedViews | undefined,
     baselineOnly: () => boolean | null,
     escalationFactIds: () => readonly RiskFactId[],
+    noteUncertainEscalations: () => void,
     rbac: ServiceAccountRbac,
   ) {
     this.#shared = shared;
     this.#baselineOnly = lazy(baselineOnly);
     this.#escalationFactIds = escalationFactIds;
+    this.#noteUncertainEscalations = noteUncertainEscalations;
     this.#rbac = rbac;
   }
 
@@ -409,13 +414,22 @@ class ProfileRbacView implements ProfileRbac {
     return this.#escalationFactIds();
   }
 
-  /** A walk from this SA over every one it can reach: made only when read. */
+  /**
+   * A walk from this SA over every one it can reach: made only when read. Claims only: a path through a
+   * ServiceAccount whose existence was not read is left out, and the SA counted as unknown for it.
+   */
   get escalations(): ProfileRbac['escalations'] {
-    this.#escalations ??= this.#rbac.escalations.map((path) => ({
-      target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
-      hops: path.hops.length,
-      targetFacts: path.targetFacts,
-    }));
+    if (!this.#escalations) {
+      const paths = this.#rbac.escalations;
+      if (paths.some((path) => !path.certain)) this.#noteUncertainEscalations();
+      this.#escalations = paths
+        .filter((path) => path.certain)
+        .map((path) => ({
+          target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
+          hops: path.hops.length,
+          targetFacts: path.targetFacts,
+        }));
+    }
     return this.#escalations;
   }
 
