@@ -78,14 +78,31 @@ const result = await build({
   },
   // oclif reads tsconfig.json with TypeScript only when developing a plugin from its sources; never here.
   external: ['typescript'],
-  // CommonJS dependencies call require() for Node's built-in modules; ESM output has none of its own.
-  banner: { js: "import { createRequire as __kubectlSaRequire } from 'node:module'; const require = __kubectlSaRequire(import.meta.url);" },
+  // CommonJS dependencies call require() for Node's built-in modules; ESM output has none of its own. It serves
+  // Node's own modules only: everything else is inside the bundle, and a require() esbuild could not see (fdir
+  // probes for picomatch at load) must not load a package from node_modules folders above the binary or the npm
+  // package, as Node's resolution would: that would run code nobody shipped, and cost a disk walk at each start.
+  banner: { js: requireBanner() },
 });
 writeFileSync(path.join(dist, 'kubectl-sa.meta.json'), JSON.stringify(result.metafile));
 writeFileSync(
   path.join(dist, 'THIRD-PARTY-NOTICES.txt'),
   thirdPartyNotices(Object.keys(result.metafile.outputs['dist/kubectl-sa.js']!.inputs)),
 );
+
+/** The bundle's `require`: Node's built-in modules, and for anything else the error of a missing module. */
+function requireBanner(): string {
+  return [
+    "import { createRequire as __kubectlSaCreateRequire, isBuiltin as __kubectlSaIsBuiltin } from 'node:module';",
+    'const require = ((nodeRequire) => {',
+    '  const resolve = (id) => {',
+    '    if (__kubectlSaIsBuiltin(id)) return id;',
+    "    throw Object.assign(new Error(`Cannot find module '${id}': kubectl-sa carries its packages inside itself`), { code: 'MODULE_NOT_FOUND' });",
+    '  };',
+    '  return Object.assign((id) => nodeRequire(resolve(id)), { resolve });',
+    '})(__kubectlSaCreateRequire(import.meta.url));',
+  ].join('\n');
+}
 
 /** The name, version, licence and licence text of every npm package with code in the bundle. */
 function thirdPartyNotices(inputs: readonly string[]): string {

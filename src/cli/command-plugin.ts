@@ -59,7 +59,9 @@ export class CommandListPlugin implements Interfaces.Plugin {
         pluginType: this.type,
         load: () => this.findCommand(cached.id, { must: true }),
       }))
-      .sort((a, b) => a.id.localeCompare(b.id));
+      // By code unit, not localeCompare: the first localeCompare builds ICU's collator, about a fifth of a
+      // `version` start (ids are lower-case ASCII, so both orders agree).
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.topics = Object.entries(pjson.oclif.topics ?? {}).map(([name, topic]) => ({ ...topic, name }));
   }
 
