@@ -179,3 +179,25 @@ function execDiff(before: string, after: string): string {
     return String((error as { stdout?: string }).stdout ?? '');
   }
 }
+
+describe('confirmation at a terminal', () => {
+  it('asks before writing: "y" writes, anything else changes nothing (exit 1)', async () => {
+    const before = readFileSync(shop(), 'utf8');
+    const declined = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '--write'], {
+      env: env(),
+      terminal: true,
+      input: 'n\n',
+    });
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain('Apply these 1 change(s)? [y/N]');
+    expect(declined.stderr).toContain('not confirmed: nothing was changed');
+    expect(readFileSync(shop(), 'utf8')).toBe(before);
+    const accepted = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '--write'], {
+      env: env(),
+      terminal: true,
+      input: 'y\n',
+    });
+    expect(accepted.code).toBe(0);
+    expect(readFileSync(shop(), 'utf8')).toContain('automountServiceAccountToken: false');
+  });
+});

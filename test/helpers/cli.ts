@@ -58,7 +58,7 @@ export function runCli(
  */
 export async function runCliInProcess(
   args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; terminal?: boolean } = {},
 ): Promise<CliResult> {
   const { main } = await import('../../src/cli/main.js');
   const stdout = new Collector();
@@ -66,9 +66,15 @@ export async function runCliInProcess(
   const code = await main(args, {
     root: repoRoot,
     displayName: 'kubectl-sa',
-    streams: { stdin: Readable.from([options.input ?? '']), stdout, stderr, env: { ...process.env, NO_COLOR: '1', ...options.env } },
+    streams: { stdin: stdinOf(options), stdout, stderr, env: { ...process.env, NO_COLOR: '1', ...options.env } },
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** The injected stdin; `terminal` makes it say it is one, so a command may ask a question on it. */
+function stdinOf(options: { input?: string; terminal?: boolean }): Readable {
+  const stdin = Readable.from([options.input ?? '']);
+  return options.terminal ? Object.assign(stdin, { isTTY: true }) : stdin;
 }
 
 class Collector extends Writable {
