@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,6 +111,47 @@ describe('kubectl sa fix on a live cluster', () => {
     const twice = await runCliInProcess(['fix', '--undo', backup, '--dry-run=none', '--yes', ...admin()], { env });
     expect(twice.code).toBe(0);
     expect(twice.stderr).toContain('already as before the fix');
+  });
+
+  it('--emit-script prints kubectl commands that make the planned change: new objects first, and a second run changes nothing', async () => {
+    const namespace = await freshNamespace('fixscript');
+    await apply(shop(namespace));
+    const args = ['fix', '-n', namespace, '--rule', 'SA002', '--emit-script', ...admin()];
+    const emitted = await runCliInProcess(args, { env: state() });
+    expect(emitted.code).toBe(0);
+    const script = emitted.stdout;
+    // The Deployment is pointed at its new ServiceAccount only once that exists.
+    expect(script.indexOf('create --field-manager=kubectl-sa')).toBeLessThan(script.indexOf(' patch deployment.apps cart '));
+    const run = () =>
+      execFileSync('sh', ['-c', script], {
+        env: { ...process.env, KUBECONFIG: liveCluster().kubeconfigPath },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    run();
+    expect(await json(['get', 'serviceaccount', 'cart', '-n', namespace])).toMatchObject({ automountServiceAccountToken: false });
+    expect(await json(['get', 'deployment', 'cart', '-n', namespace])).toMatchObject({
+      spec: { template: { spec: { serviceAccountName: 'cart', automountServiceAccountToken: true } } },
+    });
+    const subjects = [
+      { kind: 'ServiceAccount', name: 'default', namespace },
+      { kind: 'ServiceAccount', name: 'cart', namespace },
+    ];
+    expect((await json(['get', 'rolebinding', 'default-reads-config', '-n', namespace])).subjects).toEqual(subjects);
+    const again = await runCliInProcess(args, { env: state() });
+    expect(again.stdout).not.toMatch(/ (patch|create) /);
+
+    // The same script run a second time: the ServiceAccount is left as it is, and the binding does not get the subject twice.
+    let second: { status?: number; stderr?: string } = {};
+    try {
+      run();
+    } catch (error) {
+      second = error as typeof second;
+    }
+    expect(second.stderr).toContain(`ServiceAccount ${namespace}/cart exists already: left as it is`);
+    expect(second.stderr).toContain(`RoleBinding ${namespace}/default-reads-config: the patch was refused`);
+    expect(second.status).toBe(1);
+    expect((await json(['get', 'rolebinding', 'default-reads-config', '-n', namespace])).subjects).toEqual(subjects);
   });
 
   it('a conflict (the object changed since the plan) is read again, planned again and said; a fix someone made meanwhile is already in effect', async () => {
