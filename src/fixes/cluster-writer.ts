@@ -202,11 +202,25 @@ export function withoutServerFields(object: KubeObject | undefined): Record<stri
   return { ...rest, metadata };
 }
 
-/** `kubectl diff`'s view of one object: LIVE and MERGED as YAML, unified. */
+/**
+ * `kubectl diff`'s view of one object: LIVE and MERGED as YAML, unified. kubectl's last-applied-configuration
+ * is left out of both sides: the cluster source drops it from what it reads (the LIVE side) while the server's
+ * answer (MERGED) has it, and a fix never changes it.
+ */
 export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined): string {
   const name = `${ref.apiVersion.replace('/', '.')}.${ref.kind}.${ref.namespace ? `${ref.namespace}.` : ''}${ref.name}`;
   // Keys sorted, as kubectl diff prints objects: the order a server returns fields in is not a change.
   const text = (object: KubeObject | undefined) =>
-    object ? dump(withoutServerFields(object), { lineWidth: -1, noRefs: true, sortKeys: true }) : '';
+    object ? dump(withoutLastApplied(withoutServerFields(object)), { lineWidth: -1, noRefs: true, sortKeys: true }) : '';
   return unifiedDiff(name, text(before), text(after), { from: `LIVE/${name}`, to: `MERGED/${name}` });
+}
+
+const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function withoutLastApplied(object: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const metadata = object?.metadata as { annotations?: Record<string, string> } | undefined;
+  if (!object || !metadata?.annotations) return object;
+  const { [lastApplied]: _applied, ...annotations } = metadata.annotations;
+  const { annotations: _all, ...rest } = metadata;
+  return { ...object, metadata: Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest };
 }

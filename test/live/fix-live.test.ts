@@ -64,6 +64,15 @@ describe('kubectl sa fix on a live cluster', () => {
     expect(deploymentChange.diff).toContain('+      serviceAccountName: cart\n');
     // The workload kept its RBAC through the binding, so its pods are opted in to a token explicitly.
     expect(deploymentChange.diff).toContain('+      automountServiceAccountToken: true\n');
+    // Only what the fix changes: kubectl apply's annotation (dropped from what kubectl-sa reads) is no change of ours.
+    expect(deploymentChange.diff).not.toContain('last-applied-configuration');
+    expect(deploymentChange.diff.split('\n').filter((line: string) => /^[-+](?![-+]{2} )/.test(line))).toEqual([
+      '+      automountServiceAccountToken: true',
+      '-      serviceAccount: default',
+      '-      serviceAccountName: default',
+      '+      serviceAccount: cart',
+      '+      serviceAccountName: cart',
+    ]);
     expect((await json(['get', 'deployment', 'cart', '-n', namespace])).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
     expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toBe('serviceaccount/default\n');
 
