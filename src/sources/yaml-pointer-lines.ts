@@ -8,34 +8,44 @@ import { LineIndex } from './line-index.js';
  * event stream, which keeps offsets that its loader drops. Pure: text in, lookup out.
  */
 export class YamlPointerLines {
-  private readonly documents: ReadonlyMap<string, number>[];
+  private readonly events: readonly Event[];
+  private readonly text: string;
+  private readonly lines: LineIndex;
+  /** Per document, the index of its root node's event; its pointers are walked when first asked for. */
+  private readonly roots: number[] = [];
+  private readonly pointers: (ReadonlyMap<string, number> | undefined)[] = [];
+  /** Document index by the line its root node starts on: a report looks up one per finding. */
+  private readonly byRootLine = new Map<number, number>();
 
   constructor(text: string) {
-    const events = parseEvents(text, { maxDepth: 200 });
-    const lines = new LineIndex(text);
-    this.documents = [];
+    this.events = parseEvents(text, { maxDepth: 200 });
+    this.text = text;
+    this.lines = new LineIndex(text);
     let index = 0;
-    while (index < events.length) {
-      if (events[index]?.type !== EVENT_ID.DOCUMENT) {
+    while (index < this.events.length) {
+      if (this.events[index]?.type !== EVENT_ID.DOCUMENT) {
         index += 1;
         continue;
       }
-      const pointers = new Map<string, number>();
-      index = walk(events, index + 1, '', pointers, text, lines);
-      this.documents.push(pointers);
-      index += 1; // the document's POP
+      const root = index + 1;
+      const documentIndex = this.roots.length;
+      this.roots.push(root);
+      const rootEvent = this.events[root];
+      const start = rootEvent ? startOf(rootEvent) : undefined;
+      const line = start === undefined ? undefined : this.lines.position(start).line;
+      if (line !== undefined && !this.byRootLine.has(line)) this.byRootLine.set(line, documentIndex);
+      index = skipNode(this.events, root) + 1; // past the root node and the document's POP
     }
   }
 
   /** The index of the document whose root node starts on `line` (parseManifests reports that line). */
   documentAtLine(line: number): number | undefined {
-    const index = this.documents.findIndex((pointers) => pointers.get('') === line);
-    return index === -1 ? undefined : index;
+    return this.byRootLine.get(line);
   }
 
   /** The line of the deepest known node on the pointer's path (a missing property maps to its parent). */
   lineOf(documentIndex: number, pointer: string): number | undefined {
-    const pointers = this.documents[documentIndex];
+    const pointers = this.documentPointers(documentIndex);
     if (!pointers) return undefined;
     let current = pointer;
     for (;;) {
@@ -44,6 +54,18 @@ export class YamlPointerLines {
       if (current === '') return undefined;
       current = current.slice(0, current.lastIndexOf('/'));
     }
+  }
+
+  private documentPointers(documentIndex: number): ReadonlyMap<string, number> | undefined {
+    const root = this.roots[documentIndex];
+    if (root === undefined) return undefined;
+    let pointers = this.pointers[documentIndex];
+    if (!pointers) {
+      const out = new Map<string, number>();
+      walk(this.events, root, '', out, this.text, this.lines);
+      this.pointers[documentIndex] = pointers = out;
+    }
+    return pointers;
   }
 }
 
