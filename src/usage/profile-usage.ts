@@ -27,6 +27,8 @@ export interface ProfileUsage {
   readonly secretReads: number;
   /** list or watch of Secrets (every Secret of a namespace at once), allowed or denied. */
   readonly secretLists: number;
+  /** Of those, the ones RBAC refused: an attempt, not a read. */
+  readonly secretListsDenied: number;
   readonly rbacDenied: number;
   readonly legacyTokenUses: number;
   readonly legacyTokenSecrets: readonly string[];
@@ -62,6 +64,7 @@ function build(joiner: UsageJoiner, namespace: string, name: string): ProfileUsa
   const joined = joiner.serviceAccount(namespace, name);
   const rows = usage?.requests ?? [];
   const secretRows = rows.filter(isSecretRead);
+  const secretListRows = secretRows.filter((row) => row.verb !== 'get');
   const unusedGrants = joined.grants
     .filter((grant) => grant.status !== 'used')
     .map((grant) => ({
@@ -84,7 +87,8 @@ function build(joiner: UsageJoiner, namespace: string, name: string): ProfileUsa
     alerts: (usage?.alerts ?? []).map((alert) => alert.id),
     alertDetails: Object.fromEntries((usage?.alerts ?? []).map((alert) => [alert.id, alert.detail])),
     secretReads: secretRows.reduce((total, row) => total + row.count, 0),
-    secretLists: secretRows.filter((row) => row.verb !== 'get').reduce((total, row) => total + row.count, 0),
+    secretLists: secretListRows.reduce((total, row) => total + row.count, 0),
+    secretListsDenied: secretListRows.reduce((total, row) => total + row.denied, 0),
     rbacDenied: usage?.denied ?? 0,
     legacyTokenUses: (usage?.legacyTokens ?? []).reduce((total, token) => total + token.count, 0),
     legacyTokenSecrets: [...new Set((usage?.legacyTokens ?? []).flatMap((token) => (token.secret ? [token.secret] : [])))],

@@ -45,6 +45,7 @@ describe('the usage facts of ServiceAccountProfile documents', () => {
       unused: false,
       secretReads: 2,
       secretLists: 1,
+      secretListsDenied: 1,
       rbacDenied: 2,
       legacyTokenUses: 0,
       unusedGrantCount: 2,
