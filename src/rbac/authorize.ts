@@ -60,7 +60,9 @@ export function grantOf(binding: BindingRecord, rule: Grant['rule'], via: Subjec
     binding: binding.view,
     ...(binding.namespace === undefined ? {} : { namespace: binding.namespace }),
     via,
-    defaultRbac: binding.defaultRbac || role.defaultRbac,
+    // Kubernetes' own only when both are: a binding of the input to a default role (cluster-admin, view) is
+    // the user's grant, and so is a default binding to a role the input replaced.
+    defaultRbac: binding.defaultRbac && role.defaultRbac,
   };
 }
 

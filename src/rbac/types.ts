@@ -37,7 +37,10 @@ export interface Grant {
   readonly namespace?: string;
   /** The subject of the binding that matched: the ServiceAccount itself or one of its groups. */
   readonly via: SubjectRef;
-  /** True when role or binding comes from Kubernetes' default (bootstrap) RBAC, not from the input. */
+  /**
+   * True when binding and role both come from Kubernetes' default (bootstrap) RBAC: the control plane's own
+   * grant. A binding of the input to a default role (cluster-admin, view) is the input's grant.
+   */
   readonly defaultRbac: boolean;
 }
 

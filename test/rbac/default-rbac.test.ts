@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { authorize, serviceAccountIdentity } from '../../src/rbac/authorize.js';
 import { parseDefaultRbac } from '../../src/sources/kube-data-format.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
+import { permissionsPrinters } from '../../src/report/permissions-report.js';
+import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
+import type { ServiceAccountRbac } from '../../src/rbac/types.js';
 import { modelOf } from './helpers.js';
 
 const sa = serviceAccountIdentity('team', 'app');
@@ -70,7 +73,50 @@ subjects: [{kind: ServiceAccount, name: app, namespace: team}]
     const request = { ...sa, verb: 'patch', apiGroup: '', resource: 'nodes', subresource: 'status' };
     const decision = authorize(modelOf(yaml, { defaultRbac: true }), request);
     expect(decision.allowed).toBe(true);
-    expect(decision.grants[0]).toMatchObject({ binding: { name: 'npd' }, defaultRbac: true });
+    // The role is Kubernetes' own, the binding the input's: the grant is the input's.
+    expect(decision.grants[0]).toMatchObject({ binding: { name: 'npd' }, defaultRbac: false });
     expect(authorize(modelOf(yaml), request).allowed).toBe(false);
   });
+
+  it("a binding of the input to a default role, for every authenticated identity, is not Kubernetes' baseline", () => {
+    const yaml = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-is-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: 'system:authenticated', apiGroup: rbac.authorization.k8s.io}]
+`;
+    const model = modelOf(yaml, { defaultRbac: true });
+    const answer = serviceAccountRbac(model, 'team', 'app');
+    expect(answer.baselineOnly).toBe(false);
+    const admin = answer.grants.find((grant) => grant.binding.name === 'everyone-is-admin');
+    expect(admin).toMatchObject({ role: { name: 'cluster-admin' }, defaultRbac: false });
+    expect(renderPermissions(answer)).toContain(
+      'ClusterRoleBinding/everyone-is-admin → ClusterRole/cluster-admin  (cluster-wide, through Group/system:authenticated)\n',
+    );
+    expect(renderPermissions(answer)).not.toContain("Only Kubernetes' default RBAC applies");
+    // Kubernetes' own grants to everyone stay the baseline.
+    expect(serviceAccountRbac(modelOf('', { defaultRbac: true }), 'team', 'app').baselineOnly).toBe(true);
+  });
+
+  it("a default binding to a role the input replaced is not Kubernetes' own either", () => {
+    const yaml = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: system:basic-user}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+`;
+    const answer = serviceAccountRbac(modelOf(yaml, { defaultRbac: true }), 'team', 'app');
+    expect(answer.grants.find((grant) => grant.role.name === 'system:basic-user')?.defaultRbac).toBe(false);
+    expect(answer.baselineOnly).toBe(false);
+  });
 });
+
+function renderPermissions(answer: ServiceAccountRbac): string {
+  const report = {
+    apiVersion: 'kubectl-sa.dev/v1' as const,
+    kind: 'ServiceAccountPermissions' as const,
+    defaultRbac: null,
+    found: true,
+    ...answer,
+  };
+  return permissionsPrinters.print(report, 'table', { colour: false, noHeaders: false, toolVersion: '', cwd: '', warn: () => {} });
+}
