@@ -1,12 +1,12 @@
 // Builds dist/kubectl-sa.js: the whole CLI as one ESM file (esbuild), with the built-in policy packs
 // and the Kubernetes data inside it, and dist/THIRD-PARTY-NOTICES.txt, the licences of the packages bundled
-// in it. The npm package runs it through bin/kubectl-sa; the standalone binaries (scripts/package.ts) carry it
-// as their main script. Usage: npm run build
+// in it. The npm package runs it through bin/kubectl-sa. The standalone binaries (scripts/package.ts) carry
+// the same program as CommonJS, dist/kubectl-sa.cjs, started by dist/sea-main.cjs. Usage: npm run build
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinModules } from 'node:module';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import type { Interfaces } from '@oclif/core';
 import { commandManifest } from '../src/cli/command-plugin.js';
 import { readBuiltInFiles } from '../src/sources/built-in-files.js';
@@ -53,13 +53,11 @@ const leanOclif: Plugin = {
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Interfaces.PJSON;
 const manifest = await commandManifest(packageJson, root);
 
-const result = await build({
+/** What all the outputs share: one file each, Node's built-ins required lazily, the built-in files inside. */
+const common: BuildOptions = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/entry.ts'],
-  outfile: 'dist/kubectl-sa.js',
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node22.12',
   // One file, no chunks: a standalone binary runs exactly one script. Modules that commands import with
   // `await import()` are still evaluated only when that line runs (esbuild wraps them lazily).
@@ -67,7 +65,6 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  metafile: true,
   plugins: [lazyBuiltins, leanOclif],
   logLevel: 'warning',
   define: {
@@ -78,12 +75,36 @@ const result = await build({
   },
   // oclif reads tsconfig.json with TypeScript only when developing a plugin from its sources; never here.
   external: ['typescript'],
+};
+
+// dist/kubectl-sa.js: what the npm package runs (an ES module).
+const result = await build({
+  ...common,
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: 'dist/kubectl-sa.js',
+  format: 'esm',
+  metafile: true,
   // CommonJS dependencies call require() for Node's built-in modules; ESM output has none of its own. It serves
   // Node's own modules only: everything else is inside the bundle, and a require() esbuild could not see (fdir
   // probes for picomatch at load) must not load a package from node_modules folders above the binary or the npm
   // package, as Node's resolution would: that would run code nobody shipped, and cost a disk walk at each start.
   banner: { js: requireBanner() },
 });
+
+// dist/kubectl-sa.cjs and dist/sea-main.cjs: what the standalone binaries run (src/cli/sea-program.ts). The
+// program is the same code as CommonJS, for vm.Script and its code cache: a function expression of exports,
+// require and module (esbuild makes it strict, as the ES module is); its require is the binary's, Node's only.
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/kubectl-sa.cjs',
+  format: 'cjs',
+  banner: { js: '(function (exports, require, module) {' },
+  footer: { js: '})' },
+  // import.meta.url locates the repository only when the built-in files are not embedded, never in a build.
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+await build({ ...common, entryPoints: ['src/cli/sea-main.ts'], outfile: 'dist/sea-main.cjs', format: 'cjs' });
 writeFileSync(path.join(dist, 'kubectl-sa.meta.json'), JSON.stringify(result.metafile));
 writeFileSync(
   path.join(dist, 'THIRD-PARTY-NOTICES.txt'),

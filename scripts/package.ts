@@ -5,15 +5,21 @@
 //   krew-manifest.yaml                                         krew-manifest.yaml with each archive's sha256
 //   kubectl-sa-<version>.tgz                                   the npm package (`npm install -g` it)
 // It builds the bundle first (npm run build), fetches each platform's Node from the npm registry (cached in
-// .tools/node-dist/), and injects the bundle with that Node's own `--build-sea`, run by the host's Node of the
-// same version. Only the host's binary gets a code cache: a cache is only valid for the platform that made it.
+// .tools/node-dist/), and makes each binary with that Node's own `--build-sea`, run by the host's Node of the
+// same version: dist/sea-main.cjs as the main script, the program dist/kubectl-sa.cjs as an asset
+// (src/cli/sea-program.ts). Only the host's binary gets a code cache (scripts/release/code-cache.ts): a cache
+// is made by running the program, so only by a Node that runs here, and it is only valid for the platform that
+// made it. It differs from one build to the next (V8 does not make it byte for byte the same), so the host's
+// archive is not reproducible; the other platforms' are.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildSync } from 'esbuild';
 import { dump, load } from 'js-yaml';
+import { SEA_ASSETS } from '../src/cli/sea-program.js';
 import { tarGz, zip, type ArchiveEntry } from './release/archive.js';
 import { withoutPeCertificateTable } from './release/executable-format.js';
 import { fillKrewManifest, type KrewManifest } from './release/krew-manifest.js';
@@ -46,8 +52,11 @@ if (!values['no-build']) {
   log('building the bundle (npm run build)');
   execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 }
-const bundle = path.join(root, 'dist', 'kubectl-sa.js');
-if (!existsSync(bundle)) throw new Error('dist/kubectl-sa.js is missing: run npm run build');
+const program = path.join(root, 'dist', 'kubectl-sa.cjs');
+const seaMain = path.join(root, 'dist', 'sea-main.cjs');
+for (const file of [program, seaMain]) {
+  if (!existsSync(file)) throw new Error(`${path.relative(root, file)} is missing: run npm run build`);
+}
 
 rmSync(out, { recursive: true, force: true });
 const work = path.join(out, '.work');
@@ -61,25 +70,27 @@ const mtime = releaseTime();
 const license = readFileSync(path.join(root, 'LICENSE'));
 const bundledNotices = readFileSync(path.join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8');
 
+const codeCache = targets.includes(host) ? makeCodeCache() : undefined;
+
 const built: { target: Target; archive: string; sha256: string; bytes: number }[] = [];
 for (const target of targets) {
   const node = nodeBinary(target, cache, log);
   const executable = path.join(work, `${target.os}-${target.arch}`, target.executable);
   mkdirSync(path.dirname(executable), { recursive: true });
   const config = path.join(path.dirname(executable), 'sea-config.json');
-  const useCodeCache = target === host;
+  const withCodeCache = target === host && codeCache !== undefined;
   writeFileSync(
     config,
     JSON.stringify({
-      main: bundle,
-      mainFormat: 'module',
+      main: seaMain,
+      mainFormat: 'commonjs',
       executable: node.binary,
       output: executable,
-      useCodeCache,
+      assets: { [SEA_ASSETS.program]: program, ...(withCodeCache ? { [SEA_ASSETS.codeCache]: codeCache } : {}) },
       disableExperimentalSEAWarning: true,
     }),
   );
-  log(`${targetName(target)}: injecting the bundle into Node ${NODE_VERSION}${useCodeCache ? ' (with a code cache)' : ''}`);
+  log(`${targetName(target)}: injecting the program into Node ${NODE_VERSION}${withCodeCache ? ' (with a code cache)' : ''}`);
   execFileSync(hostNode.binary, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   const injected = readFileSync(executable);
   const binary: Buffer = target.os === 'windows' ? withoutPeCertificateTable(injected) : injected;
@@ -113,6 +124,26 @@ if (built.some(({ target }) => target === host)) {
   log(
     `try it:   kubectl krew install --manifest=${path.relative(root, out)}/krew-manifest.yaml --archive=${path.relative(root, out)}/${hostArchive}`,
   );
+}
+
+/** The program's code cache, made by the host's Node of the binaries' version (scripts/release/code-cache.ts). */
+function makeCodeCache(): string {
+  log(`making the code cache: running the program on Node ${NODE_VERSION}`);
+  const trainer = path.join(work, 'code-cache.mjs');
+  const cacheFile = path.join(work, SEA_ASSETS.codeCache);
+  buildSync({
+    entryPoints: [path.join(root, 'scripts', 'release', 'code-cache.ts')],
+    outfile: trainer,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  execFileSync(hostNode.binary, [trainer, program, path.join(root, 'examples'), cacheFile], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return cacheFile;
 }
 
 /** The archives' timestamps: SOURCE_DATE_EPOCH, else the last commit's time, so rebuilding a release is byte-identical. */

@@ -8,8 +8,11 @@ import { processStreams, runWithIo, type IoStreams } from './io.js';
 export interface MainOptions {
   /** The folder oclif treats as the CLI's root (the package, or the standalone binary's folder). Nothing is read from it. */
   readonly root: string;
-  /** `kubectl sa` when started as a kubectl plugin, `kubectl-sa` otherwise: help and usage lines use it. */
-  readonly displayName: string;
+  /**
+   * `kubectl sa` when started as a kubectl plugin, `kubectl-sa` otherwise: help and usage lines use it. By
+   * default KUBECTL_SA_DISPLAY_NAME's (`node bin/run.js` sets `kubectl-sa`), else `kubectl sa`.
+   */
+  readonly displayName?: string | undefined;
   /** The streams and environment commands use; the process' own unless a test runs the CLI in-process. */
   readonly streams?: IoStreams | undefined;
 }
@@ -17,16 +20,28 @@ export interface MainOptions {
 /** The one version of kubectl-sa: package.json's, built into the bundle and the binaries. */
 export const VERSION: string = packageJson.version;
 
-/** Runs the CLI and returns the exit code; the entry sets process.exitCode from it. */
+/**
+ * Runs the CLI as this process: its arguments and streams, its exit code. What the entries call: the bundle's
+ * (src/cli/entry.ts) and the standalone binary's (src/cli/sea-main.ts).
+ */
+export function runAsProgram(root: string): void {
+  // No top-level await in the entries: Node warns about an "unsettled top-level await" when a pipe closes early.
+  void main(process.argv.slice(2), { root }).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/** Runs the CLI and returns the exit code. */
 export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
   if (!options.streams) tolerateClosedOutput();
   const streams = options.streams ?? processStreams();
+  const displayName = options.displayName ?? (streams.env.KUBECTL_SA_DISPLAY_NAME || 'kubectl sa');
   return runWithIo(streams, async (io) => {
     const processExitCode = process.exitCode;
     try {
       // `kubectl sa --version` says what `kubectl sa version` says, not oclif's user-agent line.
       const args = argv[0] === '--version' ? ['version', ...argv.slice(1)] : [...argv];
-      await run(args, await loadConfig(options));
+      await run(args, await loadConfig(options.root, displayName));
       await flushOutput(io.stdout);
       // Commands set io.exitCode; a command that set process.exitCode instead is honoured, and the
       // process' own is put back so in-process runs leave no trace.
@@ -47,16 +62,16 @@ declare const KUBECTL_SA_COMMAND_MANIFEST: string | undefined;
  * oclif's configuration without touching the disk: package.json is built in, and the root plugin is the
  * explicit command list, each command loaded only when it runs (src/cli/command-plugin.ts).
  */
-async function loadConfig(options: MainOptions): Promise<Config> {
+async function loadConfig(root: string, displayName: string): Promise<Config> {
   const pjson = {
     ...packageJson,
     // oclif prints `$ <bin> <command>` in usage and examples; kubectl users type `kubectl sa`.
-    oclif: { ...packageJson.oclif, bin: options.displayName },
+    oclif: { ...packageJson.oclif, bin: displayName },
   } as unknown as Interfaces.PJSON;
   const manifest =
     typeof KUBECTL_SA_COMMAND_MANIFEST === 'undefined'
-      ? await commandManifest(pjson, options.root)
+      ? await commandManifest(pjson, root)
       : (JSON.parse(KUBECTL_SA_COMMAND_MANIFEST) as Interfaces.Manifest);
-  const plugin = new CommandListPlugin(pjson, options.root, manifest);
-  return Config.load({ root: options.root, pjson, plugins: new Map([[plugin.name, plugin]]) });
+  const plugin = new CommandListPlugin(pjson, root, manifest);
+  return Config.load({ root, pjson, plugins: new Map([[plugin.name, plugin]]) });
 }

@@ -1,7 +1,10 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadProgram } from '../../src/cli/sea-program.js';
 import { repoRoot, runCli, runProgram } from '../helpers/cli.js';
 
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -36,5 +39,39 @@ describe('the bundle, dist/kubectl-sa.js', () => {
     expect((await runCli(['--version'])).stdout).toBe(plain.stdout);
     expect(JSON.parse((await runCli(['version', '-o', 'json'])).stdout)).toMatchObject({ kubectlSa: packageVersion });
     expect(JSON.parse((await runCli(['--version', '-o', 'json'])).stdout)).toMatchObject({ kubectlSa: packageVersion });
+  });
+});
+
+describe('the standalone binaries’ program, dist/kubectl-sa.cjs', () => {
+  // As a single executable runs it (src/cli/sea-main.ts): compiled from its text, with a require that serves
+  // Node's own modules only. The linux/amd64 binary itself runs in test/dist/krew-install.test.ts.
+  const text = readFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.cjs'), 'utf8');
+  const requireBuiltin = (id: string): unknown => {
+    if (!isBuiltin(id)) throw new Error(`No such built-in module: ${id}`);
+    return process.getBuiltinModule(id);
+  };
+  const { program } = loadProgram(text, undefined, requireBuiltin);
+
+  async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+    const text = { stdout: '', stderr: '' };
+    stdout.on('data', (chunk: Buffer) => (text.stdout += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (text.stderr += chunk.toString()));
+    const env = { ...process.env, NO_COLOR: '1' };
+    const code = await program.main(args, { root: repoRoot, streams: { stdin: Readable.from([]), stdout, stderr, env } });
+    return { code, ...text };
+  }
+
+  it('scans examples/ as the bundle does, with the built-in packs inside it', async () => {
+    const args = ['scan', '-f', path.join(repoRoot, 'examples'), '-o', 'json'];
+    const [fromProgram, fromBundle] = await Promise.all([run(args), runCli(args)]);
+    expect(fromProgram).toEqual(fromBundle);
+    expect(fromProgram.code).toBe(1);
+  });
+
+  it('says the version the bundle says', async () => {
+    const [fromProgram, fromBundle] = await Promise.all([run(['version', '-o', 'json']), runCli(['version', '-o', 'json'])]);
+    expect(fromProgram).toEqual(fromBundle);
+    expect(JSON.parse(fromProgram.stdout)).toMatchObject({ kubectlSa: packageVersion });
   });
 });

@@ -26,6 +26,8 @@ function ensurePackage(): void {
   const inputs = createHash('sha256');
   for (const file of [
     'dist/kubectl-sa.js',
+    'dist/kubectl-sa.cjs',
+    'dist/sea-main.cjs',
     'dist/THIRD-PARTY-NOTICES.txt',
     'package.json',
     'LICENSE',

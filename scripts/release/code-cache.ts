@@ -1,0 +1,43 @@
+// The standalone binary's code cache (src/cli/sea-program.ts), made by the binaries' own Node: scripts/package.ts
+// bundles this file and starts it with that Node. It loads the program as the binary does, runs what starts run
+// most (version, help, a scan of examples/), then takes V8's code cache of everything compiled by then.
+//   node code-cache.mjs PROGRAM.cjs EXAMPLES-FOLDER OUT
+// Its stdout carries oclif's help text (oclif writes help to the process' stdout): package.ts discards it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { Script } from 'node:vm';
+import { loadProgram, SEA_ASSETS } from '../../src/cli/sea-program.js';
+
+const [programFile, examples, out] = process.argv.slice(2);
+if (!programFile || !examples || !out) throw new Error('usage: code-cache.mjs PROGRAM.cjs EXAMPLES-FOLDER OUT');
+
+const text = readFileSync(programFile, 'utf8');
+const nodeRequire = createRequire(import.meta.url);
+// The binary's require serves Node's own modules only; the same here, so the same code runs.
+const requireBuiltin = (id: string): unknown => {
+  if (!isBuiltin(id)) throw new Error(`No such built-in module: ${id}`);
+  return nodeRequire(id);
+};
+const { program, script } = loadProgram(text, undefined, requireBuiltin);
+
+const runs = [['version'], ['--help'], ['scan', '--help'], ['scan', '-f', examples]];
+for (const argv of runs) {
+  const stdout = new PassThrough().resume();
+  const stderr = new PassThrough();
+  let errors = '';
+  stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const code = await program.main(argv, {
+    root: path.dirname(programFile),
+    streams: { stdin: Readable.from([]), stdout, stderr, env: process.env },
+  });
+  // 1 is a scan's "findings"; anything else means the program did not do what it does for users.
+  if (code > 1) throw new Error(`kubectl sa ${argv.join(' ')} exited ${code}: ${errors}`);
+}
+
+const cache = script.createCachedData();
+if (new Script(text, { filename: SEA_ASSETS.program, cachedData: cache }).cachedDataRejected) {
+  throw new Error('V8 rejects the code cache it has just made');
+}
+writeFileSync(out, cache);

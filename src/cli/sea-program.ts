@@ -1,0 +1,35 @@
+import { Script } from 'node:vm';
+import type * as MainModule from './main.js';
+
+/**
+ * The standalone binaries run kubectl-sa as a CommonJS program kept in an asset of the binary, compiled
+ * with a V8 code cache kept in another (scripts/package.ts builds both). Node's own `useCodeCache` caches only
+ * what V8 compiles without running anything, the top level; functions compiled later at every start (oclif's
+ * configuration, help, a scan's rules) were a quarter of a `version`. The release's code cache is made after
+ * running the program (scripts/release/code-cache.ts), so it holds those functions too.
+ */
+export const SEA_ASSETS = {
+  /** The program: dist/kubectl-sa.cjs, a function expression `(function (exports, require, module) {…})`. */
+  program: 'kubectl-sa.cjs',
+  /** V8's code cache for that exact text, made by that exact Node (only for the platform that built it). */
+  codeCache: 'kubectl-sa.code-cache',
+} as const;
+
+/** What the program exports: main.ts. */
+export type Program = typeof MainModule;
+
+/** The program's text compiled (with the code cache if it is given and V8 accepts it) and run. */
+export function loadProgram(
+  text: string,
+  codeCache: Uint8Array | undefined,
+  requireBuiltin: (id: string) => unknown,
+): { program: Program; script: Script } {
+  const script = new Script(text, { filename: SEA_ASSETS.program, ...(codeCache ? { cachedData: codeCache } : {}) });
+  const module = { exports: {} as Program };
+  (script.runInThisContext() as (exports: object, require: (id: string) => unknown, module: object) => void)(
+    module.exports,
+    requireBuiltin,
+    module,
+  );
+  return { program: module.exports, script };
+}
