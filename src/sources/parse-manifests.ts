@@ -91,22 +91,24 @@ export function documentStretches(text: string): [number, number][] {
   for (let lineStart = 0; lineStart < text.length;) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline + 1;
-    const marker = (prefix: string) => text.startsWith(prefix, lineStart) && /^[ \t\r\n]?$/.test(text.charAt(lineStart + 3));
-    if (marker('---')) {
+    const first = text.charCodeAt(lineStart);
+    if (first === dash && isMarker(text, lineStart, '---')) {
       if (begun && lineStart > from) {
         stretches.push([from, lineStart]);
         from = lineStart;
       }
       begun = true;
       ended = false;
-    } else if (marker('...')) {
+    } else if (first === dot && isMarker(text, lineStart, '...')) {
       ended = begun;
-    } else if (text.charAt(lineStart) === '%' && ended) {
-      stretches.push([from, lineStart]);
-      from = lineStart;
-      begun = false;
-      ended = false;
-    } else if (text.charAt(lineStart) !== '%' && !/^[ \t]*(#.*)?\r?\n?$/.test(text.slice(lineStart, lineEnd))) {
+    } else if (first === percent) {
+      if (ended) {
+        stretches.push([from, lineStart]);
+        from = lineStart;
+        begun = false;
+        ended = false;
+      }
+    } else if (!begun && !isBlankOrComment(text, lineStart, lineEnd)) {
       // Not a blank line, a comment or a directive (`%` cannot begin a plain scalar): a document has begun.
       begun = true;
     }
@@ -114,6 +116,28 @@ export function documentStretches(text: string): [number, number][] {
   }
   stretches.push([from, text.length]);
   return stretches;
+}
+
+const dash = 0x2d;
+const dot = 0x2e;
+const percent = 0x25;
+
+/** `---` or `...` at the line's start, followed by a space, a tab or the line's end. */
+function isMarker(text: string, lineStart: number, marker: string): boolean {
+  if (!text.startsWith(marker, lineStart)) return false;
+  const after = text.charAt(lineStart + 3);
+  return after === '' || after === ' ' || after === '\t' || after === '\r' || after === '\n';
+}
+
+/** Only spaces and tabs before the line's end or a `#`. Called until the stretch's first document begins. */
+function isBlankOrComment(text: string, from: number, to: number): boolean {
+  for (let offset = from; offset < to; offset++) {
+    const char = text.charAt(offset);
+    if (char === ' ' || char === '\t') continue;
+    if (char === '\r') return offset + 1 === to || (offset + 2 === to && text.charAt(offset + 1) === '\n');
+    return char === '#' || char === '\n';
+  }
+  return true;
 }
 
 /** kubectl treats any `*List` kind with an `items` array as a list of objects (meta.IsListType). */

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/kubectl-sa-error.js';
 import { documentStretches, parseManifests } from '../../src/sources/parse-manifests.js';
+import { corpusFiles } from '../helpers/corpus.js';
 
 describe('parseManifests', () => {
   it('reads multi-document YAML with the start line of each document', () => {
@@ -137,6 +139,63 @@ describe('parseManifests', () => {
       ['a top-level literal\n', 9],
       [{ kind: 'B', '---kind': 'not a marker' }, 13],
     ]);
+  });
+
+  it('splits every corpus file, and lines of blanks, comments, CRs and markers, where the line-by-line definition does', () => {
+    // The definition, line by line with regular expressions (as first written); the fast scan must agree with it.
+    const reference = (text: string): [number, number][] => {
+      const stretches: [number, number][] = [];
+      let from = 0;
+      let begun = false;
+      let ended = false;
+      for (let lineStart = 0; lineStart < text.length;) {
+        const newline = text.indexOf('\n', lineStart);
+        const lineEnd = newline === -1 ? text.length : newline + 1;
+        const marker = (prefix: string) => text.startsWith(prefix, lineStart) && /^[ \t\r\n]?$/.test(text.charAt(lineStart + 3));
+        if (marker('---')) {
+          if (begun && lineStart > from) {
+            stretches.push([from, lineStart]);
+            from = lineStart;
+          }
+          begun = true;
+          ended = false;
+        } else if (marker('...')) ended = begun;
+        else if (text.charAt(lineStart) === '%' && ended) {
+          stretches.push([from, lineStart]);
+          from = lineStart;
+          begun = false;
+          ended = false;
+        } else if (text.charAt(lineStart) !== '%' && !/^[ \t]*(#.*)?\r?\n?$/.test(text.slice(lineStart, lineEnd))) begun = true;
+        lineStart = lineEnd;
+      }
+      stretches.push([from, text.length]);
+      return stretches;
+    };
+    const texts = corpusFiles().map((file) => readFileSync(file, 'utf8'));
+    const lines = [
+      '',
+      ' ',
+      '\t',
+      '# c',
+      '  # c',
+      '\r',
+      ' \r',
+      '\rx',
+      'a',
+      '---',
+      '--- a',
+      '---a',
+      '...',
+      '... #',
+      '%YAML 1.1',
+      '%',
+      '-',
+      'k: v',
+    ];
+    for (const first of lines)
+      for (const second of lines)
+        for (const third of lines) texts.push(`${first}\n${second}\r\n${third}`, `${first}\n${second}\n${third}\n`);
+    for (const text of texts) expect(documentStretches(text)).toEqual(reference(text));
   });
 
   it("names the file's line, not the stretch's, for an error in a later document", () => {
