@@ -22,7 +22,11 @@ export async function locateFindingFields(findings: readonly Finding[], fixes: R
     }
   }
   const located = new Map<Finding, { pointer: string; line: number | null }>();
-  for (const finding of findings) {
+  // In the order of the files' lines, so that each stretch of documents is parsed once (YamlPointerLines).
+  const byPosition = [...findings].sort(
+    (a, b) => compareText(a.source?.file ?? '', b.source?.file ?? '') || (a.source?.line ?? 0) - (b.source?.line ?? 0),
+  );
+  for (const finding of byPosition) {
     const pointer = findingPointer(finding, fixes);
     const source = finding.source;
     const index = source ? lines.get(source.file) : undefined;
@@ -31,4 +35,8 @@ export async function locateFindingFields(findings: readonly Finding[], fixes: R
     located.set(finding, { pointer, line });
   }
   return (finding) => located.get(finding);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

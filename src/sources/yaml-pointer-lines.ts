@@ -1,4 +1,5 @@
 import { EVENT_ID, getScalarValue, parseEvents, type Event } from 'js-yaml';
+import { documentStretches } from './parse-manifests.js';
 import { skipNode, startOf } from './yaml-events.js';
 import { LineIndex } from './line-index.js';
 
@@ -6,46 +7,38 @@ import { LineIndex } from './line-index.js';
  * Maps JSON pointers inside each document of a YAML text to the line where that node starts, so an
  * error ajv reports at `/rules/3/assert/properties` can be shown as `pack.yaml:41`. Built from js-yaml's
  * event stream, which keeps offsets that its loader drops. Pure: text in, lookup out.
+ *
+ * A document is named by the line its root node starts on (what parseManifests reports). The text is parsed
+ * one stretch of documents at a time (documentStretches), when a document in it is first asked about, and only
+ * the last stretch's pointers are kept: js-yaml's events for a whole 50 MiB file, or the pointers of every
+ * node in it, are several times the size of the objects. Ask in the order of the lines to parse each once.
  */
 export class YamlPointerLines {
-  private readonly events: readonly Event[];
   private readonly text: string;
   private readonly lines: LineIndex;
-  /** Per document, the index of its root node's event; its pointers are walked when first asked for. */
-  private readonly roots: number[] = [];
-  private readonly pointers: (ReadonlyMap<string, number> | undefined)[] = [];
-  /** Document index by the line its root node starts on: a report looks up one per finding. */
-  private readonly byRootLine = new Map<number, number>();
+  private readonly stretches: readonly [number, number][];
+  /** The first line of each stretch, ascending. */
+  private readonly stretchLines: readonly number[];
+  private last: { readonly stretch: number; readonly documents: ReadonlyMap<number, ReadonlyMap<string, number>> } | undefined;
 
   constructor(text: string) {
-    this.events = parseEvents(text, { maxDepth: 200 });
     this.text = text;
     this.lines = new LineIndex(text);
-    let index = 0;
-    while (index < this.events.length) {
-      if (this.events[index]?.type !== EVENT_ID.DOCUMENT) {
-        index += 1;
-        continue;
-      }
-      const root = index + 1;
-      const documentIndex = this.roots.length;
-      this.roots.push(root);
-      const rootEvent = this.events[root];
-      const start = rootEvent ? startOf(rootEvent) : undefined;
-      const line = start === undefined ? undefined : this.lines.position(start).line;
-      if (line !== undefined && !this.byRootLine.has(line)) this.byRootLine.set(line, documentIndex);
-      index = skipNode(this.events, root) + 1; // past the root node and the document's POP
-    }
+    this.stretches = documentStretches(text);
+    this.stretchLines = this.stretches.map(([from]) => this.lines.position(from).line);
   }
 
-  /** The index of the document whose root node starts on `line` (parseManifests reports that line). */
+  /**
+   * The document whose root node starts on `line`, as the handle lineOf takes; undefined when none does (or
+   * its stretch no longer parses: the file changed since it was read).
+   */
   documentAtLine(line: number): number | undefined {
-    return this.byRootLine.get(line);
+    return this.documentsAround(line)?.has(line) ? line : undefined;
   }
 
   /** The line of the deepest known node on the pointer's path (a missing property maps to its parent). */
-  lineOf(documentIndex: number, pointer: string): number | undefined {
-    const pointers = this.documentPointers(documentIndex);
+  lineOf(document: number, pointer: string): number | undefined {
+    const pointers = this.documentsAround(document)?.get(document);
     if (!pointers) return undefined;
     let current = pointer;
     for (;;) {
@@ -56,35 +49,77 @@ export class YamlPointerLines {
     }
   }
 
-  private documentPointers(documentIndex: number): ReadonlyMap<string, number> | undefined {
-    const root = this.roots[documentIndex];
-    if (root === undefined) return undefined;
-    let pointers = this.pointers[documentIndex];
-    if (!pointers) {
-      const out = new Map<string, number>();
-      walk(this.events, root, '', out, this.text, this.lines);
-      this.pointers[documentIndex] = pointers = out;
+  /** The pointers of every document of the stretch holding `line`, by root line. */
+  private documentsAround(line: number): ReadonlyMap<number, ReadonlyMap<string, number>> | undefined {
+    const stretch = lastAtOrBefore(this.stretchLines, line);
+    if (stretch === -1) return undefined;
+    if (this.last?.stretch !== stretch) {
+      const [from, to] = this.stretches[stretch] ?? [0, 0];
+      const source = this.text.slice(from, to);
+      let events: Event[];
+      try {
+        events = parseEvents(source, { maxDepth: 200 });
+      } catch {
+        return undefined;
+      }
+      const documents = new Map<number, Map<string, number>>();
+      const at = { text: source, offset: from, lines: this.lines };
+      let index = 0;
+      while (index < events.length) {
+        if (events[index]?.type !== EVENT_ID.DOCUMENT) {
+          index += 1;
+          continue;
+        }
+        const pointers = new Map<string, number>();
+        index = walk(events, index + 1, '', pointers, at);
+        const root = pointers.get('');
+        if (root !== undefined && !documents.has(root)) documents.set(root, pointers);
+        index += 1; // the document's POP
+      }
+      this.last = { stretch, documents };
     }
-    return pointers;
+    return this.last.documents;
   }
 }
 
-function walk(events: readonly Event[], index: number, pointer: string, out: Map<string, number>, text: string, lines: LineIndex): number {
+/** The index of the last value ≤ `value` in an ascending list, or -1. */
+function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] ?? Infinity) <= value) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
+
+/** Where a stretch's events point: its text, where it starts in the file, and the file's lines. */
+interface StretchText {
+  readonly text: string;
+  readonly offset: number;
+  readonly lines: LineIndex;
+}
+
+function walk(events: readonly Event[], index: number, pointer: string, out: Map<string, number>, at: StretchText): number {
   const event = events[index];
   if (!event) return index + 1;
   const start = startOf(event);
-  if (start !== undefined) out.set(pointer, lines.position(start).line);
+  if (start !== undefined) out.set(pointer, at.lines.position(at.offset + start).line);
   if (event.type === EVENT_ID.MAPPING) {
     index += 1;
     while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
       const key = events[index];
-      const name = key?.type === EVENT_ID.SCALAR ? getScalarValue(text, key) : '';
+      const name = key?.type === EVENT_ID.SCALAR ? getScalarValue(at.text, key) : '';
       const keyStart = key ? startOf(key) : undefined;
       index = skipNode(events, index);
       const child = `${pointer}/${escapePointer(String(name))}`;
-      index = walk(events, index, child, out, text, lines);
+      index = walk(events, index, child, out, at);
       // A key's own line is where users look for "this property"; prefer it over a value on the next line.
-      if (keyStart !== undefined) out.set(child, lines.position(keyStart).line);
+      if (keyStart !== undefined) out.set(child, at.lines.position(at.offset + keyStart).line);
     }
     return index + 1;
   }
@@ -92,7 +127,7 @@ function walk(events: readonly Event[], index: number, pointer: string, out: Map
     index += 1;
     let item = 0;
     while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
-      index = walk(events, index, `${pointer}/${item}`, out, text, lines);
+      index = walk(events, index, `${pointer}/${item}`, out, at);
       item += 1;
     }
     return index + 1;

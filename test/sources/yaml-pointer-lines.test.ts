@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { YamlPointerLines } from '../../src/sources/yaml-pointer-lines.js';
 
+/** The line of `pointer` in the document whose root starts on `root`; undefined when no document starts there. */
+function lineAt(index: YamlPointerLines, root: number, pointer: string): number | undefined {
+  const document = index.documentAtLine(root);
+  return document === undefined ? undefined : index.lineOf(document, pointer);
+}
+
 describe('YamlPointerLines', () => {
   const text = [
     '# a comment first', // 1
@@ -15,34 +21,43 @@ describe('YamlPointerLines', () => {
     '  containers:', // 10
     '    - name: c', // 11
     '      image: x', // 12
-    '---', // 13
+    '--- # two documents in one stretch: the second follows an explicit end', // 13
     '- listed', // 14
+    '...', // 15
+    '--- {a: 1}', // 16
   ].join('\n');
   const lines = new YamlPointerLines(text);
 
   it('finds each document by the line its root starts on, and nothing on other lines', () => {
-    expect(lines.documentAtLine(2)).toBe(0);
-    expect(lines.documentAtLine(8)).toBe(2);
-    expect(lines.documentAtLine(14)).toBe(3);
-    for (const line of [1, 3, 4, 5, 9, 13]) expect(lines.documentAtLine(line)).toBeUndefined();
+    for (const root of [2, 8, 14, 16]) expect(lines.documentAtLine(root)).toBeDefined();
+    for (const line of [1, 3, 4, 5, 6, 7, 9, 13, 15, 17]) expect(lines.documentAtLine(line)).toBeUndefined();
   });
 
   it('names the line of a pointer inside the document asked about, falling back to the deepest known parent', () => {
-    expect(lines.lineOf(0, '/metadata/name')).toBe(5);
-    expect(lines.lineOf(2, '/spec/containers/0/image')).toBe(12);
-    expect(lines.lineOf(2, '/spec/containers/0/securityContext/runAsUser')).toBe(11);
-    expect(lines.lineOf(2, '/metadata/name')).toBe(8);
-    expect(lines.lineOf(3, '/0')).toBe(14);
-    expect(lines.lineOf(9, '')).toBeUndefined();
+    expect(lineAt(lines, 2, '/metadata/name')).toBe(5);
+    expect(lineAt(lines, 8, '/spec/containers/0/image')).toBe(12);
+    expect(lineAt(lines, 8, '/spec/containers/0/securityContext/runAsUser')).toBe(11);
+    expect(lineAt(lines, 8, '/metadata/name')).toBe(8);
+    expect(lineAt(lines, 14, '/0')).toBe(14);
+    expect(lineAt(lines, 16, '/a')).toBe(16);
+    // Asked out of order: each stretch is parsed again when needed.
+    expect(lineAt(lines, 2, '/kind')).toBe(3);
   });
 
-  it('answers the same for thousands of documents, each looked up by its root line', () => {
+  it('answers for thousands of documents, in any order', () => {
     const many = Array.from({ length: 3000 }, (_, i) => `kind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: v${i}`).join('\n---\n');
     const index = new YamlPointerLines(many);
-    for (let i = 0; i < 3000; i += 1) {
+    for (const i of [...Array.from({ length: 3000 }, (_, i) => i), 2999, 0, 1500]) {
       const root = 1 + i * 6;
-      expect(index.documentAtLine(root)).toBe(i);
-      expect(index.lineOf(i, '/data/key')).toBe(root + 4);
+      expect(lineAt(index, root, '/data/key')).toBe(root + 4);
+      expect(index.documentAtLine(root + 1)).toBeUndefined();
     }
+  });
+
+  it('says nothing about a stretch that no longer parses', () => {
+    const broken = new YamlPointerLines('kind: A\n---\nkind: [B\n---\nkind: C\n');
+    expect(lineAt(broken, 1, '/kind')).toBe(1);
+    expect(broken.documentAtLine(3)).toBeUndefined();
+    expect(lineAt(broken, 5, '/kind')).toBe(5);
   });
 });
