@@ -10,7 +10,7 @@ import {
   type Event,
 } from 'js-yaml';
 import { InputError } from '../errors/kubectl-sa-error.js';
-import { LineIndex } from './line-index.js';
+import { countLineBreaks, LineIndex } from './line-index.js';
 import { skipNode, startOf } from './yaml-events.js';
 
 /**
@@ -41,18 +41,24 @@ const helmSourceComment = /^#\s*Source:\s*(\S.*?)\s*$/m;
  * 50 MB file is several times the size of the objects it describes, and only one document's is needed at once.
  */
 export function parseManifests(text: string, file: string): ParsedDocument[] {
-  const lines = new LineIndex(text);
   const documents: ParsedDocument[] = [];
   let previousEnd = 0;
+  // Lines are indexed stretch by stretch (stretches follow each other): an index of every line of a 50 MB
+  // file is tens of MB.
+  let firstLine = 1;
   for (const [from, to] of documentStretches(text)) {
     const source = from === 0 && to === text.length ? text : text.slice(from, to);
+    const lines = new LineIndex(source, firstLine);
+    firstLine = lines.nextLine;
+    // Offsets are the whole text's; one before the stretch (no root seen yet) is looked up in the whole.
+    const position = (offset: number) => (offset >= from ? lines.position(offset - from) : positionIn(text, offset));
     let events: Event[];
     let values: unknown[];
     try {
       events = parseEvents(source, { filename: file, maxDepth: 200 });
       values = constructFromEvents(events, { source, filename: file, schema: kubernetesYamlSchema, maxAliases: 1000 });
     } catch (error) {
-      throw toInputError(error, file, lines.position(from).line - 1);
+      throw toInputError(error, file, lines.position(0).line - 1);
     }
     if (events.some((event) => event.type === EVENT_ID.ALIAS)) rejectExcessiveAliasing(values, source, file);
     const shapes = shapeDocuments(events, source);
@@ -60,14 +66,14 @@ export function parseManifests(text: string, file: string): ParsedDocument[] {
       const shape = shapes[index];
       const start = shape?.rootStart === undefined ? previousEnd : from + shape.rootStart;
       const template = helmTemplateBefore(text, previousEnd, start);
-      const { line, column } = lines.position(start);
+      const { line, column } = position(start);
       previousEnd = Math.max(previousEnd, start);
       if (value === null || value === undefined) return;
       if (isListDocument(value) && shape?.itemStarts) {
         value.items.forEach((item, itemIndex) => {
           const itemStart = shape.itemStarts?.[itemIndex];
-          const position = lines.position(itemStart === undefined || itemStart === -1 ? start : from + itemStart);
-          documents.push({ value: item, line: position.line, column: position.column, listLine: line, ...(template ? { template } : {}) });
+          const at = position(itemStart === undefined || itemStart === -1 ? start : from + itemStart);
+          documents.push({ value: item, line: at.line, column: at.column, listLine: line, ...(template ? { template } : {}) });
         });
         return;
       }
@@ -75,6 +81,12 @@ export function parseManifests(text: string, file: string): ParsedDocument[] {
     });
   }
   return documents;
+}
+
+/** Line and column of an offset, counted from the start of the text. */
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+  return { line: 1 + countLineBreaks(text, 0, offset), column: offset - lineStart + 1 };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { EVENT_ID, getScalarValue, parseEvents, type Event } from 'js-yaml';
 import { documentStretches } from './parse-manifests.js';
 import { skipNode, startOf } from './yaml-events.js';
-import { LineIndex } from './line-index.js';
+import { countLineBreaks, LineIndex } from './line-index.js';
 
 /**
  * Maps JSON pointers inside each document of a YAML text to the line where that node starts, so an
@@ -15,7 +15,6 @@ import { LineIndex } from './line-index.js';
  */
 export class YamlPointerLines {
   private readonly text: string;
-  private readonly lines: LineIndex;
   private readonly stretches: readonly [number, number][];
   /** The first line of each stretch, ascending. */
   private readonly stretchLines: readonly number[];
@@ -23,9 +22,15 @@ export class YamlPointerLines {
 
   constructor(text: string) {
     this.text = text;
-    this.lines = new LineIndex(text);
     this.stretches = documentStretches(text);
-    this.stretchLines = this.stretches.map(([from]) => this.lines.position(from).line);
+    // Counted, not indexed: an index of every line of a 50 MB file is tens of MB.
+    let line = 1;
+    let counted = 0;
+    this.stretchLines = this.stretches.map(([from]) => {
+      line += countLineBreaks(text, counted, from);
+      counted = from;
+      return line;
+    });
   }
 
   /**
@@ -63,7 +68,7 @@ export class YamlPointerLines {
         return undefined;
       }
       const documents = new Map<number, Map<string, number>>();
-      const at = { text: source, offset: from, lines: this.lines };
+      const at = { text: source, lines: new LineIndex(source, this.stretchLines[stretch]) };
       let index = 0;
       while (index < events.length) {
         if (events[index]?.type !== EVENT_ID.DOCUMENT) {
@@ -97,10 +102,9 @@ function lastAtOrBefore(sorted: readonly number[], value: number): number {
   return found;
 }
 
-/** Where a stretch's events point: its text, where it starts in the file, and the file's lines. */
+/** Where a stretch's events point: its text, and its lines numbered as in the whole file. */
 interface StretchText {
   readonly text: string;
-  readonly offset: number;
   readonly lines: LineIndex;
 }
 
@@ -108,7 +112,7 @@ function walk(events: readonly Event[], index: number, pointer: string, out: Map
   const event = events[index];
   if (!event) return index + 1;
   const start = startOf(event);
-  if (start !== undefined) out.set(pointer, at.lines.position(at.offset + start).line);
+  if (start !== undefined) out.set(pointer, at.lines.position(start).line);
   if (event.type === EVENT_ID.MAPPING) {
     index += 1;
     while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
@@ -119,7 +123,7 @@ function walk(events: readonly Event[], index: number, pointer: string, out: Map
       const child = `${pointer}/${escapePointer(String(name))}`;
       index = walk(events, index, child, out, at);
       // A key's own line is where users look for "this property"; prefer it over a value on the next line.
-      if (keyStart !== undefined) out.set(child, at.lines.position(at.offset + keyStart).line);
+      if (keyStart !== undefined) out.set(child, at.lines.position(keyStart).line);
     }
     return index + 1;
   }
