@@ -1,25 +1,25 @@
-import { readFile } from 'node:fs/promises';
 import { findingPointer } from '../fixes/finding-field.js';
 import type { CompiledFix } from '../policy/compile-pack.js';
 import type { Finding } from '../policy/finding.js';
 import type { FieldLocator } from '../report/scan-report.js';
-import { STDIN_NAME } from '../inventory/inventory.js';
 import { YamlPointerLines } from '../sources/yaml-pointer-lines.js';
 
 /**
- * Each finding's field and its file:line: the pointer is pure (finding-field.ts); the line needs the file
- * again, so files are read once each and only when the caller will print fields (-o json|yaml).
+ * Each finding's field and its file:line: the pointer is pure (finding-field.ts); the line is looked up in the
+ * file's text as the scan read it (`texts`, by the name findings' sources give, stdin's too), never read a
+ * second time; only when the caller will print fields (-o json|yaml).
  */
-export async function locateFindingFields(findings: readonly Finding[], fixes: ReadonlyMap<string, CompiledFix>): Promise<FieldLocator> {
+export function locateFindingFields(
+  findings: readonly Finding[],
+  fixes: ReadonlyMap<string, CompiledFix>,
+  texts: ReadonlyMap<string, string>,
+): FieldLocator {
   const lines = new Map<string, YamlPointerLines | undefined>();
   for (const finding of findings) {
     const file = finding.source?.file;
-    if (!file || file === STDIN_NAME || lines.has(file)) continue;
-    try {
-      lines.set(file, new YamlPointerLines(await readFile(file, 'utf8')));
-    } catch {
-      lines.set(file, undefined);
-    }
+    if (!file || lines.has(file)) continue;
+    const text = texts.get(file);
+    lines.set(file, text === undefined ? undefined : new YamlPointerLines(text));
   }
   const located = new Map<Finding, { pointer: string; line: number | null }>();
   // In the order of the files' lines, so that each stretch of documents is parsed once (YamlPointerLines).

@@ -21,6 +21,8 @@ export interface InputOptions {
   readonly allowEmpty?: boolean | undefined;
   /** Told about each request to the cluster (a terminal's progress line); nothing when absent. */
   readonly progress?: RequestProgress | undefined;
+  /** Told each manifest text read (manifest-files' ReadOptions.onText). */
+  readonly onText?: ((file: string, text: string) => void) | undefined;
 }
 
 export interface LoadedInput {
@@ -43,6 +45,7 @@ export async function readInput(
     const documents = await readManifests(input.paths, {
       ...(input.stdin ? { stdin: input.stdin } : {}),
       ...(input.env ? { env: input.env } : {}),
+      ...(input.onText ? { onText: input.onText } : {}),
     });
     const inventory = buildInventory(documents, { defaultNamespace: input.cluster.namespace ?? 'default', origin: 'files' });
     if (inventory.entries.length === 0 && !input.allowEmpty) throw noObjectsPassed(input.paths, inventory.notes);

@@ -76,8 +76,11 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
 
 /** Judges the input with the packs: `kubectl sa scan`. */
 export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
-  const { packs, inventory, evaluation, warnings } = await judge(options);
-  const locate = options.locateFields ? await locateFindingFields(evaluation.findings, fixesOf(packs)) : undefined;
+  // Fields are looked up in the texts as read: no second copy of a large file.
+  const texts = options.locateFields ? new Map<string, string>() : undefined;
+  const input = texts ? { ...options.input, onText: (file: string, text: string) => texts.set(file, text) } : options.input;
+  const { packs, inventory, evaluation, warnings } = await judge({ ...options, input });
+  const locate = texts ? locateFindingFields(evaluation.findings, fixesOf(packs), texts) : undefined;
   const report = buildScanReport(inventory, packs, evaluation, options.failOn, locate);
   const expired: Warning[] = report.expiredExemptions.map((exemption) => ({
     message: `exemption for ${exemption.rules.join(', ')} expired on ${exemption.expires ?? '?'} and no longer applies`,

@@ -28,6 +28,21 @@ describe('findings carry the field of the source object they are about, with its
     );
     expect(reporting[(nightly?.line ?? 0) - 1]?.trim()).toBe('expirationSeconds: 86400');
   });
+  it('stdin too: the line in the text that was piped in, read once', async () => {
+    const file = path.join(repoRoot, 'examples', 'insecure', 'shop-namespace.yaml');
+    const text = readFileSync(file, 'utf8');
+    const result = await runCliInProcess(['scan', '-', '-o', 'json', '--now', '2026-06-01T00:00:00Z'], { input: text });
+    const findings = JSON.parse(result.stdout).findings as {
+      ruleId: string;
+      object: { name: string };
+      source?: { file: string };
+      field?: { pointer: string; line: number | null };
+    }[];
+    const cart = findings.find((finding) => finding.ruleId === 'SA002' && finding.object.name === 'cart');
+    expect(cart?.source?.file).toBe('<stdin>');
+    expect(text.split('\n')[(cart?.field?.line ?? 0) - 1]).toBe('      serviceAccountName: default');
+  });
+
   it('the table does not print fields', async () => {
     const result = await runCliInProcess(['scan', '-f', 'examples/insecure']);
     expect(result.stdout).not.toContain('pointer');
