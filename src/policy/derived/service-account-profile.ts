@@ -128,7 +128,6 @@ export function buildServiceAccountProfile(
     staticCloudCredentials: document.staticCloudCredentials,
   }));
   const rbac = context.options.rbac?.serviceAccount(namespace, name);
-  const shared = lazy(() => (rbac ? sharedViews(rbac, context) : undefined));
   return new ServiceAccountProfile(
     {
       object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
@@ -157,19 +156,11 @@ export function buildServiceAccountProfile(
       legacyTokenSecrets: context
         .legacyTokensOf(namespace, name)
         .map((secret) => legacyTokenView(secret.ref.name, secret.object.metadata, context.options.now)),
-      rbac: rbac
-        ? new ProfileRbacView(
-            shared,
-            () => context.baselineOnly(namespace, name),
-            () => context.escalationFactIds(namespace, name),
-            () => context.noteUncertainEscalations(namespace, name),
-            rbac,
-          )
-        : notEvaluated,
+      rbac: rbac ? new ProfileRbacView(rbac, context) : notEvaluated,
       ...(context.options.usage ? { usage: context.options.usage(namespace, name) } : {}),
     },
-    () => shared()?.kubernetesDefault() ?? onlyKubernetesDefaultBindings(namespace, name, undefined, context),
-    () => shared()?.bindings() ?? bindingsOf(namespace, name, undefined, context),
+    context,
+    rbac,
   );
 }
 
@@ -178,7 +169,9 @@ type EagerProfileFields = Omit<ServiceAccountProfileDocument, 'apiVersion' | 'ki
 /**
  * The document, with the parts that need the SA's RBAC answer (kubernetesDefault, bindings and most of
  * `rbac`) computed when a rule or a message first reads them. Classes rather than object literals with
- * getters: V8 builds those slowly, and a 10,000-SA scan builds 10,000 of each. toJSON() gives every part.
+ * getters: V8 builds those slowly, and a 10,000-SA scan builds 10,000 of each. Parts are computed from the
+ * fields the instance holds, with no closure per part: findings keep their documents to the end of the scan,
+ * and a closure with its context per lazy part cost ~700 bytes a profile. toJSON() gives every part.
  */
 class ServiceAccountProfile implements ServiceAccountProfileDocument {
   readonly apiVersion = 'kubectl-sa.dev/v1';
@@ -199,10 +192,12 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
   readonly rbac: ProfileRbac;
   // Declared, not defined: a scan without an audit log has no `usage` key at all (rules test its presence).
   declare readonly usage?: ProfileUsage;
-  readonly #kubernetesDefault: () => boolean;
-  readonly #bindings: () => ServiceAccountProfileDocument['bindings'];
+  readonly #context: ScanContext;
+  readonly #rbac: ServiceAccountRbac | undefined;
+  #kubernetesDefault: boolean | undefined;
+  #bindings: ServiceAccountProfileDocument['bindings'] | undefined;
 
-  constructor(fields: EagerProfileFields, kubernetesDefault: () => boolean, bindings: () => ServiceAccountProfileDocument['bindings']) {
+  constructor(fields: EagerProfileFields, context: ScanContext, rbac: ServiceAccountRbac | undefined) {
     this.object = fields.object;
     this.metadata = fields.metadata;
     this.serviceAccount = fields.serviceAccount;
@@ -218,17 +213,23 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
     this.legacyTokenSecrets = fields.legacyTokenSecrets;
     this.rbac = fields.rbac;
     if (fields.usage) this.usage = fields.usage;
-    this.#kubernetesDefault = lazy(kubernetesDefault);
-    this.#bindings = lazy(bindings);
+    this.#context = context;
+    this.#rbac = rbac;
   }
 
   /** From the SA's grants and bindings: RBAC rules match on it; other rules never look. */
   get kubernetesDefault(): boolean {
-    return this.#kubernetesDefault();
+    this.#kubernetesDefault ??= this.#rbac
+      ? sharedViews(this.#rbac, this.#context).kubernetesDefault()
+      : onlyKubernetesDefaultBindings(this.object.namespace, this.object.name, undefined, this.#context);
+    return this.#kubernetesDefault;
   }
 
   get bindings(): ServiceAccountProfileDocument['bindings'] {
-    return this.#bindings();
+    this.#bindings ??= this.#rbac
+      ? sharedViews(this.#rbac, this.#context).bindings()
+      : bindingsOf(this.object.namespace, this.object.name, undefined, this.#context);
+    return this.#bindings;
   }
 
   toJSON(): ServiceAccountProfileDocument {
@@ -354,36 +355,28 @@ const notEvaluated: ProfileRbac = {
  */
 class ProfileRbacView implements ProfileRbac {
   readonly evaluated = true;
-  readonly #shared: () => SharedViews | undefined;
-  readonly #baselineOnly: () => boolean | null;
-  readonly #escalationFactIds: () => readonly RiskFactId[];
-  readonly #noteUncertainEscalations: () => void;
   readonly #rbac: ServiceAccountRbac;
+  readonly #context: ScanContext;
+  #views: SharedViews | undefined;
+  /** Undefined until read; null is an answer (not read completely). */
+  #baselineOnly: boolean | null | undefined;
   #escalations: ProfileRbac['escalations'] | undefined;
 
-  constructor(
-    shared: () => SharedViews | undefined,
-    baselineOnly: () => boolean | null,
-    escalationFactIds: () => readonly RiskFactId[],
-    noteUncertainEscalations: () => void,
-    rbac: ServiceAccountRbac,
-  ) {
-    this.#shared = shared;
-    this.#baselineOnly = lazy(baselineOnly);
-    this.#escalationFactIds = escalationFactIds;
-    this.#noteUncertainEscalations = noteUncertainEscalations;
+  constructor(rbac: ServiceAccountRbac, context: ScanContext) {
     this.#rbac = rbac;
+    this.#context = context;
   }
 
   private get views(): SharedViews {
-    const views = this.#shared();
-    if (!views) throw new Error('ProfileRbacView: no RBAC answer');
-    return views;
+    this.#views ??= sharedViews(this.#rbac, this.#context);
+    return this.#views;
   }
 
   /** Null where RBAC was not read completely (ScanContext.baselineOnly). */
   get baselineOnly(): boolean | null {
-    return this.#baselineOnly();
+    if (this.#baselineOnly === undefined)
+      this.#baselineOnly = this.#context.baselineOnly(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
+    return this.#baselineOnly;
   }
 
   get rules(): ProfileRbac['rules'] {
@@ -411,7 +404,7 @@ class ProfileRbacView implements ProfileRbac {
   }
 
   get escalationFactIds(): readonly RiskFactId[] {
-    return this.#escalationFactIds();
+    return this.#context.escalationFactIds(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
   }
 
   /**
@@ -421,7 +414,8 @@ class ProfileRbacView implements ProfileRbac {
   get escalations(): ProfileRbac['escalations'] {
     if (!this.#escalations) {
       const paths = this.#rbac.escalations;
-      if (paths.some((path) => !path.certain)) this.#noteUncertainEscalations();
+      if (paths.some((path) => !path.certain))
+        this.#context.noteUncertainEscalations(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
       this.#escalations = paths
         .filter((path) => path.certain)
         .map((path) => ({
