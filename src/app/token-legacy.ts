@@ -33,7 +33,7 @@ const workloadKinds = new Set(['Pod', 'ReplicationController', 'Deployment', 'St
  * ServiceAccounts, and every pod-bearing kind unfolded, so that each Pod is seen with its owners.
  */
 export const legacyTokenResources: readonly ListedResource[] = inventoryResources.flatMap((resource): ListedResource[] => {
-  if (resource.kind === 'Secret') return [{ ...resource, metadataOnly: true, neededFor: 'legacy token Secrets' }];
+  if (resource.kind === 'Secret') return [{ ...resource, neededFor: 'legacy token Secrets' }];
   if (resource.kind === 'ServiceAccount') return [{ ...resource, whenUnreadable: 'whether each token’s ServiceAccount exists is unknown' }];
   if (workloadKinds.has(resource.kind))
     return [{ ...resource, whenUnreadable: 'which workloads use each token is unknown, so none is called unused' }];

@@ -203,14 +203,14 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
     expect(report.items.find((item) => item.name === 'spare-token')?.usage).toBe('unused');
   });
 
-  it('lists token Secrets as metadata only: their values (and even their type) never come over the wire', async () => {
+  it('lists token Secrets as metadata only: their values never come over the wire; the type is the field selector’s', async () => {
     const loaded = await loadKubeConfig({ kubeconfig: cp.kubeconfigPath });
     const read = await readCluster(new ApiClient(loaded.config), { namespace, resources: legacyTokenResources, foldOwned: false });
     const secrets = read.documents.map((document) => document.value as Record<string, unknown>).filter((value) => value.kind === 'Secret');
     expect(secrets.length).toBe(4);
     for (const secret of secrets) {
       expect(secret).not.toHaveProperty('data');
-      expect(secret).not.toHaveProperty('type');
+      expect(secret).toHaveProperty('type', 'kubernetes.io/service-account-token');
     }
   });
 

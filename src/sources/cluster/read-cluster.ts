@@ -16,7 +16,7 @@ export interface ListedResource {
   readonly fieldSelector?: string;
   /**
    * List metadata only (a PartialObjectMetadataList): for Secrets, their values never cross the wire.
-   * Fields outside metadata (a Secret's `type`) are then not read.
+   * Fields outside metadata are then not read, except what the field selector fixes (a Secret's `type`).
    */
   readonly metadataOnly?: boolean;
   /** Which rules lose their input when this kind cannot be read, for the partial-access note. */
@@ -41,8 +41,11 @@ export const inventoryResources: readonly ListedResource[] = [
     plural: 'secrets',
     kind: 'Secret',
     namespaced: true,
-    // Only legacy token Secrets matter, and listing only them keeps other secrets' values off the wire.
+    // Only legacy token Secrets matter, and only their metadata: the rules read their name, annotations
+    // (the ServiceAccount's name), labels (last used, invalid since), age and type, and the type is the
+    // selector's. No value, token or other, crosses the wire.
     fieldSelector: 'type=kubernetes.io/service-account-token',
+    metadataOnly: true,
     neededFor: 'legacy token checks (SA004–SA006)',
   },
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, neededFor: 'bare Pods' },
@@ -265,7 +268,8 @@ function pluralOf(resource: ListedResource): string {
   return `${resource.plural}${resource.group ? `.${resource.group}` : ''}`;
 }
 
-const metadataOnlyAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
+/** No fallback to full objects: a server that cannot send metadata alone answers 406, never a Secret's values. */
+const metadataOnlyAccept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 /** One paged list of a kind in `namespace` (undefined: every namespace, or a cluster-scoped kind). */
 async function listResource(
@@ -286,6 +290,9 @@ async function listResource(
     namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
   const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
   const items: unknown[] = [];
+  // A Secret is never listed with its values, whoever asks.
+  const metadataOnly = resource.metadataOnly === true || resource.kind === 'Secret';
+  const selected = metadataOnly ? selectedFields(resource.fieldSelector) : {};
   let continueToken: string | undefined;
   do {
     const page: ObjectList = await client.getJson<ObjectList>(
@@ -295,10 +302,10 @@ async function listResource(
         continue: continueToken,
         fieldSelector: resource.fieldSelector,
       },
-      resource.metadataOnly ? { Accept: metadataOnlyAccept } : {},
+      metadataOnly ? { Accept: metadataOnlyAccept } : {},
     );
     for (const item of page.items ?? []) {
-      const cleaned = cleanObject(item, apiVersion, resource.kind);
+      const cleaned = cleanObject(metadataOnly && isRecord(item) ? { metadata: item.metadata } : item, apiVersion, resource.kind, selected);
       if (accept(cleaned)) items.push(cleaned);
     }
     continueToken = page.metadata?.continue || undefined;
@@ -307,12 +314,25 @@ async function listResource(
 }
 
 /**
- * List items come without apiVersion and kind; we add them. managedFields are dropped (large, never
- * judged), and so is kubectl's last-applied-configuration annotation: a second copy of the object as it was
- * applied (a Secret's with its values), while what is judged is the object as it is. Secret values are
- * dropped at the edge so that no later layer can print a token.
+ * The top-level fields a field selector fixes (`type=kubernetes.io/service-account-token`): every item it
+ * lists has them, so a metadata-only list, which leaves them out, can put them back.
  */
-function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
+function selectedFields(fieldSelector: string | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const term of fieldSelector?.split(',') ?? []) {
+    const match = /^([A-Za-z]+)==?(.*)$/.exec(term.trim());
+    if (match?.[1] && match[2] !== undefined) fields[match[1]] = match[2];
+  }
+  return fields;
+}
+
+/**
+ * List items come without apiVersion and kind (a metadata-only list's say PartialObjectMetadata); we set
+ * them, and the fields the selector fixed. managedFields are dropped (large, never judged), and so is
+ * kubectl's last-applied-configuration annotation: a second copy of the object as it was applied (a
+ * Secret's with its values), while what is judged is the object as it is.
+ */
+function cleanObject(item: unknown, apiVersion: string, kind: string, selected: Record<string, string> = {}): unknown {
   if (!isRecord(item)) return item;
   const metadata = isRecord(item.metadata) ? { ...item.metadata } : {};
   delete metadata.managedFields;
@@ -320,13 +340,7 @@ function cleanObject(item: unknown, apiVersion: string, kind: string): unknown {
     const { [lastApplied]: _applied, ...annotations } = metadata.annotations;
     metadata.annotations = annotations;
   }
-  const cleaned: Record<string, unknown> = { ...item, apiVersion, kind, metadata };
-  if (kind === 'Secret') {
-    // A metadata-only list has no data at all; a full one has its values blanked here.
-    if (isRecord(item.data)) cleaned.data = Object.fromEntries(Object.keys(item.data).map((key) => [key, '']));
-    delete cleaned.stringData;
-  }
-  return cleaned;
+  return { ...item, ...selected, apiVersion, kind, metadata };
 }
 
 const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
