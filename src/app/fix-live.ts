@@ -1,17 +1,9 @@
-import { InputError } from '../errors/kubectl-sa-error.js';
 import type { InventoryEntry, ObjectRef } from '../inventory/inventory.js';
 import type { KubeObject } from '../inventory/kube-object.js';
 import { podTemplateOf } from '../inventory/workloads.js';
-import type { BackupWriter } from '../fixes/backup.js';
-import { readBackup, type BackupManifest, type ObjectBackup } from '../fixes/backup.js';
-import {
-  ClusterWriter,
-  refOf,
-  serverOwnedPointers,
-  withoutServerFields,
-  type LiveChangeResult,
-  type LiveDryRun,
-} from '../fixes/cluster-writer.js';
+import { objectBackup, readBackup, type BackupManifest, type BackupWriter, type ObjectBackup } from '../fixes/backup.js';
+import { ClusterWriter, refOf, withoutServerFields, type LiveChangeResult, type LiveDryRun } from '../fixes/cluster-writer.js';
+import { apiRefusal } from '../sources/cluster/api-errors.js';
 import { diffToPatch } from '../fixes/json-diff.js';
 import { applyPatch, formatPointer, type PatchOperation } from '../fixes/json-patch.js';
 import { labelOf, type FixRequest, type PlannedChange, type SkippedFix } from '../fixes/plan.js';
@@ -137,16 +129,9 @@ export async function applyLive(
   // Preflight: the server judges every change before any is made.
   for (const change of ordered.filter((candidate) => candidate.action === 'patch')) await writer.apply(change, 'server');
   for (const change of ordered) {
-    const record = (result?: LiveChangeResult): ObjectBackup => ({
-      action: change.action,
-      object: change.object,
-      server: writer.server,
-      context: options.context,
-      before: change.action === 'create' ? undefined : withoutServerFields(result?.before ?? change.before),
-      resourceVersionAfter: result?.after?.metadata?.resourceVersion,
-      generationAfter: (result?.after?.metadata as { generation?: number } | undefined)?.generation,
-      uidAfter: result?.after?.metadata?.uid,
-    });
+    const where = { server: writer.server, context: options.context };
+    const record = (result?: LiveChangeResult) =>
+      objectBackup({ ...change, before: result?.before ?? change.before }, where, result?.after);
     await options.backup?.addObject(record());
     const result = await writer.apply(change, 'none');
     results.set(change, result);
@@ -159,51 +144,58 @@ export async function applyLive(
 export interface ObjectRestore {
   readonly backup: ObjectBackup;
   readonly change: PlannedChange | undefined;
-  readonly state: 'restore' | 'already-restored';
+  /** `conflict`: left alone, and with it the whole undo: undo never overwrites later work. */
+  readonly state: 'restore' | 'already-restored' | 'conflict';
+  /** Why it is already as it was, or why it is left alone (a phrase that follows the object's name). */
+  readonly reason: string | undefined;
 }
 
 /**
- * What `fix --undo` would do on the cluster: a patched object gets the patch back to its saved state and a
- * created one is deleted, but only where the object is exactly as the fix left it (same resourceVersion;
- * for a deletion, same uid too). Anything changed since is an error for all: undo never overwrites later
- * work. A backup from another cluster is refused.
+ * Undo restores what kubectl sa changes (a spec, a ServiceAccount's automount, a binding's subjects), never
+ * metadata: labels and annotations stay as they are now, controllers' (a Deployment's revision) and
+ * kubectl apply's (its last-applied copy, which backups never hold) alike. No fix or migration changes
+ * metadata.
+ */
+const notRestored = ['/metadata', '/status'];
+
+/**
+ * What undo would do on the cluster with a backup of `fix` or `token legacy --migrate`: a patched object
+ * gets the patch back to its saved state, a created one is deleted and a deleted one created again, but
+ * only where the object is exactly as kubectl sa left it (same uid, and the same generation, else the same
+ * resourceVersion). Anything changed since, or on another cluster, is a conflict, which the caller reports.
  */
 export async function planObjectRestores(manifest: BackupManifest, writer: ClusterWriter): Promise<ObjectRestore[]> {
   const restores: ObjectRestore[] = [];
-  const problems: string[] = [];
   for (const backup of manifest.objects) {
-    const label = labelOf(backup.object);
+    const add = (state: ObjectRestore['state'], reason?: string, change?: PlannedChange) =>
+      restores.push({ backup, state, change, reason });
     if (backup.server !== writer.server) {
-      problems.push(`${label} was changed on ${backup.server}, not on ${writer.server}: use --context`);
+      add('conflict', `was changed on ${backup.server}, not on ${writer.server}: use --context`);
       continue;
     }
     const current = await writer.get(backup.object);
     if (backup.action === 'create') {
-      if (!current) restores.push({ backup, change: undefined, state: 'already-restored' });
+      if (!current) add('already-restored', 'it no longer exists');
       else if (current.metadata?.uid !== backup.uidAfter || current.metadata?.resourceVersion !== backup.resourceVersionAfter)
-        problems.push(`${label} changed since the fix created it; not deleting it`);
-      else restores.push({ backup, state: 'restore', change: restoreChange(backup, current, []) });
+        add('conflict', 'changed since kubectl sa created it; not deleting it');
+      else add('restore', undefined, restoreChange(backup, current, []));
+      continue;
+    }
+    if (backup.action === 'delete') {
+      if (current) add('already-restored', 'it exists again');
+      else add('restore', undefined, recreateChange(backup));
       continue;
     }
     if (!current) {
-      problems.push(`${label} no longer exists on the cluster`);
+      add('conflict', 'no longer exists on the cluster');
       continue;
     }
-    const saved = backup.before as KubeObject | undefined;
-    const patch = diffToPatch(withoutServerFields(current), saved, serverOwnedPointers);
-    if (patch.length === 0) {
-      restores.push({ backup, change: undefined, state: 'already-restored' });
-      continue;
-    }
-    if (changedSince(current, backup)) {
-      problems.push(
-        `${label} changed since the fix (resourceVersion ${backup.resourceVersionAfter ?? '?'} → ${current.metadata?.resourceVersion ?? '?'}); not restoring over later changes`,
-      );
-      continue;
-    }
-    restores.push({ backup, state: 'restore', change: restoreChange(backup, current, patch) });
+    const patch = diffToPatch(withoutServerFields(current), backup.before, notRestored);
+    const changed = changedSince(current, backup);
+    if (patch.length === 0) add('already-restored');
+    else if (changed) add('conflict', `${changed}; not restoring over later changes`);
+    else add('restore', undefined, restoreChange(backup, current, patch));
   }
-  if (problems.length > 0) throw new InputError(`cannot undo: ${problems.join('; ')}`);
   return restores;
 }
 
@@ -221,14 +213,42 @@ function restoreChange(backup: ObjectBackup, current: KubeObject, patch: PatchOp
   };
 }
 
+/** A deleted object created again from its backup, without what the server or a controller fills in. */
+function recreateChange(backup: ObjectBackup): PlannedChange {
+  const saved = (backup.before ?? {}) as KubeObject;
+  const annotations = { ...saved.metadata?.annotations };
+  // The token controller fills a token Secret's ServiceAccount UID in (and the token) for the ServiceAccount as it is now.
+  if (saved.kind === 'Secret') delete annotations['kubernetes.io/service-account.uid'];
+  const metadata: Record<string, unknown> = { ...saved.metadata, annotations };
+  for (const field of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences']) delete metadata[field];
+  return {
+    action: 'create',
+    object: backup.object,
+    source: undefined,
+    patch: [],
+    before: undefined,
+    after: { ...saved, metadata } as KubeObject,
+    pointer: '',
+    reasons: [],
+  };
+}
+
 /**
- * Whether someone changed the object after the fix: by generation where the kind has one (it moves only with
- * the spec, so a controller's status updates do not count), else by resourceVersion.
+ * Whether someone changed the object after kubectl sa did, in words: deleted and created again (another
+ * uid); by generation where the kind has one (it moves only with the spec, so a controller's status
+ * updates do not count), else by resourceVersion. Undefined when it is as kubectl sa left it.
  */
-function changedSince(current: KubeObject, backup: ObjectBackup): boolean {
-  const generation = (current.metadata as { generation?: number } | undefined)?.generation;
-  if (typeof backup.generationAfter === 'number' && typeof generation === 'number') return generation !== backup.generationAfter;
-  return current.metadata?.resourceVersion !== backup.resourceVersionAfter;
+function changedSince(current: KubeObject, backup: ObjectBackup): string | undefined {
+  const metadata = current.metadata as { uid?: string; generation?: number; resourceVersion?: string } | undefined;
+  if (backup.uidAfter !== undefined && metadata?.uid !== backup.uidAfter)
+    return 'was deleted and created again since kubectl sa changed it';
+  if (typeof backup.generationAfter === 'number' && typeof metadata?.generation === 'number')
+    return metadata.generation === backup.generationAfter
+      ? undefined
+      : `changed since kubectl sa changed it (generation ${backup.generationAfter} → ${metadata.generation})`;
+  return metadata?.resourceVersion === backup.resourceVersionAfter
+    ? undefined
+    : `changed since kubectl sa changed it (resourceVersion ${backup.resourceVersionAfter ?? '?'} → ${metadata?.resourceVersion ?? '?'})`;
 }
 
 export async function restoreObjects(
@@ -237,20 +257,26 @@ export async function restoreObjects(
   dryRun: LiveDryRun,
 ): Promise<Map<ObjectRestore, LiveChangeResult>> {
   const results = new Map<ObjectRestore, LiveChangeResult>();
-  // Patched objects first, created ones last: a workload stops pointing at a ServiceAccount before it goes.
-  const ordered = [...restores].sort((a, b) => (a.backup.action === 'create' ? 1 : 0) - (b.backup.action === 'create' ? 1 : 0));
+  // Objects created again first (a workload may point at them), patched ones next, created ones last: a
+  // workload stops pointing at a ServiceAccount before it goes.
+  const order = (restore: ObjectRestore) => ({ delete: 0, patch: 1, create: 2 })[restore.backup.action];
+  const ordered = [...restores].sort((a, b) => order(a) - order(b));
   for (const restore of ordered) {
     if (restore.state !== 'restore' || !restore.change) continue;
     if (restore.backup.action === 'create') {
       const before = restore.change.before;
-      await writer.delete(
-        restore.backup.object,
-        { uid: before?.metadata?.uid, resourceVersion: before?.metadata?.resourceVersion },
-        dryRun,
-      );
+      try {
+        await writer.delete(
+          restore.backup.object,
+          { uid: before?.metadata?.uid, resourceVersion: before?.metadata?.resourceVersion },
+          dryRun,
+        );
+      } catch (error) {
+        throw apiRefusal(error, `cannot ${dryRun === 'server' ? 'dry-run ' : ''}delete ${labelOf(restore.backup.object)}`, writer.server);
+      }
       results.set(restore, {
         outcome: dryRun === 'server' ? 'dry-run' : 'applied',
-        notes: [`deleted ${labelOf(restore.backup.object)}, which the fix created`],
+        notes: [`deleted ${labelOf(restore.backup.object)}, which kubectl sa created`],
         diff: '',
         after: undefined,
         before,

@@ -1,25 +1,22 @@
-import { ClusterError } from '../errors/kubectl-sa-error.js';
-import { isRecord } from '../inventory/kube-object.js';
-import { ObjectBackup, readBackup } from '../fixes/object-backup.js';
+import type { InventoryNote, ObjectRef } from '../inventory/inventory.js';
+import type { KubeObject } from '../inventory/kube-object.js';
+import { UsageError } from '../errors/kubectl-sa-error.js';
+import { BackupWriter, objectBackup, readBackup, type ObjectBackup } from '../fixes/backup.js';
+import type { ClusterWriter, LiveChangeResult, LiveDryRun } from '../fixes/cluster-writer.js';
 import { ApiStatusError, type ApiClient } from '../sources/cluster/api-client.js';
-import {
-  createObject,
-  deleteObject,
-  getObject,
-  jsonPatchObject,
-  replaceObject,
-  type ObjectRefOnServer,
-} from '../sources/cluster/object-writer.js';
-import { legacyTokenSecretType } from '../tokens/legacy-token-usage.js';
 import { planLegacyTokenMigration, type MigrationPlan, type ObjectTarget } from '../tokens/legacy-migration-plan.js';
+import { planObjectRestores, restoreObjects, type ObjectRestore } from './fix-live.js';
 import { readLegacyTokens, type LegacyTokensOptions } from './token-legacy.js';
-import type { InventoryNote } from '../inventory/inventory.js';
 
 export interface MigrateOptions extends LegacyTokensOptions {
   readonly unusedForDays: number;
   /** False: plan and server-side dry run only. */
   readonly apply: boolean;
   readonly backupRoot: string;
+  /** The command line, recorded in the backup. */
+  readonly command: string;
+  /** The kubeconfig context, recorded with each object of the backup. */
+  readonly context: string | undefined;
   readonly now: Date;
 }
 
@@ -27,7 +24,8 @@ export interface MigrateOptions extends LegacyTokensOptions {
 export interface ChangeResult {
   readonly action: 'patch' | 'delete' | 'restore' | 'recreate';
   readonly object: ObjectTarget;
-  readonly result: 'accepted' | 'done' | 'refused' | 'conflict';
+  /** `unchanged`: undo found it as it was before the change already. */
+  readonly result: 'accepted' | 'done' | 'refused' | 'conflict' | 'unchanged';
   readonly detail: string | null;
 }
 
@@ -46,9 +44,10 @@ export interface MigrationOutcome {
 /**
  * `token legacy --migrate`: plan, ask the API server to dry-run every change (so a plan that would be
  * refused says so before anything is written), and with `apply` back up each object and make the change,
- * each guarded by the resourceVersion the plan was made from.
+ * each guarded by the resourceVersion the plan was made from. The backup is the fixes' (one format, one
+ * writer), so `token legacy --undo` and `fix --undo` both put it back.
  */
-export async function migrateLegacyTokens(client: ApiClient, options: MigrateOptions): Promise<MigrationOutcome> {
+export async function migrateLegacyTokens(client: ApiClient, writer: ClusterWriter, options: MigrateOptions): Promise<MigrationOutcome> {
   const { inventory, report } = await readLegacyTokens(client, options);
   const plan = planLegacyTokenMigration(inventory, report.items, { unusedForDays: options.unusedForDays, now: options.now });
   const base = {
@@ -58,65 +57,76 @@ export async function migrateLegacyTokens(client: ApiClient, options: MigrateOpt
     plan,
     notes: report.notes,
   } as const;
-  const dryRun = await runChanges(client, plan, { dryRun: true });
+  const dryRun = await runChanges(writer, plan, { dryRun: 'server' });
   if (!options.apply || dryRun.some((result) => result.result !== 'accepted') || dryRun.length === 0) {
     return { ...base, dryRun: true, results: dryRun, backupDir: null };
   }
-  const backup = await ObjectBackup.create(options.backupRoot, {
-    label: 'token-legacy-migrate',
-    reason: 'kubectl sa token legacy --migrate',
-    server: client.server,
-    now: options.now,
+  const backup = await BackupWriter.create(options.backupRoot, options.command, options.now);
+  const results = await runChanges(writer, plan, {
+    dryRun: 'none',
+    backup,
+    context: options.context,
+    // Token Secrets were read as metadata: what the backup keeps of them is their metadata and type.
+    objectOf: (ref) => inventory.find(groupOf(ref.apiVersion), ref.kind, ref.namespace, ref.name)?.object,
   });
-  const objectOf = (target: ObjectTarget) => {
-    const object = inventory.find(
-      target.apiVersion.includes('/') ? (target.apiVersion.split('/')[0] ?? '') : '',
-      target.kind,
-      target.namespace,
-      target.name,
-    )?.object;
-    // Token Secrets were listed as metadata only: the type is known from the list, the values never were.
-    return object?.kind === 'Secret' ? { ...object, type: legacyTokenSecretType } : object;
-  };
-  const results = await runChanges(client, plan, { dryRun: false, backup, objectOf });
   return { ...base, dryRun: false, results, backupDir: backup.dir };
 }
 
 interface RunOptions {
-  readonly dryRun: boolean;
-  readonly backup?: ObjectBackup;
-  readonly objectOf?: (target: ObjectTarget) => Record<string, unknown> | undefined;
+  readonly dryRun: LiveDryRun;
+  readonly backup?: BackupWriter;
+  readonly context?: string | undefined;
+  readonly objectOf?: (ref: ObjectRef) => KubeObject | undefined;
 }
 
-async function runChanges(client: ApiClient, plan: MigrationPlan, options: RunOptions): Promise<ChangeResult[]> {
+async function runChanges(writer: ClusterWriter, plan: MigrationPlan, options: RunOptions): Promise<ChangeResult[]> {
+  const changes = [
+    ...plan.patches.map((patch) => ({
+      action: 'patch' as const,
+      target: patch.target,
+      write: (ref: ObjectRef) => writer.patch(ref, patch.operations, options.dryRun),
+    })),
+    ...plan.deletions.map((deletion) => ({
+      action: 'delete' as const,
+      target: deletion.secret,
+      write: async (ref: ObjectRef) => {
+        await writer.delete(ref, { uid: deletion.secret.uid, resourceVersion: deletion.secret.resourceVersion }, options.dryRun);
+        return undefined;
+      },
+    })),
+  ];
   const results: ChangeResult[] = [];
-  const done = options.dryRun ? 'accepted' : 'done';
-  for (const patch of plan.patches) {
-    const index = options.backup ? await options.backup.save(options.objectOf?.(patch.target) ?? {}, 'patched') : -1;
-    try {
-      const after = await jsonPatchObject<Record<string, unknown>>(client, patch.target, patch.operations, { dryRun: options.dryRun });
-      if (options.backup) await options.backup.applied(index, after);
-      results.push({ action: 'patch', object: patch.target, result: done, detail: null });
-    } catch (error) {
-      results.push(refusal('patch', patch.target, error));
-    }
-  }
-  for (const deletion of plan.deletions) {
-    const index = options.backup ? await options.backup.save(options.objectOf?.(deletion.secret) ?? {}, 'deleted') : -1;
-    try {
-      await deleteObject(
-        client,
-        deletion.secret,
-        { uid: deletion.secret.uid, resourceVersion: deletion.secret.resourceVersion },
-        { dryRun: options.dryRun },
+  for (const change of changes) {
+    const ref = refOf(change.target);
+    const record = (after?: KubeObject): ObjectBackup =>
+      objectBackup(
+        { action: change.action, object: ref, before: options.objectOf?.(ref) },
+        { server: writer.server, context: options.context },
+        after,
       );
-      if (options.backup) await options.backup.applied(index, undefined);
-      results.push({ action: 'delete', object: deletion.secret, result: done, detail: null });
+    await options.backup?.addObject(record());
+    try {
+      const after = await change.write(ref);
+      if (after) await options.backup?.addObject(record(after));
+      results.push({
+        action: change.action,
+        object: change.target,
+        result: options.dryRun === 'server' ? 'accepted' : 'done',
+        detail: null,
+      });
     } catch (error) {
-      results.push(refusal('delete', deletion.secret, error));
+      results.push(refusal(change.action, change.target, error));
     }
   }
   return results;
+}
+
+function refOf(target: ObjectTarget): ObjectRef {
+  return { apiVersion: target.apiVersion, kind: target.kind, namespace: target.namespace, name: target.name };
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
 }
 
 /**
@@ -153,117 +163,57 @@ export interface UndoOutcome {
 }
 
 /**
- * `--undo DIR`: puts back what a run changed. A patched object is replaced by its backup, but only if it is
- * still as kubectl sa left it (same UID and resourceVersion); a deleted object is created again. A deleted
- * token Secret is filled again by the token controller: a legacy token has no time or random claims, so the
- * same ServiceAccount and signing key give back the very same token (the value itself was never read).
+ * `--undo DIR`: puts back what a run changed, with the fixes' undo (fix-live.ts): a patched object gets its
+ * saved fields back only if it is still as kubectl sa left it; a deleted one is created again; anything
+ * changed since is a conflict, and then nothing is restored. A deleted token Secret is filled again by the
+ * token controller: a legacy token has no time or random claims, so the same ServiceAccount and signing key
+ * give back the very same token (the value itself was never read).
  */
-export async function undoFromBackup(client: ApiClient, options: UndoOptions): Promise<UndoOutcome> {
-  const { manifest, objects } = await readBackup(options.backupDir);
-  if (manifest.server !== client.server) {
-    throw new ClusterError(`${options.backupDir} was taken from ${manifest.server}, not ${client.server}`, {
-      hint: 'pick that cluster with --context or --kubeconfig',
+export async function undoFromBackup(writer: ClusterWriter, options: UndoOptions): Promise<UndoOutcome> {
+  const { manifest } = await readBackup(options.backupDir);
+  if (manifest.files.length > 0)
+    throw new UsageError(`${options.backupDir} holds manifest files a fix rewrote`, {
+      hint: `undo it with: kubectl sa fix --undo ${options.backupDir}`,
     });
-  }
-  const planned: { result: ChangeResult; write: (dryRun: boolean) => Promise<unknown> }[] = [];
-  for (const { entry, object } of objects.filter((candidate) => candidate.entry.applied)) {
-    const ref: ObjectRefOnServer = entry;
-    const target: ObjectTarget = { ...entry, uid: uidOf(object), resourceVersion: entry.resourceVersionAfter };
-    const current = await getObject<Record<string, unknown>>(client, ref).catch((error: unknown) => {
-      if (error instanceof ApiStatusError && error.status === 404) return undefined;
-      throw error;
-    });
-    if (entry.action === 'deleted') {
-      if (current) {
-        planned.push({
-          result: { action: 'recreate', object: target, result: 'conflict', detail: 'it exists again: left alone' },
-          write: async () => undefined,
-        });
-        continue;
-      }
-      const body = recreatable(object);
-      planned.push({
-        result: {
-          action: 'recreate',
-          object: target,
-          result: 'accepted',
-          detail:
-            entry.kind === 'Secret'
-              ? 'the token controller signs the same token again while the ServiceAccount and its signing key are unchanged'
-              : null,
-        },
-        write: (dryRun) => createObject(client, { ...ref, body }, { dryRun }),
-      });
-      continue;
-    }
-    const currentMetadata = isRecord(current?.metadata) ? current.metadata : undefined;
-    const changedSince =
-      entry.generationAfter !== null
-        ? currentMetadata?.generation !== entry.generationAfter
-        : currentMetadata?.resourceVersion !== entry.resourceVersionAfter;
-    if (!current || !currentMetadata || currentMetadata.uid !== uidOf(object) || changedSince) {
-      const why = !current
-        ? 'it no longer exists'
-        : currentMetadata?.uid !== uidOf(object)
-          ? 'it was deleted and created again'
-          : 'its spec changed after kubectl sa changed it';
-      planned.push({
-        result: { action: 'restore', object: target, result: 'conflict', detail: `${why}: left alone` },
-        write: async () => undefined,
-      });
-      continue;
-    }
-    // The spec as it was; the metadata as it is now (labels added since stay), with its resourceVersion as the precondition.
-    const body = { ...object, metadata: currentMetadata };
-    planned.push({
-      result: { action: 'restore', object: target, result: 'accepted', detail: null },
-      write: (dryRun) => replaceObject(client, { ...ref, body }, { dryRun }),
-    });
-  }
-  const results: ChangeResult[] = [];
-  const conflicts = planned.some((change) => change.result.result === 'conflict');
-  for (const change of planned) {
-    if (change.result.result === 'conflict') {
-      results.push(change.result);
-      continue;
-    }
-    try {
-      await change.write(!options.apply || conflicts);
-      results.push({ ...change.result, result: options.apply && !conflicts ? 'done' : 'accepted' });
-    } catch (error) {
-      results.push(refusal(change.result.action, change.result.object, error));
-    }
-  }
+  const restores = await planObjectRestores(manifest, writer);
+  const conflicts = restores.some((restore) => restore.state === 'conflict');
+  const apply = options.apply && !conflicts;
+  const outcomes = conflicts ? new Map<ObjectRestore, LiveChangeResult>() : await restoreObjects(restores, writer, 'server');
+  if (apply) for (const [restore, outcome] of await restoreObjects(restores, writer, 'none')) outcomes.set(restore, outcome);
   return {
     apiVersion: 'kubectl-sa.dev/v1',
     kind: 'BackupRestore',
     backupDir: options.backupDir,
-    dryRun: !options.apply || conflicts,
-    results,
+    dryRun: !apply,
+    results: restores.map((restore) => restoreResult(restore, outcomes.get(restore))),
   };
 }
 
-function uidOf(object: Record<string, unknown>): string | null {
-  return isRecord(object.metadata) && typeof object.metadata.uid === 'string' ? object.metadata.uid : null;
-}
-
-/** What a create accepts: no identity or server-owned fields of the object that was deleted. */
-function recreatable(object: Record<string, unknown>): Record<string, unknown> {
-  const metadata = isRecord(object.metadata) ? { ...object.metadata } : {};
-  for (const field of [
-    'uid',
-    'resourceVersion',
-    'creationTimestamp',
-    'generation',
-    'managedFields',
-    'deletionTimestamp',
-    'deletionGracePeriodSeconds',
-  ])
-    delete metadata[field];
-  if (object.kind === 'Secret' && isRecord(metadata.annotations)) {
-    // The token controller fills in the UID of the ServiceAccount as it is now, and the token.
-    const { 'kubernetes.io/service-account.uid': _uid, ...annotations } = metadata.annotations;
-    metadata.annotations = annotations;
+function restoreResult(restore: ObjectRestore, outcome: LiveChangeResult | undefined): ChangeResult {
+  const { backup } = restore;
+  const action = backup.action === 'delete' ? 'recreate' : backup.action === 'create' ? 'delete' : 'restore';
+  const object: ObjectTarget = {
+    ...backup.object,
+    namespace: backup.object.namespace ?? '',
+    uid: backup.uidAfter ?? null,
+    resourceVersion: backup.resourceVersionAfter ?? null,
+  };
+  if (restore.state !== 'restore') {
+    return { action, object, result: restore.state === 'conflict' ? 'conflict' : 'unchanged', detail: restore.reason ?? null };
   }
-  return { ...object, metadata };
+  const result = !outcome
+    ? 'accepted'
+    : outcome.outcome === 'applied'
+      ? 'done'
+      : outcome.outcome === 'already-compliant'
+        ? 'unchanged'
+        : outcome.outcome === 'failed'
+          ? 'conflict'
+          : 'accepted';
+  const detail =
+    outcome?.notes.join('; ') ||
+    (action === 'recreate' && backup.object.kind === 'Secret'
+      ? 'the token controller signs the same token again while the ServiceAccount and its signing key are unchanged'
+      : null);
+  return { action, object, result, detail };
 }

@@ -1,6 +1,6 @@
 import type { FixPlanResult } from '../app/fix.js';
 import { planFileRestores, readBackup, restoreFiles, writeFileChanges } from '../app/fix-files.js';
-import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
+import { ExitCode, InputError, UsageError } from '../errors/kubectl-sa-error.js';
 import { defaultBackupRoot } from '../fixes/backup.js';
 import { clusterScript, fileScript } from '../fixes/script.js';
 import { fixPrinters, fixReport } from '../report/fix-report.js';
@@ -198,9 +198,17 @@ export class FixRunner {
     const connection = await connectCluster(flags, this.io.env);
     const writer = await clusterWriterFor(connection);
     const restores = await planObjectRestores(manifest, writer);
+    const conflicts = restores.filter((restore) => restore.state === 'conflict');
+    if (conflicts.length > 0)
+      throw new InputError(
+        `cannot undo: ${conflicts.map((restore) => `${labelOf(restore.backup.object)} ${restore.reason ?? ''}`).join('; ')}`,
+      );
     for (const restore of restores) {
-      if (restore.state === 'already-restored') this.io.stderr.write(`${labelOf(restore.backup.object)}: already as before the fix\n`);
-      else if (restore.backup.action === 'create') this.emit(`delete ${labelOf(restore.backup.object)} (created by the fix)\n`);
+      const label = labelOf(restore.backup.object);
+      if (restore.state === 'already-restored')
+        this.io.stderr.write(`${label}: already as before the fix${restore.reason ? ` (${restore.reason})` : ''}\n`);
+      else if (restore.backup.action === 'create') this.emit(`delete ${label} (created by the fix)\n`);
+      else if (restore.backup.action === 'delete') this.emit(`create ${label} again (deleted by ${manifest.command})\n`);
       else if (restore.change) this.emit(objectDiff(restore.backup.object, restore.change.before, restore.change.after));
     }
     const pending = restores.filter((restore) => restore.state === 'restore');

@@ -1,14 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors/kubectl-sa-error.js';
 import type { ObjectRef } from '../inventory/inventory.js';
+import { isRecord, withoutLastApplied, type KubeObject } from '../inventory/kube-object.js';
+import { withoutServerFields } from './cluster-writer.js';
 
 /**
- * Backups taken before any change, so that `kubectl sa fix --undo BACKUP` can put things back. General on
- * purpose: any command that changes files or cluster objects (fixes, legacy-token migration) records what
- * it is about to change here first. A backup is a folder holding `backup.json` (what was changed, where,
- * and how to check nothing else changed it since) and a copy of each file as it was.
+ * Backups taken before any change, so that `--undo BACKUP` can put things back. One format for every
+ * command that changes files or cluster objects (`fix`, `token legacy --migrate`): a folder holding
+ * `backup.json` (what was changed, where, and how to check nothing else changed it since) and a copy of
+ * each file as it was. Never a Secret's values: a Secret is kept as its metadata and type.
  */
 
 /** A manifest file as it was, and a hash of what the change left, so undo can tell later edits apart. */
@@ -27,7 +30,7 @@ export interface ObjectBackup {
   /** The server it lives on and the kubeconfig context used, so undo refuses another cluster. */
   readonly server: string;
   readonly context: string | undefined;
-  /** The object before the change (managedFields and status left out); undefined for a created object. */
+  /** The object before the change (server-owned fields left out); undefined for a created object. */
   readonly before: Readonly<Record<string, unknown>> | undefined;
   /** resourceVersion, generation and uid right after the change: undo's preconditions. */
   readonly resourceVersionAfter: string | undefined;
@@ -46,7 +49,34 @@ export interface BackupManifest {
   readonly objects: readonly ObjectBackup[];
 }
 
-export { defaultBackupRoot } from './object-backup.js';
+/** $XDG_STATE_HOME/kubectl-sa/backups, else ~/.local/state/kubectl-sa/backups (the XDG default). */
+export function defaultBackupRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const state =
+    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(env.HOME ?? homedir(), '.local', 'state');
+  return path.join(state, 'kubectl-sa', 'backups');
+}
+
+/**
+ * The record of one live change: the object as it was (`before`), and once the change is made, what the
+ * server returned (`after`): its resourceVersion, generation and uid are undo's preconditions.
+ */
+export function objectBackup(
+  change: { readonly action: ObjectBackup['action']; readonly object: ObjectRef; readonly before: KubeObject | undefined },
+  where: { readonly server: string; readonly context: string | undefined },
+  after?: KubeObject,
+): ObjectBackup {
+  const metadata = after?.metadata as { resourceVersion?: string; generation?: number; uid?: string } | undefined;
+  return {
+    action: change.action,
+    object: change.object,
+    server: where.server,
+    context: where.context,
+    before: change.action === 'create' ? undefined : withoutServerFields(change.before),
+    resourceVersionAfter: metadata?.resourceVersion,
+    generationAfter: metadata?.generation,
+    uidAfter: metadata?.uid,
+  };
+}
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -90,7 +120,8 @@ export class BackupWriter {
   }
 
   /** Records a live object before (or, for its after-state, right after) it is changed. */
-  async addObject(backup: ObjectBackup): Promise<void> {
+  async addObject(record: ObjectBackup): Promise<void> {
+    const backup = { ...record, before: withoutValues(record.before) };
     const index = this.objects.findIndex((known) => sameObject(known.object, backup.object) && known.server === backup.server);
     if (index === -1) this.objects.push(backup);
     else this.objects[index] = backup;
@@ -128,12 +159,16 @@ export async function readBackup(
     });
   }
   if (manifest?.kind !== 'Backup' || manifest.apiVersion !== 'kubectl-sa.dev/v1') throw new InputError(`${file}: not a kubectl-sa backup`);
-  if (Array.isArray((manifest as unknown as { entries?: unknown }).entries))
-    throw new InputError(`${location}: a backup of token legacy --migrate`, {
-      hint: `undo it with: kubectl sa token legacy --undo ${location}`,
-    });
-  if (!Array.isArray(manifest.files) || !Array.isArray(manifest.objects)) throw new InputError(`${file}: not a kubectl-sa fix backup`);
+  if (!Array.isArray(manifest.files) || !Array.isArray(manifest.objects))
+    throw new InputError(`${file}: not a kubectl-sa backup this version can read`);
   return { dir, manifest, fileText: (backup) => readFile(path.join(dir, backup.copy), 'utf8') };
+}
+
+/** A Secret without its values: no data, and not kubectl apply's copy of what was applied (values included). */
+function withoutValues(object: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | undefined {
+  if (object?.kind !== 'Secret') return object;
+  const { data: _data, stringData: _stringData, ...kept } = object;
+  return { ...kept, metadata: withoutLastApplied(isRecord(kept.metadata) ? kept.metadata : {}) };
 }
 
 function sameObject(a: ObjectRef, b: ObjectRef): boolean {

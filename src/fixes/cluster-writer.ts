@@ -1,6 +1,6 @@
 import { ClusterError, UsageError } from '../errors/kubectl-sa-error.js';
 import type { ObjectRef } from '../inventory/inventory.js';
-import type { KubeObject } from '../inventory/kube-object.js';
+import { isRecord, withoutLastApplied, type KubeObject } from '../inventory/kube-object.js';
 import type { ApiResource } from '../rbac/resource-table.js';
 import { ApiStatusError, type ApiClient } from '../sources/cluster/api-client.js';
 import { apiRefusal } from '../sources/cluster/api-errors.js';
@@ -54,38 +54,55 @@ export class ClusterWriter {
     return `${base}${namespace}/${resource.plural}/${encodeURIComponent(ref.name)}`;
   }
 
-  /** The object as the server has it now; undefined when it does not exist. */
+  /** The object as the server has it now (a Secret: its metadata); undefined when it does not exist. */
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      return await this.client.getJson<KubeObject>(this.pathOf(ref));
+      return asKind(ref, await this.client.getJson<KubeObject>(this.pathOf(ref), {}, headersFor(ref)));
     } catch (error) {
       if (error instanceof ApiStatusError && error.status === 404) return undefined;
       throw apiRefusal(error, `cannot read ${labelOf(ref)}`, this.client.server);
     }
   }
 
+  /** An RFC 6902 JSON Patch; its `test` operations make it fail rather than change an object that moved on. */
   async patch(ref: ObjectRef, operations: readonly PatchOperation[], dryRun: LiveDryRun): Promise<KubeObject> {
-    return this.client.patchJson<KubeObject>(this.pathOf(ref), operations, 'application/json-patch+json', query(dryRun));
+    const answer = await this.client.patchJson<KubeObject>(
+      this.pathOf(ref),
+      operations,
+      'application/json-patch+json',
+      query(dryRun),
+      headersFor(ref),
+    );
+    return asKind(ref, answer);
   }
 
   async create(object: KubeObject, dryRun: LiveDryRun): Promise<KubeObject> {
     const ref = refOf(object);
     const path = this.pathOf(ref);
-    return this.client.postJson<KubeObject>(path.slice(0, path.lastIndexOf('/')), object, query(dryRun));
+    const answer = await this.client.postJson<KubeObject>(path.slice(0, path.lastIndexOf('/')), object, query(dryRun), headersFor(ref));
+    return asKind(ref, answer);
   }
 
-  /** Deletes an object only if it is still the one we know (uid and resourceVersion preconditions). */
+  /**
+   * Deletes an object only if it is still the one we know (uid and resourceVersion preconditions). The
+   * API server reads a DELETE's options from its body alone when there is one: `dryRun` must be there, or a
+   * server dry run deletes for real.
+   */
   async delete(
     ref: ObjectRef,
-    preconditions: { uid?: string | undefined; resourceVersion?: string | undefined },
+    preconditions: { uid?: string | null | undefined; resourceVersion?: string | null | undefined },
     dryRun: LiveDryRun,
   ): Promise<void> {
-    try {
-      // dryRun goes in the query, as kubectl sends it: a DeleteOptions body's own dryRun is not honoured everywhere.
-      await this.client.deleteJson(this.pathOf(ref), { apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions', preconditions }, query(dryRun));
-    } catch (error) {
-      throw apiRefusal(error, `cannot delete ${labelOf(ref)}`, this.client.server);
-    }
+    const body = {
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'DeleteOptions',
+      preconditions: {
+        ...(preconditions.uid ? { uid: preconditions.uid } : {}),
+        ...(preconditions.resourceVersion ? { resourceVersion: preconditions.resourceVersion } : {}),
+      },
+      ...(dryRun === 'server' ? { dryRun: ['All'] } : {}),
+    };
+    await this.client.deleteJson(this.pathOf(ref), body, query(dryRun), headersFor(ref));
   }
 
   /**
@@ -170,6 +187,24 @@ function query(dryRun: LiveDryRun): Record<string, string | undefined> {
   return { fieldManager, ...(dryRun === 'server' ? { dryRun: 'All' } : {}) };
 }
 
+/**
+ * A Secret is read and written as its metadata: the API server answers with a PartialObjectMetadata, so no
+ * value (a token the controller filled in, say) ever reaches kubectl sa, not even in the answer to a write.
+ */
+function headersFor(ref: ObjectRef): Record<string, string> {
+  return ref.kind === 'Secret' && ref.apiVersion === 'v1' ? { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' } : {};
+}
+
+/**
+ * A metadata answer names itself PartialObjectMetadata: it is still the object asked about. A Secret's
+ * kubectl last-applied annotation (a copy of what was applied, values included) is dropped as it arrives.
+ */
+function asKind(ref: ObjectRef, answer: KubeObject): KubeObject {
+  if (answer.kind !== 'PartialObjectMetadata') return answer;
+  const metadata = withoutLastApplied({ ...answer.metadata }) as KubeObject['metadata'];
+  return { ...answer, apiVersion: ref.apiVersion, kind: ref.kind, metadata };
+}
+
 export function refOf(object: KubeObject): ObjectRef {
   return {
     apiVersion: object.apiVersion,
@@ -178,20 +213,6 @@ export function refOf(object: KubeObject): ObjectRef {
     name: object.metadata?.name ?? '',
   };
 }
-
-/** Fields every write changes and no reader of a diff wants: left out of diffs and undo patches. */
-export const serverOwnedPointers = [
-  '/metadata/resourceVersion',
-  '/metadata/generation',
-  '/metadata/managedFields',
-  '/metadata/uid',
-  '/metadata/creationTimestamp',
-  '/metadata/selfLink',
-  // kubectl's, not ours: the cluster source drops it from what it reads (and so from backups), so undo must
-  // neither compare it nor remove it (kubectl apply needs it for its three-way merge).
-  '/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration',
-  '/status',
-];
 
 /** The object without server-owned fields, as kubectl diff shows it (managed fields hidden). */
 export function withoutServerFields(object: KubeObject | undefined): Record<string, unknown> | undefined {
@@ -211,16 +232,10 @@ export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after
   const name = `${ref.apiVersion.replace('/', '.')}.${ref.kind}.${ref.namespace ? `${ref.namespace}.` : ''}${ref.name}`;
   // Keys sorted, as kubectl diff prints objects: the order a server returns fields in is not a change.
   const text = (object: KubeObject | undefined) =>
-    object ? dump(withoutLastApplied(withoutServerFields(object)), { lineWidth: -1, noRefs: true, sortKeys: true }) : '';
+    object ? dump(withoutLastAppliedOf(withoutServerFields(object)), { lineWidth: -1, noRefs: true, sortKeys: true }) : '';
   return unifiedDiff(name, text(before), text(after), { from: `LIVE/${name}`, to: `MERGED/${name}` });
 }
 
-const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
-
-function withoutLastApplied(object: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  const metadata = object?.metadata as { annotations?: Record<string, string> } | undefined;
-  if (!object || !metadata?.annotations) return object;
-  const { [lastApplied]: _applied, ...annotations } = metadata.annotations;
-  const { annotations: _all, ...rest } = metadata;
-  return { ...object, metadata: Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest };
+function withoutLastAppliedOf(object: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return object && isRecord(object.metadata) ? { ...object, metadata: withoutLastApplied(object.metadata) } : object;
 }

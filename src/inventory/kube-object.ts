@@ -174,6 +174,20 @@ export interface PodSpec {
   readonly [field: string]: unknown;
 }
 
+/**
+ * Metadata without kubectl apply's `kubectl.kubernetes.io/last-applied-configuration` annotation: a second
+ * copy of the object as it was applied (a Secret's with its values), never judged, printed or kept.
+ */
+export function withoutLastApplied(metadata: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(metadata.annotations) || !(lastAppliedAnnotation in metadata.annotations)) return metadata;
+  const { [lastAppliedAnnotation]: _applied, ...annotations } = metadata.annotations;
+  const { annotations: _all, ...rest } = metadata;
+  // None left: no annotations at all, as an object never applied with kubectl has.
+  return Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest;
+}
+
+const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

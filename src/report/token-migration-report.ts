@@ -61,15 +61,17 @@ function renderUndo(outcome: UndoOutcome): string {
   const lines = outcome.results.map(
     (result) => `${result.action} ${name(result.object)}: ${result.result}${result.detail ? ` (${result.detail})` : ''}`,
   );
-  if (lines.length === 0) lines.push(`Nothing to undo: ${outcome.backupDir} records no change that was made.`);
+  if (lines.length === 0) return `Nothing to undo: ${outcome.backupDir} records no change.\n`;
   const conflicts = outcome.results.some((result) => result.result === 'conflict' || result.result === 'refused');
   lines.push(
     '',
     conflicts
       ? 'Nothing was restored: resolve the conflicts above first.'
-      : outcome.dryRun
-        ? 'Dry run: the API server accepted every restore (server-side dry run); nothing was changed. Run again with --yes to restore.'
-        : 'Restored.',
+      : outcome.results.every((result) => result.result === 'unchanged')
+        ? 'Nothing to restore: every object is as it was before the change.'
+        : outcome.dryRun
+          ? 'Dry run: the API server accepted every restore (server-side dry run); nothing was changed. Run again with --yes to restore.'
+          : 'Restored.',
   );
   return lines.join('\n') + '\n';
 }

@@ -355,12 +355,25 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
       expect(await secretNames()).not.toEqual(expect.arrayContaining(['revoked-token']));
       expect(await secretNames()).toEqual(expect.arrayContaining(['ci-token', 'web-token']));
 
-      const files = [
-        path.join(backupDir, 'backup.json'),
-        ...(await readdir(path.join(backupDir, 'objects'))).map((file) => path.join(backupDir, 'objects', file)),
-      ];
-      expect(files).toHaveLength(4);
-      for (const file of files) expectNoTokenValues(await readFile(file, 'utf8'));
+      // The fixes' backup format: one backup.json, the objects as they were, Secrets as metadata and type only.
+      const backupText = await readFile(path.join(backupDir, 'backup.json'), 'utf8');
+      expectNoTokenValues(backupText);
+      const manifest = JSON.parse(backupText) as {
+        command: string;
+        files: unknown[];
+        objects: { action: string; object: { kind: string; name: string }; before: Record<string, unknown> }[];
+      };
+      expect(manifest.command).toBe(
+        `kubectl sa token legacy -n ${namespace} --migrate --yes --backup-dir ${backupRoot} ${admin().join(' ')}`,
+      );
+      expect(manifest.files).toEqual([]);
+      expect(manifest.objects.map((object) => `${object.action} ${object.object.kind}/${object.object.name}`).sort()).toEqual([
+        'delete Secret/revoked-token',
+        'delete Secret/spare-token',
+        'patch Deployment/api',
+      ]);
+      for (const object of manifest.objects.filter((candidate) => candidate.object.kind === 'Secret'))
+        expect(Object.keys(object.before).sort()).toEqual(['apiVersion', 'kind', 'metadata', 'type']);
     });
 
     it('a second run changes nothing more: what is left is the user’s to do', async () => {
@@ -371,7 +384,21 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
       expect((await readdir(backupRoot)).length).toBe(1);
     });
 
-    it('--undo restores: a dry run first, then the Deployment as it was and the Secrets again (the same token, signed again); twice is a conflict', async () => {
+    it('fix --undo reads the same backup: its server dry run shows the restore and the Secrets created again, and changes nothing', async () => {
+      const [backupDir] = (await readdir(backupRoot)).map((name) => path.join(backupRoot, name));
+      const preview = await runTokenCli(['fix', '--undo', backupDir ?? '', ...admin()]);
+      expect(preview.code, preview.stderr).toBe(0);
+      expect(preview.stdout).toMatch(/^-\s+projected:$/m);
+      expect(preview.stdout).toMatch(/^\+\s+secretName: web-token$/m);
+      expect(preview.stdout).toContain(
+        `create Secret ${namespace}/spare-token again (deleted by kubectl sa token legacy -n ${namespace} --migrate`,
+      );
+      expect(preview.stderr).toContain('nothing was restored (server dry run passed)');
+      expect((await volumesOf('deployment', 'api'))[0]).toHaveProperty('projected');
+      expect(await secretNames()).not.toEqual(expect.arrayContaining(['spare-token']));
+    });
+
+    it('--undo restores: a dry run first, then the Deployment as it was and the Secrets again (the same token, signed again); twice changes nothing', async () => {
       const [backupDir] = (await readdir(backupRoot)).map((name) => path.join(backupRoot, name));
       const dry = await runTokenCli(['token', 'legacy', '--undo', backupDir ?? '', ...admin()]);
       expect(dry.code, dry.stderr).toBe(0);
@@ -380,6 +407,7 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
         /^recreate Secret\/spare-token in legacy: accepted \(the token controller signs the same token again while the ServiceAccount and its signing key are unchanged\)$/m,
       );
       expect((await volumesOf('deployment', 'api'))[0]).toHaveProperty('projected');
+      expect(await secretNames()).not.toEqual(expect.arrayContaining(['spare-token']));
 
       const undo = await runTokenCli(['token', 'legacy', '--undo', backupDir ?? '', '--yes', ...admin()]);
       expect(undo.code, undo.stderr).toBe(0);
@@ -396,11 +424,37 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
       expect(await secretNames()).toEqual(expect.arrayContaining(['revoked-token']));
 
       const again = await runTokenCli(['token', 'legacy', '--undo', backupDir ?? '', '--yes', ...admin()]);
-      expect(again.code).toBe(3);
-      expect(again.stdout).toMatch(
-        /^restore Deployment\/api in legacy: conflict \(its spec changed after kubectl sa changed it: left alone\)$/m,
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^restore Deployment\/api in legacy: unchanged$/m);
+      expect(again.stdout).toMatch(/^recreate Secret\/spare-token in legacy: unchanged \(it exists again\)$/m);
+      expect(again.stdout).toMatch(/^Nothing to restore: every object is as it was before the change\.$/m);
+    });
+
+    it('--undo restores nothing over a later change of the spec: a conflict, exit 3', async () => {
+      const migrated = await runTokenCli([
+        'token',
+        'legacy',
+        '-n',
+        namespace,
+        '--migrate',
+        '--yes',
+        '--unused-for',
+        '0',
+        '--backup-dir',
+        backupRoot,
+        ...admin(),
+      ]);
+      expect(migrated.code, migrated.stderr).toBe(0);
+      const backupDir = /^Backup: (.+)$/m.exec(migrated.stdout)?.[1] ?? '';
+      await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'scale', 'deployment', 'api', '--replicas', '1']);
+      await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'set', 'env', 'deployment/api', 'LATER=change']);
+      const undo = await runTokenCli(['token', 'legacy', '--undo', backupDir, '--yes', ...admin()]);
+      expect(undo.code).toBe(3);
+      expect(undo.stdout).toMatch(
+        /^restore Deployment\/api in legacy: conflict \(changed since kubectl sa changed it \(generation \d+ → \d+\); not restoring over later changes\)$/m,
       );
-      expect(again.stdout).toMatch(/^Nothing was restored: resolve the conflicts above first\.$/m);
+      expect(undo.stdout).toMatch(/^Nothing was restored: resolve the conflicts above first\.$/m);
+      expect((await volumesOf('deployment', 'api'))[0]).toHaveProperty('projected');
     });
   });
 });

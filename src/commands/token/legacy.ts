@@ -3,7 +3,6 @@ import type { ChangeResult } from '../../app/token-migrate.js';
 import { KubectlSaCommand } from '../../cli/base-command.js';
 import { clusterFlags, outputFlag } from '../../cli/flags.js';
 import { ExitCode, UsageError } from '../../errors/kubectl-sa-error.js';
-import { defaultBackupRoot } from '../../fixes/object-backup.js';
 import { legacyTokenPrinters } from '../../report/legacy-token-report.js';
 import { migrationPrinters, undoPrinters } from '../../report/token-migration-report.js';
 
@@ -23,7 +22,7 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
     '<%= config.bin %> token legacy -n ci -o json',
     '<%= config.bin %> token legacy -n ci --migrate',
     '<%= config.bin %> token legacy -n ci --migrate --yes',
-    '<%= config.bin %> token legacy --undo ~/.local/state/kubectl-sa/backups/20261201T152233Z-token-legacy-migrate --yes',
+    '<%= config.bin %> token legacy --undo ~/.local/state/kubectl-sa/backups/20261201T152233Z-3fa9c1 --yes',
   ];
   static override flags = {
     migrate: Flags.boolean({
@@ -47,7 +46,10 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
       description: 'Where --migrate --yes saves the objects it changes (default: $XDG_STATE_HOME/kubectl-sa/backups).',
       helpGroup: 'MIGRATE',
     }),
-    undo: Flags.string({ description: 'Restore the objects saved in this backup folder (a dry run unless --yes).', helpGroup: 'MIGRATE' }),
+    undo: Flags.string({
+      description: 'Restore the objects saved in this backup folder, of --migrate or of a fix (a dry run unless --yes).',
+      helpGroup: 'MIGRATE',
+    }),
     ...clusterFlags,
     ...outputFlag(legacyTokenPrinters.formats),
   };
@@ -60,10 +62,12 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
     const connection = await this.connect(flags);
     // The use cases read and write the cluster: they load with the cluster client, when this command runs.
     const { migrateLegacyTokens, undoFromBackup } = await import('../../app/token-migrate.js');
+    const { clusterWriterFor } = await import('../../app/fix-live.js');
+    const { defaultBackupRoot } = await import('../../fixes/backup.js');
     const refused = (results: readonly ChangeResult[]) =>
       results.some((result) => result.result === 'conflict' || result.result === 'refused');
     if (flags.undo !== undefined) {
-      const outcome = await undoFromBackup(connection.client, { backupDir: flags.undo, apply: flags.yes });
+      const outcome = await undoFromBackup(await clusterWriterFor(connection), { backupDir: flags.undo, apply: flags.yes });
       this.print(undoPrinters, outcome, flags.output);
       if (refused(outcome.results)) this.setExitCode(ExitCode.cluster);
       return;
@@ -71,11 +75,13 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
     const scope = { namespace: connection.namespace, defaultNamespace: connection.defaultNamespace };
     if (flags.migrate) {
       const backupRoot = flags['backup-dir'] ?? defaultBackupRoot(this.io.env);
-      const outcome = await migrateLegacyTokens(connection.client, {
+      const outcome = await migrateLegacyTokens(connection.client, await clusterWriterFor(connection), {
         ...scope,
         unusedForDays,
         apply: flags.yes,
         backupRoot,
+        command: ['kubectl', 'sa', 'token', 'legacy', ...this.argv].join(' '),
+        context: connection.kubeConfig.contextName,
         now: new Date(),
       });
       this.report({ notes: outcome.notes, warnings: [] });

@@ -132,22 +132,34 @@ export class ApiClient {
     return this.requestJson<T>('GET', path, query, undefined, headers);
   }
 
-  async postJson<T>(path: string, body: unknown, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.requestJson<T>('POST', path, query, JSON.stringify(body), { 'Content-Type': 'application/json' });
+  async postJson<T>(
+    path: string,
+    body: unknown,
+    query: Record<string, string | undefined> = {},
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return this.requestJson<T>('POST', path, query, JSON.stringify(body), { 'Content-Type': 'application/json', ...headers });
   }
 
   /** PATCH with the given patch type (JSON Patch, merge patch, strategic merge patch). */
-  async patchJson<T>(path: string, patch: unknown, contentType: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.requestJson<T>('PATCH', path, query, JSON.stringify(patch), { 'Content-Type': contentType });
+  async patchJson<T>(
+    path: string,
+    patch: unknown,
+    contentType: string,
+    query: Record<string, string | undefined> = {},
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return this.requestJson<T>('PATCH', path, query, JSON.stringify(patch), { 'Content-Type': contentType, ...headers });
   }
 
-  async putJson<T>(path: string, body: unknown, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.requestJson<T>('PUT', path, query, JSON.stringify(body), { 'Content-Type': 'application/json' });
-  }
-
-  /** DELETE with a body (DeleteOptions: preconditions, dryRun). */
-  async deleteJson<T>(path: string, body: unknown, query: Record<string, string | undefined> = {}): Promise<T> {
-    return this.requestJson<T>('DELETE', path, query, JSON.stringify(body), { 'Content-Type': 'application/json' });
+  /** DELETE with a body (DeleteOptions: preconditions, dryRun; the server reads no options from the query once there is a body). */
+  async deleteJson<T>(
+    path: string,
+    body: unknown,
+    query: Record<string, string | undefined> = {},
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return this.requestJson<T>('DELETE', path, query, JSON.stringify(body), { 'Content-Type': 'application/json', ...headers });
   }
 
   /**
@@ -303,7 +315,14 @@ export class ApiClient {
       hostname: url.hostname,
       port: url.port,
       path: url.pathname + url.search,
-      headers: { Accept: 'application/json', 'User-Agent': 'kubectl-sa', ...headers },
+      headers: {
+        Accept: 'application/json',
+        'User-Agent': 'kubectl-sa',
+        // Node frames no body of a DELETE by itself (no chunking for it): without a length the server sees
+        // none, and a DeleteOptions' preconditions and dryRun would be silently dropped.
+        ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
+        ...headers,
+      },
     };
     const timeout = this.requestTimeout();
     // Credentials can take time too (an exec plugin, an OIDC refresh): the same limit holds for them.

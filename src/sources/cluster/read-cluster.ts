@@ -1,7 +1,7 @@
 import { ClusterError } from '../../errors/kubectl-sa-error.js';
 import type { CoverageRecord } from '../../inventory/coverage.js';
 import type { InventoryNote, RawDocument } from '../../inventory/inventory.js';
-import { isRecord } from '../../inventory/kube-object.js';
+import { isRecord, withoutLastApplied } from '../../inventory/kube-object.js';
 import { ApiStatusError, type ApiClient } from './api-client.js';
 
 /** A kind the inventory needs, and how to list it. */
@@ -334,16 +334,9 @@ function selectedFields(fieldSelector: string | undefined): Record<string, strin
  */
 function cleanObject(item: unknown, apiVersion: string, kind: string, selected: Record<string, string> = {}): unknown {
   if (!isRecord(item)) return item;
-  const metadata = isRecord(item.metadata) ? { ...item.metadata } : {};
-  delete metadata.managedFields;
-  if (isRecord(metadata.annotations) && lastApplied in metadata.annotations) {
-    const { [lastApplied]: _applied, ...annotations } = metadata.annotations;
-    metadata.annotations = annotations;
-  }
-  return { ...item, ...selected, apiVersion, kind, metadata };
+  const { managedFields: _managedFields, ...metadata } = isRecord(item.metadata) ? item.metadata : {};
+  return { ...item, ...selected, apiVersion, kind, metadata: withoutLastApplied(metadata) };
 }
-
-const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 
 const foldableOwners: Readonly<Record<string, readonly string[]>> = {
   Pod: ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'],
