@@ -7,7 +7,7 @@ import { ApiClient } from '../../src/sources/cluster/api-client.js';
 import { loadKubeConfig } from '../../src/sources/cluster/kubeconfig.js';
 import { inventoryResources, readCluster } from '../../src/sources/cluster/read-cluster.js';
 import { runCli, runProgram } from '../helpers/cli.js';
-import { apply, freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
+import { apply, freshNamespace, liveCluster, tokenOf, waitUntilAllowed } from './kube.js';
 
 const appManifest = `
 apiVersion: v1
@@ -52,15 +52,6 @@ current-context: c
 `,
   );
   return kubeconfig;
-}
-
-async function tokenOf(namespace: string, secret: string): Promise<string> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const token = await kubectl(['get', 'secret', secret, '-n', namespace, '-o', 'jsonpath={.data.token}']);
-    if (token) return Buffer.from(token, 'base64').toString('utf8');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the token controller never filled the legacy token Secret');
 }
 
 describe('the cluster source, against a real kube-apiserver', () => {

@@ -50,3 +50,13 @@ export async function waitUntilAllowed(user: string, canIArgs: readonly string[]
   }
   throw new Error(`${user} was never allowed: kubectl auth can-i ${canIArgs.join(' ')}`);
 }
+
+/** The token the token controller put into a legacy token Secret, decoded (waits for the controller). */
+export async function tokenOf(namespace: string, secret: string): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const token = await kubectl(['get', 'secret', secret, '-n', namespace, '-o', 'jsonpath={.data.token}']);
+    if (token) return Buffer.from(token, 'base64').toString('utf8');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the token controller never filled the legacy token Secret ${namespace}/${secret}`);
+}

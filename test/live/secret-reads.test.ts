@@ -6,7 +6,7 @@ import { ApiClient } from '../../src/sources/cluster/api-client.js';
 import { loadKubeConfig } from '../../src/sources/cluster/kubeconfig.js';
 import { readCluster } from '../../src/sources/cluster/read-cluster.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { apply, freshNamespace, kubectl, liveCluster } from './kube.js';
+import { apply, freshNamespace, kubectl, liveCluster, tokenOf } from './kube.js';
 
 /** One request as the client sent it and the body exactly as the API server answered it. */
 interface Exchange {
@@ -98,15 +98,8 @@ describe('Secrets are read as metadata only: no value reaches kubectl sa, and th
     namespace = await freshNamespace('secrets');
     await apply(manifest(daysAgo(200)), namespace);
     for (const name of ['web-token', 'stale-token']) {
-      for (let attempt = 0; ; attempt++) {
-        const token = await kubectl(['get', 'secret', name, '-n', namespace, '-o', 'jsonpath={.data.token}']);
-        if (token) {
-          secretValues.push(token, Buffer.from(token, 'base64').toString('utf8'));
-          break;
-        }
-        if (attempt > 100) throw new Error(`the token controller never filled ${name}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const token = await tokenOf(namespace, name);
+      secretValues.push(token, Buffer.from(token).toString('base64'));
     }
     secretValues.push('hunter2-not-for-anyone', Buffer.from('hunter2-not-for-anyone').toString('base64'));
   });
