@@ -62,15 +62,34 @@ export function parseTokenDuration(value: string): number {
 
 /**
  * `token create` takes `NS:NAME` (as the other commands do) or, as `kubectl create token` does, a bare NAME
- * in the namespace of -n or the context. Both at once must agree.
+ * in the namespace of -n or (undefined here) the context's. Both at once must agree. Checked before any
+ * cluster is contacted.
  */
-export function serviceAccountToken(value: string, namespaceFlag: string | undefined, contextNamespace: () => string): ServiceAccountName {
-  if (!value.includes(':')) return { namespace: namespaceFlag ?? contextNamespace(), name: value };
+export function serviceAccountToken(
+  value: string,
+  namespaceFlag: string | undefined,
+): Omit<ServiceAccountName, 'namespace'> & { readonly namespace: string | undefined } {
+  if (!value.includes(':')) return { namespace: namespaceFlag, name: validName(value) };
   const named = parseServiceAccountRef(value);
+  validName(named.name);
   if (namespaceFlag !== undefined && namespaceFlag !== named.namespace) {
     throw new UsageError(`the ServiceAccount ${value} is in namespace ${named.namespace}, but -n says ${namespaceFlag}`, {
       hint: 'drop -n, or pass just the NAME',
     });
   }
   return named;
+}
+
+/** A ServiceAccount's name is a DNS subdomain (RFC 1123): lowercase letters, digits, '-' and '.', at most 253. */
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Refuses what cannot be a ServiceAccount's name before it reaches the API server, whose error would quote
+ * it: a token pasted where the name goes must not come back on stderr.
+ */
+function validName(name: string): string {
+  if (name.length <= 253 && dnsSubdomain.test(name)) return name;
+  throw new UsageError('invalid ServiceAccount name (not shown: it may hold a credential): expected NAME or NAMESPACE:NAME', {
+    hint: "a name is lowercase letters, digits, '-' and '.'; to look at a token, use kubectl sa token inspect",
+  });
 }

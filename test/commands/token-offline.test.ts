@@ -71,6 +71,12 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
     const both = await runTokenCli(['token', 'inspect', token, '--token-file', '/nonexistent']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/give the token once/);
+    // Pasted where create wants the ServiceAccount: refused before any cluster is asked (whose error would quote it).
+    for (const serviceAccount of [token, `default:${token}`]) {
+      const create = await runTokenCli(['token', 'create', serviceAccount, '--kubeconfig', '/nonexistent']);
+      expect(create.code).toBe(2);
+      expect(create.stderr).toMatch(/^error: invalid ServiceAccount name \(not shown: it may hold a credential\)/);
+    }
   });
 
   it('verify --jwks checks the signature with no cluster, and explains what offline verification cannot see', async () => {

@@ -58,8 +58,9 @@ export default class TokenCreateCommand extends KubectlSaCommand {
     if (flags['all-namespaces']) throw new UsageError('-A does not apply: a token is for one ServiceAccount');
     const durationSeconds = parseTokenDuration(flags.duration);
     const boundObject = boundObjectOf(flags);
+    const named = serviceAccountToken(args.serviceAccount, flags.namespace);
     const connection = await this.connect(flags);
-    const serviceAccount = serviceAccountToken(args.serviceAccount, flags.namespace, () => connection.defaultNamespace);
+    const serviceAccount = { name: named.name, namespace: named.namespace ?? connection.defaultNamespace };
     // The use case and the cluster client under it load only when this command runs (src/commands/index.ts).
     const { createToken } = await import('../../app/token-create.js');
     const created = await createToken(connection.client, {
