@@ -72,7 +72,7 @@ export async function throughOwners(
 }
 
 /** The controllers above an object, nearest first, each read from the cluster. */
-async function controllerChain(object: KubeObject, writer: ClusterWriter): Promise<KubeObject[]> {
+export async function controllerChain(object: KubeObject, writer: ClusterWriter): Promise<KubeObject[]> {
   const chain: KubeObject[] = [];
   let current = object;
   for (let depth = 0; depth < 5; depth++) {

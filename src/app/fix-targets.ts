@@ -3,7 +3,7 @@ import type { Inventory } from '../inventory/inventory.js';
 import { isWorkloadKind } from '../inventory/workloads.js';
 import { fixContextOf, renderFixCreates, renderFixPatch } from '../fixes/fix-template.js';
 import { formatPointer } from '../fixes/json-patch.js';
-import type { FixReason, FixRequest, SkippedFix } from '../fixes/plan.js';
+import { labelOf, type FixReason, type FixRequest, type SkippedFix } from '../fixes/plan.js';
 import type { CompiledFix } from '../policy/compile-pack.js';
 import { TargetDocuments, type TargetDocument } from '../policy/derived/target-documents.js';
 import type { ServiceAccountProfileDocument } from '../policy/derived/service-account-profile.js';
@@ -13,6 +13,8 @@ import type { KubeObject } from '../inventory/kube-object.js';
 import { resolveResourceType } from '../rbac/resource-table.js';
 import { loadApiResources } from '../sources/kube-data.js';
 import { planRequests, type FixPlanResult } from './fix.js';
+import { clusterWriterFor, controllerChain } from './fix-live.js';
+import { refOf } from '../fixes/cluster-writer.js';
 import { fixesOf } from '../policy/fix-index.js';
 import type { Outcome } from './outcome.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
@@ -89,12 +91,18 @@ const namespaceOf = (options: { readonly namespace?: string | undefined }, prepa
 
 const workloadsOf = (prepared: Prepared) => prepared.documents.documentsFor('Workload');
 
-async function finish(prepared: Prepared, requests: FixRequest[], skipped: SkippedFix[]): Promise<Outcome<FixPlanResult>> {
+/** The plan of the requests; `through` says how the workload fixed was reached from the object named. */
+async function finish(
+  prepared: Prepared,
+  requests: FixRequest[],
+  skipped: SkippedFix[],
+  through?: string,
+): Promise<Outcome<FixPlanResult>> {
   const result = await planRequests(requests, prepared.inventory, prepared.connection, skipped, prepared.rbac);
   return {
     data: { ...result, withoutFix: [] },
     notes: prepared.inventory.notes,
-    warnings: prepared.warnings.map((message) => ({ message })),
+    warnings: [...prepared.warnings, ...(through ? [through] : [])].map((message) => ({ message })),
   };
 }
 
@@ -134,10 +142,15 @@ export async function planDefaultSa(
 }
 
 /** `KIND/NAME` as kubectl takes it (`deploy/web`, `cronjobs.batch/nightly`, `sa/builder`), in a namespace. */
-export function parseObjectArgument(
-  argument: string,
-  namespace: string,
-): { readonly kind: string; readonly group: string; readonly namespace: string; readonly name: string } {
+interface ObjectArgument {
+  readonly kind: string;
+  readonly group: string;
+  readonly version: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export function parseObjectArgument(argument: string, namespace: string): ObjectArgument {
   const slash = argument.indexOf('/');
   if (slash <= 0 || slash === argument.length - 1)
     throw new UsageError(`expected KIND/NAME, got ${JSON.stringify(argument)}`, {
@@ -149,11 +162,11 @@ export function parseObjectArgument(
     throw new UsageError(`the server doesn't have a resource type ${JSON.stringify(type)}`, {
       hint: 'for example deploy/web or sa/builder',
     });
-  return { kind: resource.kind, group: resource.group, namespace, name: argument.slice(slash + 1) };
+  return { kind: resource.kind, group: resource.group, version: resource.version, namespace, name: argument.slice(slash + 1) };
 }
 
-function findTarget(prepared: Prepared, target: ReturnType<typeof parseObjectArgument>, kindOfTarget: string): TargetDocument {
-  const found = prepared.documents
+function lookupTarget(prepared: Prepared, target: ObjectArgument, kindOfTarget: string): TargetDocument | undefined {
+  return prepared.documents
     .documentsFor(kindOfTarget)
     .find(
       (candidate) =>
@@ -162,15 +175,61 @@ function findTarget(prepared: Prepared, target: ReturnType<typeof parseObjectArg
         candidate.object.namespace === target.namespace &&
         (candidate.object.apiVersion.includes('/') ? candidate.object.apiVersion.split('/')[0] : '') === target.group,
     );
-  if (!found) {
-    throw new UsageError(`${target.kind} ${target.namespace}/${target.name} is not in the input`, {
-      hint:
-        prepared.inventory.origin === 'files'
-          ? 'check -f and -n (objects without a namespace are in -n, else default)'
-          : 'check -n and --context',
-    });
-  }
+}
+
+function notInInput(prepared: Prepared, target: ObjectArgument): UsageError {
+  return new UsageError(`${target.kind} ${target.namespace}/${target.name} is not in the input`, {
+    hint:
+      prepared.inventory.origin === 'files'
+        ? 'check -f and -n (objects without a namespace are in -n, else default)'
+        : 'check -n and --context',
+  });
+}
+
+function findTarget(prepared: Prepared, target: ObjectArgument, kindOfTarget: string): TargetDocument {
+  const found = lookupTarget(prepared, target, kindOfTarget);
+  if (!found) throw notInInput(prepared, target);
   return found;
+}
+
+/** A workload to fix, and when it was reached through the controllers of the object named, how. */
+interface WorkloadTarget {
+  readonly target: TargetDocument;
+  readonly through?: string | undefined;
+}
+
+/**
+ * The workload KIND/NAME names. On a cluster, a Pod, ReplicaSet or Job a controller owns is not read on its
+ * own (it is judged through its controller), and a change to it would be undone by that controller at once:
+ * it is read, its controllers followed up to the top one, and that one's pod template is what gets fixed.
+ */
+async function findWorkloadTarget(prepared: Prepared, wanted: ObjectArgument): Promise<WorkloadTarget> {
+  const found = lookupTarget(prepared, wanted, 'Workload');
+  if (found) return { target: found };
+  if (!prepared.connection) throw notInInput(prepared, wanted);
+  const writer = await clusterWriterFor(prepared.connection);
+  const ref = { apiVersion: wanted.group === '' ? wanted.version : `${wanted.group}/${wanted.version}`, ...wanted };
+  const object = await writer.get({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name });
+  const chain = object ? await controllerChain(object, writer) : [];
+  const top = chain[chain.length - 1];
+  if (!top) throw notInInput(prepared, wanted);
+  const topRef = refOf(top);
+  const through = `${labelOf(ref)} is controlled by ${chain.map((owner) => labelOf(refOf(owner))).join(', controlled by ')}`;
+  const topTarget = lookupTarget(
+    prepared,
+    {
+      ...topRef,
+      group: topRef.apiVersion.includes('/') ? (topRef.apiVersion.split('/')[0] ?? '') : '',
+      version: '',
+      namespace: wanted.namespace,
+    },
+    'Workload',
+  );
+  if (!topTarget)
+    throw new UsageError(
+      `${through}, which has no pod template kubectl-sa can change: fix it there (a change to the ${wanted.kind} would be undone)`,
+    );
+  return { target: topTarget, through: `${through}: fixing its pod template` };
 }
 
 /**
@@ -214,9 +273,9 @@ export async function planAutomount(
     throw new UsageError(
       `${wanted.kind} has no pod template: fix automount takes a workload (deploy/NAME, cronjob/NAME…) or a ServiceAccount (sa/NAME)`,
     );
-  const target = findTarget(prepared, wanted, 'Workload');
+  const { target, through } = await findWorkloadTarget(prepared, wanted);
   const document = target.document as WorkloadDocument;
-  const reason = { ruleId: 'SA003', message: `${target.object.kind} ${target.object.namespace}/${target.object.name}` };
+  const reason = { ruleId: 'SA003', message: through ?? `${target.object.kind} ${target.object.namespace}/${target.object.name}` };
   if (!needsToken(document.serviceAccount)) {
     requests.push(request(prepared.fix('workload-no-automount'), target, reason));
   } else if (!document.automount.mounted && document.projectedTokens.length === 0) {
@@ -229,7 +288,7 @@ export async function planAutomount(
       reason: `ServiceAccount ${document.serviceAccount.namespace}/${document.serviceAccount.name} ${document.serviceAccount.rbacBaselineOnly === false ? 'holds permissions' : 'is federated to a cloud identity'} and the pods get a token: already as it should be`,
     });
   }
-  return finish(prepared, requests, skipped);
+  return finish(prepared, requests, skipped, through);
 }
 
 /**
@@ -246,7 +305,7 @@ export async function planDedicatedSa(
   const wanted = parseObjectArgument(options.target, namespaceOf(options, prepared));
   if (!isWorkloadKind(wanted.group === '' ? 'v1' : `${wanted.group}/v1`, wanted.kind))
     throw new UsageError(`${wanted.kind} has no pod template: fix dedicated-sa takes a workload (deploy/NAME, cronjob/NAME…)`);
-  const target = findTarget(prepared, wanted, 'Workload');
+  const { target, through } = await findWorkloadTarget(prepared, wanted);
   const document = target.document as WorkloadDocument;
   const name = options.name ?? target.object.name;
   const sharers = workloadsOf(prepared).filter((other) => {
@@ -264,7 +323,7 @@ export async function planDedicatedSa(
   const rendered = request(
     fix,
     { ...target, document: context },
-    { ruleId: 'SA002', message: `${target.object.kind} ${target.object.namespace}/${target.object.name}` },
+    { ruleId: 'SA002', message: through ?? `${target.object.kind} ${target.object.namespace}/${target.object.name}` },
   );
-  return finish(prepared, [{ ...rendered, object: target.object }], []);
+  return finish(prepared, [{ ...rendered, object: target.object }], [], through);
 }

@@ -227,6 +227,21 @@ describe('kubectl sa fix on a live cluster', () => {
       }),
     );
     const pod = await json(['get', 'pod', 'cart-5d4f-x2x4q', '-n', namespace]);
+    // Named on the command line, an owned Pod (which the cluster source judges through its controllers) is fixed through them too.
+    const viaPod = await runCliInProcess(
+      ['fix', 'dedicated-sa', 'pod/cart-5d4f-x2x4q', '-n', namespace, '--dry-run=client', '-o', 'json', ...admin()],
+      { env: state() },
+    );
+    expect(viaPod.code).toBe(0);
+    expect(viaPod.stderr).toContain(
+      `Pod ${namespace}/cart-5d4f-x2x4q is controlled by ReplicaSet ${namespace}/cart-5d4f, controlled by Deployment ${namespace}/cart: fixing its pod template`,
+    );
+    expect(
+      JSON.parse(viaPod.stdout).changes.map(
+        (change: { action: string; object: { kind: string; name: string } }) =>
+          `${change.action} ${change.object.kind}/${change.object.name}`,
+      ),
+    ).toEqual(expect.arrayContaining(['patch Deployment/cart', 'create ServiceAccount/cart']));
     const bare: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
