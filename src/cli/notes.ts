@@ -15,10 +15,13 @@ export function writeNotes(notes: readonly InventoryNote[], stream: NodeJS.Writa
     const where = note.source ? `${formatPosition(note.source)}: ` : '';
     stream.write(`${note.level}: ${where}${note.message}\n`);
   }
-  if (!verbose && info.length > 0) {
-    const files = new Set(info.map((note) => note.source?.file).filter(Boolean));
+  // Only the documents skipped are counted here (they have a file:line); other informational notes (a live
+  // read's "judged N Pods through their controllers") are no skipped document.
+  const skipped = info.filter((note) => note.source !== undefined);
+  if (!verbose && skipped.length > 0) {
+    const files = new Set(skipped.map((note) => note.source?.file));
     stream.write(
-      `note: skipped ${info.length} document(s) that are not Kubernetes objects in ${files.size} file(s); set KUBECTL_SA_VERBOSE=1 to list them\n`,
+      `note: skipped ${skipped.length} document(s) that are not Kubernetes objects in ${files.size} file(s); set KUBECTL_SA_VERBOSE=1 to list them\n`,
     );
   }
 }
