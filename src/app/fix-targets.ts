@@ -41,7 +41,7 @@ interface Prepared {
 async function prepare(options: TargetedFixOptions): Promise<Prepared> {
   const { packs } = await loadPolicies(options.policies);
   const fixes = fixesOf(packs);
-  const { inventory, connection } = await readInput(options.input);
+  const { inventory, connection } = await readInput({ ...options.input, requireNamespace: true });
   const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac });
   const documents = new TargetDocuments(inventory, { now: options.now, rbac: rbac.view });
   const fix = (id: string) => {

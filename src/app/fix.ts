@@ -37,7 +37,8 @@ export interface FixPlanResult {
 
 /** `kubectl sa fix`: a plan for every current finding that has a fix. Prints nothing, writes nothing. */
 export async function planFix(options: FixPlanOptions): Promise<Outcome<FixPlanResult>> {
-  const judgement = await judge(options);
+  // A mistyped -n must not pass as "nothing to fix".
+  const judgement = await judge({ ...options, input: { ...options.input, requireNamespace: true } });
   const findings = judgement.evaluation.findings.filter((finding) => selected(finding, options.selection));
   const { requests, skipped } = requestsForFindings(findings, fixesOf(judgement.packs));
   const result = await planRequests(requests, judgement.inventory, judgement.connection, skipped, judgement.rbac);

@@ -23,6 +23,11 @@ export interface InputOptions {
   readonly progress?: RequestProgress | undefined;
   /** Told each manifest text read (manifest-files' ReadOptions.onText). */
   readonly onText?: ((file: string, text: string) => void) | undefined;
+  /**
+   * A namespace (-n) the cluster does not have is an error rather than kubectl's "No resources found": set by
+   * use cases that change what they read, where a mistyped namespace must not pass as "nothing to do".
+   */
+  readonly requireNamespace?: boolean | undefined;
 }
 
 export interface LoadedInput {
@@ -63,6 +68,11 @@ export async function readInput(
       throw error;
     },
   );
+  if (input.requireNamespace && read.missingNamespace !== undefined) {
+    throw new InputError(`namespace "${read.missingNamespace}" does not exist on the cluster at ${connection.client.server}`, {
+      hint: 'check -n and --context (kubectl get namespaces lists them)',
+    });
+  }
   const inventory = buildInventory(read.documents, {
     defaultNamespace: connection.defaultNamespace,
     origin: 'cluster',

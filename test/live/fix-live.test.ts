@@ -275,6 +275,15 @@ describe('kubectl sa fix on a live cluster', () => {
     ]);
   });
 
+  it('a namespace the cluster does not have is an error (exit 2), not "nothing to change"', async () => {
+    for (const args of [['fix'], ['fix', 'default-sa'], ['fix', 'automount', 'deploy/cart']]) {
+      const result = await runCliInProcess([...args, '-n', 'no-such-namespace', ...admin()], { env: state() });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^error: namespace "no-such-namespace" does not exist on the cluster at https:\/\/127\.0\.0\.1:\d+\n/);
+    }
+  });
+
   it('a patch the user may not make is refused before anything changes (exit 3, one line)', async () => {
     const namespace = await freshNamespace('fixforbidden');
     await apply(shop(namespace));

@@ -123,6 +123,8 @@ export interface ClusterRead {
   readonly unreadable: readonly { readonly resource: ListedResource; readonly reason: string; readonly message: string }[];
   /** What each list covered: every namespace, one, or nothing (forbidden, not served), per kind. */
   readonly coverage: readonly CoverageRecord[];
+  /** The namespace read (-n) does not exist: a read answers with nothing in it; a change names nothing. */
+  readonly missingNamespace?: string | undefined;
 }
 
 interface ObjectList {
@@ -181,12 +183,14 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
   const unreadable: { resource: ListedResource; reason: string; message: string }[] = [];
   let answered = 0;
   let firstRefusal: ApiStatusError | undefined;
+  let missingNamespace: string | undefined;
   for (const outcome of outcomes) {
     if (outcome.error) {
       const error = outcome.error;
       if (outcome.resource.kind === 'Namespace' && options.namespace !== undefined && error.status === 404) {
         // As kubectl: a namespace that does not exist is not an error, but nothing will be found in it.
         notes.push({ level: 'warning', message: `namespace "${options.namespace}" does not exist: ${error.serverMessage}` });
+        missingNamespace = options.namespace;
         continue;
       }
       // A kind we may not list (403), or one this server does not serve (404), leaves a gap the answers
@@ -214,7 +218,7 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
   if (folded > 0) {
     notes.push({ level: 'info', message: `judged ${folded} Pods, ReplicaSets and Jobs through the controllers that own them` });
   }
-  return { documents, notes, unreadable, coverage };
+  return { documents, notes, unreadable, coverage, missingNamespace };
 }
 
 /** Owners before what they own: controllers, then ReplicaSets and Jobs, then Pods. */
