@@ -125,6 +125,10 @@ export function planFixes(requests: readonly FixRequest[], lookup: ObjectLookup)
   for (const { object, requests: group } of byObject.values()) {
     const reasons = uniqueReasons(group.map((request) => request.reason));
     const entry = lookup(object);
+    if (isSecret(object)) {
+      skipped.push({ object, source: entry?.source, reasons, reason: secretRefusal });
+      continue;
+    }
     if (!entry) {
       skipped.push({ object, source: undefined, reasons, reason: `${labelOf(object)} is not in the input${notInInputHint(object)}` });
       continue;
@@ -207,6 +211,18 @@ function planCreates(requests: readonly FixRequest[], lookup: ObjectLookup): { c
     }
   }
   return { changes, compliant };
+}
+
+/**
+ * A fix never changes a Secret: changing one means reading it (a live object is listed as metadata only, and its
+ * values must not reach a diff, a backup or a 409's re-read), and the one fix a token Secret needs is a migration
+ * of its readers (kubectl sa token legacy --migrate), not a patch.
+ */
+const secretRefusal =
+  'a fix never reads or changes a Secret (its values would reach diffs and backups): change it by hand, or use kubectl sa token legacy --migrate for token Secrets';
+
+function isSecret(ref: ObjectRef): boolean {
+  return ref.kind === 'Secret' && ref.apiVersion === 'v1';
 }
 
 function uniqueReasons(reasons: readonly FixReason[]): FixReason[] {

@@ -275,6 +275,29 @@ describe('kubectl sa fix on a live cluster', () => {
     ]);
   });
 
+  it('never reads Secret data: token Secrets are listed as metadata only, and still judged (SA004 names its command)', async () => {
+    const namespace = await freshNamespace('fixsecret');
+    await apply(`apiVersion: v1
+kind: Secret
+metadata: {name: ci-token, namespace: ${namespace}, annotations: {kubernetes.io/service-account.name: default}}
+type: kubernetes.io/service-account-token
+`);
+    const plan = await planFix({
+      input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
+      policies: { includeBuiltIn: true },
+      now: new Date(),
+      defaultRbac: true,
+      selection: { rules: ['SA004'] },
+    });
+    const secrets = plan.data.inventory.secrets.map((entry) => entry.object as KubeObject & { data?: unknown; type?: string });
+    expect(secrets.map((secret) => [secret.metadata?.name, secret.type, 'data' in secret])).toEqual([
+      ['ci-token', 'kubernetes.io/service-account-token', false],
+    ]);
+    expect(plan.data.plan.skipped.map((skip) => skip.reason)).toEqual([
+      `fixed by another command: kubectl sa token legacy --migrate -n ${namespace}`,
+    ]);
+  });
+
   it('a namespace the cluster does not have is an error (exit 2), not "nothing to change"', async () => {
     for (const args of [['fix'], ['fix', 'default-sa'], ['fix', 'automount', 'deploy/cart']]) {
       const result = await runCliInProcess([...args, '-n', 'no-such-namespace', ...admin()], { env: state() });

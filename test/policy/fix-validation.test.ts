@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,57 @@ describe('policy validate and policy test check fixes', () => {
     expect(refused.stderr).toContain(
       'a precondition of the fix does not hold: operation 0 (test /metadata/namespace): expected "prod", found "t"',
     );
+  });
+  it('a fix that would change a Secret is refused: a fix never reads Secret data', async () => {
+    const dir = write({
+      'acme.yaml': `apiVersion: kubectl-sa.dev/v1
+kind: PolicyPack
+metadata: {name: acme, version: 1.0.0}
+rules:
+  - id: ACME002
+    title: Secrets say who owns them
+    severity: low
+    target: Secret
+    assert: {type: object, required: [metadata], properties: {metadata: {type: object, required: [labels]}}}
+    message: "Secret {{metadata.name}} has no labels"
+    remediation: Label it.
+    fix: label-secret
+fixes:
+  - id: label-secret
+    title: label the Secret
+    patch:
+      - {op: add, path: /metadata/labels, value: {owner: platform}}
+`,
+      'acme.test.yaml': `apiVersion: kubectl-sa.dev/v1
+kind: PolicyPackTest
+pack: acme
+cases:
+  - name: unlabelled
+    objects:
+      - {apiVersion: v1, kind: Secret, metadata: {name: s, namespace: t}, data: {password: c2VjcmV0}}
+    expect: [{rule: ACME002, object: Secret/t/s}]
+`,
+    });
+    const validated = await runCliInProcess(['policy', 'validate', dir]);
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toContain('fix label-secret does not apply: a fix never reads or changes a Secret');
+    writeFileSync(
+      path.join(dir, 'secret.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: t\ndata:\n  password: c2VjcmV0\n',
+    );
+    const fixed = await runCliInProcess([
+      'fix',
+      '-f',
+      path.join(dir, 'secret.yaml'),
+      '--policy',
+      path.join(dir, 'acme.yaml'),
+      '--write',
+      '--yes',
+    ]);
+    expect(fixed.stdout).toContain('Secret t/s');
+    expect(fixed.stdout).toContain('a fix never reads or changes a Secret');
+    expect(fixed.stdout).not.toContain('c2VjcmV0');
+    expect(readFileSync(path.join(dir, 'secret.yaml'), 'utf8')).not.toContain('labels');
   });
   it('the built-in packs validate with their fixes', async () => {
     const result = await runCliInProcess(['policy', 'validate', 'policies/']);
