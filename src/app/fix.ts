@@ -1,9 +1,10 @@
-import type { Inventory, ObjectRef } from '../inventory/inventory.js';
+import { STDIN_NAME, type Inventory, type InventoryEntry, type ObjectRef } from '../inventory/inventory.js';
 import { groupOf } from '../inventory/object-scope.js';
 import { fileChangesFor, type FileChange } from '../fixes/file-changes.js';
 import { readTexts } from '../fixes/file-writer.js';
 import { automountOptOutRequests, serviceAccountMoveRequests } from '../fixes/service-account-moves.js';
-import { objectKey, planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
+import { labelOf, objectKey, planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
+import { refOf } from '../fixes/cluster-writer.js';
 import { clusterWriterFor, throughOwners } from './fix-live.js';
 import { fixesOf } from '../policy/fix-index.js';
 import type { Finding } from '../policy/finding.js';
@@ -71,27 +72,101 @@ export async function planRequests(
   // The planner's care for what workloads use: a plan that moves a workload to another ServiceAccount, or
   // turns a ServiceAccount's automount off, is planned again with the requests that keep their access.
   const holdsPermissions = (namespace: string, name: string) => rbac?.serviceAccount(namespace, name)?.baselineOnly === false;
-  const first = planFixes(requests, lookup);
-  const keep = [
-    ...serviceAccountMoveRequests(first, inventory, holdsPermissions),
-    ...automountOptOutRequests(first, inventory, holdsPermissions),
-  ];
-  const planned = keep.length > 0 ? planFixes([...requests, ...keep], lookup) : first;
-  let plan: FixPlan = { ...planned, skipped: [...skippedBefore, ...skippedLive, ...planned.skipped] };
-  let files: readonly FileChange[] = [];
-  if (inventory.origin === 'files') {
-    const writable = plan.changes.flatMap((change) => (change.source && change.source.template === undefined ? [change.source.file] : []));
-    const texts = await readTexts(writable.filter((file) => file !== '<stdin>'));
-    const changeSet = fileChangesFor(plan, texts);
-    files = changeSet.files;
-    const refused = new Set(changeSet.refused.map((entry) => entry.object));
-    plan = {
-      ...plan,
-      changes: plan.changes.filter((change) => !refused.has(change.object)),
-      skipped: [...plan.skipped, ...changeSet.refused],
+  const planWithAccessKept = (base: readonly FixRequest[]) => {
+    const first = planFixes(base, lookup);
+    const keep = [
+      ...serviceAccountMoveRequests(first, inventory, holdsPermissions),
+      ...automountOptOutRequests(first, inventory, holdsPermissions),
+    ];
+    return { keep, planned: keep.length > 0 ? planFixes([...base, ...keep], lookup) : first };
+  };
+  const skippedFirst = [...skippedBefore, ...skippedLive];
+  if (inventory.origin !== 'files') {
+    const { planned } = planWithAccessKept(requests);
+    return {
+      origin: inventory.origin,
+      plan: { ...planned, skipped: [...skippedFirst, ...planned.skipped] },
+      files: [],
+      inventory,
+      connection,
     };
   }
-  return { origin: inventory.origin, plan, files, inventory, connection };
+  // Files: a change that cannot be written (Helm-rendered, stdin, an anchored node) is left out with its
+  // reason, and so is every change that needed it to keep a workload's access; the rest is planned again.
+  let base = requests;
+  const refusedSoFar: SkippedFix[] = [];
+  let texts: ReadonlyMap<string, string> | undefined;
+  for (;;) {
+    const { keep, planned } = planWithAccessKept(base);
+    const plan: FixPlan = { ...planned, skipped: [...skippedFirst, ...refusedSoFar, ...planned.skipped] };
+    if (texts === undefined) {
+      const writable = plan.changes.flatMap((change) =>
+        change.source && change.source.template === undefined ? [change.source.file] : [],
+      );
+      texts = await readTexts(writable.filter((file) => file !== STDIN_NAME));
+    }
+    const changeSet = fileChangesFor(plan, texts);
+    const stopped =
+      changeSet.refused.length === 0 ? new Set<string>() : objectsToLeave(changeSet.refused, base, keep, lookup, refusedSoFar);
+    const remaining = base.filter((request) => !stopped.has(objectKey(request.object)));
+    if (stopped.size === 0 || remaining.length === base.length) {
+      const refused = new Set(changeSet.refused.map((entry) => entry.object));
+      return {
+        origin: inventory.origin,
+        plan: {
+          ...plan,
+          changes: plan.changes.filter((change) => !refused.has(change.object)),
+          skipped: [...plan.skipped, ...changeSet.refused],
+        },
+        files: changeSet.files,
+        inventory,
+        connection,
+      };
+    }
+    base = remaining;
+  }
+}
+
+/**
+ * The objects whose requests must go once `refused` cannot be written: each refused object itself, the object
+ * a refused created object belongs to, and every object a refused request kept access for (a workload moved to a
+ * ServiceAccount its bindings could not follow). Records why in `skipped`.
+ */
+function objectsToLeave(
+  refused: readonly SkippedFix[],
+  base: readonly FixRequest[],
+  keep: readonly FixRequest[],
+  lookup: (ref: ObjectRef) => InventoryEntry | undefined,
+  skipped: SkippedFix[],
+): Set<string> {
+  const stopped = new Set<string>();
+  const leave = (ref: ObjectRef, entry: SkippedFix) => {
+    const key = objectKey(ref);
+    if (stopped.has(key)) return;
+    stopped.add(key);
+    skipped.push(entry);
+  };
+  for (const entry of refused) {
+    leave(entry.object, entry);
+    const key = objectKey(entry.object);
+    for (const request of base)
+      if ((request.creates ?? []).some((created) => objectKey(refOf(created)) === key))
+        leave(request.object, {
+          object: request.object,
+          source: lookup(request.object)?.source,
+          reasons: [request.reason],
+          reason: `left as it is: ${labelOf(entry.object)}, which this fix creates, cannot be written (${entry.reason})`,
+        });
+    for (const request of keep)
+      if (request.supports && objectKey(request.object) === key)
+        leave(request.supports, {
+          object: request.supports,
+          source: lookup(request.supports)?.source,
+          reasons: [request.reason],
+          reason: `left as it is: without ${labelOf(entry.object)} changed too it would lose access it has (${entry.reason})`,
+        });
+  }
+  return stopped;
 }
 
 function selected(finding: Finding, selection: FindingSelection): boolean {

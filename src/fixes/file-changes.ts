@@ -1,6 +1,6 @@
 import { createTwoFilesPatch, diffLines } from 'diff';
 import { labelOf, type FixPlan, type PlannedChange, type SkippedFix } from './plan.js';
-import { editManifestDocuments, ManifestEditError, type EditedDocuments, type ObjectInsertion, type ObjectPatch } from './manifest-edit.js';
+import { editManifestDocuments, type EditedDocuments, type ObjectInsertion, type ObjectPatch } from './manifest-edit.js';
 import { STDIN_NAME } from '../inventory/inventory.js';
 
 /** One manifest file as it is and as the plan leaves it, with the unified diff between them. */
@@ -56,15 +56,20 @@ export function fileChangesFor(plan: FixPlan, texts: ReadonlyMap<string, string>
     const insertions: ObjectInsertion[] = changes
       .filter((change) => change.action === 'create')
       .map((change) => ({ afterLine: change.source?.line ?? 0, object: change.after }));
-    try {
-      const documents = editManifestDocuments(before, file, patches, insertions);
-      const after = documents.after.join('');
-      files.push({ file, before, after, diff: documentsDiff(file, documents), changes });
-    } catch (error) {
-      if (!(error instanceof ManifestEditError)) throw error;
-      for (const change of changes)
-        refused.push({ object: change.object, source: change.source, reasons: change.reasons, reason: error.message });
-    }
+    // An edit that cannot be made refuses its own object's change only; the caller plans again without it
+    // (and without what depended on it), so one anchored object does not hold back a whole file.
+    const failed = new Set<PlannedChange>();
+    const documents = editManifestDocuments(before, file, patches, insertions, (failure) => {
+      const action = failure.edit === 'patch' ? 'patch' : 'create';
+      for (const change of changes) {
+        if (change.action !== action || change.source?.line !== failure.line || failed.has(change)) continue;
+        failed.add(change);
+        refused.push({ object: change.object, source: change.source, reasons: change.reasons, reason: failure.error.message });
+      }
+    });
+    const kept = changes.filter((change) => !failed.has(change));
+    if (kept.length === 0) continue;
+    files.push({ file, before, after: documents.after.join(''), diff: documentsDiff(file, documents), changes: kept });
   }
   return { files, refused };
 }

@@ -59,27 +59,38 @@ export interface EditedDocuments {
   readonly after: readonly string[];
 }
 
+/** An edit that could not be made: the object's line, whether it was its patch or an object inserted after it, and why. */
+export interface EditFailure {
+  readonly line: number;
+  readonly edit: 'patch' | 'insertion';
+  readonly error: ManifestEditError;
+}
+
 /**
  * The edits, document by document: each edit works on the text of its own document only (a 5 MB file is
  * neither re-parsed nor copied per operation), so the cost is the size of the documents edited. Within one
  * document the edits go bottom up, so no edit moves the lines of an object still to edit; after one object,
- * a new document is inserted before that object itself is patched.
+ * a new document is inserted before that object itself is patched. With `onFailure`, an edit that cannot be
+ * made is reported and left out (its document stays as the other edits leave it); without, it throws.
  */
 export function editManifestDocuments(
   text: string,
   file: string,
   patches: readonly ObjectPatch[],
   insertions: readonly ObjectInsertion[] = [],
+  onFailure?: (failure: EditFailure) => void,
 ): EditedDocuments {
   const edits = [
     ...insertions.map((insertion) => ({
       line: insertion.afterLine,
       order: 0,
+      edit: 'insertion' as const,
       apply: (part: string) => appendDocument(part, insertion.object),
     })),
     ...patches.map((patch) => ({
       line: patch.line,
       order: 1,
+      edit: 'patch' as const,
       apply: (part: string, where: Where) => patchObject(part, where, patch.patch),
     })),
   ].sort((a, b) => b.line - a.line || a.order - b.order);
@@ -90,9 +101,14 @@ export function editManifestDocuments(
   for (const edit of edits) {
     while (index > 0 && (spans[index]?.firstLine ?? 0) > edit.line) index -= 1;
     const span = spans[index];
-    if (!span || edit.line > span.lastLine)
-      throw new ManifestEditError(`${file}:${edit.line}: no document holds this line; nothing was written`);
-    after[index] = edit.apply(after[index] ?? '', { file, line: edit.line, relativeLine: edit.line - span.firstLine + 1 });
+    try {
+      if (!span || edit.line > span.lastLine)
+        throw new ManifestEditError(`${file}:${edit.line}: no document holds this line; nothing was written`);
+      after[index] = edit.apply(after[index] ?? '', { file, line: edit.line, relativeLine: edit.line - span.firstLine + 1 });
+    } catch (error) {
+      if (!(error instanceof ManifestEditError) || !onFailure) throw error;
+      onFailure({ line: edit.line, edit: edit.edit, error });
+    }
   }
   return { before, after };
 }

@@ -58,6 +58,11 @@ export interface FixRequest {
   readonly patch: readonly PatchOperation[];
   /** Objects to create beside the patch; placed after the object (same file) when written to files. */
   readonly creates?: readonly KubeObject[];
+  /**
+   * The object whose change this request keeps from taking access away (a binding extended to the
+   * ServiceAccount a workload moves to): when this request cannot be made, neither may that change.
+   */
+  readonly supports?: ObjectRef;
 }
 
 /**

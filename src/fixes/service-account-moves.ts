@@ -48,6 +48,7 @@ export function serviceAccountMoveRequests(
       requests.push({
         object: binding.ref,
         reason,
+        supports: change.object,
         patch: [
           { op: 'test', path: `/subjects/${index}`, value: subjectsOf(binding)[index] },
           { op: 'add', path: '/subjects/-', value: { kind: 'ServiceAccount', name: to, namespace } },
@@ -109,6 +110,7 @@ export function automountOptOutRequests(
         continue;
       requests.push({
         object: workload.entry.ref,
+        supports: change.object,
         reason: {
           ruleId: change.reasons[0]?.ruleId ?? '',
           fixId: change.reasons[0]?.fixId ?? '',

@@ -126,6 +126,57 @@ describe('kubectl sa fix on files', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('automount');
   });
 
+  it('an object that cannot be edited (an anchored node) is left with its reason; the rest of its file is fixed', async () => {
+    const file = path.join(work, 'anchored.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: ServiceAccount',
+        'metadata: {name: default, namespace: team}',
+        '---',
+        'x-pod: &pod',
+        '  containers: [{name: a, image: registry.example.com/a:1}]',
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: anchored, namespace: team}',
+        'spec:',
+        '  template:',
+        '    spec: *pod',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCliInProcess(['fix', '-f', file, '--rule', 'SA001', '--rule', 'SA003', '--write', '--yes'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Deployment team/anchored  (');
+    expect(result.stdout).toContain('/spec/template/spec/automountServiceAccountToken is an alias of an anchored node');
+    expect(readFileSync(file, 'utf8')).toContain('metadata: {name: default, namespace: team}\nautomountServiceAccountToken: false\n---\n');
+    expect(readFileSync(file, 'utf8')).toContain('    spec: *pod\n');
+  });
+
+  it('a workload is not moved to a new ServiceAccount when a binding it needs cannot follow it (rendered by Helm)', async () => {
+    const app = path.join(work, 'app.yaml');
+    const rbac = path.join(work, 'rbac.yaml');
+    writeFileSync(
+      app,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: registry.example.com/cart:1}]\n',
+    );
+    writeFileSync(
+      rbac,
+      '---\n# Source: shop/templates/rbac.yaml\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: default-view, namespace: shop}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: default, namespace: shop}]\n',
+    );
+    const before = readFileSync(app, 'utf8');
+    const result = await runCliInProcess(['fix', 'dedicated-sa', 'deploy/cart', '-n', 'shop', '-f', app, '-f', rbac, '--write', '--yes'], {
+      env: env(),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('RoleBinding shop/default-view was rendered by Helm');
+    expect(result.stdout).toContain(
+      `Deployment shop/cart  (${app}:1): left as it is: without RoleBinding shop/default-view changed too it would lose access it has`,
+    );
+    expect(readFileSync(app, 'utf8')).toBe(before);
+  });
+
   it('-o json is the documented FixPlan', async () => {
     const result = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '-o', 'json'], { env: env() });
     expect(JSON.parse(result.stdout)).toMatchObject({
