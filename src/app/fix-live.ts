@@ -6,7 +6,7 @@ import { ClusterWriter, refOf, withoutServerFields, type LiveChangeResult, type 
 import { apiRefusal } from '../sources/cluster/api-errors.js';
 import { diffToPatch } from '../fixes/json-diff.js';
 import { applyPatch, formatPointer, type PatchOperation } from '../fixes/json-patch.js';
-import { labelOf, type FixRequest, type PlannedChange, type SkippedFix } from '../fixes/plan.js';
+import { inApplyOrder, labelOf, objectKey, type FixRequest, type PlannedChange, type SkippedFix } from '../fixes/plan.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import { resourceTableFor } from './rbac-input.js';
 
@@ -110,17 +110,18 @@ export interface LiveApplyOptions {
 }
 
 /**
- * Applies a plan to the cluster. Created objects go first (a workload must not point at a ServiceAccount
- * that does not exist yet). With --dry-run=none every change is first sent as a server dry run: one the
- * server refuses (forbidden, invalid) stops the run before anything is changed. Each object is backed up
- * before its change and its new resourceVersion recorded after, for undo.
+ * Applies a plan to the cluster, in inApplyOrder: created objects first, then the changes that keep others'
+ * access; a change whose keeper failed (its precondition no longer holds) is left as it is. With
+ * --dry-run=none every patch is first sent as a server dry run: one the server refuses (forbidden, invalid)
+ * stops the run before anything is changed. Each object is backed up before its change and its new
+ * resourceVersion recorded after, for undo.
  */
 export async function applyLive(
   changes: readonly PlannedChange[],
   writer: ClusterWriter,
   options: LiveApplyOptions,
 ): Promise<Map<PlannedChange, LiveChangeResult>> {
-  const ordered = [...changes].sort((a, b) => (a.action === b.action ? 0 : a.action === 'create' ? -1 : 1));
+  const ordered = inApplyOrder(changes);
   const results = new Map<PlannedChange, LiveChangeResult>();
   if (options.dryRun === 'server') {
     for (const change of ordered) results.set(change, await writer.apply(change, 'server'));
@@ -128,7 +129,19 @@ export async function applyLive(
   }
   // Preflight: the server judges every change before any is made.
   for (const change of ordered.filter((candidate) => candidate.action === 'patch')) await writer.apply(change, 'server');
+  const unsupported = new Map<string, PlannedChange>();
   for (const change of ordered) {
+    const missing = unsupported.get(objectKey(change.object));
+    if (missing) {
+      results.set(change, {
+        outcome: 'failed',
+        notes: [`left as it is: ${labelOf(missing.object)}, which keeps its access, could not be changed`],
+        diff: '',
+        after: undefined,
+        before: change.before,
+      });
+      continue;
+    }
     const where = { server: writer.server, context: options.context };
     const record = (result?: LiveChangeResult) =>
       objectBackup({ ...change, before: result?.before ?? change.before }, where, result?.after);
@@ -136,6 +149,7 @@ export async function applyLive(
     const result = await writer.apply(change, 'none');
     results.set(change, result);
     if (result.outcome === 'applied') await options.backup?.addObject(record(result));
+    if (result.outcome === 'failed') for (const ref of change.supports ?? []) unsupported.set(objectKey(ref), change);
   }
   return results;
 }

@@ -28,6 +28,8 @@ export interface PlannedChange {
   /** The first field the change sets or removes, as a JSON pointer into the source object. */
   readonly pointer: string;
   readonly reasons: readonly FixReason[];
+  /** Other objects whose changes this one keeps from taking access away: it is made before them, and they not without it. */
+  readonly supports?: readonly ObjectRef[];
 }
 
 export interface PlanEntry {
@@ -152,6 +154,7 @@ export function planFixes(requests: readonly FixRequest[], lookup: ObjectLookup)
       compliant.push({ object, source: entry.source, reasons });
       continue;
     }
+    const supports = uniqueRefs(group.flatMap((request) => request.supports ?? [])).filter((ref) => objectKey(ref) !== objectKey(object));
     changes.push({
       action: 'patch',
       object,
@@ -161,6 +164,7 @@ export function planFixes(requests: readonly FixRequest[], lookup: ObjectLookup)
       after,
       pointer: patch.find((operation) => operation.op !== 'test')?.path ?? '',
       reasons,
+      ...(supports.length > 0 ? { supports } : {}),
     });
   }
   return {
@@ -228,6 +232,20 @@ const secretRefusal =
 
 function isSecret(ref: ObjectRef): boolean {
   return ref.kind === 'Secret' && ref.apiVersion === 'v1';
+}
+
+/**
+ * The order changes are made in on a cluster (and in a script): created objects first (a workload never points
+ * at a ServiceAccount that does not exist yet), then the changes that keep others' access (a binding extended to
+ * the ServiceAccount a workload moves to, a workload opting in before its ServiceAccount opts out), then the rest.
+ */
+export function inApplyOrder(changes: readonly PlannedChange[]): PlannedChange[] {
+  const rank = (change: PlannedChange) => (change.action === 'create' ? 0 : change.supports ? 1 : 2);
+  return [...changes].sort((a, b) => rank(a) - rank(b));
+}
+
+function uniqueRefs(refs: readonly ObjectRef[]): ObjectRef[] {
+  return [...new Map(refs.map((ref) => [objectKey(ref), ref])).values()];
 }
 
 function uniqueReasons(reasons: readonly FixReason[]): FixReason[] {

@@ -201,6 +201,40 @@ describe('kubectl sa fix on a live cluster', () => {
     expect(late ? lateResults.get(late)?.outcome : undefined).toBe('already-compliant');
   });
 
+  it('a binding that must follow a moved workload is changed first; when it no longer can be, the workload is not moved', async () => {
+    const namespace = await freshNamespace('fixsupport');
+    await apply(shop(namespace));
+    const connection = await connectCluster({ kubeconfig: liveCluster().kubeconfigPath, namespace });
+    const plan = await planFix({
+      input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
+      policies: { includeBuiltIn: true },
+      now: new Date(),
+      defaultRbac: true,
+      selection: { rules: ['SA002'] },
+    });
+    const before = await json(['get', 'deployment', 'cart', '-n', namespace]);
+    // Someone rewrites the binding's subjects after the plan: its precondition (the subject it extends is where it was) fails.
+    await kubectl([
+      'patch',
+      'rolebinding',
+      'default-reads-config',
+      '-n',
+      namespace,
+      '--type=json',
+      '-p',
+      JSON.stringify([{ op: 'add', path: '/subjects/0', value: { kind: 'User', name: 'auditor', apiGroup: 'rbac.authorization.k8s.io' } }]),
+    ]);
+    const results = await applyLive(plan.data.plan.changes, await clusterWriterFor(connection), { dryRun: 'none', context: undefined });
+    const outcome = (kind: string) =>
+      [...results.entries()].find(([change]) => change.object.kind === kind && change.action === 'patch')?.[1];
+    expect(outcome('RoleBinding')?.outcome).toBe('failed');
+    expect(outcome('Deployment')).toMatchObject({
+      outcome: 'failed',
+      notes: [`left as it is: RoleBinding ${namespace}/default-reads-config, which keeps its access, could not be changed`],
+    });
+    expect((await json(['get', 'deployment', 'cart', '-n', namespace])).spec).toEqual(before.spec);
+  });
+
   it('fixes pods through the controller that owns them, never the Pod; a bare Pod is refused with the reason', async () => {
     const namespace = await freshNamespace('fixowner');
     await apply(shop(namespace));
