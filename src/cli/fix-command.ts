@@ -40,11 +40,10 @@ export abstract class FixCommand extends KubectlSaCommand {
   private view(): FixView {
     return {
       io: this.io,
-      id: this.id,
       print: (printers, value, format) => this.print(printers, value, format),
       emit: (text) => this.emit(text),
       setExitCode: (code) => this.setExitCode(code),
-      commandLine: () => ['kubectl', 'sa', ...(this.id?.split(':') ?? ['fix']), ...this.argv].join(' '),
+      words: () => ['kubectl', 'sa', ...(this.id?.split(':') ?? ['fix']), ...this.argv],
     };
   }
 }

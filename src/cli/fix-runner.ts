@@ -2,7 +2,7 @@ import type { FixPlanResult } from '../app/fix.js';
 import { planFileRestores, readBackup, restoreFiles, writeFileChanges } from '../app/fix-files.js';
 import { ExitCode, InputError, UsageError } from '../errors/kubectl-sa-error.js';
 import { defaultBackupRoot } from '../fixes/backup.js';
-import { clusterScript, fileScript } from '../fixes/script.js';
+import { clusterScript, fileScript, shellQuote } from '../fixes/script.js';
 import { fixPrinters, fixReport } from '../report/fix-report.js';
 import type { IoContext } from './io.js';
 import type { Printers } from '../report/printers.js';
@@ -17,11 +17,11 @@ import { connectCluster, type ClusterFlagValues } from '../sources/cluster/conne
 /** What the runner needs of the command: its streams, printer and exit code (the command's own methods). */
 export interface FixView {
   readonly io: IoContext;
-  readonly id: string | undefined;
   print<T>(printers: Printers<T>, value: T, format: string): void;
   emit(text: string): void;
   setExitCode(code: number): void;
-  commandLine(): string;
+  /** The command as typed: `kubectl sa fix …` and its arguments, one word each. */
+  words(): readonly string[];
 }
 
 /**
@@ -37,10 +37,6 @@ export class FixRunner {
     return this.view.io;
   }
 
-  private get id(): string | undefined {
-    return this.view.id;
-  }
-
   private print<T>(printers: Printers<T>, value: T, format: string): void {
     this.view.print(printers, value, format);
   }
@@ -54,7 +50,18 @@ export class FixRunner {
   }
 
   private commandLine(): string {
-    return this.view.commandLine();
+    return this.view.words().map(shellQuote).join(' ');
+  }
+
+  /** The same command with what makes it act (`--write`, `--dry-run=none`) instead of its dry run, for the hint. */
+  private actingCommand(flag: '--write' | '--dry-run=none'): string {
+    const words = this.view.words();
+    const kept = words.filter((word, index) => {
+      if (word === '--write' || word.startsWith('--dry-run=')) return false;
+      if (word === '--dry-run') return false;
+      return words[index - 1] !== '--dry-run';
+    });
+    return [...kept, flag].map(shellQuote).join(' ');
   }
 
   async carryOut(
@@ -81,7 +88,7 @@ export class FixRunner {
       );
       if (result.plan.changes.length > 0 && flags.output === 'table') {
         this.io.stderr.write(
-          `hint: nothing was changed; apply with: kubectl sa ${this.id?.replace(/:/g, ' ') ?? 'fix'} … ${result.origin === 'files' ? '--write' : '--dry-run=none'}\n`,
+          `hint: nothing was changed; apply with: ${this.actingCommand(result.origin === 'files' ? '--write' : '--dry-run=none')}\n`,
         );
       }
       return;
@@ -132,9 +139,7 @@ export class FixRunner {
     if (dryRun === 'client' || changes.length === 0) return report(planned, 'client');
     if (dryRun === 'server') {
       report(await applyLive(changes, writer, { dryRun: 'server', context: connection.kubeConfig.contextName }), 'server');
-      this.io.stderr.write(
-        `hint: nothing was changed (server dry run); apply with: kubectl sa ${this.id?.replace(/:/g, ' ') ?? 'fix'} … --dry-run=none\n`,
-      );
+      this.io.stderr.write(`hint: nothing was changed (server dry run); apply with: ${this.actingCommand('--dry-run=none')}\n`);
       return;
     }
     if (flags.output === 'table' && !flags.yes) report(planned, 'client');
@@ -175,7 +180,7 @@ export class FixRunner {
     }
     for (const restore of pending) this.emit(restore.diff);
     if (dryRun !== 'none' || pending.length === 0) {
-      if (pending.length > 0) this.io.stderr.write(`hint: nothing was restored; restore with: kubectl sa fix --undo ${location} --write\n`);
+      if (pending.length > 0) this.io.stderr.write(`hint: nothing was restored; restore with: ${this.actingCommand('--write')}\n`);
       return;
     }
     if (!(await confirm(this.io, `Restore ${pending.length} file(s)?`, { yes: flags.yes, stdinUsed: false }))) {
@@ -216,7 +221,7 @@ export class FixRunner {
     if (dryRun !== 'none') {
       if (dryRun === 'server') await restoreObjects(pending, writer, 'server');
       this.io.stderr.write(
-        `hint: nothing was restored${dryRun === 'server' ? ' (server dry run passed)' : ''}; restore with: kubectl sa fix --undo ${location} --dry-run=none\n`,
+        `hint: nothing was restored${dryRun === 'server' ? ' (server dry run passed)' : ''}; restore with: ${this.actingCommand('--dry-run=none')}\n`,
       );
       return;
     }

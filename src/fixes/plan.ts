@@ -93,10 +93,12 @@ export function requestsForFindings(
       continue;
     }
     if (fix.spec.command !== undefined) {
-      skipped.push({
-        ...entry,
-        reason: `fixed by another command: ${fix.spec.command}${finding.object.namespace ? ` -n ${finding.object.namespace}` : ''}`,
-      });
+      const why = `fixed by another command: ${fix.spec.command}${finding.object.namespace ? ` -n ${finding.object.namespace}` : ''}`;
+      // Several rules on one object (SA004 and SA006 on a token Secret) that the same command fixes: one entry.
+      const same = skipped.findIndex((other) => other.reason === why && objectKey(other.object) === objectKey(finding.object));
+      const earlier = skipped[same];
+      if (earlier) skipped[same] = { ...earlier, reasons: uniqueReasons([...earlier.reasons, reason]) };
+      else skipped.push({ ...entry, reason: why });
       continue;
     }
     try {

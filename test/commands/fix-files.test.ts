@@ -49,7 +49,12 @@ describe('kubectl sa fix on files', () => {
       '+  namespace: shop',
       '+automountServiceAccountToken: false',
     ]);
-    expect(result.stderr).toContain('hint: nothing was changed');
+    // The hint is the command to type next: the same one, acting instead of its dry run.
+    expect(result.stderr).toContain(
+      `hint: nothing was changed; apply with: kubectl sa fix -f ${path.join(work, 'insecure')} --rule SA001 --rule SA002 --write\n`,
+    );
+    const explicit = await runCliInProcess(['fix', '--dry-run', 'client', '-f', shop(), '--rule', 'SA001'], { env: env() });
+    expect(explicit.stderr).toContain(`hint: nothing was changed; apply with: kubectl sa fix -f ${shop()} --rule SA001 --write\n`);
     expect(readFileSync(shop(), 'utf8')).toBe(before);
   });
 
@@ -175,6 +180,17 @@ describe('kubectl sa fix on files', () => {
       `Deployment shop/cart  (${app}:1): left as it is: without RoleBinding shop/default-view changed too it would lose access it has`,
     );
     expect(readFileSync(app, 'utf8')).toBe(before);
+  });
+
+  it('lists an object other commands fix once, with every rule that found it', async () => {
+    const result = await runCliInProcess(
+      ['fix', '-f', path.join(work, 'insecure'), '--rule', 'SA004', '--rule', 'SA006', '--now', '2026-12-01T00:00:00Z', '-o', 'json'],
+      { env: env() },
+    );
+    const plan = JSON.parse(result.stdout) as { skipped: { object: { name: string }; fixes: { ruleId: string }[]; reason: string }[] };
+    expect(plan.skipped.map((skip) => [skip.object.name, skip.fixes.map((fix) => fix.ruleId), skip.reason])).toEqual([
+      ['ci-deployer-token', ['SA004', 'SA006'], 'fixed by another command: kubectl sa token legacy --migrate -n shop'],
+    ]);
   });
 
   it('-o json is the documented FixPlan', async () => {
