@@ -12,6 +12,7 @@ import { BackupWriter, type BackupManifest } from '../fixes/backup.js';
 import { objectDiff } from '../fixes/cluster-writer.js';
 import { labelOf, type PlannedChange } from '../fixes/plan.js';
 import type { ChangeResult } from '../report/fix-report.js';
+import { undoPrinters, undoReport, type UndoItem } from '../report/undo-report.js';
 import { connectCluster, type ClusterFlagValues } from '../sources/cluster/connect.js';
 
 /** What the runner needs of the command: its streams, printer and exit code (the command's own methods). */
@@ -178,18 +179,40 @@ export class FixRunner {
       );
       return;
     }
-    for (const restore of pending) this.emit(restore.diff);
+    const report = (outcome: UndoItem['outcome']) =>
+      this.print(
+        undoPrinters,
+        undoReport({
+          backup: backup.dir,
+          madeBy: backup.manifest.command,
+          origin: 'files',
+          dryRun,
+          items: restores.map((restore) => ({
+            file: restore.file,
+            object: null,
+            action: 'restore',
+            state: restore.state,
+            outcome: restore.state === 'restore' ? outcome : 'planned',
+            diff: restore.state === 'restore' ? restore.diff : '',
+          })),
+        }),
+        flags.output,
+      );
     if (dryRun !== 'none' || pending.length === 0) {
+      report('planned');
       if (pending.length > 0) this.io.stderr.write(`hint: nothing was restored; restore with: ${this.actingCommand('--write')}\n`);
       return;
     }
+    if (flags.output === 'table' && !flags.yes) report('planned');
     if (!(await confirm(this.io, `Restore ${pending.length} file(s)?`, { yes: flags.yes, stdinUsed: false }))) {
       this.io.stderr.write('not confirmed: nothing was changed\n');
+      if (flags.output !== 'table') report('not-confirmed');
       this.setExitCode(ExitCode.findings);
       return;
     }
     await restoreFiles(pending);
     this.io.stderr.write(`restored ${pending.length} file(s) from ${backup.dir}\n`);
+    if (flags.output !== 'table' || flags.yes) report('restored');
   }
 
   /** Undo on the cluster: a server dry run by default, --dry-run=none (and --yes or a confirmation) to restore. */
@@ -199,7 +222,10 @@ export class FixRunner {
     flags: FixActionValues & ClusterFlagValues & { readonly output: string },
   ): Promise<void> {
     const dryRun = dryRunOf(flags, 'cluster');
-    if (dryRun === 'client' && flags['emit-script']) throw new UsageError('--emit-script is not offered for undoing cluster changes');
+    if (flags['emit-script'])
+      throw new UsageError('--emit-script is not offered for undoing cluster changes', {
+        hint: `run ${['kubectl', 'sa', 'fix', '--undo', location, '--dry-run=none', '--yes'].map(shellQuote).join(' ')} in the runbook instead: it restores only objects still as the fix left them`,
+      });
     const connection = await connectCluster(flags, this.io.env);
     const writer = await clusterWriterFor(connection);
     const restores = await planObjectRestores(manifest, writer);
@@ -208,30 +234,51 @@ export class FixRunner {
       throw new InputError(
         `cannot undo: ${conflicts.map((restore) => `${labelOf(restore.backup.object)} ${restore.reason ?? ''}`).join('; ')}`,
       );
-    for (const restore of restores) {
-      const label = labelOf(restore.backup.object);
+    for (const restore of restores)
       if (restore.state === 'already-restored')
-        this.io.stderr.write(`${label}: already as before the fix${restore.reason ? ` (${restore.reason})` : ''}\n`);
-      else if (restore.backup.action === 'create') this.emit(`delete ${label} (created by the fix)\n`);
-      else if (restore.backup.action === 'delete') this.emit(`create ${label} again (deleted by ${manifest.command})\n`);
-      else if (restore.change) this.emit(objectDiff(restore.backup.object, restore.change.before, restore.change.after));
-    }
+        this.io.stderr.write(`${labelOf(restore.backup.object)}: already as before the fix${restore.reason ? ` (${restore.reason})` : ''}\n`);
+    const report = (outcome: UndoItem['outcome']) =>
+      this.print(
+        undoPrinters,
+        undoReport({
+          backup: location,
+          madeBy: manifest.command,
+          origin: 'cluster',
+          dryRun,
+          items: restores.map((restore) => ({
+            file: null,
+            object: restore.backup.object,
+            action: restore.backup.action === 'create' ? 'delete' : restore.backup.action === 'delete' ? 'create' : 'restore',
+            state: restore.state === 'already-restored' ? 'already-restored' : 'restore',
+            outcome: restore.state === 'restore' ? outcome : 'planned',
+            diff:
+              restore.state === 'restore' && restore.change && restore.backup.action !== 'create' && restore.backup.action !== 'delete'
+                ? objectDiff(restore.backup.object, restore.change.before, restore.change.after)
+                : '',
+          })),
+        }),
+        flags.output,
+      );
     const pending = restores.filter((restore) => restore.state === 'restore');
-    if (pending.length === 0) return;
+    if (pending.length === 0) return report('planned');
     if (dryRun !== 'none') {
       if (dryRun === 'server') await restoreObjects(pending, writer, 'server');
+      report(dryRun === 'server' ? 'dry-run' : 'planned');
       this.io.stderr.write(
         `hint: nothing was restored${dryRun === 'server' ? ' (server dry run passed)' : ''}; restore with: ${this.actingCommand('--dry-run=none')}\n`,
       );
       return;
     }
+    if (flags.output === 'table' && !flags.yes) report('planned');
     if (!(await confirm(this.io, `Restore ${pending.length} object(s) on ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
       this.io.stderr.write('not confirmed: nothing was changed\n');
+      if (flags.output !== 'table') report('not-confirmed');
       this.setExitCode(ExitCode.findings);
       return;
     }
     await restoreObjects(pending, writer, 'server');
     await restoreObjects(pending, writer, 'none');
     this.io.stderr.write(`restored ${pending.length} object(s) from ${location}\n`);
+    if (flags.output !== 'table' || flags.yes) report('restored');
   }
 }

@@ -95,9 +95,24 @@ describe('kubectl sa fix on files', () => {
       '-      automountServiceAccountToken: true',
     ]);
     expect(readFileSync(shop(), 'utf8')).toBe(after);
-    const undone = await runCliInProcess(['fix', '--undo', backup, '--write', '--yes'], { env: env() });
+    const planned = await runCliInProcess(['fix', '--undo', backup, '-o', 'json'], { env: env() });
+    expect(JSON.parse(planned.stdout)).toMatchObject({
+      kind: 'FixUndo',
+      origin: 'files',
+      dryRun: 'client',
+      summary: { restore: 1, alreadyRestored: 0 },
+      items: [{ file: shop(), action: 'restore', state: 'restore', outcome: 'planned', diff: preview.stdout }],
+    });
+    const undone = await runCliInProcess(['fix', '--undo', backup, '--write', '--yes', '-o', 'yaml'], { env: env() });
     expect(undone.code).toBe(0);
+    expect(undone.stdout).toMatch(/^kind: FixUndo$/m);
+    expect(undone.stdout).toMatch(/^ {4}outcome: restored$/m);
     expect(readFileSync(shop(), 'utf8')).toBe(before);
+    const twice = await runCliInProcess(['fix', '--undo', backup, '-o', 'json'], { env: env() });
+    expect(JSON.parse(twice.stdout)).toMatchObject({
+      summary: { restore: 0, alreadyRestored: 1 },
+      items: [{ state: 'already-restored', diff: '' }],
+    });
   });
 
   it('undo refuses to restore over later edits', async () => {

@@ -106,6 +106,17 @@ describe('kubectl sa fix on a live cluster', () => {
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain(`delete ServiceAccount ${namespace}/cart (created by the fix)`);
     expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toContain('serviceaccount/cart');
+    const previewJson = JSON.parse((await runCliInProcess(['fix', '--undo', backup, '-o', 'json', ...admin()], { env })).stdout);
+    expect(previewJson).toMatchObject({ kind: 'FixUndo', origin: 'cluster', dryRun: 'server' });
+    expect(
+      previewJson.items.map(
+        (item: { action: string; object: { kind: string; name: string }; outcome: string }) =>
+          `${item.action} ${item.object.kind}/${item.object.name} ${item.outcome}`,
+      ),
+    ).toEqual(expect.arrayContaining(['delete ServiceAccount/cart dry-run', 'restore Deployment/cart dry-run']));
+    const script = await runCliInProcess(['fix', '--undo', backup, '--emit-script', ...admin()], { env });
+    expect(script.code).toBe(2);
+    expect(script.stdout).toBe('');
     const undone = await runCliInProcess(['fix', '--undo', backup, '--dry-run=none', '--yes', ...admin()], { env });
     expect(undone.code).toBe(0);
     expect(await kubectl(['get', 'serviceaccounts', '-n', namespace, '-o', 'name'])).toBe('serviceaccount/default\n');
