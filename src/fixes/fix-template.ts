@@ -11,14 +11,20 @@ export class FixTemplateError extends Error {}
 /**
  * What a fix's templates may quote: the rule's target document (the same fields its message quotes) plus
  * `podSpecPointer`, the JSON pointer of the pod spec inside the source object (`/spec/template/spec` for a
- * Deployment, `/spec/jobTemplate/spec/template/spec` for a CronJob, `/spec` for a Pod).
+ * Deployment, `/spec/jobTemplate/spec/template/spec` for a CronJob, `/spec` for a Pod), and
+ * `podMetadataPointer`, the pod metadata's beside it (`/spec/template/metadata`, `/metadata` for a Pod).
  */
 export function fixContextOf(document: unknown): Record<string, unknown> {
   const base = typeof document === 'object' && document !== null ? (document as Record<string, unknown>) : {};
   const podSpecPath = base.podSpecPath;
-  return typeof podSpecPath === 'string'
-    ? { ...base, podSpecPointer: podSpecPath === '' ? '' : `/${podSpecPath.split('.').join('/')}` }
-    : { ...base };
+  if (typeof podSpecPath !== 'string') return { ...base };
+  if (podSpecPath === '') return { ...base, podSpecPointer: '' };
+  const tokens = podSpecPath.split('.');
+  return {
+    ...base,
+    podSpecPointer: `/${tokens.join('/')}`,
+    podMetadataPointer: `/${[...tokens.slice(0, -1), 'metadata'].join('/')}`,
+  };
 }
 
 /**

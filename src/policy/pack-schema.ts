@@ -88,7 +88,7 @@ export const packSchema = {
           type: 'array',
           minItems: 1,
           description:
-            "RFC 6902 JSON Patch applied to the finding's source object (the ServiceAccount, the Deployment…). `{{dotted.path}}` in path, from and string values quotes the fix context: the rule's target document plus `podSpecPointer` (`/spec/template/spec`, `/spec/jobTemplate/spec/template/spec`…); a value that is one placeholder keeps its type. `test` operations are preconditions: when one fails the fix is not applied.",
+            "RFC 6902 JSON Patch applied to the finding's source object (the ServiceAccount, the Deployment…). `{{dotted.path}}` in path, from and string values quotes the fix context: the rule's target document plus `podSpecPointer` (`/spec/template/spec`, `/spec/jobTemplate/spec/template/spec`…) and `podMetadataPointer` (`/spec/template/metadata`…); a value that is one placeholder keeps its type. `test` operations are preconditions: when one fails the fix is not applied.",
           items: { $ref: '#/$defs/patchOperation' },
         },
         command: {
