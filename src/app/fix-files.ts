@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { InputError, InputErrors } from '../errors/kubectl-sa-error.js';
 import { BackupWriter, readBackup, sha256, type BackupManifest } from '../fixes/backup.js';
 import { unifiedDiff, type FileChange } from '../fixes/file-changes.js';
-import { writeFileAtomically } from '../fixes/file-writer.js';
+import { replaceFiles } from '../fixes/file-writer.js';
 
 export interface WriteFilesOptions {
   readonly backupRoot: string;
   /** The command line, recorded in the backup. */
   readonly command: string;
   readonly now: Date;
+  /** How one file is replaced (atomically, by default); a test makes it fail. */
+  readonly write?: (file: string, text: string) => Promise<void>;
 }
 
 export interface WrittenFiles {
@@ -18,8 +20,8 @@ export interface WrittenFiles {
 
 /**
  * Writes planned file changes: first checks that no file changed since it was planned (all or nothing),
- * then backs every file up, then replaces each atomically. A file edited meanwhile stops the run before
- * anything is written.
+ * then backs every file up, then replaces them all or none (replaceFiles). A file edited meanwhile stops
+ * the run before anything is written.
  */
 export async function writeFileChanges(changes: readonly FileChange[], options: WriteFilesOptions): Promise<WrittenFiles> {
   const stale: InputError[] = [];
@@ -31,7 +33,7 @@ export async function writeFileChanges(changes: readonly FileChange[], options: 
   if (stale.length > 0) throw new InputErrors(stale);
   const backup = await BackupWriter.create(options.backupRoot, options.command, options.now);
   for (const change of changes) await backup.addFile(change.file, change.before, change.after);
-  for (const change of changes) await writeFileAtomically(change.file, change.after);
+  await replaceFiles(changes, options.write);
   return { backupDir: backup.dir, files: changes.map((change) => change.file) };
 }
 
@@ -85,12 +87,12 @@ export async function planFileRestores(
 }
 
 export async function restoreFiles(restores: readonly FileRestore[]): Promise<void> {
-  for (const restore of restores) {
-    if (restore.state !== 'restore') continue;
+  const pending = restores.filter((restore) => restore.state === 'restore');
+  for (const restore of pending) {
     const current = await readFile(restore.file, 'utf8');
-    if (current !== restore.before) throw new InputError(`${restore.file}: changed while undoing; stopped`);
-    await writeFileAtomically(restore.file, restore.after);
+    if (current !== restore.before) throw new InputError(`${restore.file}: changed while undoing; nothing was restored`);
   }
+  await replaceFiles(pending);
 }
 
 export { readBackup };
