@@ -34,6 +34,15 @@ const admin = () => ['--kubeconfig', liveCluster().kubeconfigPath];
 const json = async (args: string[]) =>
   JSON.parse(await kubectl([...args, '-o', 'json', '--show-managed-fields'])) as KubeObject & Record<string, unknown>;
 const state = () => ({ XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'kubectl-sa-state-')) });
+/** The fix use case's plan for the findings of `rules` in a namespace of the live cluster (read as admin). */
+const planLive = (namespace: string, rules: string[]) =>
+  planFix({
+    input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
+    policies: { includeBuiltIn: true },
+    now: new Date(),
+    defaultRbac: true,
+    selection: { rules },
+  });
 
 describe('kubectl sa fix on a live cluster', () => {
   it('defaults to a server dry run that changes nothing; --dry-run=none applies as field manager kubectl-sa; a second run is already compliant; undo restores', async () => {
@@ -178,13 +187,7 @@ describe('kubectl sa fix on a live cluster', () => {
     const namespace = await freshNamespace('fixconflict');
     await apply(shop(namespace));
     const connection = await connectCluster({ kubeconfig: liveCluster().kubeconfigPath, namespace });
-    const options = {
-      input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
-      policies: { includeBuiltIn: true },
-      now: new Date(),
-      defaultRbac: true,
-    };
-    const plan = await planFix({ ...options, selection: { rules: ['SA001'] } });
+    const plan = await planLive(namespace, ['SA001']);
     const change = plan.data.plan.changes.find((candidate) => candidate.object.kind === 'ServiceAccount');
     expect(change?.object).toMatchObject({ kind: 'ServiceAccount', name: 'default' });
     await kubectl(['annotate', 'serviceaccount', 'default', '-n', namespace, 'team=shop']);
@@ -201,11 +204,7 @@ describe('kubectl sa fix on a live cluster', () => {
     });
 
     const second = await freshNamespace('fixconflict');
-    const planned = await planFix({
-      ...options,
-      input: { ...options.input, cluster: { ...options.input.cluster, namespace: second } },
-      selection: { rules: ['SA001'] },
-    });
+    const planned = await planLive(second, ['SA001']);
     await kubectl(['patch', 'serviceaccount', 'default', '-n', second, '-p', '{"automountServiceAccountToken":false}']);
     const late = planned.data.plan.changes.find((candidate) => candidate.object.kind === 'ServiceAccount');
     const lateResults = await applyLive(planned.data.plan.changes, writer, { dryRun: 'none', context: undefined });
@@ -216,13 +215,7 @@ describe('kubectl sa fix on a live cluster', () => {
     const namespace = await freshNamespace('fixsupport');
     await apply(shop(namespace));
     const connection = await connectCluster({ kubeconfig: liveCluster().kubeconfigPath, namespace });
-    const plan = await planFix({
-      input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
-      policies: { includeBuiltIn: true },
-      now: new Date(),
-      defaultRbac: true,
-      selection: { rules: ['SA002'] },
-    });
+    const plan = await planLive(namespace, ['SA002']);
     const before = await json(['get', 'deployment', 'cart', '-n', namespace]);
     // Someone rewrites the binding's subjects after the plan: its precondition (the subject it extends is where it was) fails.
     await kubectl([
@@ -327,13 +320,7 @@ kind: Secret
 metadata: {name: ci-token, namespace: ${namespace}, annotations: {kubernetes.io/service-account.name: default}}
 type: kubernetes.io/service-account-token
 `);
-    const plan = await planFix({
-      input: { paths: [], cluster: { kubeconfig: liveCluster().kubeconfigPath, namespace } },
-      policies: { includeBuiltIn: true },
-      now: new Date(),
-      defaultRbac: true,
-      selection: { rules: ['SA004'] },
-    });
+    const plan = await planLive(namespace, ['SA004']);
     const secrets = plan.data.inventory.secrets.map((entry) => entry.object as KubeObject & { data?: unknown; type?: string });
     expect(secrets.map((secret) => [secret.metadata?.name, secret.type, 'data' in secret])).toEqual([
       ['ci-token', 'kubernetes.io/service-account-token', false],
