@@ -106,10 +106,8 @@ export async function planRequests(
       texts = await readTexts(writable.filter((file) => file !== STDIN_NAME));
     }
     const changeSet = fileChangesFor(plan, texts);
-    const stopped =
-      changeSet.refused.length === 0 ? new Set<string>() : objectsToLeave(changeSet.refused, base, keep, lookup, refusedSoFar);
-    const remaining = base.filter((request) => !stopped.has(objectKey(request.object)));
-    if (stopped.size === 0 || remaining.length === base.length) {
+    const { left, skipped } = requestsToLeave(changeSet.refused, base, keep, lookup);
+    if (left.size === 0) {
       const refused = new Set(changeSet.refused.map((entry) => entry.object));
       return {
         origin: inventory.origin,
@@ -123,50 +121,52 @@ export async function planRequests(
         connection,
       };
     }
+    refusedSoFar.push(...skipped);
+    const remaining = base.filter((request) => !left.has(request));
     base = remaining;
   }
 }
 
 /**
- * The objects whose requests must go once `refused` cannot be written: each refused object itself, the object
- * a refused created object belongs to, and every object a refused request kept access for (a workload moved to a
- * ServiceAccount its bindings could not follow). Records why in `skipped`.
+ * The requests that must go once `refused` cannot be written: those on each refused object, the one that
+ * creates a refused new object, and every request on an object a refused request kept access for (a workload
+ * moved to a ServiceAccount its bindings could not follow); `skipped` says why, the refusals first.
  */
-function objectsToLeave(
+function requestsToLeave(
   refused: readonly SkippedFix[],
   base: readonly FixRequest[],
   keep: readonly FixRequest[],
   lookup: (ref: ObjectRef) => InventoryEntry | undefined,
-  skipped: SkippedFix[],
-): Set<string> {
-  const stopped = new Set<string>();
-  const leave = (ref: ObjectRef, entry: SkippedFix) => {
-    const key = objectKey(ref);
-    if (stopped.has(key)) return;
-    stopped.add(key);
-    skipped.push(entry);
+): { left: Set<FixRequest>; skipped: SkippedFix[] } {
+  const left = new Set<FixRequest>();
+  const skipped: SkippedFix[] = [...refused];
+  const on = (ref: ObjectRef) => base.filter((request) => objectKey(request.object) === objectKey(ref));
+  const leave = (requests: readonly FixRequest[], entry?: SkippedFix) => {
+    const fresh = requests.filter((request) => !left.has(request));
+    for (const request of fresh) left.add(request);
+    if (entry && fresh.length > 0) skipped.push(entry);
   };
   for (const entry of refused) {
-    leave(entry.object, entry);
     const key = objectKey(entry.object);
+    leave(on(entry.object));
     for (const request of base)
       if ((request.creates ?? []).some((created) => objectKey(refOf(created)) === key))
-        leave(request.object, {
+        leave([request], {
           object: request.object,
           source: lookup(request.object)?.source,
           reasons: [request.reason],
-          reason: `left as it is: ${labelOf(entry.object)}, which this fix creates, cannot be written (${entry.reason})`,
+          reason: `not done: ${labelOf(entry.object)}, which this fix creates, cannot be written (${entry.reason})`,
         });
     for (const request of keep)
       if (request.supports && objectKey(request.object) === key)
-        leave(request.supports, {
+        leave(on(request.supports), {
           object: request.supports,
           source: lookup(request.supports)?.source,
           reasons: [request.reason],
           reason: `left as it is: without ${labelOf(entry.object)} changed too it would lose access it has (${entry.reason})`,
         });
   }
-  return stopped;
+  return { left, skipped };
 }
 
 function selected(finding: Finding, selection: FindingSelection): boolean {

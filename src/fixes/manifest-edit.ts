@@ -85,7 +85,7 @@ export function editManifestDocuments(
       line: insertion.afterLine,
       order: 0,
       edit: 'insertion' as const,
-      apply: (part: string) => appendDocument(part, insertion.object),
+      apply: (part: string, where: Where) => appendDocument(part, insertion.object, where),
     })),
     ...patches.map((patch) => ({
       line: patch.line,
@@ -234,14 +234,24 @@ function surgicalEdit(text: string, parent: Node, key: string, operation: PatchO
   if (operation.op === 'move' || operation.op === 'copy') return undefined;
   const value = 'value' in operation ? operation.value : undefined;
   if (isMap(parent)) {
-    if (parent.flow || !parent.range) return undefined;
+    if (!parent.range) return undefined;
     const pair = pairOf(parent, key);
+    if (parent.flow) {
+      if (operation.op === 'remove') return undefined;
+      return pair
+        ? replaceValue(text, pair, value, flowStyleOf(parent))
+        : insertFlowEntry(text, parent, `${flowKey(key, parent)}: `, value);
+    }
     if (operation.op === 'remove') return pair ? removeLines(text, pair) : undefined;
     if (!pair) return insertPair(text, parent, key, value);
     return replaceValue(text, pair, value);
   }
   if (isSeq(parent)) {
-    if (parent.flow || !parent.range) return undefined;
+    if (!parent.range) return undefined;
+    if (parent.flow) {
+      if (operation.op === 'add' && (key === '-' || Number(key) === parent.items.length)) return insertFlowEntry(text, parent, '', value);
+      return undefined;
+    }
     if (operation.op === 'remove') {
       const item = parent.items[Number(key)] as Node | undefined;
       return item?.range ? removeItemLines(text, item) : undefined;
@@ -288,12 +298,65 @@ function insertPair(text: string, map: YAMLMap, key: string, value: unknown): st
   );
 }
 
-function replaceValue(text: string, pair: Pair<unknown, unknown>, value: unknown): string | undefined {
+function replaceValue(text: string, pair: Pair<unknown, unknown>, value: unknown, flow?: FlowStyle): string | undefined {
   const node = pair.value as Node | null;
   if (!node?.range || !isScalar(node) || (typeof value === 'object' && value !== null)) return undefined;
-  const rendered = stringify(value, renderOptions).replace(/\n$/, '');
+  const rendered = flow ? flowText(value, flow) : stringify(value, renderOptions).replace(/\n$/, '');
   if (rendered.includes('\n')) return undefined;
   return text.slice(0, node.range[0]) + rendered + text.slice(node.range[1]);
+}
+
+/** How a flow collection is written: JSON (keys in double quotes), or YAML flow (`{name: a}`). */
+interface FlowStyle {
+  readonly json: boolean;
+}
+
+function flowStyleOf(collection: YAMLMap | YAMLSeq): FlowStyle {
+  const first = collection.items[0] as Pair<unknown, unknown> | Node | undefined;
+  const key = first && isPair(first) ? first.key : undefined;
+  return { json: isScalar(key) && key.type === 'QUOTE_DOUBLE' };
+}
+
+function flowKey(key: string, map: YAMLMap): string {
+  return flowText(key, flowStyleOf(map));
+}
+
+/**
+ * A value as it stands inside a flow collection: JSON where the collection is JSON; otherwise plain where
+ * YAML 1.1 reads it back as the same string and no flow indicator is in it, else double-quoted (a JSON string is
+ * a YAML double-quoted scalar).
+ */
+function flowText(value: unknown, style: FlowStyle): string {
+  if (Array.isArray(value)) return `[${value.map((item) => flowText(item, style)).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${flowText(key, style)}: ${flowText(item, style)}`)
+      .join(', ')}}`;
+  if (typeof value !== 'string' || style.json) return JSON.stringify(value);
+  return /^[A-Za-z_][\w./-]*$/.test(value) && stringify(value, renderOptions).trim() === value ? value : JSON.stringify(value);
+}
+
+/**
+ * An entry added at the end of a flow map or sequence: after its last item, on a line of its own at the column
+ * of its items when they stand one a line (multi-line JSON), else after a comma on the same line.
+ */
+function insertFlowEntry(text: string, collection: YAMLMap | YAMLSeq, prefix: string, value: unknown): string | undefined {
+  const items = collection.items as (Pair<unknown, unknown> | Node)[];
+  const startOf = (item: Pair<unknown, unknown> | Node) => (isPair(item) ? (item.key as Node | null)?.range?.[0] : item.range?.[0]);
+  const endOf = (item: Pair<unknown, unknown> | Node) =>
+    isPair(item) ? ((item.value as Node | null)?.range?.[1] ?? (item.key as Node | null)?.range?.[1]) : item.range?.[1];
+  const first = items[0];
+  const last = items[items.length - 1];
+  const open = collection.range?.[0];
+  if (!first || !last || open === undefined) return undefined;
+  const firstStart = startOf(first);
+  const lastEnd = endOf(last);
+  if (firstStart === undefined || lastEnd === undefined) return undefined;
+  const entry = prefix + flowText(value, flowStyleOf(collection));
+  const at = contentEnd(text, lastEnd);
+  if (!text.slice(open, firstStart).includes('\n')) return `${text.slice(0, at)}, ${entry}${text.slice(at)}`;
+  const column = firstStart - lineStart(text, firstStart);
+  return `${text.slice(0, at)},${eolOf(text)}${' '.repeat(column)}${entry}${text.slice(at)}`;
 }
 
 /** Removes a pair's lines, only when its key starts its line (not `- key: value`, which holds a dash). */
@@ -359,11 +422,31 @@ function viaDocumentApi(
   }
   if (isPair(parent)) throw new ManifestEditError(`${file}:${line}: unexpected document shape`);
   const [start, , end] = document.range ?? [0, 0, text.length];
+  if (isJson(text)) {
+    // JSON stays JSON: the object printed again as JSON, with the indentation the file uses.
+    const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? (text.trim().includes('\n') ? '  ' : '');
+    const printed = JSON.stringify(node.toJSON(), null, indent).replace(/\n/g, eolOf(text));
+    return text.slice(0, start) + printed + text.slice(start).replace(/^[\s\S]*\}/, '');
+  }
   return text.slice(0, start) + document.toString({ ...renderOptions }) + text.slice(end);
 }
 
-/** A new object as a document of its own at the end of a document's text. */
-function appendDocument(part: string, object: unknown): string {
+/** A document written as JSON: its text starts with `{` (after blank lines and a `---`). */
+function isJson(text: string): boolean {
+  return /^(\s*---[ \t]*\r?\n)?\s*\{/.test(text);
+}
+
+function labelOfObject(object: unknown): string {
+  const value = object as { kind?: string; metadata?: { name?: string; namespace?: string } } | undefined;
+  return `${value?.kind ?? 'the object'} ${value?.metadata?.namespace ? `${value.metadata.namespace}/` : ''}${value?.metadata?.name ?? ''}`.trim();
+}
+
+/** A new object as a document of its own at the end of a document's text; a JSON file holds one object only. */
+function appendDocument(part: string, object: unknown, where: Where): string {
+  if (isJson(part))
+    throw new ManifestEditError(
+      `${where.file}:${where.line}: a JSON file holds one object: create ${labelOfObject(object)} in a file of its own`,
+    );
   const eol = eolOf(part);
   const separator = part === '' || part.endsWith('\n') ? '' : eol;
   return `${part}${separator}---${eol}${stringify(object, renderOptions).replace(/\n/g, eol)}`;

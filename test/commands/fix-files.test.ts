@@ -208,6 +208,30 @@ describe('kubectl sa fix on files', () => {
     ]);
   });
 
+  it('a JSON manifest stays JSON; a new ServiceAccount, which it cannot hold, is refused and the other fixes are made', async () => {
+    const file = path.join(work, 'web.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: 'team' },
+          spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1' }] } } },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    const result = await runCliInProcess(['fix', '-f', file, '--rule', 'SA002', '--rule', 'SA003', '--write', '--yes'], { env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `Deployment team/web  (${file}:1): not done: ServiceAccount team/web, which this fix creates, cannot be written`,
+    );
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ spec: { template: { spec: { automountServiceAccountToken: false } } } });
+    expect(JSON.parse(readFileSync(file, 'utf8')).spec.template.spec).not.toHaveProperty('serviceAccountName');
+  });
+
   it('-o json is the documented FixPlan', async () => {
     const result = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '-o', 'json'], { env: env() });
     expect(JSON.parse(result.stdout)).toMatchObject({

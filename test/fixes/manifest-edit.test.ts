@@ -101,17 +101,48 @@ describe('manifest edits', () => {
       `${text}automountServiceAccountToken: false\r\n`,
     );
   });
-  it('edits flow style and JSON through the Document API, and the result reads back as planned', () => {
-    const text = '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"}}\n';
-    const edited = editManifest(text, 'sa.json', [
-      { line: 1, patch: [{ op: 'add', path: '/automountServiceAccountToken', value: false }] },
+  it('edits JSON as JSON: only the intended lines change, and the file stays JSON', () => {
+    const text = '{\n  "apiVersion": "v1",\n  "kind": "ServiceAccount",\n  "metadata": {\n    "name": "a"\n  }\n}\n';
+    const added = editManifest(text, 'sa.json', [{ line: 1, patch: [{ op: 'add', path: '/automountServiceAccountToken', value: false }] }]);
+    expect(added).toBe(text.replace('  }\n}\n', '  },\n  "automountServiceAccountToken": false\n}\n'));
+    const oneLine = '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "labels": {"team": "x"}}}\n';
+    expect(
+      editManifest(oneLine, 'sa.json', [{ line: 1, patch: [{ op: 'add', path: '/metadata/labels/owner', value: 'pay ments' }] }]),
+    ).toBe(oneLine.replace('"team": "x"}', '"team": "x", "owner": "pay ments"}'));
+    // What no surgical edit does (a removal in JSON) is printed again as JSON, in the file's indentation.
+    const removed = editManifest(added, 'sa.json', [{ line: 1, patch: [{ op: 'remove', path: '/metadata/name' }] }]);
+    expect(JSON.parse(removed)).toEqual({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: {}, automountServiceAccountToken: false });
+    expect(removed).toBe(`${JSON.stringify(JSON.parse(removed), null, 2)}\n`);
+    expect(() =>
+      editManifest(text, 'sa.json', [], [{ afterLine: 1, object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'b' } } }]),
+    ).toThrowError('sa.json:1: a JSON file holds one object: create ServiceAccount b in a file of its own');
+  });
+  it('adds to YAML flow collections in place, in their style, keeping the rest of the line', () => {
+    const text = [
+      'apiVersion: rbac.authorization.k8s.io/v1',
+      'kind: RoleBinding',
+      'metadata: {name: view, namespace: shop}',
+      'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}',
+      'subjects: [{kind: ServiceAccount, name: default, namespace: shop}]  # who',
+      '',
+    ].join('\n');
+    const edited = editManifest(text, file, [
+      {
+        line: 1,
+        patch: [
+          { op: 'add', path: '/subjects/-', value: { kind: 'ServiceAccount', name: 'cart', namespace: 'shop' } },
+          { op: 'add', path: '/metadata/labels', value: { 'app.kubernetes.io/part-of': 'shop', enabled: 'yes' } },
+        ],
+      },
     ]);
-    expect(parseManifests(edited, 'sa.json')[0]?.value).toEqual({
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'a' },
-      automountServiceAccountToken: false,
-    });
+    expect(edited).toBe(
+      text
+        .replace(
+          'subjects: [{kind: ServiceAccount, name: default, namespace: shop}]  # who',
+          'subjects: [{kind: ServiceAccount, name: default, namespace: shop}, {kind: ServiceAccount, name: cart, namespace: shop}]  # who',
+        )
+        .replace('namespace: shop}\nroleRef', 'namespace: shop, labels: {app.kubernetes.io/part-of: shop, enabled: "yes"}}\nroleRef'),
+    );
   });
   it('refuses to edit through an alias or a merge key (the anchor is shared)', () => {
     const text = [
