@@ -5,6 +5,7 @@ import { readTexts } from '../fixes/file-writer.js';
 import { automountOptOutRequests, serviceAccountMoveRequests } from '../fixes/service-account-moves.js';
 import { labelOf, objectKey, planFixes, requestsForFindings, type FixPlan, type FixRequest, type SkippedFix } from '../fixes/plan.js';
 import { refOf } from '../fixes/cluster-writer.js';
+import { UsageError } from '../errors/kubectl-sa-error.js';
 import { clusterWriterFor, throughOwners } from './fix-live.js';
 import { fixesOf } from '../policy/fix-index.js';
 import type { Finding } from '../policy/finding.js';
@@ -40,6 +41,11 @@ export interface FixPlanResult {
 export async function planFix(options: FixPlanOptions): Promise<Outcome<FixPlanResult>> {
   // A mistyped -n must not pass as "nothing to fix".
   const judgement = await judge({ ...options, input: { ...options.input, requireNamespace: true } });
+  // A mistyped --rule must not pass as "nothing to fix" either.
+  const known = new Set(judgement.packs.flatMap((pack) => pack.rules.map((rule) => rule.id)));
+  const unknown = (options.selection.rules ?? []).filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw new UsageError(`--rule: no rule with id ${unknown.join(', ')}`, { hint: 'list rules with: kubectl sa policy list' });
   const findings = judgement.evaluation.findings.filter((finding) => selected(finding, options.selection));
   const { requests, skipped } = requestsForFindings(findings, fixesOf(judgement.packs));
   const result = await planRequests(requests, judgement.inventory, judgement.connection, skipped, judgement.rbac);

@@ -232,6 +232,13 @@ describe('kubectl sa fix on files', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).spec.template.spec).not.toHaveProperty('serviceAccountName');
   });
 
+  it('an unknown --rule is a usage error (exit 2), not "nothing to change"', async () => {
+    const result = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '--rule', 'SA0001'], { env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: --rule: no rule with id SA0001\nhint: list rules with: kubectl sa policy list\n');
+  });
+
   it('-o json is the documented FixPlan', async () => {
     const result = await runCliInProcess(['fix', '-f', shop(), '--rule', 'SA001', '-o', 'json'], { env: env() });
     expect(JSON.parse(result.stdout)).toMatchObject({
