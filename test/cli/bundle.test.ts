@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,59 @@ describe('the bundle, dist/kubectl-sa.js', () => {
     expect(fromAlone.stdout).toBe(fromCheckout.stdout);
     const report = JSON.parse(fromAlone.stdout) as { findings: { ruleId: string }[] };
     expect(new Set(report.findings.map((finding) => finding.ruleId)).size).toBeGreaterThan(3);
+  });
+
+  it('fixes from the bundle copied alone: a built-in fix with a where schema (precompiled) and a custom pack’s fix', async () => {
+    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.js'), path.join(alone, 'kubectl-sa.mjs'));
+    const work = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-bundle-fix-'));
+    cpSync(path.join(repoRoot, 'examples', 'insecure'), work, { recursive: true });
+    writeFileSync(
+      path.join(work, 'team.pack.yaml'),
+      [
+        'apiVersion: kubectl-sa.dev/v1',
+        'kind: PolicyPack',
+        'metadata: {name: team, version: 1.0.0}',
+        'rules:',
+        '  - id: TEAM001',
+        '    title: ServiceAccounts name their team',
+        '    severity: low',
+        '    target: ServiceAccount',
+        '    assert: {type: object, required: [metadata], properties: {metadata: {type: object, required: [labels]}}}',
+        '    message: "ServiceAccount {{metadata.name}} has no labels"',
+        '    remediation: Label it.',
+        '    fix: team-label',
+        'fixes:',
+        '  - id: team-label',
+        '    title: label the ServiceAccount with its namespace',
+        '    patch:',
+        '      - {op: add, path: /metadata/labels, value: {team: "{{metadata.namespace}}"}}',
+        '',
+      ].join('\n'),
+    );
+    const result = await runProgram(
+      process.execPath,
+      [
+        path.join(alone, 'kubectl-sa.mjs'),
+        'fix',
+        '-f',
+        work,
+        '--policy',
+        path.join(work, 'team.pack.yaml'),
+        '--rule',
+        'SA007',
+        '--rule',
+        'TEAM001',
+        '--write',
+        '--yes',
+      ],
+      { cwd: alone, env: { XDG_STATE_HOME: path.join(work, 'state') } },
+    );
+    expect(result.stderr).toMatch(/^wrote 3 file\(s\); backup: /m);
+    expect(result.code).toBe(0);
+    expect(readFileSync(path.join(work, 'reporting.yaml'), 'utf8')).toContain('expirationSeconds: 3600');
+    expect(readFileSync(path.join(work, 'shop-namespace.yaml'), 'utf8')).toMatch(
+      /name: default\n {2}namespace: shop\n {2}labels:\n {4}team: shop\n/,
+    );
   });
 
   it('names built-in packs as <built-in>/policies/…, not as files on the user’s disk', async () => {
