@@ -128,8 +128,7 @@ export async function planRequests(
       };
     }
     refusedSoFar.push(...skipped);
-    const remaining = base.filter((request) => !left.has(request));
-    base = remaining;
+    base = base.filter((request) => !left.has(request));
   }
 }
 
@@ -146,7 +145,22 @@ function requestsToLeave(
 ): { left: Set<FixRequest>; skipped: SkippedFix[] } {
   const left = new Set<FixRequest>();
   const skipped: SkippedFix[] = [...refused];
-  const on = (ref: ObjectRef) => base.filter((request) => objectKey(request.object) === objectKey(ref));
+  if (refused.length === 0) return { left, skipped };
+  // Indexed once, so a render refused as a whole (thousands of Helm objects) costs linear time.
+  const index = (pairs: Iterable<readonly [string, FixRequest]>) => {
+    const map = new Map<string, FixRequest[]>();
+    for (const [key, request] of pairs) {
+      const list = map.get(key);
+      if (list) list.push(request);
+      else map.set(key, [request]);
+    }
+    return map;
+  };
+  const onObject = index(base.map((request) => [objectKey(request.object), request] as const));
+  const creating = index(
+    base.flatMap((request) => (request.creates ?? []).map((created) => [objectKey(refOf(created)), request] as const)),
+  );
+  const keeping = index(keep.map((request) => [objectKey(request.object), request] as const));
   const leave = (requests: readonly FixRequest[], entry?: SkippedFix) => {
     const fresh = requests.filter((request) => !left.has(request));
     for (const request of fresh) left.add(request);
@@ -154,18 +168,17 @@ function requestsToLeave(
   };
   for (const entry of refused) {
     const key = objectKey(entry.object);
-    leave(on(entry.object));
-    for (const request of base)
-      if ((request.creates ?? []).some((created) => objectKey(refOf(created)) === key))
-        leave([request], {
-          object: request.object,
-          source: lookup(request.object)?.source,
-          reasons: [request.reason],
-          reason: `not done: ${labelOf(entry.object)}, which this fix creates, cannot be written (${entry.reason})`,
-        });
-    for (const request of keep)
-      if (request.supports && objectKey(request.object) === key)
-        leave(on(request.supports), {
+    leave(onObject.get(key) ?? []);
+    for (const request of creating.get(key) ?? [])
+      leave([request], {
+        object: request.object,
+        source: lookup(request.object)?.source,
+        reasons: [request.reason],
+        reason: `not done: ${labelOf(entry.object)}, which this fix creates, cannot be written (${entry.reason})`,
+      });
+    for (const request of keeping.get(key) ?? [])
+      if (request.supports)
+        leave(onObject.get(objectKey(request.supports)) ?? [], {
           object: request.supports,
           source: lookup(request.supports)?.source,
           reasons: [request.reason],
