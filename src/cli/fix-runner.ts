@@ -95,7 +95,8 @@ export class FixRunner {
       return;
     }
     const stdinUsed = [...(flags.filename ?? []), ...argv].includes('-');
-    if (flags.output === 'table')
+    // Asked at a terminal, the plan comes first; with --yes it is printed once, as what was done.
+    if (flags.output === 'table' && !flags.yes)
       this.print(
         fixPrinters,
         fixReport({ origin: result.origin, dryRun: 'client', plan: result.plan, files: result.files, withoutFix }),
@@ -109,7 +110,7 @@ export class FixRunner {
     const backupRoot = flags['backup-dir'] ?? defaultBackupRoot(this.io.env);
     const written = await writeFileChanges(result.files, { backupRoot, command: this.commandLine(), now: new Date() });
     this.io.stderr.write(`wrote ${written.files.length} file(s); backup: ${written.backupDir}\n`);
-    if (flags.output !== 'table')
+    if (flags.output !== 'table' || flags.yes)
       this.print(
         fixPrinters,
         fixReport({ origin: result.origin, dryRun, plan: result.plan, files: result.files, withoutFix, backup: written.backupDir }),

@@ -68,6 +68,9 @@ describe('kubectl sa fix on files', () => {
 
     const written = await runCliInProcess([...args, '--yes'], { env: env() });
     expect(written.code).toBe(0);
+    // A runbook's log says what was done, once.
+    expect(written.stdout).toMatch(/^Changed 3 object\(s\) in 1 file\(s\):\n/);
+    expect(written.stdout).not.toContain('Would change');
     const after = readFileSync(shop(), 'utf8');
     expect(after).toBe(
       before
