@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { loadPolicies } from '../src/app/load-policies.js';
 import { readInput } from '../src/app/read-input.js';
 import { rbacViewFor } from '../src/app/rbac-input.js';
+import { compileRiskFacts } from '../src/rbac/risk-facts.js';
 import { locateFindingFields } from '../src/app/finding-fields.js';
 import { evaluatePolicies } from '../src/policy/evaluate.js';
 import { fixesOf } from '../src/policy/fix-index.js';
@@ -26,12 +27,12 @@ if (!process.env.NO_FLOOR) {
   loadAll(readFileSync(file, 'utf8'));
   lap('floor: js-yaml loadAll');
 }
-const { packs } = await loadPolicies({});
+const { packs, facts } = await loadPolicies({});
 lap('load packs');
 const texts = new Map<string, string>();
 const { inventory } = await readInput({ paths: [file], cluster: {}, onText: (name, text) => texts.set(name, text) });
 lap('read input (parse, inventory)');
-const rbac = rbacViewFor(inventory, { defaultRbac: true });
+const rbac = rbacViewFor(inventory, { defaultRbac: true, riskFacts: compileRiskFacts(facts) });
 lap('rbac model');
 const evaluation = evaluatePolicies(inventory, packs, { now: new Date(), rbac: rbac.view });
 lap(`evaluate (${evaluation.findings.length} findings)`);

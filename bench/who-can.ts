@@ -8,11 +8,13 @@ import { buildInventory } from '../src/inventory/inventory.js';
 import { allRulesFor, authorize, serviceAccountIdentity } from '../src/rbac/authorize.js';
 import { escalationPaths } from '../src/rbac/escalation.js';
 import { buildRbacModel } from '../src/rbac/rbac-model.js';
-import { riskFactsOf } from '../src/rbac/risk-facts.js';
+import { compileRiskFacts, riskFactsOf } from '../src/rbac/risk-facts.js';
+import { loadBuiltInRiskFacts } from '../src/app/load-policies.js';
 import { serviceAccountRbac } from '../src/rbac/service-account-rbac.js';
 import { whoCan } from '../src/rbac/who-can.js';
 import { loadDefaultRbac } from '../src/sources/kube-data.js';
 
+const riskFacts = compileRiskFacts(await loadBuiltInRiskFacts());
 const roleCount = 2_000;
 const bindingCount = 10_000;
 const inventory = buildInventory(generateRbacDocuments(roleCount, bindingCount), { defaultNamespace: 'default', origin: 'files' });
@@ -24,7 +26,7 @@ const time = <T>(run: () => T): [T, number] => {
   return [result, performance.now() - started];
 };
 
-const [model, buildMs] = time(() => buildRbacModel(inventory, { defaultRbac }));
+const [model, buildMs] = time(() => buildRbacModel(inventory, { defaultRbac, riskFacts }));
 const queries = [
   { verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'ns-7' },
   { verb: 'create', apiGroup: 'apps', resource: 'deployments', namespace: 'ns-3' },
@@ -46,9 +48,9 @@ const [, canIMs] = process.env.SKIP_CANI
     });
 const [permissions, permissionsMs] = time(() => serviceAccountRbac(model, 'ns-7', 'sa-1'));
 // The same again on a fresh model, in parts, to show where the time of an interactive `permissions` goes.
-const fresh = buildRbacModel(inventory, { defaultRbac });
+const fresh = buildRbacModel(inventory, { defaultRbac, riskFacts });
 const [grants, grantsMs] = time(() => allRulesFor(fresh, sa));
-const [facts, factsMs] = time(() => riskFactsOf(grants));
+const [facts, factsMs] = time(() => riskFactsOf(grants, riskFacts));
 const [, escalationMs] = time(() => escalationPaths(fresh, { kind: 'ServiceAccount', namespace: 'ns-7', name: 'sa-1' }, facts));
 
 console.log(`who-can over ${model.bindings.length} bindings and ${model.clusterRoles.size + model.roles.size} roles`);

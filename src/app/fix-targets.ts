@@ -11,6 +11,7 @@ import type { WorkloadDocument } from '../policy/derived/workload-document.js';
 import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import type { KubeObject } from '../inventory/kube-object.js';
 import { resolveResourceType } from '../rbac/resource-table.js';
+import { compileRiskFacts } from '../rbac/risk-facts.js';
 import { loadApiResources } from '../sources/kube-data.js';
 import { planRequests, type FixPlanResult } from './fix.js';
 import { clusterWriterFor, controllerChain } from './fix-live.js';
@@ -39,10 +40,10 @@ interface Prepared {
 }
 
 async function prepare(options: TargetedFixOptions): Promise<Prepared> {
-  const { packs } = await loadPolicies(options.policies);
+  const { packs, facts } = await loadPolicies(options.policies);
   const fixes = fixesOf(packs);
   const { inventory, connection } = await readInput({ ...options.input, requireNamespace: true });
-  const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac });
+  const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac, riskFacts: compileRiskFacts(facts) });
   const documents = new TargetDocuments(inventory, { now: options.now, rbac: rbac.view });
   const fix = (id: string) => {
     const found = fixes.get(id);

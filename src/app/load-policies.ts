@@ -1,4 +1,5 @@
-import { compilePackSet, exemptionsFrom, knownKindsOf, type LoadedPolicies, type PolicySource } from '../policy/pack-set.js';
+import type { DeclaredFact } from '../policy/compile-pack.js';
+import { compilePackSet, exemptionsFrom, knownKindsOf, withFacts, type LoadedPolicies, type PolicySource } from '../policy/pack-set.js';
 import type { Exemption } from '../policy/exemptions.js';
 import type { InputError } from '../errors/kubectl-sa-error.js';
 import { loadApiResources } from '../sources/kube-data.js';
@@ -26,7 +27,24 @@ export async function loadPolicies(options: LoadPoliciesOptions): Promise<Loaded
   if (options.includeBuiltIn ?? true) sources.push({ documents: builtInPolicyDocuments(errors), builtIn: true });
   for (const given of options.paths ?? []) sources.push({ documents: await readPolicyDocuments(given, errors), builtIn: false });
   const knownKinds = knownKindsOf(loadApiResources().resources);
-  return await compilePackSet(sources, { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds }, errors);
+  const loaded = await compilePackSet(sources, { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds }, errors);
+  if (options.includeBuiltIn ?? true) return loaded;
+  return { ...loaded, facts: withFacts(loaded.facts, await loadBuiltInRiskFacts()) };
+}
+
+let builtInFacts: Promise<readonly DeclaredFact[]> | undefined;
+
+/**
+ * The risk facts the built-in packs declare (policies/rbac.yaml), for commands that report facts without
+ * judging rules (`permissions`) and for runs that leave the built-in packs out.
+ */
+export function loadBuiltInRiskFacts(): Promise<readonly DeclaredFact[]> {
+  builtInFacts ??= (async () => {
+    const errors: InputError[] = [];
+    const source: PolicySource = { documents: builtInPolicyDocuments(errors), builtIn: true };
+    return (await compilePackSet([source], { knownKinds: knownKindsOf(loadApiResources().resources) }, errors)).facts;
+  })();
+  return builtInFacts;
 }
 
 /** Reads an exemptions file (`--exemptions FILE`). */

@@ -1,3 +1,5 @@
+import { loadBuiltInRiskFacts } from './load-policies.js';
+import { compileRiskFacts } from '../rbac/risk-facts.js';
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { PermissionsReport } from '../report/permissions-report.js';
 import { warningsFrom, type Outcome } from './outcome.js';
@@ -14,7 +16,7 @@ export interface PermissionsOptions {
 export async function permissionsOf(options: PermissionsOptions): Promise<Outcome<PermissionsReport>> {
   const { namespace, name } = options.serviceAccount;
   const { inventory } = await readInput(options.input, { resources: 'rbac' });
-  const model = rbacModelFor(inventory, options);
+  const model = rbacModelFor(inventory, { defaultRbac: options.defaultRbac, riskFacts: compileRiskFacts(await loadBuiltInRiskFacts()) });
   return {
     data: {
       apiVersion: 'kubectl-sa.dev/v1',

@@ -5,6 +5,10 @@ import { fixesOf } from '../policy/fix-index.js';
 import type { CompiledFix, CompiledPack, CompiledRule } from '../policy/compile-pack.js';
 import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { runPackTests, type PackTestResult, type PackTestSuite } from '../policy/pack-tests.js';
+import { compileRiskFacts } from '../rbac/risk-facts.js';
+import type { DeclaredFact } from '../policy/compile-pack.js';
+import { derivedTargetRegistry } from '../policy/derived/target-registry.js';
+import { builtInTargetSchemas } from '../sources/policy-files.js';
 import type { Outcome } from './outcome.js';
 import { rbacForInventory } from './rbac-input.js';
 import { usageFactsFromEvents } from './usage-facts.js';
@@ -73,7 +77,7 @@ export async function validatePolicyPacks(
   paths: readonly string[],
   options: { readonly defaultRbac?: boolean } = {},
 ): Promise<Outcome<ValidatedPacks>> {
-  const { packs, tests } = await loadPolicies({ paths, includeBuiltIn: false });
+  const { packs, tests, facts } = await loadPolicies({ paths, includeBuiltIn: false });
   const fixes = await fixesWithBuiltIns(packs);
   const problems: InputError[] = [];
   for (const pack of packs) {
@@ -86,8 +90,9 @@ export async function validatePolicyPacks(
         );
     }
   }
+  const riskFacts = compileRiskFacts(facts);
   const fixCases = checkFixesOnCases(packs, tests, fixes, {
-    rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac ?? true }),
+    rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac ?? true, riskFacts }),
   });
   for (const result of fixCases)
     for (const failure of result.failures)
@@ -123,7 +128,8 @@ export async function testPolicyPacks(paths: readonly string[], options: { reado
     const builtIn = await loadPolicies({ includeBuiltIn: true });
     packs.push(...builtIn.packs.filter((pack) => !packs.some((known) => known.name === pack.name)));
   }
-  const rbacFor = (inventory: Inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac });
+  const riskFacts = compileRiskFacts(local.facts);
+  const rbacFor = (inventory: Inventory) => rbacForInventory(inventory, { defaultRbac: options.defaultRbac, riskFacts });
   const results = runPackTests(packs, local.tests, {
     rbacFor,
     usageFor: (inventory, events) => usageFactsFromEvents(inventory, events, { defaultRbac: options.defaultRbac }),
@@ -131,4 +137,49 @@ export async function testPolicyPacks(paths: readonly string[], options: { reado
   const fixCases = checkFixesOnCases(packs, local.tests, fixesOf(packs), { rbacFor });
   const failed = [...results, ...fixCases].filter((result) => result.failures.length > 0).length;
   return { data: { results, fixCases, failed }, notes: [], warnings: [] };
+}
+
+/** The `kubectl sa policy show --targets -o json` shape: the derived targets and every declared risk fact. */
+export interface PolicyTargets {
+  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly kind: 'PolicyTargets';
+  readonly targets: readonly {
+    readonly name: string;
+    readonly onePer: string;
+    readonly findingNames: string;
+    readonly schema: string;
+    readonly fields: readonly string[];
+  }[];
+  readonly riskFacts: readonly {
+    readonly id: string;
+    readonly summary: string;
+    readonly scope: 'any' | 'cluster';
+    readonly pack: string;
+    readonly source: { readonly file: string; readonly line: number };
+  }[];
+}
+
+/** The derived targets (one registry) with their published schemas' fields, and the facts the packs declare. */
+export async function listPolicyTargets(options: LoadPoliciesOptions): Promise<Outcome<PolicyTargets>> {
+  const { facts } = await loadPolicies(options);
+  const schemas = builtInTargetSchemas();
+  const targets = derivedTargetRegistry.map((definition) => {
+    const schema = schemas.get(definition.schemaFile) ?? {};
+    const properties = typeof schema.properties === 'object' && schema.properties !== null ? Object.keys(schema.properties) : [];
+    return {
+      name: definition.name,
+      onePer: definition.onePer,
+      findingNames: definition.findingNames,
+      schema: `policies/targets/${definition.schemaFile}`,
+      fields: properties,
+    };
+  });
+  const riskFacts = facts.map((fact: DeclaredFact) => ({
+    id: fact.id,
+    summary: fact.summary,
+    scope: fact.scope ?? 'any',
+    pack: fact.pack,
+    source: fact.source,
+  }));
+  return { data: { apiVersion: 'kubectl-sa.dev/v1', kind: 'PolicyTargets', targets, riskFacts }, notes: [], warnings: [] };
 }

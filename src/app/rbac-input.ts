@@ -2,6 +2,7 @@ import type { Inventory } from '../inventory/inventory.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
 import { rbacViewOf } from '../policy/rbac-view.js';
 import { buildRbacModel, type RbacModel } from '../rbac/rbac-model.js';
+import type { RiskFactCatalogue } from '../rbac/risk-facts.js';
 import { resourcesFromCrds, type ApiResource } from '../rbac/resource-table.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import { loadApiResources, loadDefaultRbac } from '../sources/kube-data.js';
@@ -12,9 +13,12 @@ import { loadApiResources, loadDefaultRbac } from '../sources/kube-data.js';
  * (possibly customised) bootstrap roles, so nothing is added there. The model's warnings (a binding to a
  * role that is not in the input, say) are in `model.warnings` for the caller to report.
  */
-export function rbacModelFor(inventory: Inventory, options: { readonly defaultRbac: boolean }): RbacModel {
+export function rbacModelFor(
+  inventory: Inventory,
+  options: { readonly defaultRbac: boolean; readonly riskFacts?: RiskFactCatalogue | undefined },
+): RbacModel {
   const addDefaults = options.defaultRbac && inventory.origin === 'files';
-  return buildRbacModel(inventory, { defaultRbac: addDefaults ? loadDefaultRbac() : undefined });
+  return buildRbacModel(inventory, { defaultRbac: addDefaults ? loadDefaultRbac() : undefined, riskFacts: options.riskFacts });
 }
 
 /**
@@ -23,14 +27,17 @@ export function rbacModelFor(inventory: Inventory, options: { readonly defaultRb
  */
 export function rbacViewFor(
   inventory: Inventory,
-  options: { readonly defaultRbac: boolean },
+  options: { readonly defaultRbac: boolean; readonly riskFacts: RiskFactCatalogue },
 ): { readonly view: RbacView; readonly model: RbacModel; readonly warnings: readonly string[] } {
   const model = rbacModelFor(inventory, options);
   return { view: rbacViewOf(model, loadDefaultRbac()), model, warnings: model.warnings };
 }
 
 /** rbacViewFor without the warnings: pack fixture cases and tests. */
-export function rbacForInventory(inventory: Inventory, options: { readonly defaultRbac: boolean }): RbacView {
+export function rbacForInventory(
+  inventory: Inventory,
+  options: { readonly defaultRbac: boolean; readonly riskFacts: RiskFactCatalogue },
+): RbacView {
   return rbacViewFor(inventory, options).view;
 }
 

@@ -3,6 +3,7 @@ import type { RbacView } from '../policy/derived/scan-context.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
 import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
+import { compileRiskFacts } from '../rbac/risk-facts.js';
 import { buildScanReport, type FailOn, type ScanReport } from '../report/scan-report.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { AuditLogOptions } from './audit-usage.js';
@@ -53,12 +54,12 @@ export interface ScanResult {
 
 /** Loads packs (first, so a broken pack is reported before any manifest is read), reads the input and evaluates. */
 export async function judge(options: JudgeOptions): Promise<Judgement> {
-  const { packs } = await loadPolicies(options.policies);
+  const { packs, facts } = await loadPolicies(options.policies);
   const exemptions = options.exemptionsFile ? await loadExemptions(options.exemptionsFile) : [];
   const { inventory, connection } = await readInput(options.input);
   // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
   // or without --default-rbac and on a live cluster alike.
-  const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac });
+  const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac, riskFacts: compileRiskFacts(facts) });
   // The log reader (and zlib under it) loads only for --audit-log.
   const usageRead = options.auditLog ? await (await import('./audit-usage.js')).aggregateAuditLogs(options.auditLog) : undefined;
   const usage = usageRead ? usageFactsFor(usageRead.log, inventory, rbac.model) : undefined;

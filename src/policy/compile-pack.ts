@@ -1,10 +1,11 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { PolicyPackError } from '../errors/kubectl-sa-error.js';
+import type { RiskFactDeclaration } from '../rbac/risk-facts.js';
 import type { FixSpec, JsonSchema, PolicyPackSpec, PolicyRuleSpec, Severity } from './pack-types.js';
 import { locateSchemaProblem } from './locate-schema-problem.js';
 import { formatValidator, type SchemaValidator } from './precompiled-validators.js';
 import { checkTemplate } from './message-template.js';
-import { isDerivedTarget, derivedTargets } from './derived/target-documents.js';
+import { isDerivedTarget, derivedTargets } from './derived/target-registry.js';
 import { pointerOf, reasonOf } from './schema-errors.js';
 
 /** Where a pack document came from: enough to turn a JSON pointer into file:line. */
@@ -58,6 +59,12 @@ export interface CompiledFix {
   readonly where: ReadonlyMap<number, SchemaValidator>;
 }
 
+/** A risk fact as a pack declares it, with where: the RBAC engine evaluates it (`compileRiskFacts`). */
+export interface DeclaredFact extends RiskFactDeclaration {
+  readonly pack: string;
+  readonly source: { readonly file: string; readonly line: number };
+}
+
 export interface CompiledPack {
   readonly name: string;
   readonly version: string;
@@ -66,6 +73,7 @@ export interface CompiledPack {
   readonly source: { readonly file: string; readonly line: number };
   readonly rules: readonly CompiledRule[];
   readonly fixes: readonly CompiledFix[];
+  readonly facts: readonly DeclaredFact[];
 }
 
 /**
@@ -141,6 +149,7 @@ export function compilePack(
   const fixes = compileFixes(spec, position, errors, (schema, pointer, label) =>
     compileSchema(ajv, schema, pointer, label, position, errors, patternCompiles),
   );
+  const facts = compileFacts(spec, position, errors);
   if (errors.length > 0) return { errors };
   return {
     pack: {
@@ -151,6 +160,7 @@ export function compilePack(
       source: { file: source.file, line: source.line },
       rules,
       fixes,
+      facts,
     },
     errors: [],
   };
@@ -191,7 +201,33 @@ function precompiledPack(
       source: position(`/rules/${index}`),
     })),
     fixes: compileFixes(spec, position, [], (_schema, pointer) => validator(precompiledWhereKey(pointer))),
+    facts: compileFacts(spec, position, []),
   };
+}
+
+/** The pack's risk facts, with where each is declared; a fact id is unique in its pack (across packs: pack-set.ts). */
+function compileFacts(
+  spec: PolicyPackSpec,
+  position: (pointer: string) => { file: string; line: number },
+  errors: PolicyPackError[],
+): DeclaredFact[] {
+  const facts: DeclaredFact[] = [];
+  const indexes = new Map<string, number>();
+  (spec.facts ?? []).forEach((fact, index) => {
+    const earlier = indexes.get(fact.id);
+    if (earlier !== undefined) {
+      errors.push(
+        new PolicyPackError(`fact id ${fact.id} is already declared by fact ${earlier}`, {
+          position: position(`/facts/${index}/id`),
+          pointer: `/facts/${index}/id`,
+        }),
+      );
+      return;
+    }
+    indexes.set(fact.id, index);
+    facts.push({ ...fact, pack: spec.metadata.name, source: position(`/facts/${index}`) });
+  });
+  return facts;
 }
 
 /**

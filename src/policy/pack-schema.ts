@@ -42,6 +42,12 @@ export const packSchema = {
       description: "Automatic fixes that rules name in their `fix`: JSON Patch against the finding's source object.",
       items: { $ref: '#/$defs/fix' },
     },
+    facts: {
+      type: 'array',
+      description:
+        'Risk facts this pack declares: the RBAC requests that grant each. The RBAC engine evaluates them for every ServiceAccount (ServiceAccountProfile `rbac.factIds`, `rbac.byFact`), and the rules of any pack may test them.',
+      items: { $ref: '#/$defs/fact' },
+    },
   },
   $defs: {
     rule: {
@@ -129,6 +135,66 @@ export const packSchema = {
         { if: { properties: { op: { enum: ['add', 'replace', 'test'] } } }, then: { required: ['value'] } },
         { if: { properties: { op: { enum: ['move', 'copy'] } } }, then: { required: ['from'] } },
       ],
+    },
+    fact: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'summary'],
+      properties: {
+        id: {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+          description: 'Stable, globally unique fact id, e.g. secrets-read; rules test it in `rbac.factIds`.',
+        },
+        summary: { type: 'string', minLength: 1, description: 'What the fact lets a subject do, as a phrase: "can read Secrets".' },
+        scope: {
+          enum: ['any', 'cluster'],
+          description: '`cluster`: the resources are cluster-scoped, so only ClusterRoleBindings grant the fact. Default `any`.',
+        },
+        requests: {
+          type: 'array',
+          minItems: 1,
+          items: { $ref: '#/$defs/request' },
+          description: 'The fact holds wherever a grant allows any one of these requests.',
+        },
+        allOf: {
+          type: 'array',
+          minItems: 2,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['requests'],
+            properties: { requests: { type: 'array', minItems: 1, items: { $ref: '#/$defs/request' } } },
+          },
+          description: 'The fact holds where every part is allowed, possibly by different grants (CSR approval needs two).',
+        },
+        impliesOtherFacts: {
+          type: 'boolean',
+          description:
+            'Wherever this fact holds, every other fact about resources holds too (a full wildcard), so findings about them share its root cause.',
+        },
+      },
+      oneOf: [{ required: ['requests'] }, { required: ['allOf'] }],
+    },
+    request: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['verbs'],
+      description:
+        'RBAC requests, every combination of the lists: matched with the rules as the authorizer matches them (`*` is literal, as in a request). `resource/*` means any subresource.',
+      properties: {
+        verbs: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        apiGroups: { type: 'array', minItems: 1, items: { type: 'string' }, description: '`""` is the core group.' },
+        resources: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        resourceNames: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', minLength: 1 },
+          description: 'Only rules that allow one of these names count; without it, names are recorded, not required.',
+        },
+        nonResourceURLs: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      },
+      oneOf: [{ required: ['apiGroups', 'resources'] }, { required: ['nonResourceURLs'] }],
     },
     schema: {
       type: ['object', 'boolean'],

@@ -2,7 +2,7 @@ import type { InputError } from '../errors/kubectl-sa-error.js';
 import { InputErrors, PolicyPackError, UsageError } from '../errors/kubectl-sa-error.js';
 import { isRecord } from '../inventory/kube-object.js';
 import type { ApiResource } from '../rbac/resource-table.js';
-import { compilePack, type CompileOptions, type CompiledPack } from './compile-pack.js';
+import { compilePack, type CompileOptions, type CompiledPack, type DeclaredFact } from './compile-pack.js';
 import { parseExemptions } from './exemptions-file.js';
 import type { Exemption } from './exemptions.js';
 import { parsePackTestSuite, type PackTestSuite } from './pack-tests.js';
@@ -32,6 +32,13 @@ export interface PackSelection {
 export interface LoadedPolicies {
   readonly packs: readonly CompiledPack[];
   readonly tests: readonly PackTestSuite[];
+  /**
+   * The risk facts every compiled pack declares (also of packs `--only-pack` leaves out): facts are
+   * definitions, not checks, and a custom rule on `secrets-read` must not go quiet because the rules of
+   * the pack that declares it were left out. src/app/load-policies.ts adds the built-in packs' facts when
+   * those packs are not loaded at all (`--no-builtin`).
+   */
+  readonly facts: readonly DeclaredFact[];
 }
 
 /**
@@ -86,7 +93,40 @@ export async function compilePackSet(
   }
   errors.push(...duplicateProblems(packs));
   if (errors.length > 0) throw new InputErrors(errors);
-  return { packs: selectPacks(packs, options), tests };
+  const facts = withFacts(
+    [],
+    packs.flatMap((pack) => pack.facts),
+  );
+  return { packs: selectPacks(packs, options), tests, facts };
+}
+
+/**
+ * `facts` and then `more`, except those of a pack `facts` already has a fact from (the built-in packs read
+ * again from a folder); a fact id two packs declare is an error (exit 2): ids are global.
+ */
+export function withFacts(facts: readonly DeclaredFact[], more: readonly DeclaredFact[]): DeclaredFact[] {
+  const packs = new Set(facts.map((fact) => fact.pack));
+  const all = [...facts, ...more.filter((fact) => !packs.has(fact.pack))];
+  const problems: InputError[] = [];
+  const seen = new Map<string, DeclaredFact>();
+  for (const fact of all) {
+    const earlier = seen.get(fact.id);
+    if (!earlier) seen.set(fact.id, fact);
+    else if (earlier.pack !== fact.pack) {
+      problems.push(
+        new PolicyPackError(
+          `fact id ${fact.id} is already declared by pack ${earlier.pack} (${earlier.source.file}:${earlier.source.line})`,
+          {
+            position: fact.source,
+            pointer: '/facts',
+            hint: 'fact ids are global: give custom facts their own names, e.g. acme-vault-read',
+          },
+        ),
+      );
+    }
+  }
+  if (problems.length > 0) throw new InputErrors(problems);
+  return all;
 }
 
 /** The kinds Kubernetes serves itself (its discovery data), for checking rule targets. */

@@ -1,4 +1,5 @@
 /** The in-memory shape of a policy pack, as `policies/pack.schema.json` defines it. */
+import type { RiskFactDeclaration } from '../rbac/risk-facts.js';
 
 export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof severities)[number];
@@ -58,6 +59,7 @@ export interface PolicyPackSpec {
   readonly metadata: { readonly name: string; readonly version: string; readonly description?: string };
   readonly rules: readonly PolicyRuleSpec[];
   readonly fixes?: readonly FixSpec[];
+  readonly facts?: readonly RiskFactDeclaration[];
 }
 
 /** Where a pack and each of its rules were read from, for error messages and `policy show`. */

@@ -1,6 +1,7 @@
 import type { PolicyRule, RoleRef } from '../inventory/kube-object.js';
 import { escalationFacts } from '../rbac/escalation.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
+import { riskFactTraits } from '../rbac/risk-facts.js';
 import { LazyServiceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { DefaultRbacData } from '../rbac/default-rbac.js';
 import { kubernetesDefaultBindings } from './derived/kubernetes-defaults.js';
@@ -15,6 +16,7 @@ import type { RbacView } from './derived/scan-context.js';
 export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacData): RbacView {
   return {
     ...(kubernetesDefaults ? { isKubernetesDefaultBinding: kubernetesDefaultBindings(kubernetesDefaults) } : {}),
+    riskFact: (id) => riskFactTraits(model.riskFacts, id),
     // A thin handle: its parts are computed once per identity class and shared by every SA of the class.
     serviceAccount(namespace, name) {
       return new LazyServiceAccountRbac(model, namespace, name);

@@ -18,7 +18,7 @@
 import { identityClasses, type ClassIndex, type IdentityClass } from './identity-classes.js';
 import { serviceAccountUserPrefix, serviceAccountUsername, type RbacModel, type RoleRecord } from './rbac-model.js';
 import { apiGroupMatches, resourceMatches, resourceNameMatches, verbMatches } from './rule-matching.js';
-import { csrApprovalParts, riskFactsOf } from './risk-facts.js';
+import { completedFacts, factPartsOf, riskFactsOf } from './risk-facts.js';
 import type { Existence } from '../inventory/service-account-existence.js';
 import type { BindingRefView, EscalationPath, Grant, RiskFact, RiskFactId, SubjectRef } from './types.js';
 
@@ -35,8 +35,8 @@ interface FactSummary {
   /** `id@namespace`, `id@*` for cluster-wide. */
   readonly keys: ReadonlySet<string>;
   readonly edges: readonly Edge[];
-  readonly csrApproval: boolean;
-  readonly csrSigner: boolean;
+  /** Parts of multi-part facts (`id#part@scope`): a subject may hold them through different bindings. */
+  readonly parts: ReadonlySet<string>;
   /** Namespaces where it may create ServiceAccounts (`*`: every one): what lets it reach one that does not exist. */
   readonly serviceAccountCreate: ReadonlySet<string>;
 }
@@ -82,14 +82,14 @@ function namesOf(grants: readonly Grant[]): Set<string> | undefined {
 interface RoleProfile {
   readonly ids: readonly RiskFactId[];
   readonly edges: readonly Edge[];
-  readonly csrApproval: boolean;
-  readonly csrSigner: boolean;
+  /** `id#part` of the multi-part facts' parts the role grants, scope left to the binding. */
+  readonly parts: readonly string[];
   readonly serviceAccountCreate: boolean;
 }
 const placeholderNamespace = '\u0000namespace';
 const roleProfiles = new WeakMap<RoleRecord, { cluster?: RoleProfile; namespaced?: RoleProfile }>();
 
-function roleProfile(role: RoleRecord, clusterWide: boolean): RoleProfile {
+function roleProfile(model: RbacModel, role: RoleRecord, clusterWide: boolean): RoleProfile {
   let entry = roleProfiles.get(role);
   if (!entry) {
     entry = {};
@@ -109,13 +109,11 @@ function roleProfile(role: RoleRecord, clusterWide: boolean): RoleProfile {
     via,
     defaultRbac: role.defaultRbac,
   }));
-  const facts = riskFactsOf(grants);
-  const parts = csrApprovalParts(grants);
+  const facts = riskFactsOf(grants, model.riskFacts);
   const profile: RoleProfile = {
     ids: [...new Set(facts.map((fact) => fact.id))],
     edges: edgesOf(facts),
-    csrApproval: parts.approval,
-    csrSigner: parts.signer,
+    parts: [...factPartsOf(grants, model.riskFacts)].map((key) => key.slice(0, key.indexOf('@'))),
     // A create request carries no name when it is authorised: a rule limited to resourceNames never allows it.
     serviceAccountCreate: role.rules.some(
       (rule) =>
@@ -152,12 +150,11 @@ function keySummary(model: RbacModel, key: string): FactSummary {
   if (!summary) {
     const keys = new Set<string>();
     const edges = new Map<string, Edge>();
-    let csrApproval = false;
-    let csrSigner = false;
+    const parts = new Set<string>();
     const serviceAccountCreate = new Set<string>();
     for (const binding of model.bindingsBySubject.get(key) ?? []) {
       if (!binding.role) continue;
-      const profile = roleProfile(binding.role, binding.namespace === undefined);
+      const profile = roleProfile(model, binding.role, binding.namespace === undefined);
       if (profile.serviceAccountCreate) serviceAccountCreate.add(binding.namespace ?? '*');
       for (const id of profile.ids) keys.add(`${id}@${binding.namespace ?? '*'}`);
       for (const edge of profile.edges) {
@@ -165,12 +162,11 @@ function keySummary(model: RbacModel, key: string): FactSummary {
         const edgeKey = `${placed.via}|${placed.namespace ?? '*'}|${String(placed.byUsername)}|${placed.names ? [...placed.names].sort().join(',') : '*'}`;
         if (!edges.has(edgeKey)) edges.set(edgeKey, placed);
       }
-      csrApproval ||= profile.csrApproval;
-      csrSigner ||= profile.csrSigner;
+      for (const part of profile.parts) parts.add(`${part}@${binding.namespace ?? '*'}`);
     }
-    // A key may hold the two halves of CSR approval through different bindings.
-    if (csrApproval && csrSigner) keys.add('csr-approve@*');
-    summary = { keys, edges: [...edges.values()], csrApproval, csrSigner, serviceAccountCreate };
+    // A key may hold the parts of a multi-part fact (CSR approval) through different bindings.
+    for (const completed of completedFacts(parts, model.riskFacts)) keys.add(completed);
+    summary = { keys, edges: [...edges.values()], parts, serviceAccountCreate };
     cache.byKey.set(key, summary);
   }
   return summary;
@@ -178,7 +174,7 @@ function keySummary(model: RbacModel, key: string): FactSummary {
 
 /**
  * The union over a class's subject keys (its username for a class of one, and the three groups); computed
- * once per class. csr-approve may need halves from different keys.
+ * once per class. A multi-part fact (csr-approve) may take its parts from different keys.
  */
 function classSummary(model: RbacModel, identity: IdentityClass): FactSummary {
   const cache = summaryCache(model);
@@ -193,11 +189,10 @@ function classSummary(model: RbacModel, identity: IdentityClass): FactSummary {
     ];
     const parts = keys.map((key) => keySummary(model, key));
     const factKeys = new Set(parts.flatMap((part) => [...part.keys]));
-    const csrApproval = parts.some((part) => part.csrApproval);
-    const csrSigner = parts.some((part) => part.csrSigner);
-    if (csrApproval && csrSigner) factKeys.add('csr-approve@*');
+    const factParts = new Set(parts.flatMap((part) => [...part.parts]));
+    for (const completed of completedFacts(factParts, model.riskFacts)) factKeys.add(completed);
     const serviceAccountCreate = new Set(parts.flatMap((part) => [...part.serviceAccountCreate]));
-    summary = { keys: factKeys, edges: parts.flatMap((part) => part.edges), csrApproval, csrSigner, serviceAccountCreate };
+    summary = { keys: factKeys, edges: parts.flatMap((part) => part.edges), parts: factParts, serviceAccountCreate };
     cache.byClass.set(identity, summary);
   }
   return summary;

@@ -9,6 +9,7 @@ import type { ClusterRole, KubeObject, PolicyRule, Role, RoleBinding } from '../
 import { isRecord } from '../inventory/kube-object.js';
 import { aggregateClusterRoles, type AggregatableClusterRole } from './aggregation.js';
 import type { DefaultRbacData } from './default-rbac.js';
+import { noRiskFacts, type RiskFactCatalogue } from './risk-facts.js';
 import type { BindingRefView, RoleRefView, SubjectRef } from './types.js';
 
 export interface RoleRecord {
@@ -36,6 +37,8 @@ export interface BindingRecord {
 export interface RbacModelOptions {
   /** Kubernetes' bootstrap RBAC to add beneath the input; omit for `--no-default-rbac`. */
   readonly defaultRbac?: DefaultRbacData | undefined;
+  /** The risk facts the packs declare (`compileRiskFacts`); none when omitted. */
+  readonly riskFacts?: RiskFactCatalogue | undefined;
 }
 
 export interface RbacModel {
@@ -59,6 +62,8 @@ export interface RbacModel {
   readonly defaultRbacVersion: string | undefined;
   /** Problems worth telling the user: bindings to missing roles, subjects that can never match. */
   readonly warnings: readonly string[];
+  /** The declared risk facts answers are computed with. */
+  readonly riskFacts: RiskFactCatalogue;
 }
 
 export const serviceAccountUserPrefix = 'system:serviceaccount:';
@@ -169,6 +174,7 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
     serviceAccountExists: escalationExistence(inventory),
     defaultRbacVersion: defaults?.kubernetesVersion,
     warnings,
+    riskFacts: options.riskFacts ?? noRiskFacts,
   };
 }
 

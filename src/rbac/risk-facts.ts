@@ -1,181 +1,172 @@
 /**
- * Named privilege-escalation facts, after the "Privilege escalation risks" section of the Kubernetes
- * "RBAC good practices" page. A fact is what a set of grants lets a subject do, per scope (cluster-wide or
- * one namespace), with the grants that do it; policy packs test facts by id, never raw rules.
+ * Risk facts: named things a set of grants lets a subject do ("can read Secrets", "can create pods"), per
+ * scope (cluster-wide or one namespace), with the grants that do it. The facts themselves are data — each
+ * declared in a policy pack as the RBAC requests that grant it (`policies/rbac.yaml` holds the built-in
+ * ones, after the "RBAC good practices" page of the Kubernetes docs); this module is the engine that
+ * evaluates declarations against grants with the authorizer's own matching (`rule-matching.ts`).
  *
- * Rules are probed without resourceNames: `get secrets` limited to one name still reads that Secret, so
- * the fact holds, and the detail says which names.
+ * Requests are probed without resourceNames unless the declaration names some: `get secrets` limited to
+ * one name still reads that Secret, so the fact holds, and the detail says which names.
  */
 import type { PolicyRule } from '../inventory/kube-object.js';
-import { apiGroupMatches, resourceMatches, verbMatches } from './rule-matching.js';
-import type { Grant, RiskFact, RiskFactId } from './types.js';
+import { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, verbMatches } from './rule-matching.js';
+import type { Grant, RiskFact } from './types.js';
+
+/** One RBAC request pattern of a fact declaration (the pack format's `facts[].requests[]`). */
+export interface RiskFactRequest {
+  readonly verbs: readonly string[];
+  readonly apiGroups?: readonly string[];
+  /** `resource` or `resource/subresource`; `resource/*` means any subresource (any key of `userextras`). */
+  readonly resources?: readonly string[];
+  /** When given, the rule must allow one of these names; otherwise names are recorded, not required. */
+  readonly resourceNames?: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
+}
+
+/** A fact as a pack declares it (`facts[]` in the pack format). */
+export interface RiskFactDeclaration {
+  readonly id: string;
+  /** What the fact lets a subject do, as a phrase: "can read Secrets (…)". */
+  readonly summary: string;
+  /** `cluster`: cluster-scoped resources (nodes, CSRs, webhooks, PVs), which only ClusterRoleBindings grant. */
+  readonly scope?: 'any' | 'cluster';
+  /** The fact holds when a grant allows any one of these requests … */
+  readonly requests?: readonly RiskFactRequest[];
+  /** … or when every part is allowed, possibly by different grants (CSR approval needs two). */
+  readonly allOf?: readonly { readonly requests: readonly RiskFactRequest[] }[];
+  /**
+   * Wherever this fact holds, every other fact about resources holds too (a full wildcard): findings
+   * about those other facts there share its root cause.
+   */
+  readonly impliesOtherFacts?: boolean;
+}
 
 interface Probe {
   readonly verbs: readonly string[];
   readonly apiGroup: string;
   /** `resource` or `resource/subresource`. */
   readonly resource: string;
+  readonly names: readonly string[];
 }
 
-interface FactDefinition {
-  readonly id: RiskFactId;
+interface UrlProbe {
+  readonly verbs: readonly string[];
+  readonly urls: readonly string[];
+}
+
+interface CompiledFact {
+  readonly declaration: RiskFactDeclaration;
+  /** One list of probes per part: a plain `requests` fact has one part. */
+  readonly parts: readonly { readonly probes: readonly Probe[]; readonly urlProbes: readonly UrlProbe[] }[];
+  /** Only cluster-wide grants count: declared `scope: cluster`, or a fact about non-resource URLs. */
+  readonly clusterScoped: boolean;
+  /** False for facts about non-resource URLs only, which no resource wildcard grants. */
+  readonly aboutResources: boolean;
+}
+
+/** What a view needs to word a fact: where it can hold, and what it implies. */
+export interface RiskFactTraits {
   readonly summary: string;
-  readonly probes: readonly Probe[];
-  /** Cluster-scoped resources (nodes, CSRs, webhooks, PVs): RoleBindings can never grant them. */
-  readonly clusterScoped?: boolean;
-  /** Extra condition on a matching rule (a name that must be allowed, say). */
-  readonly ruleFilter?: (rule: PolicyRule) => boolean;
+  readonly clusterScoped: boolean;
+  readonly aboutResources: boolean;
+  readonly impliesOtherFacts: boolean;
 }
 
-const write = ['create', 'update', 'patch', 'delete', 'deletecollection'];
-const read = ['get', 'list', 'watch'];
-const rbac = 'rbac.authorization.k8s.io';
-const probes = (verbs: readonly string[], apiGroup: string, resources: readonly string[]): Probe[] =>
-  resources.map((resource) => ({ verbs, apiGroup, resource }));
+export function riskFactTraits(catalogue: RiskFactCatalogue, id: string): RiskFactTraits | undefined {
+  const fact = catalogue.facts.find((candidate) => candidate.declaration.id === id);
+  if (!fact) return undefined;
+  return {
+    summary: fact.declaration.summary,
+    clusterScoped: fact.clusterScoped,
+    aboutResources: fact.aboutResources,
+    impliesOtherFacts: fact.declaration.impliesOtherFacts === true,
+  };
+}
 
-/** Workloads whose controllers create pods from a template: creating one runs a pod as any SA of the namespace. */
-export const podBearingResources: readonly (readonly [string, string])[] = [
-  ['', 'pods'],
-  ['', 'replicationcontrollers'],
-  ['apps', 'deployments'],
-  ['apps', 'replicasets'],
-  ['apps', 'statefulsets'],
-  ['apps', 'daemonsets'],
-  ['batch', 'jobs'],
-  ['batch', 'cronjobs'],
-  ['extensions', 'deployments'],
-  ['extensions', 'replicasets'],
-  ['extensions', 'daemonsets'],
-];
+/** The declared facts, ready to evaluate; build once per run with `compileRiskFacts`. */
+export interface RiskFactCatalogue {
+  readonly declarations: readonly RiskFactDeclaration[];
+  readonly facts: readonly CompiledFact[];
+  /** What one rule matches, per fact and part, cached per rule object (grants share their role's rules). */
+  readonly matchCache: WeakMap<PolicyRule, readonly RuleMatch[]>;
+}
 
-const names = (rule: PolicyRule) => rule.resourceNames ?? [];
+interface RuleMatch {
+  readonly fact: number;
+  readonly part: number;
+  readonly verbs: readonly string[];
+  readonly resources: readonly string[];
+}
 
-export const factDefinitions: readonly FactDefinition[] = [
-  { id: 'cluster-admin', summary: 'full wildcard (every verb on every resource of every group)', probes: [] },
-  {
-    id: 'system-masters',
-    summary: 'can impersonate the group system:masters, which bypasses RBAC',
-    probes: probes(['impersonate'], '', ['groups']),
-    clusterScoped: true,
-    ruleFilter: (rule) => names(rule).length === 0 || names(rule).includes('system:masters'),
-  },
-  { id: 'secrets-read', summary: 'can read Secrets (list and watch return their contents too)', probes: probes(read, '', ['secrets']) },
-  {
-    id: 'workload-create',
-    summary: 'can create pods or pod-bearing workloads, so run as any ServiceAccount of the namespace and mount its Secrets and ConfigMaps',
-    probes: podBearingResources.map(([apiGroup, resource]) => ({ verbs: ['create'], apiGroup, resource })),
-  },
-  {
-    id: 'escalate',
-    summary: 'can escalate roles (grant rights it does not hold)',
-    probes: probes(['escalate'], rbac, ['roles', 'clusterroles']),
-  },
-  { id: 'bind', summary: 'can bind roles it does not hold', probes: probes(['bind'], rbac, ['roles', 'clusterroles']) },
-  {
-    id: 'impersonate',
-    summary: 'can impersonate other identities',
-    probes: [
-      ...probes(['impersonate'], '', ['users', 'groups', 'serviceaccounts']),
-      { verbs: ['impersonate'], apiGroup: 'authentication.k8s.io', resource: 'userextras/*' },
-    ],
-  },
-  { id: 'token-create', summary: 'can create ServiceAccount tokens', probes: probes(['create'], '', ['serviceaccounts/token']) },
-  {
-    id: 'nodes-proxy',
-    summary: 'can reach the kubelet API through nodes/proxy (any verb, get included)',
-    probes: probes(['*any*'], '', ['nodes/proxy']),
-    clusterScoped: true,
-  },
-  { id: 'csr-approve', summary: 'can approve CertificateSigningRequests', probes: [], clusterScoped: true },
-  {
-    id: 'webhook-write',
-    summary: 'can write admission webhook configurations (intercept or alter every request)',
-    probes: probes(write, 'admissionregistration.k8s.io', ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']),
-    clusterScoped: true,
-  },
-  {
-    id: 'pv-create',
-    summary: 'can create PersistentVolumes (hostPath onto any node)',
-    probes: probes(['create'], '', ['persistentvolumes']),
-    clusterScoped: true,
-  },
-  {
-    id: 'pod-exec',
-    summary: 'can run commands in or attach to running pods',
-    probes: [
-      ...probes(['create', 'get'], '', ['pods/exec', 'pods/attach']),
-      ...probes(['update', 'patch'], '', ['pods/ephemeralcontainers']),
-    ],
-  },
-  {
-    id: 'namespace-patch',
-    summary: 'can modify namespaces (Pod Security labels)',
-    probes: probes(['update', 'patch'], '', ['namespaces']),
-  },
-  {
-    id: 'rbac-write',
-    summary: 'can write RBAC objects',
-    probes: probes(write, rbac, ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']),
-  },
-];
+/** No facts: what the engine knows when no pack declares any. */
+export const noRiskFacts: RiskFactCatalogue = compileRiskFacts([]);
 
-const anyVerb = '*any*';
-
-function matchingVerbs(rule: PolicyRule, probe: Probe): string[] {
-  if (probe.verbs.includes(anyVerb)) return (rule.verbs ?? []).length > 0 ? [...(rule.verbs ?? [])] : [];
-  return probe.verbs.filter((verb) => verbMatches(rule, verb));
+export function compileRiskFacts(declarations: readonly RiskFactDeclaration[]): RiskFactCatalogue {
+  const facts = declarations.map((declaration): CompiledFact => {
+    const partRequests = declaration.allOf ? declaration.allOf.map((part) => part.requests) : [declaration.requests ?? []];
+    const parts = partRequests.map((requests) => ({
+      probes: requests.flatMap((request) =>
+        (request.apiGroups ?? []).flatMap((apiGroup) =>
+          (request.resources ?? []).map((resource) => ({ verbs: request.verbs, apiGroup, resource, names: request.resourceNames ?? [] })),
+        ),
+      ),
+      urlProbes: requests
+        .filter((request) => (request.nonResourceURLs ?? []).length > 0)
+        .map((request) => ({ verbs: request.verbs, urls: request.nonResourceURLs ?? [] })),
+    }));
+    const urlsOnly = parts.every((part) => part.probes.length === 0 && part.urlProbes.length > 0);
+    return { declaration, parts, clusterScoped: declaration.scope === 'cluster' || urlsOnly, aboutResources: !urlsOnly };
+  });
+  return { declarations, facts, matchCache: new WeakMap() };
 }
 
 function probeMatches(rule: PolicyRule, probe: Probe): string[] {
   if (!apiGroupMatches(rule, probe.apiGroup)) return [];
   const slash = probe.resource.indexOf('/');
   const subresource = slash === -1 ? '' : probe.resource.slice(slash + 1);
-  // userextras/<key> is any key: `*`, `*∕…` and `userextras/…` rules all reach some key.
+  // `resource/*` in a declaration is any subresource (userextras/<key>): `*`, `*/…` and `resource/…` rules all reach one.
   const resourceOk =
     subresource === '*'
       ? (rule.resources ?? []).some(
           (resource) => resource === '*' || resource.startsWith('*/') || resource.startsWith(probe.resource.slice(0, slash + 1)),
         )
       : resourceMatches(rule, probe.resource, subresource);
-  return resourceOk ? matchingVerbs(rule, probe) : [];
+  if (!resourceOk) return [];
+  if (probe.names.length > 0 && !probe.names.some((name) => resourceNameMatches(rule, name))) return [];
+  return probe.verbs.filter((verb) => verbMatches(rule, verb));
 }
 
-export function isFullWildcard(rule: PolicyRule): boolean {
-  return (rule.verbs ?? []).includes('*') && (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).includes('*');
+function urlProbeMatches(rule: PolicyRule, probe: UrlProbe): { verbs: string[]; urls: string[] } {
+  const urls = probe.urls.filter((url) => nonResourceURLMatches(rule, url));
+  return { verbs: urls.length > 0 ? probe.verbs.filter((verb) => verbMatches(rule, verb)) : [], urls };
 }
 
-interface ProbeMatch {
-  readonly verbs: readonly string[];
-  readonly resource: string;
-}
-
-/**
- * What one rule matches of every definition's probes, as (definition index, matches) pairs; most rules
- * match none. Grants share their role's rule objects (a role bound a thousand times is one set of rules),
- * so the probing is done once per rule, not once per grant and definition.
- */
-const matchCache = new WeakMap<PolicyRule, readonly (readonly [number, readonly ProbeMatch[]])[]>();
-function ruleMatches(rule: PolicyRule): readonly (readonly [number, readonly ProbeMatch[]])[] {
-  let cached = matchCache.get(rule);
-  if (!cached) {
-    const found: (readonly [number, readonly ProbeMatch[]])[] = [];
-    factDefinitions.forEach((definition, index) => {
-      if (definition.ruleFilter && !definition.ruleFilter(rule)) return;
-      const matches: ProbeMatch[] = [];
-      if (definition.id === 'cluster-admin') {
-        if (isFullWildcard(rule)) matches.push({ verbs: ['*'], resource: '*.*' });
+function ruleMatches(rule: PolicyRule, catalogue: RiskFactCatalogue): readonly RuleMatch[] {
+  const cached = catalogue.matchCache.get(rule);
+  if (cached) return cached;
+  const found: RuleMatch[] = [];
+  catalogue.facts.forEach((fact, factIndex) => {
+    fact.parts.forEach((part, partIndex) => {
+      const verbs = new Set<string>();
+      const resources: string[] = [];
+      for (const probe of part.probes) {
+        const matched = probeMatches(rule, probe);
+        if (matched.length === 0) continue;
+        for (const verb of matched) verbs.add(verb);
+        const label = probe.apiGroup === '' || probe.apiGroup === '*' ? probe.resource : `${probe.resource}.${probe.apiGroup}`;
+        if (!resources.includes(label)) resources.push(label);
       }
-      for (const probe of definition.probes) {
-        const verbs = probeMatches(rule, probe);
-        if (verbs.length > 0)
-          matches.push({ verbs, resource: probe.apiGroup === '' ? probe.resource : `${probe.resource}.${probe.apiGroup}` });
+      for (const probe of part.urlProbes) {
+        const matched = urlProbeMatches(rule, probe);
+        if (matched.verbs.length === 0) continue;
+        for (const verb of matched.verbs) verbs.add(verb);
+        for (const url of matched.urls) if (!resources.includes(url)) resources.push(url);
       }
-      if (matches.length > 0) found.push([index, matches]);
+      if (verbs.size > 0) found.push({ fact: factIndex, part: partIndex, verbs: [...verbs], resources });
     });
-    cached = found;
-    matchCache.set(rule, cached);
-  }
-  return cached;
+  });
+  catalogue.matchCache.set(rule, found);
+  return found;
 }
 
 interface Found {
@@ -186,85 +177,120 @@ interface Found {
   resources: Set<string>;
   names: Set<string>;
   limitedToNames: boolean;
+  parts: Set<number>;
 }
 
-/** The facts a subject's grants establish, ordered by fact id (definition order), cluster-wide first. */
-export function riskFactsOf(grants: readonly Grant[]): RiskFact[] {
-  // One pass over the grants, each rule's matches looked up once; then the facts in definition order.
-  const byDefinition = factDefinitions.map(() => new Map<string, Found>());
-  const noteIn = (byScope: Map<string, Found>) => (grant: Grant, verbs: readonly string[], resource: string) => {
-    const scope = grant.namespace ?? '';
-    let found = byScope.get(scope);
-    if (!found) {
-      found = { grants: [], seen: new Set(), verbs: new Set(), resources: new Set(), names: new Set(), limitedToNames: true };
-      byScope.set(scope, found);
+const newFound = (): Found => ({
+  grants: [],
+  seen: new Set(),
+  verbs: new Set(),
+  resources: new Set(),
+  names: new Set(),
+  limitedToNames: true,
+  parts: new Set(),
+});
+
+function note(found: Found, grant: Grant, match: RuleMatch): void {
+  if (!found.seen.has(grant)) {
+    found.seen.add(grant);
+    found.grants.push(grant);
+  }
+  found.parts.add(match.part);
+  for (const verb of match.verbs) found.verbs.add(verb);
+  for (const resource of match.resources) found.resources.add(resource);
+  const ruleNames = grant.rule.resourceNames ?? [];
+  if (ruleNames.length === 0) found.limitedToNames = false;
+  for (const name of ruleNames) found.names.add(name);
+}
+
+function merge(into: Found, from: Found): Found {
+  const merged = newFound();
+  for (const source of [into, from]) {
+    for (const grant of source.grants) {
+      if (!merged.seen.has(grant)) {
+        merged.seen.add(grant);
+        merged.grants.push(grant);
+      }
     }
-    if (!found.seen.has(grant)) {
-      found.seen.add(grant);
-      found.grants.push(grant);
-    }
-    for (const verb of verbs) found.verbs.add(verb);
-    found.resources.add(resource);
-    const ruleNames = names(grant.rule);
-    if (ruleNames.length === 0) found.limitedToNames = false;
-    for (const name of ruleNames) found.names.add(name);
-  };
-  const notes = byDefinition.map(noteIn);
+    for (const verb of source.verbs) merged.verbs.add(verb);
+    for (const resource of source.resources) merged.resources.add(resource);
+    for (const name of source.names) merged.names.add(name);
+    for (const part of source.parts) merged.parts.add(part);
+    merged.limitedToNames &&= source.limitedToNames;
+  }
+  return merged;
+}
+
+/** The facts a subject's grants establish, ordered by declaration, cluster-wide first, then by namespace. */
+export function riskFactsOf(grants: readonly Grant[], catalogue: RiskFactCatalogue): RiskFact[] {
+  // One pass over the grants, each rule's matches looked up once; then the facts in declaration order.
+  const byFact = catalogue.facts.map(() => new Map<string, Found>());
   for (const grant of grants) {
-    for (const [index, matches] of ruleMatches(grant.rule)) {
-      if (factDefinitions[index]?.clusterScoped && grant.namespace !== undefined) continue;
-      const note = notes[index];
-      if (note) for (const match of matches) note(grant, match.verbs, match.resource);
+    for (const match of ruleMatches(grant.rule, catalogue)) {
+      const fact = catalogue.facts[match.fact];
+      if (!fact || (fact.clusterScoped && grant.namespace !== undefined)) continue;
+      const scopes = byFact[match.fact];
+      if (!scopes) continue;
+      const scope = grant.namespace ?? '';
+      let found = scopes.get(scope);
+      if (!found) scopes.set(scope, (found = newFound()));
+      note(found, grant, match);
     }
   }
-  const csrIndex = factDefinitions.findIndex((definition) => definition.id === 'csr-approve');
-  const csrScopes = byDefinition[csrIndex];
-  const csrNote = notes[csrIndex];
-  if (csrScopes && csrNote) collectCsrApproval(grants, csrNote, csrScopes);
 
   const facts: RiskFact[] = [];
-  factDefinitions.forEach((definition, index) => {
-    const byScope = byDefinition[index] ?? new Map<string, Found>();
-    for (const scope of [...byScope.keys()].sort()) {
-      const found = byScope.get(scope);
+  catalogue.facts.forEach((fact, index) => {
+    const scopes = byFact[index] ?? new Map<string, Found>();
+    const partCount = fact.parts.length;
+    const clusterWide = scopes.get('');
+    for (const scope of [...scopes.keys()].sort()) {
+      let found = scopes.get(scope);
       if (!found) continue;
-      const where = scope === '' ? 'cluster-wide' : `in namespace ${scope}`;
-      const limited = found.limitedToNames && found.names.size > 0 ? ` (only ${[...found.names].sort().join(', ')})` : '';
-      const detail = `${definition.summary}: ${[...found.verbs].sort().join(', ')} on ${[...found.resources].join(', ')}${limited} ${where}`;
-      facts.push({ id: definition.id, ...(scope === '' ? {} : { namespace: scope }), detail, grants: found.grants });
+      // Cluster-wide grants apply in every namespace: a part held cluster-wide completes a namespace's others.
+      if (scope !== '' && clusterWide && partCount > 1) found = merge(found, clusterWide);
+      if (found.parts.size < partCount) continue;
+      facts.push(toFact(fact.declaration, scope, found));
     }
   });
   return facts;
 }
 
-/** Whether cluster-wide grants hold each half of CSR approval (an SA may get the halves from different bindings). */
-export function csrApprovalParts(grants: readonly Grant[]): { approval: boolean; signer: boolean } {
-  const clusterWide = grants.filter((grant) => grant.namespace === undefined);
-  return {
-    approval: clusterWide.some((grant) => probeMatches(grant.rule, csrApproval).length > 0),
-    signer: clusterWide.some((grant) => probeMatches(grant.rule, csrSigners).length > 0),
-  };
+function toFact(declaration: RiskFactDeclaration, scope: string, found: Found): RiskFact {
+  const where = scope === '' ? 'cluster-wide' : `in namespace ${scope}`;
+  const names = found.limitedToNames && found.names.size > 0 ? [...found.names].sort() : [];
+  const limited = names.length > 0 ? ` (only ${names.join(', ')})` : '';
+  const detail = `${declaration.summary}: ${[...found.verbs].sort().join(', ')} on ${[...found.resources].join(', ')}${limited} ${where}`;
+  return { id: declaration.id, ...(scope === '' ? {} : { namespace: scope }), detail, grants: found.grants, resourceNames: names };
 }
 
-const csrApproval: Probe = { verbs: ['update', 'patch'], apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval' };
-const csrSigners: Probe = { verbs: ['approve'], apiGroup: 'certificates.k8s.io', resource: 'signers' };
+/**
+ * The parts of multi-part facts (`allOf`) that grants satisfy, as `id#part@scope` keys (`*` for
+ * cluster-wide): escalation summaries union them across bindings, then `completedFacts` says which facts
+ * the union completes.
+ */
+export function factPartsOf(grants: readonly Grant[], catalogue: RiskFactCatalogue): Set<string> {
+  const keys = new Set<string>();
+  for (const grant of grants) {
+    for (const match of ruleMatches(grant.rule, catalogue)) {
+      const fact = catalogue.facts[match.fact];
+      if (!fact || fact.parts.length < 2 || (fact.clusterScoped && grant.namespace !== undefined)) continue;
+      keys.add(`${fact.declaration.id}#${match.part}@${grant.namespace ?? '*'}`);
+    }
+  }
+  return keys;
+}
 
-/** Approving needs both halves: update the approval subresource and `approve` on some signer. */
-function collectCsrApproval(
-  grants: readonly Grant[],
-  note: (grant: Grant, verbs: readonly string[], resource: string) => void,
-  byScope: Map<string, Found>,
-): void {
-  const approval = csrApproval;
-  const signers = csrSigners;
-  const clusterWide = grants.filter((grant) => grant.namespace === undefined);
-  const approvalGrants = clusterWide.filter((grant) => probeMatches(grant.rule, approval).length > 0);
-  const signerGrants = clusterWide.filter((grant) => probeMatches(grant.rule, signers).length > 0);
-  if (approvalGrants.length === 0 || signerGrants.length === 0) return;
-  for (const grant of approvalGrants)
-    note(grant, probeMatches(grant.rule, approval), 'certificatesigningrequests/approval.certificates.k8s.io');
-  for (const grant of signerGrants) note(grant, ['approve'], 'signers.certificates.k8s.io');
-  // The signer names limit which certificates, not whether approval is possible: keep the fact unqualified.
-  const found = byScope.get('');
-  if (found) found.limitedToNames = false;
+/** The `id@scope` keys of multi-part facts whose every part `parts` holds (cluster-wide parts count everywhere). */
+export function completedFacts(parts: ReadonlySet<string>, catalogue: RiskFactCatalogue): string[] {
+  const completed: string[] = [];
+  const scopes = new Set([...parts].map((key) => key.slice(key.indexOf('@') + 1)));
+  for (const fact of catalogue.facts) {
+    if (fact.parts.length < 2) continue;
+    const id = fact.declaration.id;
+    for (const scope of scopes) {
+      const all = fact.parts.every((_, index) => parts.has(`${id}#${index}@${scope}`) || parts.has(`${id}#${index}@*`));
+      if (all) completed.push(`${id}@${scope}`);
+    }
+  }
+  return completed;
 }

@@ -67,7 +67,7 @@ function lazyAnswers(model: RbacModel, namespace: string, name: string): ClassAn
       return bindings;
     },
     get facts() {
-      facts ??= riskFactsOf(this.grants);
+      facts ??= riskFactsOf(this.grants, model.riskFacts);
       return facts;
     },
     get baselineOnly() {

@@ -44,23 +44,11 @@ export interface Grant {
   readonly defaultRbac: boolean;
 }
 
-/** Named privilege-escalation facts, after the "RBAC good practices" page of the Kubernetes docs. */
-export type RiskFactId =
-  | 'cluster-admin'
-  | 'system-masters'
-  | 'secrets-read'
-  | 'workload-create'
-  | 'escalate'
-  | 'bind'
-  | 'impersonate'
-  | 'token-create'
-  | 'nodes-proxy'
-  | 'csr-approve'
-  | 'webhook-write'
-  | 'pv-create'
-  | 'pod-exec'
-  | 'namespace-patch'
-  | 'rbac-write';
+/**
+ * A risk fact's id, as its pack declares it (`facts[].id`): the built-in ones are `cluster-admin`,
+ * `secrets-read`, `workload-create`… (policies/rbac.yaml); custom packs may declare more.
+ */
+export type RiskFactId = string;
 
 export interface RiskFact {
   readonly id: RiskFactId;
@@ -69,6 +57,8 @@ export interface RiskFact {
   /** A short human sentence: what exactly is allowed (verbs, resources). */
   readonly detail: string;
   readonly grants: readonly Grant[];
+  /** The names every grant is limited to (`resourceNames`), sorted; empty when some grant allows any name. */
+  readonly resourceNames: readonly string[];
 }
 
 /** "Can become kube-system:foo": one SA can gain another subject's rights, possibly over several hops. */

@@ -1,4 +1,4 @@
-import type { PolicyRuleDetail, PolicyRuleList } from '../app/policy-packs.js';
+import type { PolicyRuleDetail, PolicyRuleList, PolicyTargets } from '../app/policy-packs.js';
 import { definePrinters } from './printers.js';
 import { toYaml } from './serialize.js';
 import { renderTable } from './table.js';
@@ -37,6 +37,24 @@ export const policyRulePrinters = definePrinters<PolicyRuleDetail>({
     ];
     return `${lines.join('\n').trimEnd()}\n`;
   },
+});
+
+/** `policy show --targets`: the derived targets, their schemas and fields, and every declared risk fact. */
+export const policyTargetsPrinters = definePrinters<PolicyTargets>({
+  document: (targets) => targets,
+  table: ({ targets, riskFacts }) =>
+    [
+      renderTable(
+        ['target', 'one per', 'schema'],
+        targets.map((target) => [target.name, target.onePer, target.schema]),
+      ),
+      ...targets.map((target) => `${target.name} fields: ${target.fields.join(', ')}\n  findings name ${target.findingNames}\n`),
+      'Any Kubernetes kind is a target too (Secret, ServiceAccount, apps/Deployment, or group/Kind of a custom resource): the object as read.\n',
+      `Risk facts (ServiceAccountProfile rbac.factIds, rbac.byFact; declared in packs):\n${renderTable(
+        ['id', 'scope', 'pack', 'summary'],
+        riskFacts.map((fact) => [fact.id, fact.scope, fact.pack, fact.summary]),
+      )}`,
+    ].join('\n'),
 });
 
 function indent(text: string): string {

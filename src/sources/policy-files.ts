@@ -29,6 +29,22 @@ export function builtInPolicyDocuments(errors: InputError[]): PositionedDocument
     });
 }
 
+/**
+ * The published schemas of the derived targets (`policies/targets/*.schema.json`), parsed, by file name
+ * (`workload.schema.json`): built in like the packs, so the standalone binary has them too.
+ */
+export function builtInTargetSchemas(): Map<string, Record<string, unknown>> {
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const file of builtInFiles('policies')) {
+    if (!file.name.startsWith('policies/targets/') || !file.name.endsWith('.schema.json')) continue;
+    const value: unknown = JSON.parse(file.text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      schemas.set(file.name.slice('policies/targets/'.length), value as Record<string, unknown>);
+    }
+  }
+  return schemas;
+}
+
 /** Reads every policy document under a file or folder (recursively, sorted; `*.schema.json` skipped). */
 export async function readPolicyDocuments(given: string, errors: InputError[]): Promise<PositionedDocument[]> {
   let files: string[];

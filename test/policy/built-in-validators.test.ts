@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { generatedModulePath, validatorsModule } from '../../scripts/validators-module.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import * as generated from '../../src/policy/built-in-validators.generated.js';
 import { TargetDocuments } from '../../src/policy/derived/target-documents.js';
 import { loadPolicies } from '../../src/app/load-policies.js';
@@ -63,7 +64,10 @@ describe('built-in packs compiled at build time (ajv standalone)', () => {
       defaultNamespace: 'default',
       origin: 'files',
     });
-    const documents = new TargetDocuments(inventory, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
+    const documents = new TargetDocuments(inventory, {
+      now: fixedNow,
+      rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+    });
     let compared = 0;
     for (const rule of packs.filter((pack) => pack.builtIn).flatMap((pack) => pack.rules)) {
       const pairs = [

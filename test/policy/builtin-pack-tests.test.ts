@@ -3,11 +3,12 @@ import { loadPolicies } from '../../src/app/load-policies.js';
 import { runPackTests } from '../../src/policy/pack-tests.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { usageFactsFromEvents } from '../../src/app/usage-facts.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 
 // The same fixture cases `kubectl sa policy test policies/` runs: every built-in rule, positive and negative.
 const { packs, tests } = await loadPolicies({ paths: [], includeBuiltIn: true });
 const results = runPackTests(packs, tests, {
-  rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: true }),
+  rbacFor: (inventory) => rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
   usageFor: (inventory, events) => usageFactsFromEvents(inventory, events, { defaultRbac: true }),
 });
 

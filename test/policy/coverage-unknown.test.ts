@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicies } from '../../src/app/load-policies.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { Coverage, type CoverageRecord } from '../../src/inventory/coverage.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { evaluatePolicies } from '../../src/policy/evaluate.js';
@@ -57,7 +58,10 @@ function scanCluster(records: readonly CoverageRecord[], visible: (object: { kin
     objects.filter((object) => visible(object as { kind: string })).map((value) => ({ value })),
     { defaultNamespace: 'default', origin: 'cluster', coverage: Coverage.ofReads(records) },
   );
-  const evaluation = evaluatePolicies(inventory, builtInPacks, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
+  const evaluation = evaluatePolicies(inventory, builtInPacks, {
+    now: fixedNow,
+    rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+  });
   return { evaluation, report: buildScanReport(inventory, builtInPacks, evaluation, 'high') };
 }
 
@@ -110,7 +114,7 @@ describe('rules that reason from absence on an incomplete cluster read', () => {
     );
     const evaluation = evaluatePolicies(inventory, builtInPacks, {
       now: fixedNow,
-      rbac: rbacForInventory(inventory, { defaultRbac: true }),
+      rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
     });
     expect(evaluation.findings.map(label)).not.toContain('SA003 Deployment/a/web');
     expect(evaluation.unknown.map((entry) => entry.question)).toContain('rbac-complete');
@@ -119,7 +123,10 @@ describe('rules that reason from absence on an incomplete cluster read', () => {
       [sa, objects[3]].map((value) => ({ value })),
       { defaultNamespace: 'default', origin: 'cluster', coverage: Coverage.ofReads(everyKind) },
     );
-    const full = evaluatePolicies(complete, builtInPacks, { now: fixedNow, rbac: rbacForInventory(complete, { defaultRbac: true }) });
+    const full = evaluatePolicies(complete, builtInPacks, {
+      now: fixedNow,
+      rbac: rbacForInventory(complete, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+    });
     expect(full.findings.map(label)).toContain('SA003 Deployment/a/web');
   });
 
@@ -130,7 +137,7 @@ describe('rules that reason from absence on an incomplete cluster read', () => {
     );
     const evaluation = evaluatePolicies(inventory, builtInPacks, {
       now: fixedNow,
-      rbac: rbacForInventory(inventory, { defaultRbac: true }),
+      rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
     });
     expect(evaluation.findings.map(label)).toContain('RBAC010 RoleBinding/a/view');
     expect(evaluation.unknown).toEqual([]);
@@ -185,7 +192,10 @@ rules:
       escalationObjects.map((value) => ({ value })),
       { defaultNamespace: 'default', origin: 'cluster', coverage: Coverage.ofReads(records) },
     );
-    const evaluation = evaluatePolicies(inventory, packs, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
+    const evaluation = evaluatePolicies(inventory, packs, {
+      now: fixedNow,
+      rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+    });
     return { evaluation, report: buildScanReport(inventory, packs, evaluation, 'high') };
   }
 

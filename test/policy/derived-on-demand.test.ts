@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateObjects } from '../../bench/generate.js';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { evaluatePolicies } from '../../src/policy/evaluate.js';
 import { loadPolicies } from '../../src/app/load-policies.js';
@@ -26,7 +27,10 @@ const inventory = buildInventory(
 
 function scan(onlyPacks?: string[]) {
   return loadPolicies({ includeBuiltIn: true, ...(onlyPacks ? { onlyPacks } : {}) }).then(({ packs }) =>
-    evaluatePolicies(inventory, packs, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) }),
+    evaluatePolicies(inventory, packs, {
+      now: fixedNow,
+      rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+    }),
   );
 }
 

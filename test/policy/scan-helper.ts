@@ -1,4 +1,5 @@
 import { rbacForInventory } from '../../src/app/rbac-input.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { buildInventory, type Inventory } from '../../src/inventory/inventory.js';
 import { evaluatePolicies, type Evaluation } from '../../src/policy/evaluate.js';
 import type { Exemption } from '../../src/policy/exemptions.js';
@@ -17,7 +18,10 @@ export async function scanPaths(paths: readonly string[], options: { namespace?:
 
 export function scanDocuments(documents: Awaited<ReturnType<typeof readManifests>>, options: { namespace?: string } = {}): Evaluation {
   const inventory = buildInventory(documents, { defaultNamespace: options.namespace ?? 'default', origin: 'files' });
-  return evaluatePolicies(inventory, builtInPacks, { now: fixedNow, rbac: rbacForInventory(inventory, { defaultRbac: true }) });
+  return evaluatePolicies(inventory, builtInPacks, {
+    now: fixedNow,
+    rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+  });
 }
 
 export function scanObjects(
@@ -30,7 +34,7 @@ export function scanObjects(
   );
   const evaluation = evaluatePolicies(inventory, builtInPacks, {
     now: fixedNow,
-    rbac: rbacForInventory(inventory, { defaultRbac: true }),
+    rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
     ...(options.exemptions ? { exemptions: options.exemptions } : {}),
   });
   return { ...evaluation, inventory };

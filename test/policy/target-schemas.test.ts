@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { buildInventory } from '../../src/inventory/inventory.js';
 import { TargetDocuments } from '../../src/policy/derived/target-documents.js';
 import { loadPolicies } from '../../src/app/load-policies.js';
@@ -29,7 +30,10 @@ const { tests } = await loadPolicies({ includeBuiltIn: true });
 const fixtureObjects = tests.flatMap((suite) => suite.cases.flatMap((testCase) => testCase.objects)).map((value) => ({ value }));
 const documents = [...(await readManifests([corpusRoot])), ...fixtureObjects];
 const corpusInventory = buildInventory(documents, { defaultNamespace: 'default', origin: 'files' });
-const targets = new TargetDocuments(corpusInventory, { now: fixedNow, rbac: rbacForInventory(corpusInventory, { defaultRbac: true }) });
+const targets = new TargetDocuments(corpusInventory, {
+  now: fixedNow,
+  rbac: rbacForInventory(corpusInventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
+});
 
 describe('published target schemas', () => {
   for (const [target, file] of [

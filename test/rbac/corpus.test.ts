@@ -5,8 +5,10 @@ import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
 import { whoCan } from '../../src/rbac/who-can.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
 import { corpusInventory } from './helpers.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 
-const withDefaults = async (...paths: string[]) => buildRbacModel(await corpusInventory(...paths), { defaultRbac: loadDefaultRbac() });
+const withDefaults = async (...paths: string[]) =>
+  buildRbacModel(await corpusInventory(...paths), { defaultRbac: loadDefaultRbac(), riskFacts: builtInRiskFacts });
 const kubePrometheus = await withDefaults('kube-prometheus');
 const argoCd = await withDefaults('argo-cd/install.yaml');
 
@@ -82,7 +84,7 @@ describe('flux2', () => {
     }
   });
   it('without default RBAC, cluster-admin does not exist and grants nothing', async () => {
-    const model = buildRbacModel(await corpusInventory('flux2'), {});
+    const model = buildRbacModel(await corpusInventory('flux2'), { riskFacts: builtInRiskFacts });
     expect(serviceAccountRbac(model, 'flux-system', 'helm-controller').facts.map((fact) => fact.id)).not.toContain('cluster-admin');
   });
 });
@@ -92,7 +94,7 @@ describe('node-problem-detector', () => {
     const sa = serviceAccountIdentity('kube-system', 'node-problem-detector');
     const patchStatus = { ...sa, verb: 'patch', apiGroup: '', resource: 'nodes', subresource: 'status' };
     expect(authorize(await withDefaults('node-problem-detector/rbac.yaml'), patchStatus).allowed).toBe(true);
-    const bare = buildRbacModel(await corpusInventory('node-problem-detector/rbac.yaml'), {});
+    const bare = buildRbacModel(await corpusInventory('node-problem-detector/rbac.yaml'), { riskFacts: builtInRiskFacts });
     expect(authorize(bare, patchStatus).allowed).toBe(false);
     expect(bare.warnings.join('\n')).toMatch(/system:node-problem-detector, which does not exist/);
   });

@@ -161,6 +161,7 @@ describe('escalation to ServiceAccounts that do not exist (a complete ServiceAcc
         objects(ciMayCreateServiceAccounts, impersonator).map((value) => ({ value })),
         { defaultNamespace: 'default', origin: 'cluster', coverage },
       ),
+      { riskFacts: builtInRiskFacts },
     );
   const targets = (model: RbacModel, name: string) =>
     serviceAccountRbac(model, 'team', name)
@@ -261,6 +262,7 @@ describe('escalation to ServiceAccounts that do not exist (a complete ServiceAcc
           .map((value) => ({ value })),
         { defaultNamespace: 'default', origin: 'files' },
       ),
+      { riskFacts: builtInRiskFacts },
     );
     const paths = serviceAccountRbac(files, 'team', 'ci').escalations;
     expect(paths.find((path) => path.target.name === 'ghost')).toMatchObject({ certain: true, hops: [{ via: 'workload-create' }] });

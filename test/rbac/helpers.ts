@@ -4,6 +4,7 @@ import type { Inventory } from '../../src/inventory/inventory.js';
 import { inventoryFromPaths, inventoryFromYaml } from '../helpers/inventory.js';
 import { buildRbacModel, type RbacModel } from '../../src/rbac/rbac-model.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 
 export const corpus = corpusRoot;
 
@@ -15,5 +16,8 @@ export function corpusInventory(...paths: string[]): Promise<Inventory> {
 }
 
 export function modelOf(yaml: string, options: { defaultRbac?: boolean } = {}): RbacModel {
-  return buildRbacModel(inventoryOf(yaml), { defaultRbac: options.defaultRbac ? loadDefaultRbac() : undefined });
+  return buildRbacModel(inventoryOf(yaml), {
+    defaultRbac: options.defaultRbac ? loadDefaultRbac() : undefined,
+    riskFacts: builtInRiskFacts,
+  });
 }

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
 import { rbacViewFor } from '../../src/app/rbac-input.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { usageFactsFor } from '../../src/app/usage-facts.js';
 import { TargetDocuments } from '../../src/policy/derived/target-documents.js';
 import type { ProfileUsage } from '../../src/usage/profile-usage.js';
@@ -12,7 +13,7 @@ import { inventoryFromPaths } from '../helpers/inventory.js';
 
 async function profiles(withLog: boolean) {
   const inventory = await inventoryFromPaths(harnessObjectsPath);
-  const rbac = rbacViewFor(inventory, { defaultRbac: true });
+  const rbac = rbacViewFor(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts });
   const usage = withLog ? usageFactsFor((await aggregateAuditLogs({ paths: [harnessLogPath] })).log, inventory, rbac.model) : undefined;
   const documents = new TargetDocuments(inventory, { now: new Date('2026-12-02T00:00:00Z'), rbac: rbac.view, ...(usage ? { usage } : {}) });
   return documents

@@ -5,6 +5,7 @@ import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '.
 import { isRecord } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
 import type { EscalationFacts } from '../../rbac/escalation.js';
+import type { RiskFactTraits } from '../../rbac/risk-facts.js';
 import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { ProfileUsage } from '../../usage/profile-usage.js';
 import type { KubernetesDefaultBindingTest } from './kubernetes-defaults.js';
@@ -28,6 +29,8 @@ export interface RbacView {
   readonly roleRules: (roleRef: RoleRef, bindingNamespace: string | undefined) => readonly PolicyRule[] | undefined;
   /** Whether an input binding is one of Kubernetes' own default bindings, unchanged; absent: none is. */
   readonly isKubernetesDefaultBinding?: KubernetesDefaultBindingTest;
+  /** How a declared risk fact is worded and scoped (from its pack's declaration). */
+  readonly riskFact?: (id: string) => RiskFactTraits | undefined;
 }
 
 export interface DerivedOptions {

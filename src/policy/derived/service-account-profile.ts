@@ -1,6 +1,7 @@
 import type { InventoryEntry } from '../../inventory/inventory.js';
 import type { ObjectMeta, RoleBinding, ServiceAccount } from '../../inventory/kube-object.js';
-import type { Grant, RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { RiskFactTraits } from '../../rbac/risk-facts.js';
+import type { Grant, RiskFact, RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { ProfileUsage } from '../../usage/profile-usage.js';
 import type { AutomountDecidedBy } from '../effective-automount.js';
 import { workloadIdentityOf, type WorkloadIdentityAnnotation } from './cloud-identity.js';
@@ -45,6 +46,8 @@ export interface ProfileRbac {
     readonly namespace: string | null;
     readonly detail: string;
     readonly bindings: readonly string[];
+    /** The names every grant is limited to (resourceNames); empty when some grant allows any name. */
+    readonly resourceNames: readonly string[];
   }[];
   readonly factIds: readonly RiskFactId[];
   /** Facts that hold cluster-wide (through ClusterRoleBindings). */
@@ -60,8 +63,30 @@ export interface ProfileRbac {
    * it may create); where others were not read, the scan counts the SA as unknown.
    */
   readonly escalationFactIds: readonly RiskFactId[];
+  /** Per fact id: where it holds, in words and as data, what implies it, and which grants name their Secrets. */
+  readonly byFact: Readonly<Record<RiskFactId, FactView>>;
   /** The paths themselves, one per target that adds something: a walk from this SA, made when read. */
   readonly escalations: readonly { readonly target: string; readonly hops: number; readonly targetFacts: readonly RiskFactId[] }[];
+}
+
+/** Where a fact holds, as data and in words. */
+export interface FactScope {
+  /** "in every namespace, including kube-system", "cluster-wide" (cluster-scoped resources), "in namespace a", "in namespaces a and b". */
+  readonly scope: string;
+  readonly clusterWide: boolean;
+  /** Namespaces where it holds through RoleBindings (beyond cluster-wide). */
+  readonly namespaces: readonly string[];
+}
+
+export interface FactView extends FactScope {
+  /** The fact that implies this one wherever it holds (cluster-admin), so findings about it share that root cause; else null. */
+  readonly impliedBy: RiskFactId | null;
+  /** Where some grant allows any name; null when every grant is limited by resourceNames. */
+  readonly unrestricted: FactScope | null;
+  /** Where every grant is limited by resourceNames, with the names; null when none is. */
+  readonly nameRestricted: (FactScope & { readonly names: readonly string[] }) | null;
+  /** The same line as `factSummaries`: scopes, verbs, resources and the bindings that grant them. */
+  readonly summary: string;
 }
 
 /**
@@ -270,14 +295,16 @@ function factSummaries(
   rbac: ServiceAccountRbac,
   name: (ref: { kind: string; name: string; namespace?: string }) => string,
 ): Partial<Record<RiskFactId, string>> {
-  const lines: Partial<Record<RiskFactId, string[]>> = {};
+  const lines = new Map<RiskFactId, string[]>();
   for (const fact of rbac.facts) {
     const where = fact.namespace === undefined ? 'cluster-wide' : `in namespace ${fact.namespace}`;
     const via = [...new Set(fact.grants.map((grant) => name(grant.binding)))].join(', ');
-    (lines[fact.id] ??= []).push(`${where}: ${fact.detail} (via ${via})`);
+    const list = lines.get(fact.id) ?? [];
+    list.push(`${where}: ${fact.detail} (via ${via})`);
+    lines.set(fact.id, list);
   }
   // Each summary names its fact and ends a sentence, so templates can string several together.
-  return Object.fromEntries(Object.entries(lines).map(([id, list]) => [id, `[${id}] ${list.join('; ')}.`]));
+  return Object.fromEntries([...lines].map(([id, list]) => [id, `[${id}] ${list.join('; ')}.`]));
 }
 
 function onlyKubernetesDefaultBindings(
@@ -345,6 +372,7 @@ const notEvaluated: ProfileRbac = {
   namespacedFactIds: [],
   factSummaries: {},
   escalationFactIds: [],
+  byFact: {},
   escalations: [],
 };
 
@@ -407,6 +435,10 @@ class ProfileRbacView implements ProfileRbac {
     return this.#context.escalationFactIds(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
   }
 
+  get byFact(): ProfileRbac['byFact'] {
+    return this.views.byFact();
+  }
+
   /**
    * A walk from this SA over every one it can reach: made only when read. Claims only: a path through a
    * ServiceAccount whose existence was not read is left out, and the SA counted as unknown for it.
@@ -438,6 +470,7 @@ class ProfileRbacView implements ProfileRbac {
       namespacedFactIds: this.namespacedFactIds,
       factSummaries: this.factSummaries,
       escalationFactIds: this.escalationFactIds,
+      byFact: this.byFact,
       escalations: this.escalations,
     };
   }
@@ -453,6 +486,7 @@ interface SharedViews {
   readonly clusterFactIds: () => readonly RiskFactId[];
   readonly namespacedFactIds: () => readonly RiskFactId[];
   readonly factSummaries: () => ProfileRbac['factSummaries'];
+  readonly byFact: () => ProfileRbac['byFact'];
 }
 
 const sharedByContext = new WeakMap<ScanContext, WeakMap<readonly Grant[], SharedViews>>();
@@ -469,6 +503,7 @@ function sharedViews(rbac: ServiceAccountRbac, context: ScanContext): SharedView
     const namespace = rbac.subject.namespace ?? '';
     const name = (ref: { kind: string; name: string; namespace?: string }) =>
       `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+    const summaries = lazy(() => factSummaries(rbac, name));
     views = {
       kubernetesDefault: lazy(() => onlyKubernetesDefaultBindings(namespace, rbac.subject.name, rbac, context)),
       bindings: lazy(() => bindingsOf(namespace, rbac.subject.name, rbac, context)),
@@ -491,14 +526,71 @@ function sharedViews(rbac: ServiceAccountRbac, context: ScanContext): SharedView
           namespace: fact.namespace ?? null,
           detail: fact.detail,
           bindings: [...new Set(fact.grants.map((grant) => name(grant.binding)))],
+          resourceNames: fact.resourceNames,
         })),
       ),
       factIds: lazy(() => [...new Set(rbac.facts.map((fact) => fact.id))]),
       clusterFactIds: lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))]),
       namespacedFactIds: lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))]),
-      factSummaries: lazy(() => factSummaries(rbac, name)),
+      factSummaries: summaries,
+      byFact: lazy(() => factViews(rbac, summaries(), context.options.rbac?.riskFact)),
     };
     byGrants.set(rbac.grants, views);
+  }
+  return views;
+}
+
+type TraitsOf = (id: string) => RiskFactTraits | undefined;
+
+/** "in namespace a", "in namespaces a and b", "in namespaces a, b and 3 more". */
+function namespacesInWords(namespaces: readonly string[]): string {
+  if (namespaces.length === 1) return `in namespace ${namespaces[0] ?? ''}`;
+  const shown = namespaces.length > 5 ? [...namespaces.slice(0, 4), `${namespaces.length - 4} more`] : [...namespaces];
+  return `in namespaces ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1] ?? ''}`;
+}
+
+function scopeOf(facts: readonly RiskFact[], clusterScoped: boolean): FactScope {
+  const clusterWide = facts.some((fact) => fact.namespace === undefined);
+  const namespaces = [...new Set(facts.flatMap((fact) => (fact.namespace === undefined ? [] : [fact.namespace])))].sort();
+  // Words match the scope: a cluster-wide grant of a namespaced resource reaches every namespace, kube-system's included.
+  const scope = clusterWide
+    ? clusterScoped
+      ? 'cluster-wide'
+      : 'in every namespace, including kube-system'
+    : namespacesInWords(namespaces);
+  return { scope, clusterWide, namespaces };
+}
+
+function factViews(
+  rbac: ServiceAccountRbac,
+  summaries: Partial<Record<RiskFactId, string>>,
+  traitsOf: TraitsOf | undefined,
+): Record<RiskFactId, FactView> {
+  const byId = new Map<RiskFactId, RiskFact[]>();
+  for (const fact of rbac.facts) byId.set(fact.id, [...(byId.get(fact.id) ?? []), fact]);
+  // Facts that imply every other resource fact where they hold (a full wildcard): cluster-wide, or per namespace.
+  const implying = rbac.facts.filter((fact) => traitsOf?.(fact.id)?.impliesOtherFacts);
+  const impliedAt = (namespace: string | undefined) =>
+    implying.find((fact) => fact.namespace === undefined || (namespace !== undefined && fact.namespace === namespace))?.id;
+  const views: Record<RiskFactId, FactView> = {};
+  for (const [id, facts] of byId) {
+    const traits = traitsOf?.(id);
+    const clusterScoped = traits?.clusterScoped ?? false;
+    const implier =
+      traits?.impliesOtherFacts || traits?.aboutResources === false ? undefined : facts.map((fact) => impliedAt(fact.namespace));
+    const impliedBy = implier && implier.every((found) => found !== undefined) ? (implier[0] ?? null) : null;
+    const named = facts.filter((fact) => fact.resourceNames.length > 0);
+    const unnamed = facts.filter((fact) => fact.resourceNames.length === 0);
+    views[id] = {
+      ...scopeOf(facts, clusterScoped),
+      impliedBy,
+      unrestricted: unnamed.length > 0 ? scopeOf(unnamed, clusterScoped) : null,
+      nameRestricted:
+        named.length > 0
+          ? { ...scopeOf(named, clusterScoped), names: [...new Set(named.flatMap((fact) => fact.resourceNames))].sort() }
+          : null,
+      summary: summaries[id] ?? '',
+    };
   }
   return views;
 }

@@ -5,15 +5,8 @@ import { buildBindingDocument } from './binding-document.js';
 import { buildLegacyTokenSecretDocument } from './legacy-token-secret.js';
 import { legacyTokenType, ScanContext, type DerivedOptions, type UnknownAnswer } from './scan-context.js';
 import { buildServiceAccountProfile } from './service-account-profile.js';
+import { derivedTarget } from './target-registry.js';
 import { buildWorkloadDocument, type WorkloadDocument } from './workload-document.js';
-
-/** The derived document kinds; a rule's `target` naming one of these never means a Kubernetes kind. */
-export const derivedTargets = ['Workload', 'ServiceAccountProfile', 'Binding', 'LegacyTokenSecret'] as const;
-export type DerivedTarget = (typeof derivedTargets)[number];
-
-export function isDerivedTarget(target: string): target is DerivedTarget {
-  return (derivedTargets as readonly string[]).includes(target);
-}
 
 /** One thing a rule judges: the document, and the object a finding about it should name. */
 export interface TargetDocument {
@@ -64,22 +57,27 @@ export class TargetDocuments {
     return built;
   }
 
+  /** A derived target (target-registry.ts) by its builder, else the objects of a Kubernetes kind. */
   private build(target: string): readonly TargetDocument[] {
-    switch (target) {
-      case 'Workload':
-        return this.workloads().map(({ entry, document }) => ({ ...fromEntry(entry), document, podSpecPath: document.podSpecPath }));
-      case 'ServiceAccountProfile':
-        return [...this.profileDocuments()];
-      case 'Binding':
-        return this.currentBindings().map((entry) => ({
-          ...fromEntry(entry),
-          document: buildBindingDocument(entry, this.context),
-        }));
-      case 'LegacyTokenSecret':
-        return this.legacyTokenSecrets();
-      default:
-        return (this.kindIndex().get(target) ?? []).map((entry) => ({ ...fromEntry(entry), document: entry.object }));
-    }
+    const derived = derivedTarget(target);
+    if (derived) return derived.build(this);
+    return (this.kindIndex().get(target) ?? []).map((entry) => ({ ...fromEntry(entry), document: entry.object }));
+  }
+
+  workloadTargets(): TargetDocument[] {
+    return this.workloads().map(({ entry, document }) => ({ ...fromEntry(entry), document, podSpecPath: document.podSpecPath }));
+  }
+
+  bindingTargets(): TargetDocument[] {
+    return this.currentBindings().map((entry) => ({ ...fromEntry(entry), document: buildBindingDocument(entry, this.context) }));
+  }
+
+  legacyTokenSecretTargets(): TargetDocument[] {
+    return this.legacyTokenSecrets();
+  }
+
+  serviceAccountProfiles(): TargetDocument[] {
+    return [...this.profileDocuments()];
   }
 
   private kindIndex(): Map<string, InventoryEntry[]> {
