@@ -9,6 +9,7 @@ import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
 import { describeEscalation } from '../../src/report/permissions-report.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
 import { corpusInventory, modelOf } from './helpers.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 
 /** What the materialised paths say an SA gains, certainly: the union of their targets' new facts. */
 function gainedByPaths(model: RbacModel, namespace: string, name: string): string[] {
@@ -34,7 +35,7 @@ const denseModel = buildRbacModel(
     generateObjects('dense', 1_000).map((value) => ({ value })),
     { defaultNamespace: 'default', origin: 'files' },
   ),
-  { defaultRbac: loadDefaultRbac() },
+  { defaultRbac: loadDefaultRbac(), riskFacts: builtInRiskFacts },
 );
 
 describe('escalation graph over identity classes, on the dense shape', () => {
@@ -127,7 +128,7 @@ describe('escalation graph agrees with the paths', () => {
 
   it('on real installs (kube-prometheus, argo-cd, flux2)', async () => {
     for (const path of ['kube-prometheus', 'argo-cd', 'flux2']) {
-      const model = buildRbacModel(await corpusInventory(path), { defaultRbac: loadDefaultRbac() });
+      const model = buildRbacModel(await corpusInventory(path), { defaultRbac: loadDefaultRbac(), riskFacts: builtInRiskFacts });
       expect(model.serviceAccounts.length).toBeGreaterThan(3);
       expectGraphAgreesWithPaths(model);
     }
