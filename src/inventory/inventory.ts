@@ -2,6 +2,7 @@ import { Coverage } from './coverage.js';
 import type { ClusterRole, KubeObject, Role, RoleBinding, Secret, ServiceAccount } from './kube-object.js';
 import { isRecord } from './kube-object.js';
 import { groupOf, isClusterScoped, type CustomResourceScopes } from './object-scope.js';
+import { namespaceHints } from './namespace-hints.js';
 import { podTemplateOf, serviceAccountNameOf, type PodTemplateView } from './workloads.js';
 
 /** The `file` of what was read from stdin (`-f -`): no file a report could point at. */
@@ -28,6 +29,14 @@ export interface InventoryEntry<T extends KubeObject = KubeObject> {
   readonly object: T;
   readonly ref: ObjectRef;
   readonly source?: SourceLocation;
+  /** True when the document named no namespace and got `-n` (else `default`), as kubectl apply would give it. */
+  readonly namespaceDefaulted?: boolean;
+}
+
+/** A document with the same identity as an earlier one: the later wins in the cluster (and in RBAC answers). */
+export interface Replacement {
+  readonly earlier: InventoryEntry;
+  readonly later: InventoryEntry;
 }
 
 export interface Workload extends PodTemplateView {
@@ -38,7 +47,8 @@ export interface Workload extends PodTemplateView {
 }
 
 export interface InventoryNote {
-  readonly level: 'warning' | 'info';
+  /** `warning`: something was not read or may be wrong; `note`: worth knowing, always shown; `info`: shown when verbose. */
+  readonly level: 'warning' | 'note' | 'info';
   readonly message: string;
   readonly source?: SourceLocation;
 }
@@ -89,6 +99,12 @@ export class Inventory {
   readonly clusterRoleBindings: readonly InventoryEntry<RoleBinding>[];
   readonly namespaces: readonly InventoryEntry[];
   readonly customResourceDefinitions: readonly InventoryEntry[];
+  /**
+   * Documents whose identity (group, kind, namespace, name) an earlier document already had, in input
+   * order. Every document is judged; lookups (`find`) and RBAC answers use the later, as a later
+   * `kubectl apply` would leave it.
+   */
+  readonly replacements: readonly Replacement[];
   private readonly byIdentity: ReadonlyMap<string, InventoryEntry>;
 
   constructor(
@@ -120,12 +136,16 @@ export class Inventory {
       return [{ ...view, entry, namespace, serviceAccountName: serviceAccountNameOf(view.podSpec) }];
     });
     const index = new Map<string, InventoryEntry>();
+    const replacements: Replacement[] = [];
     for (const entry of entries) {
       const key = identityKey(groupOf(entry.ref.apiVersion), entry.ref.kind, entry.ref.namespace, entry.ref.name);
       // A later document with the same identity replaces an earlier one, as a later `kubectl apply` would.
+      const earlier = index.get(key);
+      if (earlier) replacements.push({ earlier, later: entry });
       index.set(key, entry);
     }
     this.byIdentity = index;
+    this.replacements = replacements;
   }
 
   /** Looks an object up by group, kind, namespace (undefined for cluster-scoped) and name. */
@@ -180,9 +200,40 @@ export function buildInventory(documents: readonly RawDocument[], options: Build
     const declared = object.metadata.namespace;
     const namespace = clusterScoped ? undefined : typeof declared === 'string' && declared !== '' ? declared : options.defaultNamespace;
     const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, name, ...(namespace === undefined ? {} : { namespace }) };
-    return { object: withNamespace(object, namespace), ref, ...(source ? { source } : {}) };
+    const namespaceDefaulted = namespace !== undefined && namespace !== declared;
+    return {
+      object: withNamespace(object, namespace),
+      ref,
+      ...(source ? { source } : {}),
+      ...(namespaceDefaulted ? { namespaceDefaulted } : {}),
+    };
   });
-  return new Inventory(entries, notes, options.origin, options.coverage, options.namespaceScope);
+  const inventory = new Inventory(entries, notes, options.origin, options.coverage, options.namespaceScope);
+  notes.push(...replacementNotes(inventory.replacements));
+  if (options.origin === 'files') notes.push(...namespaceHints(inventory));
+  return inventory;
+}
+
+const shownReplacements = 10;
+
+/** One note for every document that replaces an earlier one: how many, and which (file:line → file:line). */
+function replacementNotes(replacements: readonly Replacement[]): InventoryNote[] {
+  if (replacements.length === 0) return [];
+  const where = (entry: InventoryEntry) => (entry.source ? `${entry.source.file}:${entry.source.line}` : 'the cluster');
+  const pairs = replacements.slice(0, shownReplacements).map(({ earlier, later }) => {
+    const { kind, namespace, name } = later.ref;
+    return `${where(earlier)} → ${where(later)} (${kind} ${namespace ? `${namespace}/` : ''}${name})`;
+  });
+  const more =
+    replacements.length > shownReplacements ? `; and ${replacements.length - shownReplacements} more (-o json lists them all)` : '';
+  return [
+    {
+      level: 'note',
+      message:
+        `${replacements.length} document(s) have the same kind, namespace and name as an earlier one; every document is judged, ` +
+        `and RBAC answers use the later one, as kubectl apply would leave it: ${pairs.join('; ')}${more}`,
+    },
+  ];
 }
 
 /** Fills in the namespace the object will get, so engines never have to repeat kubectl's defaulting. */
@@ -191,10 +242,24 @@ function withNamespace(object: KubeObject, namespace: string | undefined): KubeO
   return { ...object, metadata: { ...object.metadata, namespace } };
 }
 
-function whyNotAnObject(value: unknown): { level: 'warning' | 'info'; message: string } | undefined {
+/** kubectl-sa's own documents, found among manifests (a pack in an examples folder): what each is, and how to pass it. */
+const ownDocuments: Readonly<Record<string, string>> = {
+  PolicyPack: 'a kubectl-sa policy pack, not a cluster object; pass it with --policy',
+  PolicyPackTest: 'kubectl-sa pack fixture cases, not a cluster object; run them with kubectl sa policy test',
+  Exemptions: 'a kubectl-sa exemptions file, not a cluster object; pass it with --exemptions',
+};
+
+function whyNotAnObject(value: unknown): { level: InventoryNote['level']; message: string } | undefined {
   if (!isRecord(value)) {
     const shape = Array.isArray(value) ? 'a YAML sequence' : `a ${typeof value} value`;
     return { level: 'info', message: `skipped a document that is not a Kubernetes object (${shape})` };
+  }
+  if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kubectl-sa.dev/') && typeof value.kind === 'string') {
+    const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? ` ${value.metadata.name}` : '';
+    return {
+      level: 'note',
+      message: `skipped ${value.kind}${name}: ${ownDocuments[value.kind] ?? 'a kubectl-sa document, not a cluster object'}`,
+    };
   }
   if (typeof value.kind !== 'string' || value.kind === '') {
     return { level: 'warning', message: 'skipped a document without `kind`: not a Kubernetes object' };

@@ -35,6 +35,14 @@ export function renderMarkdown(report: ScanReport): string {
       );
     }
   }
+  const notes = report.notes.filter((note) => note.level !== 'info');
+  if (notes.length > 0) {
+    lines.push('', '### Notes on the input', '');
+    for (const note of notes) {
+      const where = note.source ? `${code(`${note.source.file}:${note.source.line}`)}: ` : '';
+      lines.push(`- ${note.level}: ${where}${cell(note.message)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,4 +1,4 @@
-import type { Inventory } from '../inventory/inventory.js';
+import type { Inventory, SourceLocation } from '../inventory/inventory.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
 import type { UnknownAnswer } from '../policy/derived/scan-context.js';
 import type { Evaluation } from '../policy/evaluate.js';
@@ -92,6 +92,23 @@ export interface ScanReport {
     readonly expires: string | null;
     readonly source: { readonly file: string; readonly line: number };
   }[];
+  /**
+   * What the reader should know about the input (the same lines as on stderr): documents skipped, kinds not
+   * read, documents that replace earlier ones, a namespace the manifests seem to want (-n).
+   */
+  readonly notes: readonly { readonly level: string; readonly message: string; readonly source: SourceRef | null }[];
+  /** Every document whose identity an earlier one had: both are judged; RBAC answers use the later. */
+  readonly replacedDocuments: readonly {
+    readonly object: ReportFinding['object'];
+    readonly earlier: SourceRef | null;
+    readonly later: SourceRef | null;
+  }[];
+}
+
+type SourceRef = { readonly file: string; readonly line: number };
+
+function sourceRef(source: SourceLocation | undefined): SourceRef | null {
+  return source ? { file: source.file, line: source.line } : null;
 }
 
 export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
@@ -137,6 +154,17 @@ export function buildScanReport(
       by: item.by,
       reason: item.reason,
       expires: item.expires ?? null,
+    })),
+    notes: inventory.notes.map((note) => ({ level: note.level, message: note.message, source: sourceRef(note.source) })),
+    replacedDocuments: inventory.replacements.map(({ earlier, later }) => ({
+      object: {
+        apiVersion: later.ref.apiVersion,
+        kind: later.ref.kind,
+        namespace: later.ref.namespace ?? null,
+        name: later.ref.name,
+      },
+      earlier: sourceRef(earlier.source),
+      later: sourceRef(later.source),
     })),
     expiredExemptions: evaluation.expiredExemptions.map((exemption) => ({
       rules: exemption.rules,

@@ -15,7 +15,9 @@ describe('scan of the corpus', () => {
     expect(countsByRule(findings)).toEqual({
       RBAC001: 1,
       RBAC002: 3,
-      RBAC003: 6,
+      // Six ServiceAccounts read Secrets in their namespace; install.yaml and namespace-install.yaml each declare
+      // all six, and every document is judged.
+      RBAC003: 12,
       RBAC004: 1,
       RBAC005: 2,
       RBAC006: 1,
@@ -91,8 +93,10 @@ describe('scan of the corpus', () => {
     );
   });
 
-  it('metrics-server, external-dns and node-problem-detector: nothing to report', async () => {
-    for (const folder of ['metrics-server', 'external-dns', 'node-problem-detector']) {
+  // external-dns and node-problem-detector carry variants of one Deployment/DaemonSet that run as the default
+  // ServiceAccount: test/policy/input-documents.test.ts judges them.
+  it('metrics-server: nothing to report', async () => {
+    for (const folder of ['metrics-server']) {
       const { findings } = await scanPaths([at(folder)]);
       expect({ folder, findings: findings.map(label) }).toEqual({ folder, findings: [] });
     }

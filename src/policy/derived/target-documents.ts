@@ -69,7 +69,7 @@ export class TargetDocuments {
   }
 
   bindingTargets(): TargetDocument[] {
-    return this.currentBindings().map((entry) => ({ ...fromEntry(entry), document: buildBindingDocument(entry, this.context) }));
+    return this.bindingDocuments().map((entry) => ({ ...fromEntry(entry), document: buildBindingDocument(entry, this.context) }));
   }
 
   legacyTokenSecretTargets(): TargetDocument[] {
@@ -89,7 +89,7 @@ export class TargetDocuments {
       else index.set(key, [entry]);
     };
     for (const entry of this.context.inventory.entries) {
-      if (!this.context.isCurrent(entry) || !this.context.inScope(entry)) continue;
+      if (!this.context.inScope(entry)) continue;
       add(entry.ref.kind, entry);
       const group = groupOf(entry.ref.apiVersion);
       if (group !== '') add(`${group}/${entry.ref.kind}`, entry);
@@ -99,8 +99,9 @@ export class TargetDocuments {
   }
 
   private workloads(): { entry: InventoryEntry; document: WorkloadDocument }[] {
+    // Every document, a later one with the same identity too: each may be the one a user applies.
     this.workloadDocuments ??= this.context.inventory.workloads
-      .filter((workload) => this.context.isCurrent(workload.entry) && this.context.inScope(workload.entry))
+      .filter((workload) => this.context.inScope(workload.entry))
       .map((workload) => ({
         entry: workload.entry,
         document: buildWorkloadDocument(workload, this.context),
@@ -109,31 +110,33 @@ export class TargetDocuments {
   }
 
   private *profileDocuments(): Generator<TargetDocument> {
-    const bySa = new Map<string, WorkloadDocument[]>();
+    // Per ServiceAccount, the workloads that run as it: one per workload identity (two documents of one
+    // Deployment are one workload, the later document's view), so "shared by several" counts workloads.
+    const bySa = new Map<string, Map<string, WorkloadDocument>>();
     const firstUser = new Map<string, InventoryEntry>();
     for (const { entry, document } of this.workloads()) {
       const saKey = `${document.object.namespace}\u0000${document.serviceAccount.name}`;
-      const list = bySa.get(saKey);
-      if (list) list.push(document);
-      else bySa.set(saKey, [document]);
+      const byIdentity = bySa.get(saKey) ?? new Map<string, WorkloadDocument>();
+      byIdentity.set(`${groupOf(document.object.apiVersion)}\u0000${document.object.kind}\u0000${document.object.name}`, document);
+      bySa.set(saKey, byIdentity);
       if (!firstUser.has(saKey)) firstUser.set(saKey, entry);
     }
+    const workloadsOf = (saKey: string) => [...(bySa.get(saKey)?.values() ?? [])];
     const declared = new Set<string>();
+    // Every ServiceAccount document is judged, a later one of the same identity too (its RBAC is the identity's).
     for (const entry of this.context.inventory.serviceAccounts) {
       const namespace = entry.ref.namespace ?? 'default';
       if (!this.context.namespaceInScope(namespace)) continue;
       const saKey = `${namespace}\u0000${entry.ref.name}`;
-      if (declared.has(saKey)) continue; // a later duplicate document: the index already holds the winner
       declared.add(saKey);
-      const winner = this.context.findServiceAccount(namespace, entry.ref.name) ?? entry;
-      const document = buildServiceAccountProfile(namespace, entry.ref.name, winner, bySa.get(saKey) ?? [], this.context);
-      yield { ...fromEntry(winner), document };
+      const document = buildServiceAccountProfile(namespace, entry.ref.name, entry, workloadsOf(saKey), this.context);
+      yield { ...fromEntry(entry), document };
     }
     // The control plane creates `default` in every namespace; judge it even when the input does not declare it.
     for (const namespace of this.context.inventory.namespaceNames()) {
       const saKey = `${namespace}\u0000default`;
       if (declared.has(saKey) || !this.context.namespaceInScope(namespace)) continue;
-      const document = buildServiceAccountProfile(namespace, 'default', undefined, bySa.get(saKey) ?? [], this.context);
+      const document = buildServiceAccountProfile(namespace, 'default', undefined, workloadsOf(saKey), this.context);
       // No file declares an implicit SA; point where a user can act: the first workload that runs as it,
       // else the first binding that names it (SARIF consumers need a location for every result).
       const source = firstUser.get(saKey)?.source ?? this.context.bindingsNaming(namespace, 'default')[0]?.source;
@@ -147,7 +150,7 @@ export class TargetDocuments {
     // ServiceAccounts that bindings or workloads name in namespaces whose SAs the input does not show
     // (a chart installed with -n): their rights are real for whoever holds the name, so judge them too.
     const referenced = new Map<string, { namespace: string; name: string; source: SourceLocation | undefined }>();
-    for (const entry of this.currentBindings()) {
+    for (const entry of this.bindingDocuments()) {
       for (const subject of Array.isArray(entry.object.subjects) ? entry.object.subjects : []) {
         if (subject?.kind !== 'ServiceAccount' || typeof subject.name !== 'string') continue;
         const namespace =
@@ -169,7 +172,7 @@ export class TargetDocuments {
         referenced.set(saKey, { namespace: document.object.namespace, name: document.serviceAccount.name, source: entry.source });
     }
     for (const [saKey, { namespace, name, source }] of referenced) {
-      const document = buildServiceAccountProfile(namespace, name, undefined, bySa.get(saKey) ?? [], this.context);
+      const document = buildServiceAccountProfile(namespace, name, undefined, workloadsOf(saKey), this.context);
       yield {
         document,
         object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
@@ -179,9 +182,10 @@ export class TargetDocuments {
     }
   }
 
-  private currentBindings(): InventoryEntry<RoleBinding>[] {
-    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter(
-      (entry) => this.context.isCurrent(entry) && this.context.inScope(entry),
+  /** Every binding document in scope; the RBAC model answers with the later of two that share an identity. */
+  private bindingDocuments(): InventoryEntry<RoleBinding>[] {
+    return [...this.context.inventory.roleBindings, ...this.context.inventory.clusterRoleBindings].filter((entry) =>
+      this.context.inScope(entry),
     );
   }
 
@@ -196,7 +200,7 @@ export class TargetDocuments {
       }
     }
     return this.context.inventory.secrets
-      .filter((entry) => entry.object.type === legacyTokenType && this.context.isCurrent(entry) && this.context.inScope(entry))
+      .filter((entry) => entry.object.type === legacyTokenType && this.context.inScope(entry))
       .map((entry) => ({
         ...fromEntry(entry),
         document: buildLegacyTokenSecretDocument(
