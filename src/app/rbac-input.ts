@@ -18,7 +18,11 @@ export function rbacModelFor(
   options: { readonly defaultRbac: boolean; readonly riskFacts?: RiskFactCatalogue | undefined },
 ): RbacModel {
   const addDefaults = options.defaultRbac && inventory.origin === 'files';
-  return buildRbacModel(inventory, { defaultRbac: addDefaults ? loadDefaultRbac() : undefined, riskFacts: options.riskFacts });
+  return buildRbacModel(inventory, {
+    defaultRbac: addDefaults ? loadDefaultRbac() : undefined,
+    knownDefaults: loadDefaultRbac(),
+    riskFacts: options.riskFacts,
+  });
 }
 
 /**

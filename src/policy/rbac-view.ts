@@ -4,7 +4,7 @@ import type { RbacModel } from '../rbac/rbac-model.js';
 import { riskFactTraits } from '../rbac/risk-facts.js';
 import { LazyServiceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { DefaultRbacData } from '../rbac/default-rbac.js';
-import { kubernetesDefaultBindings } from './derived/kubernetes-defaults.js';
+import { kubernetesDefaultBindings } from '../rbac/kubernetes-defaults.js';
 import type { RbacView } from './derived/scan-context.js';
 
 /**

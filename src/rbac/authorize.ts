@@ -62,7 +62,8 @@ export function grantOf(binding: BindingRecord, rule: Grant['rule'], via: Subjec
     via,
     // Kubernetes' own only when both are: a binding of the input to a default role (cluster-admin, view) is
     // the user's grant, and so is a default binding to a role the input replaced.
-    defaultRbac: binding.defaultRbac && role.defaultRbac,
+    defaultRbac: binding.defaultRbac && role.unchangedDefault,
+    builtInRole: role.defaultRbac,
   };
 }
 

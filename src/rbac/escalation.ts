@@ -107,7 +107,8 @@ function roleProfile(model: RbacModel, role: RoleRecord, clusterWide: boolean): 
     binding,
     ...(clusterWide ? {} : { namespace: placeholderNamespace }),
     via,
-    defaultRbac: role.defaultRbac,
+    defaultRbac: false,
+    builtInRole: role.defaultRbac,
   }));
   const facts = riskFactsOf(grants, model.riskFacts);
   const profile: RoleProfile = {

@@ -9,6 +9,7 @@ import type { ClusterRole, KubeObject, PolicyRule, Role, RoleBinding } from '../
 import { isRecord } from '../inventory/kube-object.js';
 import { aggregateClusterRoles, type AggregatableClusterRole } from './aggregation.js';
 import type { DefaultRbacData } from './default-rbac.js';
+import { kubernetesDefaultBindings } from './kubernetes-defaults.js';
 import { noRiskFacts, type RiskFactCatalogue } from './risk-facts.js';
 import type { BindingRefView, RoleRefView, SubjectRef } from './types.js';
 
@@ -16,7 +17,10 @@ export interface RoleRecord {
   readonly view: RoleRefView;
   /** After aggregation, for aggregated ClusterRoles. */
   readonly rules: readonly PolicyRule[];
+  /** One of Kubernetes' built-in roles by name (cluster-admin, view, system:…), as shown: "a built-in role". */
   readonly defaultRbac: boolean;
+  /** Built in and as Kubernetes ships it (an input role of that name with other rules replaced it). */
+  readonly unchangedDefault: boolean;
 }
 
 export interface BindingRecord {
@@ -37,6 +41,12 @@ export interface BindingRecord {
 export interface RbacModelOptions {
   /** Kubernetes' bootstrap RBAC to add beneath the input; omit for `--no-default-rbac`. */
   readonly defaultRbac?: DefaultRbacData | undefined;
+  /**
+   * Kubernetes' default RBAC to recognise input objects by, without adding it (a live cluster has its own):
+   * an input binding identical to a default one is Kubernetes' own; an input role named as a default one
+   * is a built-in role. Defaults to `defaultRbac`.
+   */
+  readonly knownDefaults?: DefaultRbacData | undefined;
   /** The risk facts the packs declare (`compileRiskFacts`); none when omitted. */
   readonly riskFacts?: RiskFactCatalogue | undefined;
 }
@@ -81,27 +91,52 @@ export function subjectIndexKey(subject: SubjectRef): string {
 interface Sourced<T extends KubeObject> {
   readonly object: T;
   readonly defaultRbac: boolean;
+  /** For roles: as Kubernetes ships it (false for an input role whose rules differ). */
+  readonly unchanged?: boolean;
 }
 
 export function buildRbacModel(inventory: Inventory, options: RbacModelOptions = {}): RbacModel {
   const defaults = options.defaultRbac;
   const fromDefaults = <T extends KubeObject>(items: readonly T[] | undefined): Sourced<T>[] =>
     (items ?? []).map((object) => ({ object, defaultRbac: true }));
-  // A live cluster's own bootstrap objects carry the label the API server gives them; they are default RBAC
-  // there exactly as the shipped copy is offline (so "nothing beyond what everyone has" means the same).
-  const isBootstrap = (object: KubeObject) =>
-    inventory.origin === 'cluster' && object.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
-  const fromInput = <T extends KubeObject>(entries: readonly { object: T }[]): Sourced<T>[] =>
-    entries.map((entry) => ({ object: entry.object, defaultRbac: isBootstrap(entry.object) }));
+  // Provenance is the object's own: a binding is Kubernetes' only if it is one of the default bindings,
+  // unchanged (a label proves nothing: anyone can write kubernetes.io/bootstrapping on a binding to
+  // cluster-admin); a role is built in when a default role has its name. A live cluster's bootstrap objects
+  // are recognised the same way as the shipped copy offline.
+  const known = options.knownDefaults ?? defaults;
+  const isDefaultBinding = known ? kubernetesDefaultBindings(known) : () => false;
+  // What each default role grants, to tell an input copy from a replacement: an aggregated ClusterRole by its
+  // aggregationRule (its rules are filled in by the controller), any other by its rules.
+  const roleContent = (role: KubeObject) =>
+    JSON.stringify(isRecord(role.aggregationRule) ? role.aggregationRule : ((role as { rules?: unknown }).rules ?? []));
+  const defaultRoles = new Map([
+    ...(known?.clusterRoles ?? []).map((role) => [`/${role.metadata.name ?? ''}`, roleContent(role)] as const),
+    ...(known?.roles ?? []).map((role) => [`${role.metadata.namespace ?? ''}/${role.metadata.name ?? ''}`, roleContent(role)] as const),
+  ]);
+  const roleFromInput = <T extends KubeObject>(entries: readonly { object: T }[], namespaced: boolean): Sourced<T>[] =>
+    entries.map(({ object }) => {
+      const shipped = defaultRoles.get(`${namespaced ? (object.metadata.namespace ?? '') : ''}/${object.metadata.name ?? ''}`);
+      // Only where the shipped copy is in the model does the input's role replace it; a live cluster's (or a
+      // listing's) own bootstrap roles may be another Kubernetes version's, and are its defaults all the same.
+      const unchanged = shipped !== undefined && (defaults === undefined || shipped === roleContent(object));
+      return { object, defaultRbac: shipped !== undefined, unchanged };
+    });
+  const bindingFromInput = (
+    entries: readonly { object: RoleBinding }[],
+    kind: 'RoleBinding' | 'ClusterRoleBinding',
+  ): Sourced<RoleBinding>[] => entries.map(({ object }) => ({ object, defaultRbac: isDefaultBinding(kind, object) }));
 
   // Same identity: the input replaces the default object, as applying it to a cluster would.
-  const clusterRoleObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoles), ...fromInput(inventory.clusterRoles)]);
-  const roleObjects = lastByIdentity([...fromDefaults(defaults?.roles), ...fromInput(inventory.roles)]);
+  const clusterRoleObjects = lastByIdentity([...fromDefaults(defaults?.clusterRoles), ...roleFromInput(inventory.clusterRoles, false)]);
+  const roleObjects = lastByIdentity([...fromDefaults(defaults?.roles), ...roleFromInput(inventory.roles, true)]);
   const clusterBindingObjects = lastByIdentity([
     ...fromDefaults(defaults?.clusterRoleBindings),
-    ...fromInput(inventory.clusterRoleBindings),
+    ...bindingFromInput(inventory.clusterRoleBindings, 'ClusterRoleBinding'),
   ]);
-  const bindingObjects = lastByIdentity([...fromDefaults(defaults?.roleBindings), ...fromInput(inventory.roleBindings)]);
+  const bindingObjects = lastByIdentity([
+    ...fromDefaults(defaults?.roleBindings),
+    ...bindingFromInput(inventory.roleBindings, 'RoleBinding'),
+  ]);
 
   const aggregatable: AggregatableClusterRole[] = clusterRoleObjects.map(({ object }) => ({
     name: object.metadata.name ?? '',
@@ -112,15 +147,17 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
   const effectiveRules = aggregateClusterRoles(aggregatable);
 
   const clusterRoles = new Map<string, RoleRecord>();
-  for (const { object, defaultRbac } of clusterRoleObjects) {
+  for (const { object, defaultRbac, unchanged } of clusterRoleObjects) {
     const name = object.metadata.name ?? '';
-    clusterRoles.set(name, { view: { kind: 'ClusterRole', name }, rules: effectiveRules.get(name) ?? [], defaultRbac });
+    const unchangedDefault = defaultRbac && unchanged !== false;
+    clusterRoles.set(name, { view: { kind: 'ClusterRole', name }, rules: effectiveRules.get(name) ?? [], defaultRbac, unchangedDefault });
   }
   const roles = new Map<string, RoleRecord>();
-  for (const { object, defaultRbac } of roleObjects) {
+  for (const { object, defaultRbac, unchanged } of roleObjects) {
     const name = object.metadata.name ?? '';
     const namespace = object.metadata.namespace ?? '';
-    roles.set(`${namespace}/${name}`, { view: { kind: 'Role', name, namespace }, rules: rulesOf(object), defaultRbac });
+    const unchangedDefault = defaultRbac && unchanged !== false;
+    roles.set(`${namespace}/${name}`, { view: { kind: 'Role', name, namespace }, rules: rulesOf(object), defaultRbac, unchangedDefault });
   }
 
   const warnings: string[] = [];

@@ -38,10 +38,13 @@ export interface Grant {
   /** The subject of the binding that matched: the ServiceAccount itself or one of its groups. */
   readonly via: SubjectRef;
   /**
-   * True when binding and role both come from Kubernetes' default (bootstrap) RBAC: the control plane's own
-   * grant. A binding of the input to a default role (cluster-admin, view) is the input's grant.
+   * True when binding and role both are Kubernetes' own: the binding is one of the default (bootstrap)
+   * bindings (from the shipped default RBAC, or an input binding identical to one) and its role was not
+   * replaced by the input. A user's binding to a built-in role (cluster-admin, view) is not.
    */
   readonly defaultRbac: boolean;
+  /** True when the role is one of Kubernetes' built-in roles (cluster-admin, view, system:…), whoever binds it. */
+  readonly builtInRole: boolean;
 }
 
 /**

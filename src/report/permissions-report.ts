@@ -26,9 +26,7 @@ function renderPermissionsTable(report: PermissionsReport): string {
   if (report.grants.length === 0) out.push('\nNo rules: no binding grants this ServiceAccount anything.\n');
   for (const block of grantBlocks(report)) {
     const through = formatSubject(block.via) === formatSubject(report.subject) ? '' : `, through ${block.via.kind}/${block.via.name}`;
-    out.push(
-      `\n${formatBinding(block.binding)} → ${formatRole(block.role)}  (${block.scope}${through}${block.defaultRbac ? ', Kubernetes default' : ''})\n`,
-    );
+    out.push(`\n${formatBinding(block.binding)} → ${formatRole(block.role)}  (${block.scope}${through}${provenance(block)})\n`);
     const rows = block.grants.map((grant) => [
       formatList(grant.rule.verbs),
       formatRuleTargets(grant.rule),
@@ -71,7 +69,14 @@ interface GrantBlock {
   readonly via: Grant['via'];
   readonly scope: string;
   readonly defaultRbac: boolean;
+  readonly builtInRole: boolean;
   readonly grants: Grant[];
+}
+
+/** Whose the grant is: Kubernetes' own binding, or a binding of the input to one of Kubernetes' roles. */
+function provenance(block: GrantBlock): string {
+  if (block.defaultRbac) return ', Kubernetes default binding';
+  return block.builtInRole ? ', your binding to a built-in role' : '';
 }
 
 /**
@@ -91,6 +96,7 @@ function grantBlocks(report: PermissionsReport): GrantBlock[] {
         via: grant.via,
         scope: grant.namespace === undefined ? 'cluster-wide' : `in namespace ${grant.namespace}`,
         defaultRbac: grant.defaultRbac,
+        builtInRole: grant.builtInRole,
         grants: [grant],
       });
   }

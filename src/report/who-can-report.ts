@@ -25,7 +25,7 @@ function renderWhoCanTable(report: WhoCanReport): string {
         formatBinding(grant.binding),
         formatRole(grant.role),
         formatScope(grant),
-        grant.defaultRbac ? 'yes' : '',
+        grant.defaultRbac ? 'binding' : grant.builtInRole ? 'role only' : '',
       ];
       const key = row.join('\u0000');
       if (seen.has(key)) continue;

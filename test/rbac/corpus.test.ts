@@ -78,8 +78,9 @@ describe('flux2', () => {
       expect(facts.find((fact) => fact.id === 'cluster-admin')?.grants[0]).toMatchObject({
         binding: { name: 'cluster-reconciler' },
         role: { name: 'cluster-admin' },
-        // Flux's own binding to the default cluster-admin role: Flux's grant, not Kubernetes'.
+        // flux's own binding to Kubernetes' built-in role: not a default binding.
         defaultRbac: false,
+        builtInRole: true,
       });
     }
   });

@@ -73,8 +73,8 @@ subjects: [{kind: ServiceAccount, name: app, namespace: team}]
     const request = { ...sa, verb: 'patch', apiGroup: '', resource: 'nodes', subresource: 'status' };
     const decision = authorize(modelOf(yaml, { defaultRbac: true }), request);
     expect(decision.allowed).toBe(true);
-    // The role is Kubernetes' own, the binding the input's: the grant is the input's.
-    expect(decision.grants[0]).toMatchObject({ binding: { name: 'npd' }, defaultRbac: false });
+    // The input's binding to a built-in role: the role is Kubernetes', the binding is not.
+    expect(decision.grants[0]).toMatchObject({ binding: { name: 'npd' }, defaultRbac: false, builtInRole: true });
     expect(authorize(modelOf(yaml), request).allowed).toBe(false);
   });
 
@@ -91,7 +91,7 @@ subjects: [{kind: Group, name: 'system:authenticated', apiGroup: rbac.authorizat
     const admin = answer.grants.find((grant) => grant.binding.name === 'everyone-is-admin');
     expect(admin).toMatchObject({ role: { name: 'cluster-admin' }, defaultRbac: false });
     expect(renderPermissions(answer)).toContain(
-      'ClusterRoleBinding/everyone-is-admin → ClusterRole/cluster-admin  (cluster-wide, through Group/system:authenticated)\n',
+      'ClusterRoleBinding/everyone-is-admin → ClusterRole/cluster-admin  (cluster-wide, through Group/system:authenticated, your binding to a built-in role)\n',
     );
     expect(renderPermissions(answer)).not.toContain("Only Kubernetes' default RBAC applies");
     // Kubernetes' own grants to everyone stay the baseline.

@@ -7,8 +7,8 @@ import { groupOf } from '../../inventory/object-scope.js';
 import type { EscalationFacts } from '../../rbac/escalation.js';
 import type { RiskFactTraits } from '../../rbac/risk-facts.js';
 import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { KubernetesDefaultBindingTest } from '../../rbac/kubernetes-defaults.js';
 import type { ProfileUsage } from '../../usage/profile-usage.js';
-import type { KubernetesDefaultBindingTest } from './kubernetes-defaults.js';
 
 export const legacyTokenType = 'kubernetes.io/service-account-token';
 export const legacyTokenLastUsedAnnotation = 'kubernetes.io/legacy-token-last-used';

@@ -39,7 +39,10 @@ export interface ProfileRbac {
     readonly namespace: string | null;
     readonly role: string;
     readonly binding: string;
+    /** The binding is one of Kubernetes' own default bindings. */
     readonly defaultRbac: boolean;
+    /** The role is one of Kubernetes' built-in roles (cluster-admin, view…), whoever binds it. */
+    readonly builtInRole: boolean;
   }[];
   readonly facts: readonly {
     readonly id: RiskFactId;
@@ -518,6 +521,7 @@ function sharedViews(rbac: ServiceAccountRbac, context: ScanContext): SharedView
           role: name(grant.role),
           binding: name(grant.binding),
           defaultRbac: grant.defaultRbac,
+          builtInRole: grant.builtInRole,
         })),
       ),
       facts: lazy(() =>

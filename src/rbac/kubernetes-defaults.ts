@@ -1,6 +1,6 @@
-import type { RoleBinding } from '../../inventory/kube-object.js';
-import { isRecord } from '../../inventory/kube-object.js';
-import type { DefaultRbacData } from '../../rbac/default-rbac.js';
+import type { RoleBinding } from '../inventory/kube-object.js';
+import { isRecord } from '../inventory/kube-object.js';
+import type { DefaultRbacData } from './default-rbac.js';
 
 /** Whether a binding from the input is one of Kubernetes' own default (bootstrap) bindings. */
 export type KubernetesDefaultBindingTest = (kind: 'RoleBinding' | 'ClusterRoleBinding', binding: RoleBinding) => boolean;
