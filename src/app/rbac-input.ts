@@ -34,7 +34,10 @@ export function rbacViewFor(
   options: { readonly defaultRbac: boolean; readonly riskFacts: RiskFactCatalogue },
 ): { readonly view: RbacView; readonly model: RbacModel; readonly warnings: readonly string[] } {
   const model = rbacModelFor(inventory, options);
-  return { view: rbacViewOf(model, loadDefaultRbac()), model, warnings: model.warnings };
+  // Resource scopes for "a RoleBinding would do": Kubernetes' own resources plus the input's CRDs; a custom
+  // resource neither knows is of unknown scope.
+  const resources = [...loadApiResources().resources, ...resourcesFromCrds(inventory)];
+  return { view: rbacViewOf(model, loadDefaultRbac(), resources), model, warnings: model.warnings };
 }
 
 /** rbacViewFor without the warnings: pack fixture cases and tests. */

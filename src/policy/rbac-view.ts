@@ -1,6 +1,7 @@
 import type { PolicyRule, RoleRef } from '../inventory/kube-object.js';
 import { escalationFacts } from '../rbac/escalation.js';
 import type { RbacModel } from '../rbac/rbac-model.js';
+import { resourceScopeLookup, type ApiResource } from '../rbac/resource-table.js';
 import { riskFactTraits } from '../rbac/risk-facts.js';
 import { LazyServiceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { DefaultRbacData } from '../rbac/default-rbac.js';
@@ -13,10 +14,11 @@ import type { RbacView } from './derived/scan-context.js';
  * namespace that no binding names, share them rather than pay again. With Kubernetes'
  * default RBAC given, input bindings identical to a default one are recognised as the control plane's.
  */
-export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacData): RbacView {
+export function rbacViewOf(model: RbacModel, kubernetesDefaults?: DefaultRbacData, resources?: readonly ApiResource[]): RbacView {
   return {
     ...(kubernetesDefaults ? { isKubernetesDefaultBinding: kubernetesDefaultBindings(kubernetesDefaults) } : {}),
     riskFact: (id) => riskFactTraits(model.riskFacts, id),
+    ...(resources ? { resourceScope: resourceScopeLookup(resources) } : {}),
     // A thin handle: its parts are computed once per identity class and shared by every SA of the class.
     serviceAccount(namespace, name) {
       return new LazyServiceAccountRbac(model, namespace, name);

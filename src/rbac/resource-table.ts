@@ -150,3 +150,39 @@ export const nonDiscoverableResources: readonly { readonly resource: string; rea
   { resource: 'uids', group: 'authentication.k8s.io' },
   { resource: 'userextras', group: 'authentication.k8s.io' },
 ];
+
+/** Whether a resource is namespaced: true, false (cluster-scoped), or undefined when no table knows it. */
+export type ResourceScopeLookup = (apiGroup: string, resource: string) => boolean | undefined;
+
+/**
+ * Resources no current API server serves but old manifests still grant: they were cluster-scoped, so a
+ * role granting them is not one a RoleBinding could replace.
+ */
+const removedClusterScoped: readonly (readonly [string, string])[] = [
+  ['policy', 'podsecuritypolicies'],
+  ['extensions', 'podsecuritypolicies'],
+];
+
+/**
+ * Looks a resource's scope up by API group and plural. A group of `*` (a rule for every group) is namespaced
+ * only if every group that serves the name serves it namespaced; a resource no table knows (a custom resource
+ * whose CRD is not in the input) is undefined: its scope is unknown, never assumed namespaced.
+ */
+export function resourceScopeLookup(resources: readonly ApiResource[]): ResourceScopeLookup {
+  const byKey = new Map<string, boolean>();
+  const byName = new Map<string, Set<boolean>>();
+  const add = (group: string, plural: string, namespaced: boolean) => {
+    byKey.set(`${group}/${plural}`, namespaced);
+    const scopes = byName.get(plural) ?? new Set<boolean>();
+    scopes.add(namespaced);
+    byName.set(plural, scopes);
+  };
+  for (const [group, plural] of removedClusterScoped) add(group, plural, false);
+  for (const resource of resources) add(resource.group, resource.plural, resource.namespaced);
+  return (apiGroup, resource) => {
+    if (apiGroup !== '*') return byKey.get(`${apiGroup}/${resource}`);
+    const scopes = byName.get(resource);
+    if (!scopes) return undefined;
+    return scopes.has(false) ? false : true;
+  };
+}

@@ -3,46 +3,6 @@ import type { ObjectMeta, PolicyRule, RoleBinding } from '../../inventory/kube-o
 import { isRecord } from '../../inventory/kube-object.js';
 import type { ScanContext } from './scan-context.js';
 
-/** Built-in resources that are not namespaced: granting them needs a ClusterRoleBinding. */
-const clusterScopedResources = new Set([
-  'nodes',
-  'namespaces',
-  'persistentvolumes',
-  'componentstatuses',
-  'clusterroles',
-  'clusterrolebindings',
-  'customresourcedefinitions',
-  'apiservices',
-  'mutatingwebhookconfigurations',
-  'validatingwebhookconfigurations',
-  'validatingadmissionpolicies',
-  'validatingadmissionpolicybindings',
-  'mutatingadmissionpolicies',
-  'mutatingadmissionpolicybindings',
-  'certificatesigningrequests',
-  'clustertrustbundles',
-  'storageclasses',
-  'volumeattachments',
-  'csidrivers',
-  'csinodes',
-  'volumeattributesclasses',
-  'priorityclasses',
-  'runtimeclasses',
-  'ingressclasses',
-  'ipaddresses',
-  'servicecidrs',
-  'flowschemas',
-  'prioritylevelconfigurations',
-  'podsecuritypolicies',
-  'tokenreviews',
-  'subjectaccessreviews',
-  'selfsubjectaccessreviews',
-  'selfsubjectrulesreviews',
-  'selfsubjectreviews',
-  'deviceclasses',
-  'resourceslices',
-]);
-
 export interface BindingSubjectView {
   readonly kind: string;
   readonly name: string;
@@ -71,8 +31,13 @@ export interface BindingDocument {
     readonly ruleCount: number;
     /** Resources the role grants that are cluster-scoped (`*` counts); empty when none. */
     readonly clusterScopedResources: readonly string[];
+    /** Resources whose scope nothing tells (a custom resource whose CRD is not in the input, nor in discovery). */
+    readonly unknownScopeResources: readonly string[];
     readonly grantsNonResourceURLs: boolean;
-    /** True when every granted resource is namespaced, so a RoleBinding could grant the same; null when unknown. */
+    /**
+     * True when every granted resource is known to be namespaced, so a RoleBinding could grant the same; null
+     * when the rules are unknown or some resource's scope is (never assumed namespaced).
+     */
     readonly onlyNamespacedResources: boolean | null;
   };
   readonly subjects: readonly BindingSubjectView[];
@@ -147,22 +112,41 @@ function serviceAccountNames(subjects: readonly BindingSubjectView[]): string[] 
 
 function roleView(rules: readonly PolicyRule[] | undefined, context: ScanContext): BindingDocument['role'] {
   if (!rules)
-    return { known: false, ruleCount: 0, clusterScopedResources: [], grantsNonResourceURLs: false, onlyNamespacedResources: null };
+    return {
+      known: false,
+      ruleCount: 0,
+      clusterScopedResources: [],
+      unknownScopeResources: [],
+      grantsNonResourceURLs: false,
+      onlyNamespacedResources: null,
+    };
+  const scopeOf = context.options.rbac?.resourceScope;
   const clusterScoped = new Set<string>();
+  const unknown = new Set<string>();
   let nonResource = false;
   for (const rule of rules) {
     if (Array.isArray(rule.nonResourceURLs) && rule.nonResourceURLs.length > 0) nonResource = true;
-    for (const resource of Array.isArray(rule.resources) ? rule.resources : []) {
-      const base = String(resource).split('/')[0] ?? '';
-      if (base === '*' || clusterScopedResources.has(base) || context.isClusterScopedCustomResource(base))
-        clusterScoped.add(String(resource));
+    const groups = Array.isArray(rule.apiGroups) ? rule.apiGroups.map(String) : [];
+    for (const resource of Array.isArray(rule.resources) ? rule.resources.map(String) : []) {
+      const base = resource.split('/')[0] ?? '';
+      if (base === '*') {
+        clusterScoped.add(resource);
+        continue;
+      }
+      for (const group of groups) {
+        const label = group === '' || group === '*' ? resource : `${resource}.${group}`;
+        const namespaced = scopeOf?.(group, base);
+        if (namespaced === false) clusterScoped.add(label);
+        else if (namespaced === undefined) unknown.add(label);
+      }
     }
   }
   return {
     known: true,
     ruleCount: rules.length,
     clusterScopedResources: [...clusterScoped].sort(),
+    unknownScopeResources: [...unknown].sort(),
     grantsNonResourceURLs: nonResource,
-    onlyNamespacedResources: clusterScoped.size === 0 && !nonResource,
+    onlyNamespacedResources: clusterScoped.size > 0 || nonResource ? false : unknown.size > 0 ? null : true,
   };
 }

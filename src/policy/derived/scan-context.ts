@@ -5,6 +5,7 @@ import type { PolicyRule, RoleBinding, RoleRef, Secret, ServiceAccount } from '.
 import { isRecord } from '../../inventory/kube-object.js';
 import { groupOf } from '../../inventory/object-scope.js';
 import type { EscalationFacts } from '../../rbac/escalation.js';
+import type { ResourceScopeLookup } from '../../rbac/resource-table.js';
 import type { RiskFactTraits } from '../../rbac/risk-facts.js';
 import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { KubernetesDefaultBindingTest } from '../../rbac/kubernetes-defaults.js';
@@ -29,6 +30,8 @@ export interface RbacView {
   readonly roleRules: (roleRef: RoleRef, bindingNamespace: string | undefined) => readonly PolicyRule[] | undefined;
   /** Whether an input binding is one of Kubernetes' own default bindings, unchanged; absent: none is. */
   readonly isKubernetesDefaultBinding?: KubernetesDefaultBindingTest;
+  /** Whether a resource is namespaced (discovery data plus the input's CRDs); undefined when nothing knows it. */
+  readonly resourceScope?: ResourceScopeLookup;
   /** How a declared risk fact is worded and scoped (from its pack's declaration). */
   readonly riskFact?: (id: string) => RiskFactTraits | undefined;
 }
@@ -67,7 +70,6 @@ export class ScanContext {
   private readonly workloadsBySa = new Map<string, Workload[]>();
   private readonly bindingsBySa = new Map<string, InventoryEntry<RoleBinding>[]>();
   private readonly legacyTokensBySa = new Map<string, InventoryEntry<Secret>[]>();
-  private readonly clusterScopedCustomResources = new Set<string>();
   /** Per question, namespace → the ServiceAccount names asked about that the input could not answer. */
   private readonly unknown = {
     'service-account-exists': new Map<string, Set<string>>(),
@@ -103,11 +105,6 @@ export class ScanContext {
         const list = this.bindingsBySa.get(key(namespace, subject.name));
         if (!list?.includes(binding)) push(this.bindingsBySa, key(namespace, subject.name), binding);
       }
-    }
-    for (const crd of inventory.customResourceDefinitions) {
-      const spec = crd.object.spec;
-      if (!isRecord(spec) || spec.scope !== 'Cluster' || !isRecord(spec.names)) continue;
-      if (typeof spec.names.plural === 'string') this.clusterScopedCustomResources.add(spec.names.plural);
     }
   }
 
@@ -267,11 +264,6 @@ export class ScanContext {
   legacyTokensOf(namespace: string, name: string): readonly InventoryEntry<Secret>[] {
     return this.legacyTokensBySa.get(key(namespace, name)) ?? [];
   }
-
-  isClusterScopedCustomResource(resource: string): boolean {
-    return this.clusterScopedCustomResources.has(resource);
-  }
-
   /** Role rules from the RBAC engine when present, else from the input (aggregated roles unknown). */
   roleRules(roleRef: RoleRef, bindingNamespace: string | undefined): readonly PolicyRule[] | undefined {
     if (this.options.rbac) return this.options.rbac.roleRules(roleRef, bindingNamespace);
