@@ -134,7 +134,7 @@ export function quote(value: unknown): string {
 }
 
 /** Lists of objects read best by their name-like field: a volume, an env var, an annotation. */
-const labelFields = ['name', 'annotation', 'secretName', 'env', 'volume', 'id'] as const;
+const labelFields = ['name', 'annotation', 'secretName', 'env', 'volume', 'id', 'text'] as const;
 function labelOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;

@@ -79,6 +79,20 @@ export const packSchema = {
           description: 'Id of the fix for this finding: defined under `fixes` in this pack or a built-in one.',
         },
         references: { type: 'array', items: { type: 'string', pattern: '^https?://' } },
+        controls: {
+          type: 'array',
+          description:
+            'Controls of a benchmark or standard this rule implements, e.g. { id: CIS-5.1.1, title: … }: shown in policy show, JSON findings, and as SARIF tags.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'title'],
+            properties: {
+              id: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9.]+)+$', description: 'e.g. CIS-5.1.1' },
+              title: { type: 'string', minLength: 1 },
+            },
+          },
+        },
       },
     },
     fix: {

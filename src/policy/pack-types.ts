@@ -27,6 +27,8 @@ export interface PolicyRuleSpec {
   readonly remediation: string;
   readonly fix?: string;
   readonly references?: readonly string[];
+  /** Benchmark controls the rule implements (CIS-5.1.1 …). */
+  readonly controls?: readonly { readonly id: string; readonly title: string }[];
 }
 
 /** One RFC 6902 operation as a pack writes it: path, from and string values may hold `{{placeholders}}`. */

@@ -249,14 +249,21 @@ export function riskFactsOf(grants: readonly Grant[], catalogue: RiskFactCatalog
       // Cluster-wide grants apply in every namespace: a part held cluster-wide completes a namespace's others.
       if (scope !== '' && clusterWide && partCount > 1) found = merge(found, clusterWide);
       if (found.parts.size < partCount) continue;
-      facts.push(toFact(fact.declaration, scope, found));
+      facts.push(toFact(fact, scope, found));
     }
   });
   return facts;
 }
 
-function toFact(declaration: RiskFactDeclaration, scope: string, found: Found): RiskFact {
-  const where = scope === '' ? 'cluster-wide' : `in namespace ${scope}`;
+/** Words that match the scope: a cluster-wide grant of namespaced resources reaches every namespace, kube-system's included. */
+export function scopeInWords(namespace: string | undefined, clusterScoped: boolean): string {
+  if (namespace !== undefined) return `in namespace ${namespace}`;
+  return clusterScoped ? 'cluster-wide' : 'in every namespace, including kube-system';
+}
+
+function toFact(fact: CompiledFact, scope: string, found: Found): RiskFact {
+  const declaration = fact.declaration;
+  const where = scopeInWords(scope === '' ? undefined : scope, fact.clusterScoped);
   const names = found.limitedToNames && found.names.size > 0 ? [...found.names].sort() : [];
   const limited = names.length > 0 ? ` (only ${names.join(', ')})` : '';
   const detail = `${declaration.summary}: ${[...found.verbs].sort().join(', ')} on ${[...found.resources].join(', ')}${limited} ${where}`;

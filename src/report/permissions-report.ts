@@ -1,4 +1,5 @@
-import type { EscalationPath, Grant, RiskFactId, ServiceAccountRbac } from '../rbac/types.js';
+import { describeEscalation } from '../rbac/escalation-text.js';
+import type { Grant, ServiceAccountRbac } from '../rbac/types.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
 import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
@@ -103,36 +104,4 @@ function grantBlocks(report: PermissionsReport): GrantBlock[] {
   return [...blocks.values()].sort((a, b) => Number(a.defaultRbac) - Number(b.defaultRbac));
 }
 
-/** How each edge reads: the action that hands over the other identity. */
-const hopActions: Partial<Record<RiskFactId, string>> = {
-  'workload-create': 'pod create',
-  'token-create': 'token create',
-  impersonate: 'impersonate',
-};
-
-/**
- * "can become kube-system:foo (via pod create in team), which holds cluster-admin"; over several hops
- * "(via pod create in team → build:runner, then token create in infra)"; to a ServiceAccount that does not
- * exist, "(via pod create in kube-system after creating ServiceAccount kube-system:x, which it may)"; through
- * one whose namespace's ServiceAccounts were not read, "could become … if kube-system:x exists (not read)".
- * cluster-admin (or system:masters) stands alone: every other fact follows from it.
- */
-export function describeEscalation(path: EscalationPath): string {
-  const unread: string[] = [];
-  const hops = path.hops.map((hop, index) => {
-    const to = `${hop.to.namespace ?? ''}:${hop.to.name}`;
-    if (hop.existenceUnknown) unread.push(to);
-    // The SA does not exist; the subject may create it first, and the path says so rather than assume it exists.
-    const creating = hop.createsServiceAccount ? ` after creating ServiceAccount ${to}, which it may` : '';
-    const action = `${hopActions[hop.via] ?? hop.via} ${hop.namespace === undefined ? 'cluster-wide' : `in ${hop.namespace}`}${creating}`;
-    const last = index === path.hops.length - 1;
-    return last ? action : `${action} → ${to}`;
-  });
-  const total = (['cluster-admin', 'system-masters'] as const).find((id) => path.targetFacts.includes(id));
-  const facts = total ? [total] : path.targetFacts;
-  const target = `${path.target.namespace ?? ''}:${path.target.name}`;
-  const via = `(via ${hops.join(', then ')}), which holds ${facts.join(', ')}`;
-  if (unread.length === 0) return `can become ${target} ${via}`;
-  const exists = unread.length === 1 ? `${unread[0]} exists` : `${unread.join(' and ')} exist`;
-  return `could become ${target} ${via}, if ${exists} (ServiceAccounts not read)`;
-}
+export { describeEscalation } from '../rbac/escalation-text.js';

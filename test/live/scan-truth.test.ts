@@ -274,7 +274,7 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
     );
     const after = await runCli(['permissions', `${team}:ci`, ...adminFlags()]);
     expect(after.stdout).toContain(
-      `can become kube-system:${controller} (via pod create cluster-wide after creating ServiceAccount kube-system:${controller}, which it may)`,
+      `can become kube-system:${controller} (via pod create in every namespace after creating ServiceAccount kube-system:${controller}, which it may)`,
     );
     await kubectl(['delete', 'rolebinding', `${team}-ci-sa-maker`, '-n', 'kube-system']);
   });
@@ -285,7 +285,7 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
     expect(result.stderr).toContain('cannot list serviceaccounts (forbidden)');
     const [claims = '', unknown = ''] = result.stdout.split('Unknown escalation paths');
     expect(claims).not.toContain(`kube-system:${controller}`);
-    expect(unknown).toContain(`could become kube-system:${controller} (via pod create cluster-wide), which holds`);
+    expect(unknown).toContain(`could become kube-system:${controller} (via pod create in every namespace), which holds`);
     expect(unknown).toContain(`if kube-system:${controller} exists (ServiceAccounts not read)`);
     const json = await runCli(['permissions', `${team}:ci`, ...adminFlags(), '--as', rbacReader, '-o', 'json']);
     const paths = (JSON.parse(json.stdout) as { escalations: { target: { name: string }; certain: boolean }[] }).escalations;

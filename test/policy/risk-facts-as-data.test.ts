@@ -116,11 +116,17 @@ subjects: [{ kind: ServiceAccount, name: app, namespace: team }]
   it('policy show --targets lists the derived targets with their schemas, and every declared fact', async () => {
     const result = await runCli(['policy', 'show', '--targets', '--policy', vaultPack]);
     expect(result.code).toBe(0);
-    for (const target of ['Workload', 'ServiceAccountProfile', 'Binding', 'LegacyTokenSecret'])
+    for (const target of ['Workload', 'ServiceAccountProfile', 'Binding', 'RoleProfile', 'LegacyTokenSecret'])
       expect(result.stdout).toMatch(new RegExp(`^${target}\\s+.+policies/targets/`, 'm'));
     expect(result.stdout).toMatch(/^secrets-read\s+any\s+rbac\s+can read Secrets/m);
     expect(result.stdout).toMatch(/^acme-vault-secrets-read\s+any\s+acme-vault\s+can read VaultSecrets/m);
     const json = JSON.parse((await runCli(['policy', 'show', '--targets', '-o', 'json'])).stdout) as { targets: { name: string }[] };
-    expect(json.targets.map((target) => target.name)).toEqual(['Workload', 'ServiceAccountProfile', 'Binding', 'LegacyTokenSecret']);
+    expect(json.targets.map((target) => target.name)).toEqual([
+      'Workload',
+      'ServiceAccountProfile',
+      'Binding',
+      'RoleProfile',
+      'LegacyTokenSecret',
+    ]);
   });
 });

@@ -41,6 +41,7 @@ describe('published target schemas', () => {
     ['ServiceAccountProfile', 'service-account-profile'],
     ['Binding', 'binding'],
     ['LegacyTokenSecret', 'legacy-token-secret'],
+    ['RoleProfile', 'role-profile'],
   ] as const) {
     it(`${target} documents validate against policies/targets/${file}.schema.json`, async () => {
       const validate = await validatorOf(file);

@@ -193,7 +193,7 @@ describe('escalation to ServiceAccounts that do not exist (a complete ServiceAcc
       { via: 'workload-create', to: { kind: 'ServiceAccount', name: 'ghost', namespace: 'kube-system' }, createsServiceAccount: true },
     ]);
     expect(describeEscalation(ghost!)).toBe(
-      'can become kube-system:ghost (via pod create cluster-wide after creating ServiceAccount kube-system:ghost, which it may), which holds cluster-admin',
+      'can become kube-system:ghost (via pod create in every namespace after creating ServiceAccount kube-system:ghost, which it may), which holds cluster-admin',
     );
     expect(escalationFactIds(model, { kind: 'ServiceAccount', namespace: 'team', name: 'ci' })).toContain('cluster-admin');
     expectGraphAgreesWithPaths(model);
@@ -217,7 +217,7 @@ describe('escalation to ServiceAccounts that do not exist (a complete ServiceAcc
       { via: 'workload-create', to: { ...ci, name: 'ghost', namespace: 'kube-system' }, existenceUnknown: true },
     ]);
     expect(describeEscalation(ghost!)).toBe(
-      'could become kube-system:ghost (via pod create cluster-wide), which holds cluster-admin, if kube-system:ghost exists (ServiceAccounts not read)',
+      'could become kube-system:ghost (via pod create in every namespace), which holds cluster-admin, if kube-system:ghost exists (ServiceAccounts not read)',
     );
     // kube-system:real was read (the objects are those a namespace-wide list would not show): a claim.
     expect(paths.map((path) => `${path.target.name} ${path.certain}`).sort()).toEqual(['ghost false', 'real true']);

@@ -53,6 +53,14 @@ export interface BindingDocument {
   readonly missingServiceAccounts: readonly string[];
   /** … and Group subjects that hold every ServiceAccount, every authenticated user or anonymous users. */
   readonly broadGroups: readonly string[];
+  /** The groups of ServiceAccounts among them: `system:serviceaccounts` and `system:serviceaccounts:<namespace>`. */
+  readonly serviceAccountGroups: readonly string[];
+  /** Subjects that are anyone at all: `User system:anonymous`, `Group system:unauthenticated`, `Group system:authenticated`. */
+  readonly everyoneSubjects: readonly string[];
+  /** Users and groups named one by one (`User alice`, `Group ops`): neither ServiceAccounts nor the broad groups. */
+  readonly namedUsersAndGroups: readonly string[];
+  /** Where the binding grants, in words: "in every namespace, including kube-system" or "in namespace a". */
+  readonly scope: string;
 }
 
 /**
@@ -60,6 +68,15 @@ export interface BindingDocument {
  * every authenticated identity, every anonymous request.
  */
 export const broadGroupPattern = /^system:(serviceaccounts(:.+)?|authenticated|unauthenticated)$/;
+const serviceAccountGroupPattern = /^system:serviceaccounts(:.+)?$/;
+
+/** Anyone at all: anonymous requests, or every identity that signed in (ServiceAccounts included). */
+function isEveryone(subject: BindingSubjectView): boolean {
+  return (
+    (subject.kind === 'User' && subject.name === 'system:anonymous') ||
+    (subject.kind === 'Group' && (subject.name === 'system:unauthenticated' || subject.name === 'system:authenticated'))
+  );
+}
 
 export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context: ScanContext): BindingDocument {
   const binding = entry.object;
@@ -103,6 +120,25 @@ export function buildBindingDocument(entry: InventoryEntry<RoleBinding>, context
         subjects.filter((subject) => subject.kind === 'Group' && broadGroupPattern.test(subject.name)).map((subject) => subject.name),
       ),
     ],
+    serviceAccountGroups: [
+      ...new Set(
+        subjects
+          .filter((subject) => subject.kind === 'Group' && serviceAccountGroupPattern.test(subject.name))
+          .map((subject) => subject.name),
+      ),
+    ],
+    everyoneSubjects: [...new Set(subjects.filter(isEveryone).map((subject) => `${subject.kind} ${subject.name}`))],
+    namedUsersAndGroups: [
+      ...new Set(
+        subjects
+          .filter(
+            (subject) =>
+              (subject.kind === 'User' || subject.kind === 'Group') && !isEveryone(subject) && !broadGroupPattern.test(subject.name),
+          )
+          .map((subject) => `${subject.kind} ${subject.name}`),
+      ),
+    ],
+    scope: bindingNamespace === undefined ? 'in every namespace, including kube-system' : `in namespace ${bindingNamespace}`,
   };
 }
 

@@ -14,10 +14,17 @@ export interface LegacyTokenSecretDocument {
   readonly kind: 'LegacyTokenSecret';
   readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string };
   readonly metadata: ObjectMeta;
-  readonly serviceAccount: { readonly name: string | null; readonly exists: boolean | null };
+  readonly serviceAccount: {
+    readonly name: string | null;
+    readonly exists: boolean | null;
+    /** Whose token it is, in words: "ServiceAccount ci/deployer", or that the Secret names none. */
+    readonly described: string;
+  };
   readonly lastUsed: string | null;
   readonly daysSinceLastUsed: number | null;
   readonly readBy: readonly { readonly kind: string; readonly name: string }[];
+  /** The same as a sentence for messages ("Pods of Deployment/ci read it."); null when no workload of the input does. */
+  readonly readBySummary: string | null;
 }
 
 export function buildLegacyTokenSecretDocument(
@@ -36,9 +43,15 @@ export function buildLegacyTokenSecretDocument(
     serviceAccount: {
       name: typeof owner === 'string' ? owner : null,
       exists: typeof owner === 'string' ? context.serviceAccountExists(namespace, owner) : null,
+      described:
+        typeof owner === 'string'
+          ? `ServiceAccount ${namespace}/${owner}`
+          : "no named ServiceAccount (metadata.annotations['kubernetes.io/service-account.name'] is not set)",
     },
     lastUsed: usage.lastUsed,
     daysSinceLastUsed: usage.daysSinceLastUsed,
     readBy: readers.map((reader) => ({ kind: reader.object.kind, name: reader.object.name })),
+    readBySummary:
+      readers.length === 0 ? null : `Pods of ${readers.map((reader) => `${reader.object.kind}/${reader.object.name}`).join(', ')} read it.`,
   };
 }

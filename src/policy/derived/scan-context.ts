@@ -7,7 +7,7 @@ import { groupOf } from '../../inventory/object-scope.js';
 import type { EscalationFacts } from '../../rbac/escalation.js';
 import type { ResourceScopeLookup } from '../../rbac/resource-table.js';
 import type { RiskFactTraits } from '../../rbac/risk-facts.js';
-import type { RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
+import type { BindingRefView, RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { KubernetesDefaultBindingTest } from '../../rbac/kubernetes-defaults.js';
 import type { ProfileUsage } from '../../usage/profile-usage.js';
 
@@ -32,6 +32,12 @@ export interface RbacView {
   readonly isKubernetesDefaultBinding?: KubernetesDefaultBindingTest;
   /** Whether a resource is namespaced (discovery data plus the input's CRDs); undefined when nothing knows it. */
   readonly resourceScope?: ResourceScopeLookup;
+  /** The bindings whose roleRef names a role (a Role's only in its namespace). */
+  readonly bindingsOfRole?: (kind: 'Role' | 'ClusterRole', namespace: string | undefined, name: string) => readonly BindingRefView[];
+  /** The bindings whose role (after aggregation) holds this very rule object. */
+  readonly bindingsHoldingRule?: (rule: PolicyRule) => readonly BindingRefView[];
+  /** Whether a role is one of Kubernetes' built-in roles (by kind, namespace and name). */
+  readonly isBuiltInRole?: (kind: 'Role' | 'ClusterRole', namespace: string | undefined, name: string) => boolean;
   /** How a declared risk fact is worded and scoped (from its pack's declaration). */
   readonly riskFact?: (id: string) => RiskFactTraits | undefined;
 }

@@ -1,5 +1,6 @@
 import type { InventoryEntry } from '../../inventory/inventory.js';
 import type { ObjectMeta, RoleBinding, ServiceAccount } from '../../inventory/kube-object.js';
+import { describeEscalation, describeEscalationRoutes } from '../../rbac/escalation-text.js';
 import type { RiskFactTraits } from '../../rbac/risk-facts.js';
 import type { Grant, RiskFact, RiskFactId, ServiceAccountRbac } from '../../rbac/types.js';
 import type { ProfileUsage } from '../../usage/profile-usage.js';
@@ -68,6 +69,18 @@ export interface ProfileRbac {
   readonly escalationFactIds: readonly RiskFactId[];
   /** Per fact id: where it holds, in words and as data, what implies it, and which grants name their Secrets. */
   readonly byFact: Readonly<Record<RiskFactId, FactView>>;
+  /**
+   * Where any of some facts holds, in words: `scopeOf['escalate|bind|impersonate']` is the widest scope of
+   * those held ("in every namespace, including kube-system" if one is cluster-wide), for messages of
+   * rules about several facts; a single id works too.
+   */
+  readonly scopeOf: Readonly<Record<string, string>>;
+  /** How it can act as other ServiceAccounts (pods, tokens, impersonation), from its own grants; null when it cannot. */
+  readonly escalationRoutes: string | null;
+  /** `escalationFactIds` for messages: one root cause, so "cluster-admin (every other right follows from it)"; null when none. */
+  readonly escalationGains: string | null;
+  /** The escalation paths in words, most dangerous first (at most five, then how many more); null when none. Walks them when read. */
+  readonly escalationSummary: string | null;
   /** The paths themselves, one per target that adds something: a walk from this SA, made when read. */
   readonly escalations: readonly { readonly target: string; readonly hops: number; readonly targetFacts: readonly RiskFactId[] }[];
 }
@@ -90,6 +103,10 @@ export interface FactView extends FactScope {
   readonly nameRestricted: (FactScope & { readonly names: readonly string[] }) | null;
   /** The same line as `factSummaries`: scopes, verbs, resources and the bindings that grant them. */
   readonly summary: string;
+  /** For a fact that implies others where it holds (cluster-admin): the other facts held there, by id. */
+  readonly implies: readonly RiskFactId[];
+  /** The same as a sentence for messages ("Everything … follows from it …: can read Secrets; …"); null when none. */
+  readonly impliesSummary: string | null;
 }
 
 /**
@@ -122,10 +139,16 @@ export interface ServiceAccountProfileDocument {
    */
   readonly kubernetesDefault: boolean;
   readonly automountServiceAccountToken: boolean | null;
+  /** The same in words: "does not set automountServiceAccountToken (Kubernetes then mounts the token)", "sets … true". */
+  readonly automountSetting: string;
   readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
   readonly workloads: readonly ProfileWorkload[];
+  /** The workloads as `Kind/name`, comma-joined; null when none runs as it. */
+  readonly workloadList: string | null;
   /** True when a token reaches any of its workloads' pods; null when none is known to and one is unknown. */
   readonly anyWorkloadGetsToken: boolean | null;
+  /** For workload identity: what stops it working, in words (no token reaches the pods, static keys beside it); null when nothing. */
+  readonly workloadIdentityProblems: string | null;
   /** Long-lived cloud credentials in the env of pods that run as this SA. */
   readonly staticCloudCredentials: readonly { readonly workload: string; readonly container: string; readonly env: string }[];
   readonly legacyTokenSecrets: readonly LegacyTokenView[];
@@ -156,24 +179,29 @@ export function buildServiceAccountProfile(
     staticCloudCredentials: document.staticCloudCredentials,
   }));
   const rbac = context.options.rbac?.serviceAccount(namespace, name);
+  // In a cluster whose ServiceAccounts of this namespace were not read, `default` exists but what it sets is unknown.
+  const implicit = entry === undefined && name === 'default' && context.serviceAccountKnown(namespace, name);
+  const exists = entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name);
   return new ServiceAccountProfile(
     {
       object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace, name },
       metadata: serviceAccount.metadata,
       serviceAccount,
       declared: entry !== undefined,
-      // In a cluster whose ServiceAccounts of this namespace were not read, `default` exists but what it sets is unknown.
-      implicit: entry === undefined && name === 'default' && context.serviceAccountKnown(namespace, name),
-      exists: entry !== undefined || name === 'default' ? true : context.serviceAccountExists(namespace, name),
+      implicit,
+      exists,
       isDefault: name === 'default',
       automountServiceAccountToken: typeof automount === 'boolean' ? automount : null,
+      automountSetting: automountSetting(automount, entry !== undefined, implicit, exists),
       workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
       workloads,
+      workloadList: workloads.length === 0 ? null : workloads.map((workload) => `${workload.kind}/${workload.name}`).join(', '),
       anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted === true)
         ? true
         : workloads.some((workload) => workload.tokenMounted === null)
           ? null
           : false,
+      workloadIdentityProblems: identityProblems(workloads),
       staticCloudCredentials: workloads.flatMap((workload) =>
         workload.staticCloudCredentials.map((credential) => ({
           workload: `${workload.kind}/${workload.name}`,
@@ -212,9 +240,12 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
   readonly exists: boolean | null;
   readonly isDefault: boolean;
   readonly automountServiceAccountToken: boolean | null;
+  readonly automountSetting: string;
   readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
   readonly workloads: readonly ProfileWorkload[];
+  readonly workloadList: string | null;
   readonly anyWorkloadGetsToken: boolean | null;
+  readonly workloadIdentityProblems: string | null;
   readonly staticCloudCredentials: ServiceAccountProfileDocument['staticCloudCredentials'];
   readonly legacyTokenSecrets: readonly LegacyTokenView[];
   readonly rbac: ProfileRbac;
@@ -234,9 +265,12 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
     this.exists = fields.exists;
     this.isDefault = fields.isDefault;
     this.automountServiceAccountToken = fields.automountServiceAccountToken;
+    this.automountSetting = fields.automountSetting;
     this.workloadIdentity = fields.workloadIdentity;
     this.workloads = fields.workloads;
+    this.workloadList = fields.workloadList;
     this.anyWorkloadGetsToken = fields.anyWorkloadGetsToken;
+    this.workloadIdentityProblems = fields.workloadIdentityProblems;
     this.staticCloudCredentials = fields.staticCloudCredentials;
     this.legacyTokenSecrets = fields.legacyTokenSecrets;
     this.rbac = fields.rbac;
@@ -273,9 +307,12 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
       isDefault: this.isDefault,
       kubernetesDefault: this.kubernetesDefault,
       automountServiceAccountToken: this.automountServiceAccountToken,
+      automountSetting: this.automountSetting,
       workloadIdentity: this.workloadIdentity,
       workloads: this.workloads,
+      workloadList: this.workloadList,
       anyWorkloadGetsToken: this.anyWorkloadGetsToken,
+      workloadIdentityProblems: this.workloadIdentityProblems,
       staticCloudCredentials: this.staticCloudCredentials,
       legacyTokenSecrets: this.legacyTokenSecrets,
       bindings: this.bindings,
@@ -283,6 +320,41 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
       ...(this.usage ? { usage: this.usage } : {}),
     };
   }
+}
+
+/** Gained facts for a message: a fact that implies the others (cluster-admin) stands for them, as in RBAC001. */
+function gainsInWords(ids: readonly RiskFactId[], traitsOf: TraitsOf | undefined): string | null {
+  if (ids.length === 0) return null;
+  const implying = ids.filter((id) => traitsOf?.(id)?.impliesOtherFacts);
+  if (implying.length === 0) return ids.join(', ');
+  // Facts no resource wildcard grants (non-resource URLs) do not follow from it.
+  const apart = ids.filter((id) => !implying.includes(id) && traitsOf?.(id)?.aboutResources === false);
+  return `${[...implying, ...apart].join(', ')} (every other right follows from ${implying.length === 1 ? 'it' : 'them'})`;
+}
+
+/** automountServiceAccountToken in words; what a ServiceAccount that was not read sets is unknown, not unset. */
+function automountSetting(automount: unknown, declared: boolean, implicit: boolean, exists: boolean | null): string {
+  if (typeof automount === 'boolean') return `sets automountServiceAccountToken: ${String(automount)}`;
+  if (declared) return 'does not set automountServiceAccountToken (Kubernetes then mounts the token)';
+  if (implicit) return 'is created by the control plane without automountServiceAccountToken (Kubernetes then mounts the token)';
+  if (exists === false) return 'does not exist: no ServiceAccount of this name is in the input';
+  return 'was not read, so whether it sets automountServiceAccountToken is unknown';
+}
+
+function identityProblems(workloads: readonly ProfileWorkload[]): string | null {
+  const problems: string[] = [];
+  // Only when every workload is known to get no token: one whose ServiceAccount was not read may get one.
+  if (workloads.length > 0 && workloads.every((workload) => workload.tokenMounted === false))
+    problems.push(
+      `no ServiceAccount token reaches the pods of ${workloads.map((w) => `${w.kind}/${w.name}`).join(', ')}, so the cloud cannot tell who asks`,
+    );
+  const keys = workloads.flatMap((workload) =>
+    workload.staticCloudCredentials.map(
+      (credential) => `${workload.kind}/${workload.name} container ${credential.container} env ${credential.env}`,
+    ),
+  );
+  if (keys.length > 0) problems.push(`static cloud credentials sit beside it: ${keys.join(', ')}`);
+  return problems.length === 0 ? null : problems.join('; ');
 }
 
 export function legacyTokenView(name: string, metadata: ObjectMeta, now: Date): LegacyTokenView {
@@ -300,10 +372,10 @@ function factSummaries(
 ): Partial<Record<RiskFactId, string>> {
   const lines = new Map<RiskFactId, string[]>();
   for (const fact of rbac.facts) {
-    const where = fact.namespace === undefined ? 'cluster-wide' : `in namespace ${fact.namespace}`;
+    // The detail already ends with where it holds ("… in every namespace, including kube-system").
     const via = [...new Set(fact.grants.map((grant) => name(grant.binding)))].join(', ');
     const list = lines.get(fact.id) ?? [];
-    list.push(`${where}: ${fact.detail} (via ${via})`);
+    list.push(`${fact.detail} (via ${via})`);
     lines.set(fact.id, list);
   }
   // Each summary names its fact and ends a sentence, so templates can string several together.
@@ -376,6 +448,10 @@ const notEvaluated: ProfileRbac = {
   factSummaries: {},
   escalationFactIds: [],
   byFact: {},
+  scopeOf: {},
+  escalationRoutes: null,
+  escalationGains: null,
+  escalationSummary: null,
   escalations: [],
 };
 
@@ -391,7 +467,9 @@ class ProfileRbacView implements ProfileRbac {
   #views: SharedViews | undefined;
   /** Undefined until read; null is an answer (not read completely). */
   #baselineOnly: boolean | null | undefined;
+  #escalationGains: { readonly value: string | null } | undefined;
   #escalations: ProfileRbac['escalations'] | undefined;
+  #escalationSummary: { readonly value: string | null } | undefined;
 
   constructor(rbac: ServiceAccountRbac, context: ScanContext) {
     this.#rbac = rbac;
@@ -442,6 +520,30 @@ class ProfileRbacView implements ProfileRbac {
     return this.views.byFact();
   }
 
+  get scopeOf(): ProfileRbac['scopeOf'] {
+    return this.views.scopeOf();
+  }
+
+  get escalationRoutes(): string | null {
+    return this.views.escalationRoutes();
+  }
+
+  get escalationGains(): string | null {
+    this.#escalationGains ??= { value: gainsInWords(this.escalationFactIds, this.#context.options.rbac?.riskFact) };
+    return this.#escalationGains.value;
+  }
+
+  /** The paths in words: per SA, like the paths, made only when read; claims only, as `escalations`. */
+  get escalationSummary(): string | null {
+    if (!this.#escalationSummary) {
+      const paths = this.#rbac.escalations;
+      if (paths.some((path) => !path.certain))
+        this.#context.noteUncertainEscalations(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
+      this.#escalationSummary = { value: escalationSummaryOf(paths.filter((path) => path.certain)) };
+    }
+    return this.#escalationSummary.value;
+  }
+
   /**
    * A walk from this SA over every one it can reach: made only when read. Claims only: a path through a
    * ServiceAccount whose existence was not read is left out, and the SA counted as unknown for it.
@@ -474,6 +576,10 @@ class ProfileRbacView implements ProfileRbac {
       factSummaries: this.factSummaries,
       escalationFactIds: this.escalationFactIds,
       byFact: this.byFact,
+      scopeOf: this.scopeOf,
+      escalationRoutes: this.escalationRoutes,
+      escalationGains: this.escalationGains,
+      escalationSummary: this.escalationSummary,
       escalations: this.escalations,
     };
   }
@@ -490,6 +596,8 @@ interface SharedViews {
   readonly namespacedFactIds: () => readonly RiskFactId[];
   readonly factSummaries: () => ProfileRbac['factSummaries'];
   readonly byFact: () => ProfileRbac['byFact'];
+  readonly scopeOf: () => ProfileRbac['scopeOf'];
+  readonly escalationRoutes: () => string | null;
 }
 
 const sharedByContext = new WeakMap<ScanContext, WeakMap<readonly Grant[], SharedViews>>();
@@ -507,6 +615,7 @@ function sharedViews(rbac: ServiceAccountRbac, context: ScanContext): SharedView
     const name = (ref: { kind: string; name: string; namespace?: string }) =>
       `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
     const summaries = lazy(() => factSummaries(rbac, name));
+    const byFact = lazy(() => factViews(rbac, summaries(), context.options.rbac?.riskFact));
     views = {
       kubernetesDefault: lazy(() => onlyKubernetesDefaultBindings(namespace, rbac.subject.name, rbac, context)),
       bindings: lazy(() => bindingsOf(namespace, rbac.subject.name, rbac, context)),
@@ -537,7 +646,9 @@ function sharedViews(rbac: ServiceAccountRbac, context: ScanContext): SharedView
       clusterFactIds: lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace === undefined).map((fact) => fact.id))]),
       namespacedFactIds: lazy(() => [...new Set(rbac.facts.filter((fact) => fact.namespace !== undefined).map((fact) => fact.id))]),
       factSummaries: summaries,
-      byFact: lazy(() => factViews(rbac, summaries(), context.options.rbac?.riskFact)),
+      byFact,
+      scopeOf: lazy(() => scopesOf(byFact(), context.options.rbac?.riskFact)),
+      escalationRoutes: lazy(() => describeEscalationRoutes(rbac.facts)),
     };
     byGrants.set(rbac.grants, views);
   }
@@ -594,7 +705,74 @@ function factViews(
           ? { ...scopeOf(named, clusterScoped), names: [...new Set(named.flatMap((fact) => fact.resourceNames))].sort() }
           : null,
       summary: summaries[id] ?? '',
+      implies: [],
+      impliesSummary: null,
+    };
+  }
+  // What each implying fact covers: the facts whose findings it stands for (one finding per root cause).
+  for (const [id, view] of Object.entries(views)) {
+    const implied = Object.entries(views)
+      .filter(([, other]) => other.impliedBy === id)
+      .map(([otherId]) => otherId);
+    if (implied.length === 0) continue;
+    // Short phrases ("read Secrets", "approve CertificateSigningRequests"): the list must fit a message.
+    const phrases = implied.map((otherId) =>
+      (traitsOf?.(otherId)?.summary ?? otherId)
+        .replace(/^can /, '')
+        .replace(/ \(.*$/, '')
+        .replace(/, (so|which) .*$/, ''),
+    );
+    const listed = phrases.length > 1 ? `${phrases.slice(0, -1).join(', ')} and ${phrases[phrases.length - 1] ?? ''}` : (phrases[0] ?? '');
+    views[id] = {
+      ...view,
+      implies: implied,
+      impliesSummary: `Everything else the RBAC rules check follows from it and is reported here once: it can also ${listed}.`,
     };
   }
   return views;
+}
+
+/** `scopeOf['a|b']`: the widest scope of the listed facts that hold, computed when a template asks. */
+function scopesOf(views: Readonly<Record<RiskFactId, FactView>>, traitsOf: TraitsOf | undefined): Readonly<Record<string, string>> {
+  const wordsFor = (key: string): string | undefined => {
+    const held = key.split('|').filter((id) => views[id] !== undefined);
+    if (held.length === 0) return undefined;
+    const facts = held.map((id) => views[id] as FactView);
+    if (facts.some((fact) => fact.clusterWide)) {
+      const allClusterScoped = held.filter((id) => views[id]?.clusterWide).every((id) => traitsOf?.(id)?.clusterScoped);
+      return allClusterScoped ? 'cluster-wide' : 'in every namespace, including kube-system';
+    }
+    return namespacesInWords([...new Set(facts.flatMap((fact) => fact.namespaces))].sort());
+  };
+  return new Proxy(
+    {},
+    {
+      get: (_target, key) => (typeof key === 'string' ? wordsFor(key) : undefined),
+      has: (_target, key) => typeof key === 'string' && wordsFor(key) !== undefined,
+      getOwnPropertyDescriptor: (_target, key) => {
+        const value = typeof key === 'string' ? wordsFor(key) : undefined;
+        return value === undefined ? undefined : { value, enumerable: false, configurable: true, writable: false };
+      },
+    },
+  );
+}
+
+const criticalFirst = new Set([
+  'cluster-admin',
+  'system-masters',
+  'escalate',
+  'bind',
+  'impersonate',
+  'nodes-proxy',
+  'csr-approve',
+  'webhook-write',
+]);
+
+function escalationSummaryOf(paths: ServiceAccountRbac['escalations']): string | null {
+  if (paths.length === 0) return null;
+  const weight = (path: (typeof paths)[number]) => (path.targetFacts.some((id) => criticalFirst.has(id)) ? 0 : 1);
+  const ordered = paths.map((path, index) => ({ path, index })).sort((a, b) => weight(a.path) - weight(b.path) || a.index - b.index);
+  const shown = ordered.slice(0, 5).map(({ path }) => describeEscalation(path));
+  const more = paths.length > 5 ? `; and ${paths.length - 5} more (kubectl sa permissions lists them)` : '';
+  return `It ${shown.join('; ')}${more}.`;
 }

@@ -3,6 +3,7 @@ import type { ObjectMeta, RoleBinding, Secret } from '../../inventory/kube-objec
 import { groupOf } from '../../inventory/object-scope.js';
 import { buildBindingDocument } from './binding-document.js';
 import { buildLegacyTokenSecretDocument } from './legacy-token-secret.js';
+import { buildRoleProfile } from './role-profile.js';
 import { legacyTokenType, ScanContext, type DerivedOptions, type UnknownAnswer } from './scan-context.js';
 import { buildServiceAccountProfile } from './service-account-profile.js';
 import { derivedTarget } from './target-registry.js';
@@ -78,6 +79,12 @@ export class TargetDocuments {
 
   serviceAccountProfiles(): TargetDocument[] {
     return [...this.profileDocuments()];
+  }
+
+  roleProfiles(): TargetDocument[] {
+    return [...this.context.inventory.clusterRoles, ...this.context.inventory.roles]
+      .filter((entry) => this.context.inScope(entry))
+      .map((entry) => ({ ...fromEntry(entry), document: buildRoleProfile(entry, this.context) }));
   }
 
   private kindIndex(): Map<string, InventoryEntry[]> {

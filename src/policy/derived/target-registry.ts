@@ -41,6 +41,13 @@ export const derivedTargetRegistry: readonly DerivedTargetDefinition[] = [
     build: (targets) => targets.bindingTargets(),
   },
   {
+    name: 'RoleProfile',
+    onePer: 'Role or ClusterRole of the input',
+    schemaFile: 'role-profile.schema.json',
+    findingNames: 'the role',
+    build: (targets) => targets.roleProfiles(),
+  },
+  {
     name: 'LegacyTokenSecret',
     onePer: 'Secret of type kubernetes.io/service-account-token',
     schemaFile: 'legacy-token-secret.schema.json',

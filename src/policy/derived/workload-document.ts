@@ -58,6 +58,8 @@ export interface WorkloadDocument {
     readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
     /** From the RBAC engine: true when the SA holds nothing beyond what every authenticated identity holds; null when not evaluated. */
     readonly rbacBaselineOnly: boolean | null;
+    /** How the pod spec chooses it, in the words of the file: "spec.template.spec.serviceAccountName is not set". */
+    readonly chosenBy: string;
   };
   readonly automount: {
     /** Null when the pod leaves it to a ServiceAccount that was not read. */
@@ -71,6 +73,8 @@ export interface WorkloadDocument {
   /** True when any ServiceAccount token reaches the pod: automounted or through a projected volume; null when unknown. */
   readonly tokenMounted: boolean | null;
   readonly projectedTokens: readonly ProjectedTokenView[];
+  /** Each projected token's lifetime in words: "volume vault-token: 86400 seconds (expirationSeconds)"; null when none. */
+  readonly projectedTokenLifetimes: string | null;
   readonly secretReferences: readonly SecretReferenceView[];
   readonly legacyTokenReferences: readonly SecretReferenceView[];
   readonly legacyTokenSecretNames: readonly string[];
@@ -113,15 +117,35 @@ export function buildWorkloadDocument(workload: Workload, context: ScanContext):
       get rbacBaselineOnly() {
         return baselineOnly();
       },
+      chosenBy: chosenBy(podSpec, podSpecPath),
     },
     automount: { ...automount, reason: automountReason(automount, podSpecPath, `${namespace}/${saName}`, saEntry !== undefined) },
     tokenMounted: projectedTokens.length > 0 || automount.mounted,
     projectedTokens,
+    projectedTokenLifetimes:
+      projectedTokens.length === 0
+        ? null
+        : projectedTokens
+            .map(
+              (token) =>
+                `volume ${token.volume}: ${token.effectiveExpirationSeconds} seconds${token.expirationSeconds === null ? ' (the API default, expirationSeconds unset)' : ''}`,
+            )
+            .join(', '),
     secretReferences,
     legacyTokenReferences,
     legacyTokenSecretNames: [...new Set(legacyTokenReferences.map((reference) => reference.secretName))],
     staticCloudCredentials: staticCredentialsOf(podSpec),
   };
+}
+
+/** Which field names the ServiceAccount, as the user's file has it (the deprecated serviceAccount alias too). */
+function chosenBy(podSpec: PodSpec, podSpecPath: string): string {
+  const prefix = podSpecPath === '' ? '' : `${podSpecPath}.`;
+  if (typeof podSpec.serviceAccountName === 'string' && podSpec.serviceAccountName !== '')
+    return `${prefix}serviceAccountName is ${JSON.stringify(podSpec.serviceAccountName)}`;
+  if (typeof podSpec.serviceAccount === 'string' && podSpec.serviceAccount !== '')
+    return `${prefix}serviceAccount (the deprecated alias) is ${JSON.stringify(podSpec.serviceAccount)}`;
+  return `${prefix}serviceAccountName is not set`;
 }
 
 /** Says which row of the precedence table applied, in the words of the user's own file. */
