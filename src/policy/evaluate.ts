@@ -130,6 +130,7 @@ function toFinding(rule: CompiledRule, target: TargetDocument): Finding {
     remediation: renderTemplate(rule.spec.remediation, target.document),
     fix: rule.spec.fix,
     references: rule.spec.references ?? [],
+    controls: rule.spec.controls ?? [],
     document: target.document,
   };
 }

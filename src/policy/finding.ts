@@ -19,6 +19,8 @@ export interface Finding {
   readonly remediation: string;
   readonly fix: string | undefined;
   readonly references: readonly string[];
+  /** Benchmark controls the rule implements (CIS-5.1.4 …), from its pack. */
+  readonly controls: readonly { readonly id: string; readonly title: string }[];
   /** The target document the rule judged: a fix's templates quote it. Not part of any report. */
   readonly document: unknown;
 }

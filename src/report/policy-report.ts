@@ -30,6 +30,7 @@ export const policyRulePrinters = definePrinters<PolicyRuleDetail>({
       ...(spec.explain ? [`explain:      ${spec.explain}`] : []),
       `remediation:  ${spec.remediation}`,
       ...(spec.fix ? [`fix:          ${spec.fix}`] : []),
+      ...(spec.controls?.length ? ['controls:', ...spec.controls.map((control) => `  ${control.id}  ${control.title}`)] : []),
       ...(spec.references?.length ? ['references:', ...spec.references.map((reference) => `  ${reference}`)] : []),
       ...(spec.match === undefined ? [] : ['match:', indent(toYaml(spec.match))]),
       'assert:',

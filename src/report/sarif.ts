@@ -98,7 +98,12 @@ function sarifRule(rule: CompiledRule) {
     },
     ...(references[0] ? { helpUri: references[0] } : {}),
     defaultConfiguration: { level: level[rule.severity] },
-    properties: { tags: ['security', 'kubernetes', rule.pack], 'security-severity': securitySeverity[rule.severity], precision: 'high' },
+    // Control ids as tags (CIS-5.1.4): code scanning filters alerts by tag.
+    properties: {
+      tags: ['security', 'kubernetes', rule.pack, ...(rule.spec.controls ?? []).map((control) => control.id)],
+      'security-severity': securitySeverity[rule.severity],
+      precision: 'high',
+    },
   };
 }
 

@@ -29,6 +29,8 @@ export interface ReportFinding {
   readonly remediation: string;
   readonly fix: string | null;
   readonly references: readonly string[];
+  /** Benchmark controls the rule implements: `{ id: CIS-5.1.4, title }` (docs/coverage.md). */
+  readonly controls: readonly { readonly id: string; readonly title: string }[];
 }
 
 /**
@@ -223,6 +225,7 @@ export function reportFinding(finding: Finding, locate?: FieldLocator): ReportFi
     remediation: finding.remediation,
     fix: finding.fix ?? null,
     references: finding.references,
+    controls: finding.controls,
   };
 }
 

@@ -94,6 +94,11 @@ describe('SARIF for GitHub code scanning', () => {
       expect(Number(severity)).toBeLessThanOrEqual(10);
       if (rule.helpUri !== undefined) expect(rule.helpUri).toMatch(/^https?:\/\//);
     }
+    // Each rule that implements a CIS 5.1 control is tagged with it (docs/coverage.md).
+    const rbac005 = rules.find((rule) => rule.id === 'RBAC005');
+    expect(rbac005?.properties.tags).toContain('CIS-5.1.4');
+    const controls = new Set(rules.flatMap((rule) => rule.properties.tags.filter((tag) => tag.startsWith('CIS-'))));
+    expect([...controls].sort()).toEqual(Array.from({ length: 13 }, (_, index) => `CIS-5.1.${index + 1}`).sort());
     const sa002 = rules.find((rule) => rule.id === 'SA002');
     expect(sa002?.help.markdown).toContain('`<podSpecPath>`.serviceAccountName');
   });
