@@ -2,6 +2,7 @@ import type { Inventory } from '../inventory/inventory.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
+import { exemptAnnotation, type ExemptionMode } from '../policy/exemptions.js';
 import { loadExemptions, loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
 import { compileRiskFacts } from '../rbac/risk-facts.js';
 import { buildScanReport, type FailOn, type ScanReport } from '../report/scan-report.js';
@@ -19,6 +20,8 @@ export interface JudgeOptions {
   readonly policies: LoadPoliciesOptions;
   /** An Exemptions file (--exemptions). */
   readonly exemptionsFile?: string | undefined;
+  /** Which exemptions count: `--no-exemptions`, `--no-annotation-exemptions` (audits); all by default. */
+  readonly exemptionMode?: ExemptionMode | undefined;
   /** "Now" for expiries and ages; injected so reports are reproducible. */
   readonly now: Date;
   /** Whether Kubernetes' default RBAC counts (--default-rbac). */
@@ -63,8 +66,14 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
   // The log reader (and zlib under it) loads only for --audit-log.
   const usageRead = options.auditLog ? await (await import('./audit-usage.js')).aggregateAuditLogs(options.auditLog) : undefined;
   const usage = usageRead ? usageFactsFor(usageRead.log, inventory, rbac.model) : undefined;
-  const evaluation = evaluatePolicies(inventory, packs, { now: options.now, rbac: rbac.view, exemptions, ...(usage ? { usage } : {}) });
-  const warnings: Warning[] = rbac.warnings.map((message) => ({ message }));
+  const evaluation = evaluatePolicies(inventory, packs, {
+    now: options.now,
+    rbac: rbac.view,
+    exemptions,
+    ...(options.exemptionMode ? { exemptionMode: options.exemptionMode } : {}),
+    ...(usage ? { usage } : {}),
+  });
+  const warnings: Warning[] = [...rbac.warnings.map((message) => ({ message })), ...exemptionWarnings(evaluation)];
   for (const message of usageRead?.summary.warnings ?? []) warnings.push({ message });
   if (usageRead && usageRead.summary.badLines > 0) {
     const first = usageRead.summary.badLineSamples[0];
@@ -73,6 +82,27 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
     });
   }
   return { packs, inventory, connection, evaluation, warnings, rbac: rbac.view };
+}
+
+/**
+ * What exemptions did that the findings alone would not show: a critical finding an object's annotation tried
+ * to hide (a warning each, at the object), and findings reported although an exemption names them.
+ */
+function exemptionWarnings(evaluation: Evaluation): Warning[] {
+  const warnings: Warning[] = evaluation.refusedExemptions.map(({ finding }) => ({
+    message:
+      `${finding.object.kind} ${finding.object.namespace ? `${finding.object.namespace}/` : ''}${finding.object.name}: its ${exemptAnnotation} ` +
+      `annotation cannot exempt critical ${finding.ruleId}; only an exemptions file (--exemptions) can, so the finding stands`,
+    ...(finding.source ? { source: { file: finding.source.file, line: finding.source.line } } : {}),
+  }));
+  const ignored = evaluation.ignoredExemptions;
+  if (ignored.length > 0) {
+    const byFile = ignored.filter((item) => item.by === 'file').length;
+    warnings.push({
+      message: `${ignored.length} finding(s) an exemption names are reported all the same (${byFile} by the exemptions file, ${ignored.length - byFile} by annotation): exemptions turned off for this run`,
+    });
+  }
+  return warnings;
 }
 
 /** Judges the input with the packs: `kubectl sa scan`. */

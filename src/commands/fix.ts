@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { FixCommand } from '../cli/fix-command.js';
 import { fixActionFlags } from '../cli/fix-flags.js';
 import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags } from '../cli/flags.js';
-import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
+import { exemptionFlags, exemptionOptionsFrom, loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
 import { UsageError } from '../errors/kubectl-sa-error.js';
 import { isSeverity, severities } from '../policy/pack-types.js';
 import { fixPrinters } from '../report/fix-report.js';
@@ -34,7 +34,7 @@ export default class Fix extends FixCommand {
     undo: Flags.string({ description: 'Restore what a fix changed, from the backup folder it printed.', helpGroup: 'FIX' }),
     ...outputFlag(fixPrinters.formats),
     ...policySelectionFlags,
-    exemptions: Flags.string({ description: 'An Exemptions file: exempted findings are not fixed.', helpGroup: 'POLICY' }),
+    ...exemptionFlags,
     ...rbacFlags,
     now: Flags.string({ description: 'Evaluate as of this time (RFC 3339).', hidden: true }),
   };
@@ -49,7 +49,7 @@ export default class Fix extends FixCommand {
     const outcome = await planFix({
       input,
       policies: loadOptionsFrom(flags),
-      exemptionsFile: flags.exemptions,
+      ...exemptionOptionsFrom(flags),
       now,
       defaultRbac: flags['default-rbac'],
       selection: {

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { auditLogFlag, progressBar } from '../cli/audit-log-flags.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, manifestPathsArg, outputFlag, rbacFlags } from '../cli/flags.js';
-import { loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
+import { exemptionFlags, exemptionOptionsFrom, loadOptionsFrom, policySelectionFlags } from '../cli/policy-flags.js';
 import { scan } from '../app/scan.js';
 import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
 import { severities } from '../policy/pack-types.js';
@@ -34,7 +34,7 @@ export default class Scan extends KubectlSaCommand {
       options: [...severities, 'none'],
       default: 'high',
     }),
-    exemptions: Flags.string({ description: 'An Exemptions file: rule, object selector, reason, optional expiry.', helpGroup: 'POLICY' }),
+    ...exemptionFlags,
     ...rbacFlags,
     ...auditLogFlag,
     now: Flags.string({ description: 'Evaluate as of this time (RFC 3339); for reproducible reports.', hidden: true }),
@@ -52,7 +52,7 @@ export default class Scan extends KubectlSaCommand {
     const outcome = await scan({
       input: this.inputFrom(flags, argv as string[]),
       policies: loadOptionsFrom(flags),
-      exemptionsFile: flags.exemptions,
+      ...exemptionOptionsFrom(flags),
       failOn: flags['fail-on'] as FailOn,
       now,
       defaultRbac: flags['default-rbac'],

@@ -2,7 +2,7 @@ import type { Inventory } from '../inventory/inventory.js';
 import type { CompiledPack, CompiledRule } from './compile-pack.js';
 import type { DerivedOptions, RbacView, UnknownAnswer } from './derived/scan-context.js';
 import { TargetDocuments, type TargetDocument } from './derived/target-documents.js';
-import { exemptionFor, partitionExemptions, type Exemption } from './exemptions.js';
+import { exemptionFor, honourAllExemptions, partitionExemptions, type Exemption, type ExemptionMode } from './exemptions.js';
 import { explainErrors } from './explain.js';
 import { compareFindings, type ExemptedFinding, type Finding } from './finding.js';
 import { renderTemplate } from './message-template.js';
@@ -13,12 +13,18 @@ export interface EvaluateOptions {
   readonly rbac?: RbacView;
   readonly usage?: DerivedOptions['usage'];
   readonly exemptions?: readonly Exemption[];
+  /** Which exemptions count (`--no-exemptions`, `--no-annotation-exemptions`); all by default. */
+  readonly exemptionMode?: ExemptionMode;
 }
 
 export interface Evaluation {
   /** Findings not exempted, sorted (compareFindings). */
   readonly findings: readonly Finding[];
   readonly exempted: readonly ExemptedFinding[];
+  /** Critical findings an object's own annotation tried to exempt: they stand (only the exemptions file may). */
+  readonly refusedExemptions: readonly ExemptedFinding[];
+  /** Findings an exemption names that this run was told to ignore (`--no-exemptions`…): they stand. */
+  readonly ignoredExemptions: readonly ExemptedFinding[];
   readonly expiredExemptions: readonly Exemption[];
   /** Questions the input could not answer, so rules said nothing rather than guess (incomplete cluster reads). */
   readonly unknown: readonly UnknownAnswer[];
@@ -55,6 +61,9 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   const { active, expired } = partitionExemptions(options.exemptions ?? [], options.now);
   const findings: Finding[] = [];
   const exempted: ExemptedFinding[] = [];
+  const refused: ExemptedFinding[] = [];
+  const ignored: ExemptedFinding[] = [];
+  const mode = options.exemptionMode ?? honourAllExemptions;
   let applied = 0;
   let weightApplied = 0;
   let weightFailed = 0;
@@ -72,12 +81,13 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
         weightApplied += severityWeight[rule.severity];
         if (rule.assert(targetDocument.document)) continue;
         const finding = toFinding(rule, targetDocument);
-        const exemption = exemptionFor(rule.id, targetDocument.object, targetDocument.metadata, active);
-        if (exemption) {
+        const exemption = exemptionFor(rule.id, rule.severity, targetDocument.metadata, targetDocument.object, active, mode);
+        if (exemption?.kind === 'exempt') {
           counts.exempted += 1;
-          exempted.push({ finding, ...exemption });
+          exempted.push({ finding, ...exemption.decision });
           continue;
         }
+        if (exemption) (exemption.kind === 'refused' ? refused : ignored).push({ finding, ...exemption.decision });
         counts.failed += 1;
         weightFailed += severityWeight[rule.severity];
         findings.push(finding);
@@ -85,10 +95,12 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
     }
   }
   findings.sort(compareFindings);
-  exempted.sort((a, b) => compareFindings(a.finding, b.finding));
+  for (const list of [exempted, refused, ignored]) list.sort((a, b) => compareFindings(a.finding, b.finding));
   return {
     findings,
     exempted,
+    refusedExemptions: refused,
+    ignoredExemptions: ignored,
     expiredExemptions: expired,
     unknown: documents.unknownAnswers(),
     checks: { applied, weightApplied, weightFailed, byRule },

@@ -1,5 +1,6 @@
 import type { ObjectRef } from '../inventory/inventory.js';
 import type { ObjectMeta } from '../inventory/kube-object.js';
+import type { Severity } from './pack-types.js';
 
 export const exemptAnnotation = 'kubectl-sa.dev/exempt';
 export const exemptReasonAnnotation = 'kubectl-sa.dev/exempt-reason';
@@ -20,32 +21,64 @@ export interface ExemptionDecision {
   readonly by: 'annotation' | 'file';
   readonly reason: string;
   readonly expires?: string;
+  /** Where the exemption is written: the exemptions file's entry; absent for an annotation (the object's own). */
+  readonly source?: { readonly file: string; readonly line: number };
 }
 
+/** Which exemptions a run honours: `--no-annotation-exemptions` leaves out the objects' own, `--no-exemptions` all. */
+export interface ExemptionMode {
+  readonly file: boolean;
+  readonly annotations: boolean;
+}
+
+export const honourAllExemptions: ExemptionMode = { file: true, annotations: true };
+
 /**
- * Decides whether a finding is exempt, top to bottom: the object's own annotation first (the owner
- * said so, next to the object), then the exemptions file. Expired file entries never apply; the
- * caller reports them via `expiredExemptions`.
+ * What becomes of a finding an exemption names: `exempt` (not reported as a finding, counted and listed as
+ * exempted), `refused` (an object's annotation may not exempt a critical finding: it stands, and the attempt is
+ * reported), `ignored` (the run turned that kind of exemption off: it stands, and is counted).
+ */
+export type ExemptionOutcome = { readonly kind: 'exempt' | 'refused' | 'ignored'; readonly decision: ExemptionDecision } | undefined;
+
+/**
+ * Decides whether a finding is exempt. The exemptions file first: it is reviewed apart from the objects, can
+ * expire, and is the one authority for critical findings. Then the object's own annotation, which anyone who
+ * may annotate the object can write: it never exempts a critical finding (anyone who can annotate a
+ * cluster-admin ServiceAccount would otherwise hide RBAC001). Expired file entries never apply; the caller
+ * reports them via `expiredExemptions`.
  */
 export function exemptionFor(
   ruleId: string,
-  object: ObjectRef,
+  severity: Severity,
   metadata: ObjectMeta,
+  object: ObjectRef,
   active: readonly Exemption[],
-): ExemptionDecision | undefined {
-  const annotation = metadata.annotations?.[exemptAnnotation];
-  if (typeof annotation === 'string' && listsRule(annotation, ruleId)) {
-    const reason = metadata.annotations?.[exemptReasonAnnotation];
-    return { by: 'annotation', reason: typeof reason === 'string' && reason !== '' ? reason : '(no reason given)' };
-  }
+  mode: ExemptionMode = honourAllExemptions,
+): ExemptionOutcome {
+  const file = fileExemption(ruleId, object, active);
+  if (file && mode.file) return { kind: 'exempt', decision: file };
+  const annotation = annotationExemption(ruleId, metadata);
+  if (annotation && mode.annotations) return { kind: severity === 'critical' ? 'refused' : 'exempt', decision: annotation };
+  const unused = file ?? annotation;
+  return unused ? { kind: 'ignored', decision: unused } : undefined;
+}
+
+function fileExemption(ruleId: string, object: ObjectRef, active: readonly Exemption[]): ExemptionDecision | undefined {
   for (const exemption of active) {
     if (!exemption.rules.some((rule) => rule === '*' || rule === ruleId)) continue;
     if (!globMatches(exemption.object.kind, object.kind)) continue;
     if (!globMatches(exemption.object.namespace, object.namespace ?? '')) continue;
     if (!globMatches(exemption.object.name, object.name)) continue;
-    return { by: 'file', reason: exemption.reason, ...(exemption.expires ? { expires: exemption.expires } : {}) };
+    return { by: 'file', reason: exemption.reason, ...(exemption.expires ? { expires: exemption.expires } : {}), source: exemption.source };
   }
   return undefined;
+}
+
+function annotationExemption(ruleId: string, metadata: ObjectMeta): ExemptionDecision | undefined {
+  const annotation = metadata.annotations?.[exemptAnnotation];
+  if (typeof annotation !== 'string' || !listsRule(annotation, ruleId)) return undefined;
+  const reason = metadata.annotations?.[exemptReasonAnnotation];
+  return { by: 'annotation', reason: typeof reason === 'string' && reason !== '' ? reason : '(no reason given)' };
 }
 
 /** Splits exemptions into those still in force and those past their expiry at `now`. */

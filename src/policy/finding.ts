@@ -1,4 +1,5 @@
 import type { ObjectRef, SourceLocation } from '../inventory/inventory.js';
+import type { ExemptionDecision } from './exemptions.js';
 import type { FailureDetail } from './explain.js';
 import { severityRank, type Severity } from './pack-types.js';
 
@@ -25,11 +26,9 @@ export interface Finding {
   readonly document: unknown;
 }
 
-export interface ExemptedFinding {
+/** A finding an exemption names, with the exemption (exempted, refused or ignored: see ExemptionOutcome). */
+export interface ExemptedFinding extends ExemptionDecision {
   readonly finding: Finding;
-  readonly by: 'annotation' | 'file';
-  readonly reason: string;
-  readonly expires?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CompiledPack, CompiledRule } from '../policy/compile-pack.js';
-import { objectLabel, type ReportFinding, type ScanReport } from './scan-report.js';
+import { exemptionWords, objectLabel, type ReportFinding, type ScanReport } from './scan-report.js';
 
 /**
  * JUnit XML as CI systems (GitLab, Jenkins, Azure Pipelines, GitHub test reporters) read it: one test
@@ -27,7 +27,7 @@ export function renderJunit(report: ScanReport, packs: readonly CompiledPack[]):
         skipped += 1;
         cases.push(
           `    <testcase classname="${xml(`${pack.name}.${rule.id}`)}" name="${xml(`${rule.id} ${objectLabel(item.object)}`)}" time="0">\n` +
-            `      <skipped message="${xml(`exempted (${item.by}): ${item.reason}`)}"/>\n    </testcase>`,
+            `      <skipped message="${xml(exemptionWords(item))}"/>\n    </testcase>`,
         );
       }
       const counts = checks.get(rule.id) ?? { checked: 0, failed: findings.length, exempted: exempted.length };

@@ -1,5 +1,5 @@
 import { severities } from '../policy/pack-types.js';
-import { objectLabel, summaryLine, type ScanReport } from './scan-report.js';
+import { exemptionWords, objectLabel, summaryLine, type ScanReport } from './scan-report.js';
 
 /**
  * A Markdown report for pull-request comments and job summaries: the summary line, counts by severity,
@@ -26,6 +26,15 @@ export function renderMarkdown(report: ScanReport): string {
         `| ${finding.severity} | ${finding.ruleId} | ${code(objectLabel(finding.object))} | ${source} | ${cell(finding.message)}<br>**Why:** ${cell(finding.explanation)}<br>**Fix:** ${cell(finding.remediation)} |`,
       );
     }
+  }
+  if (report.exempted.length > 0) {
+    lines.push('', `### Exempted (${report.exempted.length})`, '');
+    for (const item of report.exempted) lines.push(`- ${item.severity}: ${cell(exemptionWords(item))}`);
+  }
+  if (report.refusedExemptions.length > 0) {
+    lines.push('', `### Refused self-exemptions (${report.refusedExemptions.length})`, '');
+    lines.push("An object's own annotation cannot exempt a critical finding, only an exemptions file can; these are reported above.", '');
+    for (const item of report.refusedExemptions) lines.push(`- ${cell(exemptionWords(item).replace(' exempted by ', ' named by '))}`);
   }
   if (report.expiredExemptions.length > 0) {
     lines.push('', '### Expired exemptions', '');

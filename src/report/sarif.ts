@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CompiledPack, CompiledRule } from '../policy/compile-pack.js';
 import type { Severity } from '../policy/pack-types.js';
 import { STDIN_NAME } from '../inventory/inventory.js';
-import { objectLabel, type ReportFinding, type ScanReport } from './scan-report.js';
+import { exemptionWords, objectLabel, type ReportExemption, type ReportFinding, type ScanReport } from './scan-report.js';
 
 const level: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
   critical: 'error',
@@ -34,7 +34,24 @@ export interface SarifRendering {
 export function renderSarif(report: ScanReport, packs: readonly CompiledPack[], toolVersion: string, cwd: string): SarifRendering {
   const rules = packs.flatMap((pack) => pack.rules);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const located = report.findings.filter((finding) => artifactUri(finding, cwd) !== undefined);
+  const located = report.findings.filter((finding) => artifactUri(finding.source, cwd) !== undefined);
+  const exempted = report.exempted.filter((item) => artifactUri(item.objectSource, cwd) !== undefined);
+  const result = (finding: Pick<ReportFinding, 'ruleId' | 'severity' | 'object' | 'source'>, text: string) => ({
+    ruleId: finding.ruleId,
+    ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
+    level: level[finding.severity],
+    message: { text },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(finding.source, cwd) },
+          region: { startLine: Math.max(1, finding.source?.line ?? 1) },
+        },
+        logicalLocations: [{ name: objectLabel(finding.object), kind: 'resource' }],
+      },
+    ],
+    partialFingerprints: { 'kubectlSaFinding/v1': `${finding.ruleId}:${objectLabel(finding.object)}` },
+  });
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -49,27 +66,35 @@ export function renderSarif(report: ScanReport, packs: readonly CompiledPack[], 
             rules: rules.map(sarifRule),
           },
         },
-        results: located.map((finding) => ({
-          ruleId: finding.ruleId,
-          ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
-          level: level[finding.severity],
-          message: { text: `${finding.message}: ${finding.explanation}` },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: artifactUri(finding, cwd) },
-                region: { startLine: Math.max(1, finding.source?.line ?? 1) },
-              },
-              logicalLocations: [{ name: objectLabel(finding.object), kind: 'resource' }],
-            },
-          ],
-          partialFingerprints: { 'kubectlSaFinding/v1': `${finding.ruleId}:${objectLabel(finding.object)}` },
-        })),
+        results: [
+          ...located.map((finding) => result(finding, `${finding.message}: ${finding.explanation}`)),
+          // Exempted findings are results too, suppressed: code scanning shows them as such, never loses them.
+          ...exempted.map((item) => ({
+            ...result({ ...item, source: item.objectSource }, item.message),
+            suppressions: [suppression(item, cwd)],
+          })),
+        ],
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
   return { text: `${JSON.stringify(sarif, null, 2)}\n`, unlocated: report.findings.length - located.length };
+}
+
+/**
+ * SARIF's suppression for an exemption: `external` for the exemptions file (with its location), `inSource` for
+ * the object's own annotation; the justification says who, why and until when.
+ */
+function suppression(item: ReportExemption, cwd: string) {
+  const uri = item.by === 'file' ? artifactUri(item.source, cwd) : undefined;
+  return {
+    kind: item.by === 'file' ? 'external' : 'inSource',
+    status: 'accepted',
+    justification: exemptionWords(item),
+    ...(uri && item.source
+      ? { location: { physicalLocation: { artifactLocation: { uri }, region: { startLine: Math.max(1, item.source.line) } } } }
+      : {}),
+  };
 }
 
 /** A message-template placeholder; its one group is the path (split() interleaves it with the text). */
@@ -111,8 +136,8 @@ function sarifRule(rule: CompiledRule) {
  * The finding's file as a SARIF artifact URI relative to the working directory: forward slashes, each
  * segment percent-encoded. Undefined when there is no file to point at (stdin or a pipe, a cluster object).
  */
-function artifactUri(finding: ReportFinding, cwd: string): string | undefined {
-  const file = finding.source?.file;
+function artifactUri(source: { readonly file: string } | null | undefined, cwd: string): string | undefined {
+  const file = source?.file;
   // stdin, and pipes or devices (`-f <(helm template …)` reads /dev/fd/63), are no file of the repository.
   if (file === undefined || file === STDIN_NAME || /^\/(dev|proc)\//.test(file)) return undefined;
   const relative = path.isAbsolute(file) ? path.relative(cwd, file) : file;

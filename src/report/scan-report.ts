@@ -4,7 +4,8 @@ import type { UnknownAnswer } from '../policy/derived/scan-context.js';
 import type { Evaluation } from '../policy/evaluate.js';
 import { scoreOf } from '../policy/evaluate.js';
 import type { FailureDetail } from '../policy/explain.js';
-import type { Finding } from '../policy/finding.js';
+import { exemptAnnotation } from '../policy/exemptions.js';
+import type { ExemptedFinding, Finding } from '../policy/finding.js';
 import { severities, severityRank, type Severity } from '../policy/pack-types.js';
 
 /** `--fail-on`: a severity, or `none` to always exit 0 on a completed scan. */
@@ -33,6 +34,24 @@ export interface ReportFinding {
   readonly controls: readonly { readonly id: string; readonly title: string }[];
 }
 
+/** A finding an exemption names, and the exemption: who wrote it (`by`), where (`source`), why and until when. */
+export interface ReportExemption {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly object: ReportFinding['object'];
+  /** Where the object is (the finding's file:line). */
+  readonly objectSource: ReportFinding['source'];
+  readonly by: 'annotation' | 'file';
+  readonly reason: string;
+  readonly expires: string | null;
+  /**
+   * Where the exemption is written: the exemptions file's entry, or for `by: annotation` the object itself
+   * (its `kubectl-sa.dev/exempt` annotation); null when no file holds it (a cluster object).
+   */
+  readonly source: SourceRef | null;
+}
+
 /**
  * The documented `kubectl sa scan -o json|yaml` shape (docs/output-formats.md). Versioned by apiVersion;
  * fields are only ever added. Findings are sorted most severe first (compareFindings).
@@ -45,6 +64,12 @@ export interface ScanReport {
     readonly findings: number;
     readonly bySeverity: Readonly<Record<Severity, number>>;
     readonly exempted: number;
+    /** `exempted`, by where the exemption is written: the exemptions file, or the object's own annotation. */
+    readonly exemptedBy: { readonly file: number; readonly annotation: number };
+    /** Critical findings an object's annotation tried to exempt: they stand (only an exemptions file may). */
+    readonly refusedExemptions: number;
+    /** Findings an exemption names that `--no-exemptions`/`--no-annotation-exemptions` kept: they stand. */
+    readonly ignoredExemptions: number;
     readonly expiredExemptions: number;
     /** 0–100: the severity-weighted share of applicable checks that passed. */
     readonly score: number;
@@ -80,13 +105,11 @@ export interface ScanReport {
     }[];
   };
   readonly findings: readonly ReportFinding[];
-  readonly exempted: readonly {
-    readonly ruleId: string;
-    readonly object: ReportFinding['object'];
-    readonly by: 'annotation' | 'file';
-    readonly reason: string;
-    readonly expires: string | null;
-  }[];
+  readonly exempted: readonly ReportExemption[];
+  /** Critical findings whose own annotation tried to exempt them: each is among `findings` too. */
+  readonly refusedExemptions: readonly ReportExemption[];
+  /** Findings an exemption names that this run ignored (`--no-exemptions`, `--no-annotation-exemptions`): among `findings`. */
+  readonly ignoredExemptions: readonly ReportExemption[];
   readonly expiredExemptions: readonly {
     readonly rules: readonly string[];
     readonly object: { readonly kind?: string; readonly namespace?: string; readonly name?: string };
@@ -135,6 +158,12 @@ export function buildScanReport(
       findings: evaluation.findings.length,
       bySeverity,
       exempted: evaluation.exempted.length,
+      exemptedBy: {
+        file: evaluation.exempted.filter((item) => item.by === 'file').length,
+        annotation: evaluation.exempted.filter((item) => item.by === 'annotation').length,
+      },
+      refusedExemptions: evaluation.refusedExemptions.length,
+      ignoredExemptions: evaluation.ignoredExemptions.length,
       expiredExemptions: evaluation.expiredExemptions.length,
       score: scoreOf(evaluation),
       failOn,
@@ -150,13 +179,9 @@ export function buildScanReport(
     },
     coverage: coverageOf(inventory, evaluation),
     findings: evaluation.findings.map((finding) => reportFinding(finding, locate)),
-    exempted: evaluation.exempted.map((item) => ({
-      ruleId: item.finding.ruleId,
-      object: objectOf(item.finding),
-      by: item.by,
-      reason: item.reason,
-      expires: item.expires ?? null,
-    })),
+    exempted: evaluation.exempted.map(reportExemption),
+    refusedExemptions: evaluation.refusedExemptions.map(reportExemption),
+    ignoredExemptions: evaluation.ignoredExemptions.map(reportExemption),
     notes: inventory.notes.map((note) => ({ level: note.level, message: note.message, source: sourceRef(note.source) })),
     replacedDocuments: inventory.replacements.map(({ earlier, later }) => ({
       object: {
@@ -229,6 +254,22 @@ export function reportFinding(finding: Finding, locate?: FieldLocator): ReportFi
   };
 }
 
+function reportExemption(item: ExemptedFinding): ReportExemption {
+  const { finding } = item;
+  const objectSource = finding.source ? { file: finding.source.file, line: finding.source.line } : null;
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    object: objectOf(finding),
+    objectSource,
+    by: item.by,
+    reason: item.reason,
+    expires: item.expires ?? null,
+    source: item.source ? { file: item.source.file, line: item.source.line } : objectSource,
+  };
+}
+
 function objectOf(finding: Finding): ReportFinding['object'] {
   const { apiVersion, kind, namespace, name } = finding.object;
   return { apiVersion, kind, namespace: namespace ?? null, name };
@@ -239,6 +280,34 @@ export function objectLabel(object: { kind: string; namespace?: string | null; n
   return object.namespace ? `${object.kind}/${object.namespace}/${object.name}` : `${object.kind}/${object.name}`;
 }
 
+function exemptedWords(by: ScanReport['summary']['exemptedBy']): string {
+  return [by.file > 0 ? `${by.file} by the exemptions file` : '', by.annotation > 0 ? `${by.annotation} by annotation` : '']
+    .filter((part) => part !== '')
+    .join(', ');
+}
+
+/** One exemption in words, the same in every format: who exempted what, where that is written, why, until when. */
+export function exemptionWords(item: ReportExemption): string {
+  const where = item.source ? ` (${item.source.file}:${item.source.line})` : '';
+  const who = item.by === 'file' ? `the exemptions file${where}` : `its own ${exemptAnnotation} annotation${where}`;
+  return `${item.ruleId} ${objectLabel(item.object)} exempted by ${who}${item.expires ? ` until ${item.expires}` : ''}: ${item.reason}`;
+}
+
+/** The exempted and refused findings as plain lines, for the table (and anything else that prints text). */
+export function exemptionLines(report: ScanReport): string[] {
+  const lines: string[] = [];
+  if (report.exempted.length > 0) {
+    lines.push(`Exempted (${report.exempted.length}):`, ...report.exempted.map((item) => `  ${exemptionWords(item)}`));
+  }
+  if (report.refusedExemptions.length > 0) {
+    lines.push(
+      `Refused self-exemptions (${report.refusedExemptions.length}): an object's own annotation cannot exempt a critical finding, only an exemptions file can; reported above:`,
+      ...report.refusedExemptions.map((item) => `  ${exemptionWords(item).replace(' exempted by ', ' named by ')}`),
+    );
+  }
+  return lines;
+}
+
 export function summaryLine(report: ScanReport): string {
   const { summary } = report;
   const counts = severities
@@ -247,7 +316,9 @@ export function summaryLine(report: ScanReport): string {
   const parts = [
     `${summary.findings} finding${summary.findings === 1 ? '' : 's'}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`,
     `${summary.objects} objects`,
-    ...(summary.exempted > 0 ? [`${summary.exempted} exempted`] : []),
+    ...(summary.exempted > 0 ? [`${summary.exempted} exempted (${exemptedWords(summary.exemptedBy)})`] : []),
+    ...(summary.refusedExemptions > 0 ? [`${summary.refusedExemptions} self-exemption(s) of critical findings refused`] : []),
+    ...(summary.ignoredExemptions > 0 ? [`${summary.ignoredExemptions} exemption(s) ignored`] : []),
     ...(summary.expiredExemptions > 0 ? [`${summary.expiredExemptions} expired exemption(s)`] : []),
     ...(summary.unknown > 0 ? [`${summary.unknown} unknown`] : []),
     `score ${summary.score}/100`,

@@ -1,5 +1,5 @@
 import type { Severity } from '../policy/pack-types.js';
-import { objectLabel, summaryLine, type ScanReport } from './scan-report.js';
+import { exemptionLines, objectLabel, summaryLine, type ScanReport } from './scan-report.js';
 import { tableLines } from './table.js';
 
 const colours: Readonly<Record<Severity, string>> = {
@@ -18,7 +18,14 @@ const reset = '\u001b[0m';
  */
 export function renderScanTable(report: ScanReport, options: { readonly colour: boolean }): string {
   // What could not be judged is said under the summary, so "No findings" never reads as "all clear" by itself.
-  const summary = [summaryLine(report), ...report.coverage.unknown.map((unknown) => `unknown: ${unknown.message}`)].join('\n');
+  // Exemptions are listed, never only counted: a reviewer sees what is not reported and who said so.
+  const exemptions = exemptionLines(report);
+  const summary = [
+    ...exemptions,
+    ...(exemptions.length > 0 ? [''] : []),
+    summaryLine(report),
+    ...report.coverage.unknown.map((unknown) => `unknown: ${unknown.message}`),
+  ].join('\n');
   if (report.findings.length === 0) return `No findings.\n${summary}\n`;
   const rows = report.findings.map((finding) => [
     options.colour ? `${colours[finding.severity]}${finding.severity}${reset}` : finding.severity,

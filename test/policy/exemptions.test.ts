@@ -51,6 +51,54 @@ describe('exemptions', () => {
     expect(plain.checks.weightFailed).toBeGreaterThan(0);
   });
 
+  // A cluster-admin ServiceAccount (RBAC001, critical) that exempts itself from every rule.
+  const selfExempt = [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'ops', namespace: 'a', annotations: { 'kubectl-sa.dev/exempt': '*', 'kubectl-sa.dev/exempt-reason': 'trust me' } },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ops' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ops', namespace: 'a' }],
+    },
+  ];
+
+  it("an object's own annotation never exempts a critical finding: it stands, and the attempt is recorded", () => {
+    const { findings, exempted, refusedExemptions } = scanObjects(selfExempt);
+    expect(findings.map(label)).toContain('RBAC001 ServiceAccount/a/ops');
+    expect(exempted.map((item) => label(item.finding))).not.toContain('RBAC001 ServiceAccount/a/ops');
+    expect(refusedExemptions.map((item) => [label(item.finding), item.by, item.reason])).toEqual([
+      ['RBAC001 ServiceAccount/a/ops', 'annotation', 'trust me'],
+    ]);
+  });
+
+  it('the exemptions file can exempt a critical finding, and is named before the annotation', () => {
+    const exemptions: Exemption[] = [{ rules: ['RBAC001'], object: { name: 'ops' }, reason: 'break-glass', source }];
+    const { findings, exempted, refusedExemptions } = scanObjects(selfExempt, { exemptions });
+    expect(findings.map(label)).not.toContain('RBAC001 ServiceAccount/a/ops');
+    expect(refusedExemptions).toEqual([]);
+    expect(exempted.find((item) => item.finding.ruleId === 'RBAC001')).toMatchObject({ by: 'file', reason: 'break-glass', source });
+  });
+
+  it('--no-annotation-exemptions and --no-exemptions report what exemptions name, and count it', () => {
+    const exemptions: Exemption[] = [{ rules: ['SA002'], object: { name: 'web' }, reason: 'migrating', source }];
+    const objects = [deployment('legacy', { 'kubectl-sa.dev/exempt': 'SA002' }), deployment('web')];
+    const fileOnly = scanObjects(objects, { exemptions, exemptionMode: { file: true, annotations: false } });
+    expect(fileOnly.findings.map(label)).toContain('SA002 Deployment/pay/legacy');
+    expect(fileOnly.exempted.map((item) => label(item.finding))).toEqual(['SA002 Deployment/pay/web']);
+    expect(fileOnly.ignoredExemptions.map((item) => [label(item.finding), item.by])).toEqual([
+      ['SA002 Deployment/pay/legacy', 'annotation'],
+    ]);
+    const none = scanObjects(objects, { exemptions, exemptionMode: { file: false, annotations: false } });
+    expect(none.findings.map(label)).toEqual(expect.arrayContaining(['SA002 Deployment/pay/legacy', 'SA002 Deployment/pay/web']));
+    expect(none.exempted).toEqual([]);
+    expect(none.ignoredExemptions.map((item) => item.by).sort()).toEqual(['annotation', 'file']);
+  });
+
   it('matches globs without regexes', () => {
     expect(globMatches('api-*', 'api-server')).toBe(true);
     expect(globMatches('*-server', 'api-server')).toBe(true);

@@ -2,7 +2,7 @@ import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { buildInventory, type Inventory } from '../../src/inventory/inventory.js';
 import { evaluatePolicies, type Evaluation } from '../../src/policy/evaluate.js';
-import type { Exemption } from '../../src/policy/exemptions.js';
+import type { Exemption, ExemptionMode } from '../../src/policy/exemptions.js';
 import type { Finding } from '../../src/policy/finding.js';
 import { loadPolicies } from '../../src/app/load-policies.js';
 import { readManifests } from '../../src/sources/manifest-files.js';
@@ -26,7 +26,7 @@ export function scanDocuments(documents: Awaited<ReturnType<typeof readManifests
 
 export function scanObjects(
   objects: readonly unknown[],
-  options: { exemptions?: Exemption[]; origin?: 'files' | 'cluster' } = {},
+  options: { exemptions?: Exemption[]; exemptionMode?: ExemptionMode; origin?: 'files' | 'cluster' } = {},
 ): Evaluation & { inventory: Inventory } {
   const inventory = buildInventory(
     objects.map((value) => ({ value })),
@@ -36,6 +36,7 @@ export function scanObjects(
     now: fixedNow,
     rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
     ...(options.exemptions ? { exemptions: options.exemptions } : {}),
+    ...(options.exemptionMode ? { exemptionMode: options.exemptionMode } : {}),
   });
   return { ...evaluation, inventory };
 }

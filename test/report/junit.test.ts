@@ -142,7 +142,9 @@ describe('JUnit XML', () => {
 
   it('escapes markup and drops control characters, keeping other text (astral characters too)', () => {
     const skipped = all(root, 'skipped')[0];
-    expect(skipped?.attributes.message).toBe('exempted (annotation): vendor <chart> & "friends" [31m 🚀');
+    expect(skipped?.attributes.message).toBe(
+      'SA002 Deployment/a/legacy exempted by its own kubectl-sa.dev/exempt annotation: vendor <chart> & "friends" [31m 🚀',
+    );
   });
 
   it('findings of a cluster scan have no file attribute', () => {
