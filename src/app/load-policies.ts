@@ -3,7 +3,8 @@ import { compilePackSet, exemptionsFrom, knownKindsOf, withFacts, type LoadedPol
 import type { Exemption } from '../policy/exemptions.js';
 import type { InputError } from '../errors/kubectl-sa-error.js';
 import { loadApiResources } from '../sources/kube-data.js';
-import { builtInPolicyDocuments, readPolicyDocuments } from '../sources/policy-files.js';
+import { builtInPolicyDocuments, builtInTargetSchemas, readPolicyDocuments } from '../sources/policy-files.js';
+import { derivedTargetRegistry } from '../policy/derived/target-registry.js';
 
 export type { LoadedPolicies };
 
@@ -27,9 +28,21 @@ export async function loadPolicies(options: LoadPoliciesOptions): Promise<Loaded
   if (options.includeBuiltIn ?? true) sources.push({ documents: builtInPolicyDocuments(errors), builtIn: true });
   for (const given of options.paths ?? []) sources.push({ documents: await readPolicyDocuments(given, errors), builtIn: false });
   const knownKinds = knownKindsOf(loadApiResources().resources);
-  const loaded = await compilePackSet(sources, { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds }, errors);
+  const selection = { onlyPacks: options.onlyPacks, skipRules: options.skipRules, knownKinds, targetSchemas: loadTargetSchemas() };
+  const loaded = await compilePackSet(sources, selection, errors);
   if (options.includeBuiltIn ?? true) return loaded;
   return { ...loaded, facts: withFacts(loaded.facts, await loadBuiltInRiskFacts()) };
+}
+
+/** The published schema of each derived target (policies/targets/), by target name, with its repository path. */
+export function loadTargetSchemas(): Map<string, { readonly file: string; readonly schema: Record<string, unknown> }> {
+  const files = builtInTargetSchemas();
+  return new Map(
+    derivedTargetRegistry.flatMap((definition) => {
+      const schema = files.get(definition.schemaFile);
+      return schema ? [[definition.name, { file: `policies/targets/${definition.schemaFile}`, schema }] as const] : [];
+    }),
+  );
 }
 
 let builtInFacts: Promise<readonly DeclaredFact[]> | undefined;

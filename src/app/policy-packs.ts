@@ -3,12 +3,11 @@ import { checkFixesOnCases, type FixCaseResult } from '../fixes/fix-cases.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { fixesOf } from '../policy/fix-index.js';
 import type { CompiledFix, CompiledPack, CompiledRule } from '../policy/compile-pack.js';
-import { loadPolicies, type LoadPoliciesOptions } from './load-policies.js';
+import { loadPolicies, loadTargetSchemas, type LoadPoliciesOptions } from './load-policies.js';
 import { runPackTests, type PackTestResult, type PackTestSuite } from '../policy/pack-tests.js';
 import { compileRiskFacts } from '../rbac/risk-facts.js';
 import type { DeclaredFact } from '../policy/compile-pack.js';
 import { derivedTargetRegistry } from '../policy/derived/target-registry.js';
-import { builtInTargetSchemas } from '../sources/policy-files.js';
 import type { Outcome } from './outcome.js';
 import { rbacForInventory } from './rbac-input.js';
 import { usageFactsFromEvents } from './usage-facts.js';
@@ -162,9 +161,9 @@ export interface PolicyTargets {
 /** The derived targets (one registry) with their published schemas' fields, and the facts the packs declare. */
 export async function listPolicyTargets(options: LoadPoliciesOptions): Promise<Outcome<PolicyTargets>> {
   const { facts } = await loadPolicies(options);
-  const schemas = builtInTargetSchemas();
+  const schemas = loadTargetSchemas();
   const targets = derivedTargetRegistry.map((definition) => {
-    const schema = schemas.get(definition.schemaFile) ?? {};
+    const schema = schemas.get(definition.name)?.schema ?? {};
     const properties = typeof schema.properties === 'object' && schema.properties !== null ? Object.keys(schema.properties) : [];
     return {
       name: definition.name,

@@ -5,6 +5,7 @@ import type { FixSpec, JsonSchema, PolicyPackSpec, PolicyRuleSpec, Severity } fr
 import { locateSchemaProblem } from './locate-schema-problem.js';
 import { formatValidator, type SchemaValidator } from './precompiled-validators.js';
 import { checkTemplate } from './message-template.js';
+import { unresolvedPlaceholders } from './placeholder-check.js';
 import { isDerivedTarget, derivedTargets } from './derived/target-registry.js';
 import { pointerOf, reasonOf } from './schema-errors.js';
 
@@ -35,6 +36,11 @@ export interface CompileOptions {
   readonly patternCompiles?: (pattern: string) => boolean;
   /** The PolicyPack format's validator; the build-time one unless given (the generator compiles its own). */
   readonly packFormat?: SchemaValidator;
+  /**
+   * The published schema of each derived target, by target name, with its file: when given, every placeholder
+   * of a rule's message, explain and remediation must name a field of its target's schema.
+   */
+  readonly targetSchemas?: ReadonlyMap<string, { readonly file: string; readonly schema: Record<string, unknown> }>;
 }
 
 export interface CompiledRule {
@@ -128,6 +134,20 @@ export function compilePack(
       const problem = template === undefined ? undefined : checkTemplate(template);
       if (problem)
         errors.push(new PolicyPackError(`${rule.id}: ${problem}`, { position: position(`${base}/${field}`), pointer: `${base}/${field}` }));
+      const target = options.targetSchemas?.get(rule.target);
+      if (problem || template === undefined || !target) continue;
+      for (const unresolved of unresolvedPlaceholders(template, target.schema)) {
+        errors.push(
+          new PolicyPackError(
+            `${rule.id}: ${field} placeholder ${unresolved.placeholder} names no field of ${rule.target} (${target.file}): ${unresolved.reason}`,
+            {
+              position: position(`${base}/${field}`),
+              pointer: `${base}/${field}`,
+              hint: `it would read <unset> in every finding; kubectl sa policy show --targets lists each target's fields`,
+            },
+          ),
+        );
+      }
     }
     const compile = (schema: JsonSchema, pointer: string) =>
       compileSchema(ajv, schema, pointer, rule.id, position, errors, patternCompiles);

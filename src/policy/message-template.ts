@@ -47,6 +47,11 @@ function compiled(template: string): readonly TemplatePart[] {
   return parts;
 }
 
+/** The template's placeholders as written (`{{?a.b}}`) and their parsed paths. */
+export function placeholdersOf(template: string): { readonly text: string; readonly path: readonly string[] }[] {
+  return [...template.matchAll(placeholder)].map((match) => ({ text: match[0], path: parsePath(match[2] ?? '') }));
+}
+
 /**
  * Why a template cannot render as meant (a `{{` without its `}}`, an empty or over-long placeholder),
  * or undefined when it is fine: caught when the pack loads, not as odd text in a finding.

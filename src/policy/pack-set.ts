@@ -27,6 +27,8 @@ export interface PackSelection {
   readonly skipRules?: readonly string[] | undefined;
   /** The kinds a rule may target (`knownKindsOf` the API resource table). */
   readonly knownKinds: NonNullable<CompileOptions['knownKinds']>;
+  /** The derived targets' published schemas: placeholders of packs compiled here must name their fields. */
+  readonly targetSchemas?: CompileOptions['targetSchemas'];
 }
 
 export interface LoadedPolicies {
@@ -60,7 +62,12 @@ export async function compilePackSet(
     if (precompiled) return { precompiled };
     if (!compileOptions) {
       const compiler = await import('./policy-ajv.js');
-      compileOptions = { knownKinds: options.knownKinds, ajv: compiler.policyAjv(), patternCompiles: compiler.re2Compiles };
+      compileOptions = {
+        knownKinds: options.knownKinds,
+        ajv: compiler.policyAjv(),
+        patternCompiles: compiler.re2Compiles,
+        ...(options.targetSchemas ? { targetSchemas: options.targetSchemas } : {}),
+      };
     }
     return compileOptions;
   };
