@@ -535,12 +535,7 @@ class ProfileRbacView implements ProfileRbac {
 
   /** The paths in words: per SA, like the paths, made only when read; claims only, as `escalations`. */
   get escalationSummary(): string | null {
-    if (!this.#escalationSummary) {
-      const paths = this.#rbac.escalations;
-      if (paths.some((path) => !path.certain))
-        this.#context.noteUncertainEscalations(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
-      this.#escalationSummary = { value: escalationSummaryOf(paths.filter((path) => path.certain)) };
-    }
+    this.#escalationSummary ??= { value: escalationSummaryOf(this.#certainPaths()) };
     return this.#escalationSummary.value;
   }
 
@@ -549,19 +544,20 @@ class ProfileRbacView implements ProfileRbac {
    * ServiceAccount whose existence was not read is left out, and the SA counted as unknown for it.
    */
   get escalations(): ProfileRbac['escalations'] {
-    if (!this.#escalations) {
-      const paths = this.#rbac.escalations;
-      if (paths.some((path) => !path.certain))
-        this.#context.noteUncertainEscalations(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
-      this.#escalations = paths
-        .filter((path) => path.certain)
-        .map((path) => ({
-          target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
-          hops: path.hops.length,
-          targetFacts: path.targetFacts,
-        }));
-    }
+    this.#escalations ??= this.#certainPaths().map((path) => ({
+      target: `${path.target.kind}/${path.target.namespace ? `${path.target.namespace}/` : ''}${path.target.name}`,
+      hops: path.hops.length,
+      targetFacts: path.targetFacts,
+    }));
     return this.#escalations;
+  }
+
+  /** The paths that are claims; one through a ServiceAccount that was not read is not, and makes the SA unknown. */
+  #certainPaths(): ServiceAccountRbac['escalations'] {
+    const paths = this.#rbac.escalations;
+    if (paths.some((path) => !path.certain))
+      this.#context.noteUncertainEscalations(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
+    return paths.filter((path) => path.certain);
   }
 
   toJSON(): ProfileRbac {
