@@ -88,6 +88,12 @@ function identityOf(flags: { sa?: string | undefined; as?: string | undefined; '
   identity: Identity;
   serviceAccount: SubjectRef | null;
 } {
+  if (flags.sa && (flags.as || (flags['as-group']?.length ?? 0) > 0)) {
+    // Both name whose access is checked: answering for one and dropping the other would answer another question.
+    throw new UsageError('--sa and --as/--as-group both name whose access to check: give one', {
+      hint: '--sa NAMESPACE:NAME checks a ServiceAccount; --as USER [--as-group GROUP] any user, as in kubectl auth can-i',
+    });
+  }
   if (flags.sa) {
     const { namespace, name } = parseServiceAccountRef(flags.sa);
     return { identity: serviceAccountIdentity(namespace, name), serviceAccount: { kind: 'ServiceAccount', namespace, name } };

@@ -68,6 +68,17 @@ describe('kubectl sa can-i', () => {
     expect(result.stderr).toContain('expected NAMESPACE:NAME');
     expect(result.stderr).toContain('hint: for example --sa kube-system:coredns');
   });
+  it('--sa with --as or --as-group is a usage error: both name whose access to check', async () => {
+    for (const extra of [
+      ['--as', 'bob'],
+      ['--as-group', 'dev-team'],
+    ]) {
+      const result = await runCli(['can-i', 'get', 'pods', ...sa, ...extra]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('error: --sa and --as/--as-group both name whose access to check: give one');
+      expect(result.stdout).toBe('');
+    }
+  });
   it('--list takes no arguments and --no-headers drops the header, as kubectl', async () => {
     const bad = await runCli(['can-i', '--list', 'get', 'pods', ...sa]);
     expect(bad.code).toBe(2);
