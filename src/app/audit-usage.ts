@@ -11,7 +11,7 @@ import { UsageAggregator } from '../usage/usage-aggregator.js';
 import { joinUsage, type ServiceAccountJoin } from '../usage/usage-join.js';
 import type { InvalidatedTokenUsage, SeenWindow, ServiceAccountUsage, UsageLog } from '../usage/usage-types.js';
 import { warningsFrom, type Outcome } from './outcome.js';
-import { rbacModelFor } from './rbac-input.js';
+import { modelWarnings, rbacModelFor } from './rbac-input.js';
 import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
 export interface AuditLogOptions {
@@ -86,7 +86,7 @@ export async function auditUsage(options: AuditUsageOptions): Promise<Outcome<Us
     (namespace === undefined || namespace === ns) &&
     (options.serviceAccount === undefined || (options.serviceAccount.namespace === ns && options.serviceAccount.name === name));
   const joined = loaded && model ? joinUsage(log, loaded.inventory, model, { namespace }) : undefined;
-  const warnings = [...(model?.warnings ?? []), ...summary.warnings];
+  const warnings = [...(model ? modelWarnings(model, namespace).map((warning) => warning.message) : []), ...summary.warnings];
   if (summary.badLines > 0) {
     const where = summary.badLineSamples.map((bad) => `${bad.file}:${bad.line}: ${bad.reason}`).join('; ');
     warnings.push(`${summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped (first: ${where})`);

@@ -3,8 +3,8 @@ import type { AccessDecision, AccessRequest, SubjectRef } from '../rbac/types.js
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { CanIReport, RuleListReport } from '../report/can-i-report.js';
 import { parseAccessTarget, targetWarnings } from './access-target.js';
-import { warningsFrom, type Outcome } from './outcome.js';
-import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import type { Outcome } from './outcome.js';
+import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
 import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
 export interface CanIOptions {
@@ -67,7 +67,7 @@ export async function canI(options: CanIRequest): Promise<Outcome<CanIReport>> {
       defaultRbac: model ? (model.defaultRbacVersion ?? null) : null,
     },
     notes: inventory?.notes ?? [],
-    warnings: [...warningsFrom(model?.warnings ?? []), ...targetWarnings(target)],
+    warnings: [...(model ? modelWarnings(model, askedNamespace(input, connection)) : []), ...targetWarnings(target)],
   };
 }
 
@@ -85,8 +85,13 @@ export async function listRules(options: CanIOptions): Promise<Outcome<RuleListR
       grants: rulesFor(model, options.identity, namespace),
     },
     notes: inventory.notes,
-    warnings: warningsFrom(model.warnings),
+    warnings: modelWarnings(model, namespace || undefined),
   };
+}
+
+/** The namespace a question is about, for the warnings worth showing; undefined with -A. */
+function askedNamespace(input: InputOptions, connection: ClusterConnection | undefined): string | undefined {
+  return input.cluster['all-namespaces'] ? undefined : requestNamespace(input.cluster, connection);
 }
 
 async function readRbac(input: InputOptions, defaultRbac: boolean) {

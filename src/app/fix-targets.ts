@@ -17,7 +17,7 @@ import { planRequests, type FixPlanResult } from './fix.js';
 import { clusterWriterFor, controllerChain } from './fix-live.js';
 import { refOf } from '../fixes/cluster-writer.js';
 import { fixesOf } from '../policy/fix-index.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome, Warning } from './outcome.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
 import { rbacViewFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
@@ -35,7 +35,7 @@ interface Prepared {
   readonly connection: Awaited<ReturnType<typeof readInput>>['connection'];
   readonly documents: TargetDocuments;
   readonly fix: (id: string) => CompiledFix;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   readonly rbac: RbacView;
 }
 
@@ -103,7 +103,7 @@ async function finish(
   return {
     data: { ...result, withoutFix: [] },
     notes: prepared.inventory.notes,
-    warnings: [...prepared.warnings, ...(through ? [through] : [])].map((message) => ({ message })),
+    warnings: [...prepared.warnings, ...(through ? [{ message: through }] : [])],
   };
 }
 

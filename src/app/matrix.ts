@@ -1,8 +1,8 @@
 import { authorize, serviceAccountIdentity } from '../rbac/authorize.js';
 import { compareText } from '../rbac/rbac-model.js';
 import type { MatrixCell, MatrixReport } from '../report/matrix-report.js';
-import { warningsFrom, type Outcome } from './outcome.js';
-import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import type { Outcome } from './outcome.js';
+import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
 
 export const defaultMatrixVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -76,6 +76,6 @@ export async function accessMatrix(options: MatrixOptions): Promise<Outcome<Matr
       defaultRbac: model.defaultRbacVersion ?? null,
     },
     notes: inventory.notes,
-    warnings: warningsFrom(model.warnings),
+    warnings: modelWarnings(model, namespace || undefined),
   };
 }

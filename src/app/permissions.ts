@@ -2,8 +2,8 @@ import { loadBuiltInRiskFacts } from './load-policies.js';
 import { compileRiskFacts } from '../rbac/risk-facts.js';
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { PermissionsReport } from '../report/permissions-report.js';
-import { warningsFrom, type Outcome } from './outcome.js';
-import { rbacModelFor } from './rbac-input.js';
+import type { Outcome } from './outcome.js';
+import { modelWarnings, rbacModelFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
 
 export interface PermissionsOptions {
@@ -26,6 +26,6 @@ export async function permissionsOf(options: PermissionsOptions): Promise<Outcom
       ...serviceAccountRbac(model, namespace, name),
     },
     notes: inventory.notes,
-    warnings: warningsFrom(model.warnings),
+    warnings: modelWarnings(model),
   };
 }

@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/inventory.js';
+import type { Warning } from './outcome.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
 import { rbacViewOf } from '../policy/rbac-view.js';
 import { buildRbacModel, type RbacModel } from '../rbac/rbac-model.js';
@@ -32,12 +33,22 @@ export function rbacModelFor(
 export function rbacViewFor(
   inventory: Inventory,
   options: { readonly defaultRbac: boolean; readonly riskFacts: RiskFactCatalogue },
-): { readonly view: RbacView; readonly model: RbacModel; readonly warnings: readonly string[] } {
+): { readonly view: RbacView; readonly model: RbacModel; readonly warnings: readonly Warning[] } {
   const model = rbacModelFor(inventory, options);
   // Resource scopes for "a RoleBinding would do": Kubernetes' own resources plus the input's CRDs; a custom
   // resource neither knows is of unknown scope.
   const resources = [...loadApiResources().resources, ...resourcesFromCrds(inventory)];
-  return { view: rbacViewOf(model, loadDefaultRbac(), resources), model, warnings: model.warnings };
+  return { view: rbacViewOf(model, loadDefaultRbac(), resources), model, warnings: modelWarnings(model, inventory.namespaceScope) };
+}
+
+/**
+ * The model's warnings about what a question concerns: the cluster-wide ones and those of RoleBindings in
+ * `namespace` (every one without a namespace). `scan -n X` is not about a dangling binding elsewhere.
+ */
+export function modelWarnings(model: RbacModel, namespace?: string): Warning[] {
+  return model.warnings
+    .filter((warning) => namespace === undefined || warning.namespace === undefined || warning.namespace === namespace)
+    .map(({ message }) => ({ message }));
 }
 
 /** rbacViewFor without the warnings: pack fixture cases and tests. */

@@ -18,7 +18,7 @@ import type { SeenWindow } from '../usage/usage-types.js';
 import { rbacResources } from '../sources/cluster/read-cluster.js';
 import { aggregateAuditLogs, type AuditLogOptions } from './audit-usage.js';
 import type { Outcome, Warning } from './outcome.js';
-import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
 import { readInput, type InputOptions } from './read-input.js';
 import { permissionsOfSpecs, type RuleSpec } from './role-rules.js';
 
@@ -60,7 +60,7 @@ export async function generateRole(options: RoleGenerateOptions): Promise<Outcom
   // What it holds today first: a cluster that cannot be read fails before a large log is read for nothing.
   const loaded = options.diff ? await readInput(options.diff.input, { resources: rbacResources }) : undefined;
   const model = loaded && options.diff ? rbacModelFor(loaded.inventory, options.diff) : undefined;
-  for (const warning of model?.warnings ?? []) warnings.push({ message: warning });
+  if (model) warnings.push(...modelWarnings(model));
   let entries: readonly PermissionEntry[];
   let audit: AuditBasis | null = null;
   if (options.from.kind === 'audit') {

@@ -73,7 +73,7 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
     ...(options.exemptionMode ? { exemptionMode: options.exemptionMode } : {}),
     ...(usage ? { usage } : {}),
   });
-  const warnings: Warning[] = [...rbac.warnings.map((message) => ({ message })), ...exemptionWarnings(evaluation)];
+  const warnings: Warning[] = [...rbac.warnings, ...exemptionWarnings(evaluation)];
   for (const message of usageRead?.summary.warnings ?? []) warnings.push({ message });
   if (usageRead && usageRead.summary.badLines > 0) {
     const first = usageRead.summary.badLineSamples[0];

@@ -1,8 +1,8 @@
 import { whoCan } from '../rbac/who-can.js';
 import type { WhoCanReport } from '../report/who-can-report.js';
 import { parseAccessTarget, targetWarnings } from './access-target.js';
-import { warningsFrom, type Outcome } from './outcome.js';
-import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import type { Outcome } from './outcome.js';
+import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
 import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
 export interface WhoCanOptions {
@@ -18,19 +18,21 @@ export interface WhoCanOptions {
 export async function whoCanAnswer(options: WhoCanOptions): Promise<Outcome<WhoCanReport>> {
   const { inventory, connection } = await readInput(options.input, { resources: 'rbac' });
   const model = rbacModelFor(inventory, options);
+  const namespace = requestNamespace(options.input.cluster, connection);
+  const anyNamespace = Boolean(options.input.cluster['all-namespaces']);
   const target = parseAccessTarget(
     options.verb,
     options.target,
-    { subresource: options.subresource, namespace: requestNamespace(options.input.cluster, connection), unknownType: 'error' },
+    { subresource: options.subresource, namespace, unknownType: 'error' },
     await resourceTableFor(inventory, connection),
   );
   const result = whoCan(model, target.attributes, {
-    anyNamespace: Boolean(options.input.cluster['all-namespaces']),
+    anyNamespace,
     clusterScoped: target.resource?.namespaced === false,
   });
   return {
     data: { apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result },
     notes: inventory.notes,
-    warnings: [...warningsFrom(model.warnings), ...targetWarnings(target)],
+    warnings: [...modelWarnings(model, anyNamespace ? undefined : namespace), ...targetWarnings(target)],
   };
 }

@@ -71,12 +71,19 @@ export interface RbacModel {
   /** The Kubernetes version of the default RBAC included, if any. */
   readonly defaultRbacVersion: string | undefined;
   /** Problems worth telling the user: bindings to missing roles, subjects that can never match. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly ModelWarning[];
   /** The declared risk facts answers are computed with. */
   readonly riskFacts: RiskFactCatalogue;
 }
 
+/** A problem with the input's RBAC, and the namespace of the RoleBinding it is about (absent: cluster-wide). */
+export interface ModelWarning {
+  readonly message: string;
+  readonly namespace?: string;
+}
+
 export const serviceAccountUserPrefix = 'system:serviceaccount:';
+const rbacGroup = 'rbac.authorization.k8s.io';
 
 export function serviceAccountUsername(namespace: string, name: string): string {
   return `${serviceAccountUserPrefix}${namespace}:${name}`;
@@ -160,7 +167,16 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
     roles.set(`${namespace}/${name}`, { view: { kind: 'Role', name, namespace }, rules: rulesOf(object), defaultRbac, unchangedDefault });
   }
 
-  const warnings: string[] = [];
+  const warnings: ModelWarning[] = [];
+  const warn = (message: string, namespace: string | undefined) =>
+    warnings.push(namespace === undefined ? { message } : { message, namespace });
+  // A role that was not read (a cluster list we may not make) is not missing: what its bindings grant is unknown.
+  const coverage = inventory.coverage;
+  const roleRead = (kind: string, namespace: string | undefined) =>
+    kind === 'ClusterRole'
+      ? coverage.covers(rbacGroup, 'ClusterRole')
+      : kind !== 'Role' || namespace === undefined || coverage.covers(rbacGroup, 'Role', namespace);
+  const unread = { bindings: 0, kinds: new Set<string>() };
   const bindings: BindingRecord[] = [];
   const resolve = (sourced: Sourced<RoleBinding>, kind: 'RoleBinding' | 'ClusterRoleBinding'): BindingRecord => {
     const { object, defaultRbac } = sourced;
@@ -177,20 +193,29 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
           ? roles.get(`${namespace}/${roleRef.name}`)
           : undefined;
     const label = namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
-    if (!role && !defaultRbac)
-      warnings.push(`${label} refers to ${roleRef.kind || 'a role'} ${roleRef.name}, which does not exist: it grants nothing`);
+    if (!role && !defaultRbac && !roleRead(roleRef.kind, namespace)) {
+      unread.bindings += 1;
+      unread.kinds.add(`${roleRef.kind}s`);
+    } else if (!role && !defaultRbac)
+      warn(`${label} refers to ${roleRef.kind || 'a role'} ${roleRef.name}, which does not exist: it grants nothing`, namespace);
     const subjects: SubjectRef[] = [];
     for (const subject of Array.isArray(object.subjects) ? object.subjects : []) {
       const normalized = normalizeSubject(subject, namespace);
       if (normalized) subjects.push(normalized);
       else if (!defaultRbac && isRecord(subject) && subject.kind === 'ServiceAccount') {
-        warnings.push(`${label} names ServiceAccount ${String(subject.name)} without a namespace: it matches nobody`);
+        warn(`${label} names ServiceAccount ${String(subject.name)} without a namespace: it matches nobody`, namespace);
       }
     }
     return { view, order: bindings.length, ...(namespace === undefined ? {} : { namespace }), roleRef, role, subjects, defaultRbac };
   };
   for (const sourced of clusterBindingObjects) bindings.push(resolve(sourced, 'ClusterRoleBinding'));
   for (const sourced of bindingObjects) bindings.push(resolve(sourced, 'RoleBinding'));
+  if (unread.bindings > 0) {
+    warn(
+      `what ${unread.bindings} binding(s) grant is unknown: the ${[...unread.kinds].sort().join(' and ')} they refer to could not be read`,
+      undefined,
+    );
+  }
 
   const bindingsBySubject = new Map<string, BindingRecord[]>();
   for (const binding of bindings) {

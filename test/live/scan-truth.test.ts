@@ -292,3 +292,62 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
     expect(paths.find((path) => path.target.name === controller)?.certain).toBe(false);
   });
 });
+
+describe('RBAC warnings say what was read, about what was asked', () => {
+  let team: string;
+  let other: string;
+  const noClusterRoles = `no-clusterroles-${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    team = await freshNamespace('warn-team');
+    other = await freshNamespace('warn-other');
+    await apply(`apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\n`, team);
+    // A binding to the ClusterRole view (which exists), and in another namespace one to a role nobody made.
+    await apply(
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: app-view}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: app}]\n`,
+      team,
+    );
+    await apply(
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dangling}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${other}-never-made}\nsubjects: [{kind: ServiceAccount, name: default}]\n`,
+      other,
+    );
+    await apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${noClusterRoles}}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterrolebindings], verbs: [list]}
+- {apiGroups: [""], resources: [serviceaccounts, namespaces], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${noClusterRoles}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${noClusterRoles}}
+subjects: [{kind: User, name: ${noClusterRoles}, apiGroup: rbac.authorization.k8s.io}]
+`);
+    await waitUntilAllowed(noClusterRoles, ['list', 'clusterrolebindings']);
+  });
+
+  it('a user who may not list ClusterRoles is never told that view does not exist', async () => {
+    const result = await runCli(['who-can', 'get', 'configmaps', '-n', team, ...adminFlags(), '--as', noClusterRoles]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('cannot list clusterroles.rbac.authorization.k8s.io (forbidden)');
+    expect(result.stderr).not.toContain('which does not exist');
+    expect(result.stderr).toMatch(/^warning: what \d+ binding\(s\) grant is unknown: the ClusterRoles they refer to could not be read$/m);
+    // The admin, who reads every ClusterRole, is told of the dangling one.
+    const admin = await runCli(['who-can', 'get', 'configmaps', '-A', ...adminFlags()]);
+    expect(admin.stderr).toContain(`RoleBinding ${other}/dangling refers to ClusterRole ${other}-never-made, which does not exist`);
+  });
+
+  it('scan -n X and who-can -n X are not about a dangling binding of another namespace', async () => {
+    for (const command of [
+      ['scan', '--fail-on', 'none'],
+      ['who-can', 'get', 'configmaps'],
+    ]) {
+      const result = await runCli([...command, '-n', team, ...adminFlags()]);
+      expect(result.stderr, command.join(' ')).not.toContain(`${other}/dangling`);
+      const inOther = await runCli([...command, '-n', other, ...adminFlags()]);
+      expect(inOther.stderr, command.join(' ')).toContain(`RoleBinding ${other}/dangling refers to ClusterRole ${other}-never-made`);
+    }
+  });
+});

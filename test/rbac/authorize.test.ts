@@ -97,7 +97,7 @@ describe('ServiceAccount subjects', () => {
   it('without a namespace in a ClusterRoleBinding match nobody', () => {
     const model = modelOf(podReader + binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app}]'));
     expect(authorize(model, pods('team')).allowed).toBe(false);
-    expect(model.warnings.join('\n')).toMatch(/without a namespace/);
+    expect(model.warnings.map((warning) => warning.message).join('\n')).toMatch(/without a namespace/);
   });
   it('match only their own namespace', () => {
     const model = modelOf(podReader + binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: elsewhere}]'));
@@ -139,7 +139,7 @@ describe('missing roles and special identities', () => {
       binding('ClusterRoleBinding', '[{kind: ServiceAccount, name: app, namespace: team}]', 'kind: ClusterRole, name: nowhere'),
     );
     expect(authorize(model, pods('team')).allowed).toBe(false);
-    expect(model.warnings.join('\n')).toMatch(/nowhere, which does not exist/);
+    expect(model.warnings.map((warning) => warning.message).join('\n')).toMatch(/nowhere, which does not exist/);
   });
   it('system:masters is allowed everything, with no RBAC grant', () => {
     const model = modelOf('');

@@ -97,6 +97,6 @@ describe('node-problem-detector', () => {
     expect(authorize(await withDefaults('node-problem-detector/rbac.yaml'), patchStatus).allowed).toBe(true);
     const bare = buildRbacModel(await corpusInventory('node-problem-detector/rbac.yaml'), { riskFacts: builtInRiskFacts });
     expect(authorize(bare, patchStatus).allowed).toBe(false);
-    expect(bare.warnings.join('\n')).toMatch(/system:node-problem-detector, which does not exist/);
+    expect(bare.warnings.map((warning) => warning.message).join('\n')).toMatch(/system:node-problem-detector, which does not exist/);
   });
 });
