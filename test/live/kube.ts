@@ -60,3 +60,25 @@ export async function tokenOf(namespace: string, secret: string): Promise<string
   }
   throw new Error(`the token controller never filled the legacy token Secret ${namespace}/${secret}`);
 }
+
+/**
+ * A user (impersonated with `--as`) who holds exactly `rules` cluster-wide, through a ClusterRole and
+ * ClusterRoleBinding of its name; waits until the authorizer knows it. The name gets a random suffix.
+ */
+export async function userWhoMay(prefix: string, rules: string): Promise<string> {
+  const user = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  await apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${user}}
+rules: ${rules}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${user}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${user}}
+subjects: [{kind: User, name: ${user}, apiGroup: rbac.authorization.k8s.io}]
+`);
+  await waitUntilAllowed(user, ['list', 'clusterrolebindings']);
+  return user;
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { apply, freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
+import { apply, freshNamespace, kubectl, liveCluster, userWhoMay } from './kube.js';
 
 interface ScanJson {
   findings: { ruleId: string; object: { kind: string; namespace?: string | null; name: string }; message: string }[];
@@ -54,7 +54,7 @@ spec:
 describe('scan as a user who may not list ServiceAccounts: absence is unknown, not a finding', () => {
   let a: string;
   let b: string;
-  const user = `no-sa-reader-${Math.random().toString(36).slice(2, 8)}`;
+  let user: string;
 
   beforeAll(async () => {
     a = await freshNamespace('absent-a');
@@ -94,21 +94,13 @@ kind: ClusterRoleBinding
 metadata: {name: ${b}-god-view}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: ServiceAccount, name: god, namespace: ${b}}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ${user}}
-rules:
-- {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterroles, clusterrolebindings], verbs: [list]}
-- {apiGroups: ["", apps, batch], resources: [namespaces, pods, replicationcontrollers, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs], verbs: [get, list]}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ${user}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${user}}
-subjects: [{kind: User, name: ${user}, apiGroup: rbac.authorization.k8s.io}]
 `);
-    await waitUntilAllowed(user, ['list', 'clusterrolebindings']);
+    user = await userWhoMay(
+      'no-sa-reader',
+      `
+- {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterroles, clusterrolebindings], verbs: [list]}
+- {apiGroups: ["", apps, batch], resources: [namespaces, pods, replicationcontrollers, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs], verbs: [get, list]}`,
+    );
   });
 
   const ours = (finding: ScanJson['findings'][number]) =>
@@ -215,7 +207,7 @@ subjects: [{kind: ServiceAccount, name: default, namespace: ${y}}]
 
 describe('escalation to what exists: permissions with a complete ServiceAccount list, and with a forbidden one', () => {
   let team: string;
-  const rbacReader = `rbac-only-reader-${Math.random().toString(36).slice(2, 8)}`;
+  let rbacReader: string;
 
   beforeAll(async () => {
     team = await freshNamespace('escalate');
@@ -231,19 +223,11 @@ kind: ClusterRoleBinding
 metadata: {name: ${team}-ci-pods}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${team}-pods}
 subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ${rbacReader}}
-rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterroles, clusterrolebindings], verbs: [list]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ${rbacReader}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${rbacReader}}
-subjects: [{kind: User, name: ${rbacReader}, apiGroup: rbac.authorization.k8s.io}]
 `);
-    await waitUntilAllowed(rbacReader, ['list', 'clusterrolebindings']);
+    rbacReader = await userWhoMay(
+      'rbac-only-reader',
+      '[{apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterroles, clusterrolebindings], verbs: [list]}]',
+    );
   });
 
   // Default RBAC binds system:controller:clusterrole-aggregation-controller to this kube-system SA, which
@@ -296,7 +280,7 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: ${team}}]
 describe('RBAC warnings say what was read, about what was asked', () => {
   let team: string;
   let other: string;
-  const noClusterRoles = `no-clusterroles-${Math.random().toString(36).slice(2, 8)}`;
+  let noClusterRoles: string;
 
   beforeAll(async () => {
     team = await freshNamespace('warn-team');
@@ -311,21 +295,12 @@ describe('RBAC warnings say what was read, about what was asked', () => {
       `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dangling}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${other}-never-made}\nsubjects: [{kind: ServiceAccount, name: default}]\n`,
       other,
     );
-    await apply(`
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ${noClusterRoles}}
-rules:
+    noClusterRoles = await userWhoMay(
+      'no-clusterroles',
+      `
 - {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings, clusterrolebindings], verbs: [list]}
-- {apiGroups: [""], resources: [serviceaccounts, namespaces], verbs: [get, list]}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ${noClusterRoles}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${noClusterRoles}}
-subjects: [{kind: User, name: ${noClusterRoles}, apiGroup: rbac.authorization.k8s.io}]
-`);
-    await waitUntilAllowed(noClusterRoles, ['list', 'clusterrolebindings']);
+- {apiGroups: [""], resources: [serviceaccounts, namespaces], verbs: [get, list]}`,
+    );
   });
 
   it('a user who may not list ClusterRoles is never told that view does not exist', async () => {
