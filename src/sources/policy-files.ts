@@ -69,15 +69,16 @@ export async function readPolicyDocuments(given: string, errors: InputError[]): 
 export function parsePolicyText(text: string, file: string): PositionedDocument[] {
   const parsed = parseManifests(text, file);
   const pointers = new YamlPointerLines(text);
-  return parsed.map((document) => {
-    const index = pointers.documentAtLine(document.line);
-    return {
-      value: document.value,
-      file,
-      line: document.line,
-      lineOf: (pointer: string) => (index === undefined ? undefined : pointers.lineOf(index, pointer)),
-    };
-  });
+  // Pointers are looked up only when a pack has a problem to report: its document's events are parsed then.
+  return parsed.map((document) => ({
+    value: document.value,
+    file,
+    line: document.line,
+    lineOf: (pointer: string) => {
+      const handle = pointers.documentAtLine(document.line);
+      return handle === undefined ? undefined : pointers.lineOf(handle, pointer);
+    },
+  }));
 }
 
 async function policyFiles(given: string): Promise<string[]> {
