@@ -10,6 +10,7 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import type { Interfaces } from '@oclif/core';
 import { commandManifest } from '../src/cli/command-plugin.js';
 import { readBuiltInFiles } from '../src/sources/built-in-files.js';
+import { leanOclif } from './lean-oclif.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = path.join(root, 'dist');
@@ -38,17 +39,6 @@ const lazyBuiltins: Plugin = {
   },
 };
 
-/**
- * `import … from '@oclif/core'` gets src/cli/oclif-core.ts: oclif's exports from its own entry points, without
- * the index's load-time Node version check (semver, and package.json read from disk).
- */
-const leanOclif: Plugin = {
-  name: 'lean-oclif',
-  setup(build) {
-    build.onResolve({ filter: /^@oclif\/core$/ }, () => ({ path: path.join(root, 'src', 'cli', 'oclif-core.ts') }));
-  },
-};
-
 // oclif's view of every command (help metadata), so that a start loads only the command it runs.
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Interfaces.PJSON;
 const manifest = await commandManifest(packageJson, root);
@@ -65,7 +55,7 @@ const common: BuildOptions = {
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  plugins: [lazyBuiltins, leanOclif],
+  plugins: [lazyBuiltins, leanOclif(root)],
   logLevel: 'warning',
   define: {
     // As JSON text in a string literal: esbuild puts an object-valued define in a module that every file
