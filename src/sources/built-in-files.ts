@@ -14,6 +14,12 @@ declare const KUBECTL_SA_EMBEDDED_FILES: string | undefined;
 export const BUILT_IN_FOLDERS = { policies: /\.(ya?ml|json)$/i, data: /\.json$/i } as const;
 export type BuiltInFolder = keyof typeof BUILT_IN_FOLDERS;
 
+/**
+ * Subfolders left out: the built-in packs' fixture cases, which `kubectl sa policy test policies/` runs from a
+ * checkout (and CI). No command reads them from the program, and every scan parsed and compiled them.
+ */
+const NOT_BUILT_IN: ReadonlySet<string> = new Set(['policies/tests']);
+
 export interface BuiltInFile {
   /** Repository-relative, with forward slashes: `policies/rbac.yaml`. */
   readonly name: string;
@@ -48,8 +54,9 @@ export function readBuiltInFiles(root: string): Record<string, string> {
   const walk = (relative: string, pattern: RegExp) => {
     for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
       const name = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) walk(name, pattern);
-      else if (pattern.test(entry.name)) found[name] = readFileSync(path.join(root, name), 'utf8');
+      if (entry.isDirectory()) {
+        if (!NOT_BUILT_IN.has(name)) walk(name, pattern);
+      } else if (pattern.test(entry.name)) found[name] = readFileSync(path.join(root, name), 'utf8');
     }
   };
   for (const [folder, pattern] of Object.entries(BUILT_IN_FOLDERS)) walk(folder, pattern);

@@ -1,5 +1,6 @@
 import { corpusRoot } from '../helpers/corpus.js';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
@@ -25,8 +26,9 @@ async function validatorOf(name: string): Promise<ValidateFunction> {
   return validate;
 }
 
-// The corpus plus every object of the built-in fixture cases (legacy tokens, projected tokens, workload identity…).
-const { tests } = await loadPolicies({ includeBuiltIn: true });
+// The corpus plus every object of the built-in fixture cases (legacy tokens, projected tokens, workload identity…),
+// read from the checkout as `policy test policies/` does (the program does not carry them).
+const { tests } = await loadPolicies({ paths: [fileURLToPath(new URL('../../policies/tests', import.meta.url))], includeBuiltIn: false });
 const fixtureObjects = tests.flatMap((suite) => suite.cases.flatMap((testCase) => testCase.objects)).map((value) => ({ value }));
 const documents = [...(await readManifests([corpusRoot])), ...fixtureObjects];
 const corpusInventory = buildInventory(documents, { defaultNamespace: 'default', origin: 'files' });
