@@ -4,23 +4,17 @@
 //   node code-cache.mjs PROGRAM.cjs EXAMPLES-FOLDER OUT
 // Its stdout carries oclif's help text (oclif writes help to the process' stdout): package.ts discards it.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { Script } from 'node:vm';
-import { loadProgram, SEA_ASSETS } from '../../src/cli/sea-program.js';
+import { builtinModulesOnly, loadProgram, SEA_ASSETS } from '../../src/cli/sea-program.js';
 
 const [programFile, examples, out] = process.argv.slice(2);
 if (!programFile || !examples || !out) throw new Error('usage: code-cache.mjs PROGRAM.cjs EXAMPLES-FOLDER OUT');
 
 const text = readFileSync(programFile, 'utf8');
-const nodeRequire = createRequire(import.meta.url);
-// The binary's require serves Node's own modules only; the same here, so the same code runs.
-const requireBuiltin = (id: string): unknown => {
-  if (!isBuiltin(id)) throw new Error(`No such built-in module: ${id}`);
-  return nodeRequire(id);
-};
-const { program, script } = loadProgram(text, undefined, requireBuiltin);
+const { program, script } = loadProgram(text, undefined, builtinModulesOnly(createRequire(import.meta.url)));
 
 const runs = [['version'], ['--help'], ['scan', '--help'], ['scan', '-f', examples]];
 for (const argv of runs) {

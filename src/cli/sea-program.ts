@@ -1,3 +1,4 @@
+import { isBuiltin } from 'node:module';
 import { Script } from 'node:vm';
 import type * as MainModule from './main.js';
 
@@ -32,4 +33,15 @@ export function loadProgram(
     module,
   );
   return { program: module.exports, script };
+}
+
+/**
+ * A require like a single executable's, which serves Node's own modules only: what the program gets when it runs
+ * outside a binary (the code cache's training run, tests), so the same code runs.
+ */
+export function builtinModulesOnly(load: (id: string) => unknown): (id: string) => unknown {
+  return (id) => {
+    if (!isBuiltin(id)) throw new Error(`No such built-in module: ${id}`);
+    return load(id);
+  };
 }

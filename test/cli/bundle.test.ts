@@ -1,10 +1,9 @@
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadProgram } from '../../src/cli/sea-program.js';
+import { builtinModulesOnly, loadProgram } from '../../src/cli/sea-program.js';
 import { repoRoot, runCli, runProgram } from '../helpers/cli.js';
 
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -99,11 +98,11 @@ describe('the standalone binaries’ program, dist/kubectl-sa.cjs', () => {
   // As a single executable runs it (src/cli/sea-main.ts): compiled from its text, with a require that serves
   // Node's own modules only. The linux/amd64 binary itself runs in test/dist/krew-install.test.ts.
   const text = readFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.cjs'), 'utf8');
-  const requireBuiltin = (id: string): unknown => {
-    if (!isBuiltin(id)) throw new Error(`No such built-in module: ${id}`);
-    return process.getBuiltinModule(id);
-  };
-  const { program } = loadProgram(text, undefined, requireBuiltin);
+  const { program } = loadProgram(
+    text,
+    undefined,
+    builtinModulesOnly((id) => process.getBuiltinModule(id)),
+  );
 
   async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const [stdout, stderr] = [new PassThrough(), new PassThrough()];
