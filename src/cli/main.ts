@@ -2,6 +2,7 @@ import { Config, run, type Interfaces } from '@oclif/core';
 import packageJson from '../../package.json' with { type: 'json' };
 import { flushOutput, tolerateClosedOutput } from './closed-output.js';
 import { CommandListPlugin, commandManifest } from './command-plugin.js';
+import { commandWordsFirst } from './command-words-first.js';
 import { exitCodeFor } from './handle-error.js';
 import { processStreams, runWithIo, type IoStreams } from './io.js';
 
@@ -41,7 +42,8 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     try {
       // `kubectl sa --version` says what `kubectl sa version` says, not oclif's user-agent line.
       const args = argv[0] === '--version' ? ['version', ...argv.slice(1)] : [...argv];
-      await run(args, await loadConfig(options.root, displayName));
+      const config = await loadConfig(options.root, displayName);
+      await run(commandWordsFirst(args, config.commands), config);
       await flushOutput(io.stdout);
       // Commands set io.exitCode; a command that set process.exitCode instead is honoured, and the
       // process' own is put back so in-process runs leave no trace.

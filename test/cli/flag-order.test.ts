@@ -1,6 +1,7 @@
 import { Parser, type Command } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { harnessLogPath } from '../helpers/audit-fixture.js';
 import { allCommands } from '../helpers/commands.js';
 
 /**
@@ -180,9 +181,32 @@ describe('flags anywhere, through the built CLI', () => {
       ['scan', '--skip-rule', 'SA001', 'examples/insecure', '-f', 'examples/hardened', '-o', 'json'],
       ['scan', 'examples/insecure', '-f', 'examples/hardened', '-o', 'json', '--skip-rule', 'SA001'],
     ],
+    // Before the command's words too, as kubectl takes `kubectl -n shop get pods`.
+    [
+      ['-n', 'shop', '-f', 'examples/', 'who-can', 'get', 'secrets'],
+      ['who-can', 'get', 'secrets', '-n', 'shop', '-f', 'examples/'],
+    ],
+    [
+      ['-o', 'json', 'usage', '--log-only', '--audit-log', harnessLogPath],
+      ['usage', '--log-only', '--audit-log', harnessLogPath, '-o', 'json'],
+    ],
+    // Between a topic and its command: oclif printed the topic's help, exit 0, where a Role was expected.
+    [
+      ['role', '--sa', 'shop:cart', 'generate', '--from-audit', harnessLogPath],
+      ['role', 'generate', '--sa', 'shop:cart', '--from-audit', harnessLogPath],
+    ],
+    [
+      ['--names', '--sa=shop:cart', 'role', '--from-audit', harnessLogPath, 'generate'],
+      ['role', 'generate', '--names', '--sa=shop:cart', '--from-audit', harnessLogPath],
+    ],
   ])('%j answers as %j', async (moved, plain) => {
     const [movedResult, plainResult] = await Promise.all([runCli(moved), runCli(plain)]);
     expect(plainResult.stdout).not.toBe('');
     expect(movedResult).toEqual(plainResult);
+  });
+
+  it('a flag no command before it has is left for oclif to refuse', async () => {
+    const result = await runCli(['--no-such-flag', 'usage', '--audit-log', harnessLogPath]);
+    expect(result.code).toBe(2);
   });
 });
