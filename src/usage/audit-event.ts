@@ -37,4 +37,12 @@ export interface AuditEvent {
   /** Bodies, at RequestResponse level: never read, only dropped. */
   readonly requestObject?: unknown;
   readonly responseObject?: unknown;
+  /**
+   * Set when the reader took only the auditID, stage, verb and timestamps of a stage before the last:
+   * the whole event, parsed when it is needed (its final stage never came).
+   */
+  readonly complete?: () => AuditEvent;
 }
+
+/** The stages after which nothing more is logged for a request. */
+export const finalStages: ReadonlySet<string> = new Set(['ResponseComplete', 'Panic']);

@@ -8,7 +8,7 @@
  * objects beyond the parsed event and one record per ServiceAccount request), compares timestamps as
  * text, and keeps requests waiting for their final stage as those records, not as events.
  */
-import type { AuditEvent } from './audit-event.js';
+import { finalStages, type AuditEvent } from './audit-event.js';
 import { alertsOf } from './usage-alerts.js';
 import {
   describeRequest,
@@ -50,8 +50,6 @@ export interface AggregatorOptions {
   readonly rememberedLimit?: number;
 }
 
-const finalStages = new Set(['ResponseComplete', 'Panic']);
-
 export class UsageAggregator {
   private readonly namesPerShape: number;
   private readonly tallyLimit: number;
@@ -60,7 +58,8 @@ export class UsageAggregator {
   /**
    * Requests waiting for their final stage, by auditID. A RequestReceived stage waits milliseconds and is
    * kept as it came; a ResponseStarted one (a watch) may wait for minutes, so only what it will count as is
-   * kept (its ServiceAccount requests), not the parsed event.
+   * kept (its ServiceAccount requests), not the parsed event. A stage the log reader read only in part
+   * waits as it is, and is parsed only if it ever counts.
    */
   private readonly pending = new Map<string, AuditEvent | PendingRequest>();
   private readonly counted: BoundedSet;
@@ -87,24 +86,26 @@ export class UsageAggregator {
       this.count(event);
       return;
     }
-    if (this.counted.has(id)) {
+    // A request waiting for its final stage has not been counted: the usual case asks one map, not two.
+    const waited = this.pending.delete(id);
+    if (!waited && this.counted.has(id)) {
       this.stagesFolded++;
       return;
     }
+    if (waited) this.stagesFolded++;
     if (finalStages.has(event.stage ?? '')) {
-      if (this.pending.delete(id)) this.stagesFolded++;
-      this.counted.add(id);
+      this.counted.addNew(id);
       this.count(event);
       return;
     }
-    if (this.pending.delete(id)) this.stagesFolded++;
     // A RequestResponse-level stage may carry large bodies; nothing here reads them.
     const slim = event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event);
-    this.pending.set(id, event.stage === 'RequestReceived' ? slim : pendingRequestOf(slim));
+    // An event read in part waits as it is: its final stage nearly always comes, and it is never parsed.
+    this.pending.set(id, event.stage === 'RequestReceived' || event.complete ? slim : pendingRequestOf(slim));
     if (this.pending.size > this.pendingLimit) {
       const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent | PendingRequest];
       this.pending.delete(oldestId);
-      this.counted.add(oldestId);
+      this.counted.addNew(oldestId);
       this.count(oldest);
     }
   }
@@ -112,7 +113,7 @@ export class UsageAggregator {
   /** Counts what is still waiting for its final stage (the last stage seen of each) and returns the result. */
   finish(): UsageLog {
     for (const [id, event] of this.pending) {
-      this.counted.add(id);
+      this.counted.addNew(id);
       this.count(event);
     }
     this.pending.clear();
@@ -146,7 +147,8 @@ export class UsageAggregator {
 
   private count(waiting: AuditEvent | PendingRequest): void {
     this.requests++;
-    const { invalidated, observed } = waiting instanceof PendingRequest ? waiting : pendingRequestOf(waiting);
+    const { invalidated, observed } =
+      waiting instanceof PendingRequest ? waiting : pendingRequestOf(waiting.complete ? waiting.complete() : waiting);
     if (invalidated) {
       const key = `${invalidated.secretNamespace}/${invalidated.secretName}`;
       let entry = this.invalidated.get(key);
@@ -284,15 +286,25 @@ class RowAccumulator extends SeenRange {
 class CappedTally {
   private readonly counts = new Map<string, { count: number }>();
   overflow = 0;
+  // Consecutive requests of a ServiceAccount mostly come from the same client: comparing with the last
+  // value is cheaper than hashing it again.
+  private lastValue: string | undefined = undefined;
+  private last: { count: number } | undefined = undefined;
 
   constructor(private readonly limit: number) {}
 
   add(value: string | undefined): void {
     if (value === undefined || value === '') return;
-    const current = this.counts.get(value);
+    if (value === this.lastValue && this.last) {
+      this.last.count++;
+      return;
+    }
+    let current = this.counts.get(value);
     if (current !== undefined) current.count++;
-    else if (this.counts.size < this.limit) this.counts.set(value, { count: 1 });
+    else if (this.counts.size < this.limit) this.counts.set(value, (current = { count: 1 }));
     else this.overflow++;
+    this.lastValue = value;
+    this.last = current;
   }
 
   result(): Tally[] {
@@ -321,7 +333,8 @@ class UnexpectedAccumulator {
 }
 
 class AccountAccumulator {
-  private readonly shapes = new Map<string, ShapeAccumulator>();
+  /** Request shapes by verb, then resource or URL. */
+  private readonly shapes = new Map<string, Map<string, ShapeAccumulator[]>>();
   private count = 0;
   private allowed = 0;
   private denied = 0;
@@ -378,8 +391,20 @@ class AccountAccumulator {
   }
 
   private addRow(request: ObservedRequest): void {
-    const shapeKey = `${request.verb}\u0000${request.apiGroup}\u0000${request.resource}\u0000${request.subresource}\u0000${request.namespace}\u0000${request.nonResourceURL}`;
-    let shape = this.shapes.get(shapeKey);
+    // By verb, then resource (or URL), then the few shapes sharing both: short keys instead of one long
+    // key built and hashed for every request.
+    let byResource = this.shapes.get(request.verb);
+    if (!byResource) this.shapes.set(request.verb, (byResource = new Map()));
+    const resourceKey = request.resource === '' ? request.nonResourceURL : request.resource;
+    let candidates = byResource.get(resourceKey);
+    if (!candidates) byResource.set(resourceKey, (candidates = []));
+    let shape = candidates.find(
+      (known) =>
+        known.namespace === request.namespace &&
+        known.apiGroup === request.apiGroup &&
+        known.subresource === request.subresource &&
+        known.resource === request.resource,
+    );
     if (!shape) {
       shape = new ShapeAccumulator(
         request.verb,
@@ -389,7 +414,7 @@ class AccountAccumulator {
         request.namespace,
         request.nonResourceURL,
       );
-      this.shapes.set(shapeKey, shape);
+      candidates.push(shape);
     }
     let row = shape.rows.get(request.name);
     if (!row) {
@@ -408,7 +433,7 @@ class AccountAccumulator {
 
   result(): ServiceAccountUsage {
     const requests: RequestUsage[] = [];
-    for (const shape of this.shapes.values()) {
+    for (const shape of [...this.shapes.values()].flatMap((byResource) => [...byResource.values()].flat())) {
       for (const row of shape.other ? [...shape.rows.values(), shape.other] : shape.rows.values()) {
         requests.push({
           verb: shape.verb,
@@ -472,8 +497,8 @@ class BoundedSet {
     return this.items.has(item);
   }
 
-  add(item: string): void {
-    if (this.items.has(item)) return;
+  /** Remembers an item known not to be remembered yet. */
+  addNew(item: string): void {
     if (this.order.length < this.limit) this.order.push(item);
     else {
       const evicted = this.order[this.next];

@@ -3,7 +3,7 @@ import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
 import type { AuditEvent } from '../../src/usage/audit-event.js';
 import { UsageAggregator } from '../../src/usage/usage-aggregator.js';
 import type { RequestUsage, ServiceAccountUsage, UsageLog } from '../../src/usage/usage-types.js';
-import { harnessEvents, harnessLogPath } from '../helpers/audit-fixture.js';
+import { harnessEvents, harnessLogPath, harnessLogText, scratchDir, writeScratch } from '../helpers/audit-fixture.js';
 
 /** The harness log read by the product, once for the file. */
 const logOf = (() => {
@@ -95,6 +95,28 @@ describe('usage of the replayed ServiceAccounts, from the audit log the real API
     expect(account(log, 'legacy').unexpected.sourceIP?.count).toBe(account(log, 'legacy').count);
     expect(account(log, 'legacy').unexpected.userAgent).toBeNull();
     expect(account(log, 'legacy').alerts.map((alert) => alert.id)).toContain('unexpected-source-ip');
+  });
+});
+
+describe('stages read in part', () => {
+  it('a ServiceAccount request logged without its final stage counts with all it says, though its line was only skimmed', async () => {
+    const lines = harnessLogText()
+      .split('\n')
+      .filter((line) => line !== '');
+    const started = lines.find(
+      (line) => line.includes('"stage":"RequestReceived"') && line.includes('"username":"system:serviceaccount:shop:cart"'),
+    );
+    const id = (JSON.parse(started ?? '{}') as { auditID: string }).auditID;
+    const withoutFinal = lines.filter((line) => !(line.includes(`"auditID":"${id}"`) && line !== started));
+    const file = writeScratch(scratchDir(), 'audit.log', `${withoutFinal.join('\n')}\n`);
+    const cut = await aggregateAuditLogs({ paths: [file] });
+    const whole = await logOf();
+    expect(cut.log.requests).toBe(whole.requests);
+    // Counted by the RequestReceived stage: the same request, without the response's code.
+    const rows = (log: UsageLog) =>
+      account(log, 'cart').requests.map((entry) => `${entry.verb} ${entry.resource || entry.nonResourceURL} ${entry.name} ${entry.count}`);
+    expect(rows(cut.log)).toEqual(rows(whole));
+    expect(account(cut.log, 'cart').pods).toEqual(account(whole, 'cart').pods);
   });
 });
 

@@ -2,7 +2,7 @@
  * Decoding of one audit log line into events (audit.k8s.io/v1, types in src/usage/audit-event.ts).
  */
 
-import type { AuditEvent } from '../../usage/audit-event.js';
+import { finalStages, type AuditEvent } from '../../usage/audit-event.js';
 
 export type { AuditEvent };
 
@@ -17,34 +17,81 @@ const auditApiVersion = 'audit.k8s.io/v1';
 const canonicalPrefix = '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"';
 
 /**
- * The cheap reading of a line no ServiceAccount figures in: what counting it as a request and widening
- * the log's window need (auditID, stage, timestamps), taken by position from the API server's own layout
- * without parsing the rest, which nothing reads. Undefined when the line names a ServiceAccount or an
- * invalidated legacy token, or is not laid out as the API server writes it: then it is decoded in full.
- * The shape is still checked — the canonical start, a closing brace, both timestamps — so a truncated line
- * is a bad line here too.
+ * The cheap reading of a line: what counting it as a request and widening the log's window need
+ * (auditID, stage, timestamps), taken by position from the API server's own layout without parsing the
+ * rest. Lines no ServiceAccount figures in are read this way only. A ServiceAccount's line at a stage
+ * before the last (RequestReceived, a watch's ResponseStarted) is read this way too, with `complete()` to
+ * parse it in full should it ever count: almost always its final stage follows and replaces it, so it
+ * is never parsed. Undefined when the line is a ServiceAccount's final stage, names an invalidated legacy
+ * token, or is not laid out as the API server writes it: then it is decoded in full. The shape is still
+ * checked — the canonical start, a closing brace, both timestamps — so a truncated line is a bad line
+ * here too. (A line broken in its middle but kept whole only shows when it is completed.)
  */
 export function skimAuditLine(line: string): DecodedLine | undefined {
-  if (!line.startsWith(canonicalPrefix) || line.includes('system:serviceaccount:') || line.includes('legacy-token-invalidated'))
-    return undefined;
+  if (!line.startsWith(canonicalPrefix)) return undefined;
+  const stage = knownValue(line, line.indexOf(stageKey, canonicalPrefix.length), stageKey, stagesByLength);
+  if (stage === undefined) return undefined;
+  const serviceAccount = line.includes(serviceAccountMark);
+  if ((serviceAccount && finalStages.has(stage)) || line.includes(invalidatedMark)) return undefined;
   let end = line.length - 1;
   while (end > 0 && (line.charCodeAt(end) === 32 || line.charCodeAt(end) === 13 || line.charCodeAt(end) === 9)) end--;
   if (line.charCodeAt(end) !== 125) return undefined;
-  const auditID = fieldAt(line, '"auditID":"', line.indexOf('"auditID":"'));
-  const stage = fieldAt(line, '"stage":"', line.indexOf('"stage":"'));
-  const verb = fieldAt(line, '"verb":"', line.indexOf('"verb":"'));
+  const auditID = fieldAt(line, auditIDKey, line.indexOf(auditIDKey, canonicalPrefix.length));
+  const verbAt = line.indexOf(verbKey, canonicalPrefix.length);
+  const verb = knownValue(line, verbAt, verbKey, verbsByLength) ?? fieldAt(line, verbKey, verbAt);
   // The timestamps follow the bodies (RequestResponse level): the last occurrence is the event's own.
-  const requestReceivedTimestamp = fieldAt(line, '"requestReceivedTimestamp":"', line.lastIndexOf('"requestReceivedTimestamp":"'));
-  const stageTimestamp = fieldAt(line, '"stageTimestamp":"', line.lastIndexOf('"stageTimestamp":"'));
-  if (
-    auditID === undefined ||
-    stage === undefined ||
-    verb === undefined ||
-    requestReceivedTimestamp === undefined ||
-    stageTimestamp === undefined
-  )
-    return undefined;
-  return { kind: 'events', events: [{ auditID, stage, verb, requestReceivedTimestamp, stageTimestamp }] };
+  const timestamps = timestampsAt(line, line.lastIndexOf(receivedKey));
+  if (auditID === undefined || verb === undefined || timestamps === undefined) return undefined;
+  const skimmed = { auditID, stage, verb, ...timestamps };
+  if (!serviceAccount) return { kind: 'events', events: [skimmed] };
+  const kept = copyString(line);
+  const complete = (): AuditEvent => {
+    const decoded = decodeAuditLine(kept);
+    return decoded.kind === 'events' && decoded.events.length === 1 && decoded.events[0] ? decoded.events[0] : skimmed;
+  };
+  return { kind: 'events', events: [{ auditID, stage, verb, ...timestamps, complete }] };
+}
+
+const stageKey = '"stage":"';
+const auditIDKey = '"auditID":"';
+const verbKey = '"verb":"';
+const receivedKey = '"requestReceivedTimestamp":"';
+const stageTimestampKey = '","stageTimestamp":"';
+const serviceAccountMark = 'system:serviceaccount:';
+const invalidatedMark = 'legacy-token-invalidated';
+
+/** Known values by length, so that the common ones are recognised in place and shared, not copied. */
+function byLength(values: readonly string[]): ReadonlyMap<number, readonly string[]> {
+  const found = new Map<number, string[]>();
+  for (const value of values) found.set(value.length, [...(found.get(value.length) ?? []), value]);
+  return found;
+}
+const stagesByLength = byLength(['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic']);
+const verbsByLength = byLength(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** The value after `key` at `at` when it is one of `known` (the shared string); undefined otherwise. */
+function knownValue(line: string, at: number, key: string, known: ReadonlyMap<number, readonly string[]>): string | undefined {
+  if (at === -1) return undefined;
+  const start = at + key.length;
+  const close = line.indexOf('"', start);
+  for (const value of known.get(close - start) ?? []) if (line.startsWith(value, start)) return value;
+  return undefined;
+}
+
+/** Both timestamps, from the received one's key on, as the API server writes them side by side. */
+function timestampsAt(line: string, at: number): { requestReceivedTimestamp: string; stageTimestamp: string } | undefined {
+  if (at === -1) return undefined;
+  const start = at + receivedKey.length;
+  const receivedEnd = line.indexOf('"', start);
+  if (receivedEnd === -1 || !line.startsWith(stageTimestampKey, receivedEnd)) return undefined;
+  const stagedStart = receivedEnd + stageTimestampKey.length;
+  const stagedEnd = line.indexOf('"', stagedStart);
+  if (stagedEnd === -1) return undefined;
+  // One copy for both: slices of it keep only it alive.
+  const text = line.slice(start, stagedEnd);
+  if (text.includes('\\')) return undefined;
+  const both = copyString(text);
+  return { requestReceivedTimestamp: both.slice(0, receivedEnd - start), stageTimestamp: both.slice(stagedStart - start) };
 }
 
 /** The string value after `key` at `at` (-1: absent), when it has no escapes; undefined otherwise. */
@@ -54,9 +101,16 @@ function fieldAt(line: string, key: string, at: number): string | undefined {
   const close = line.indexOf('"', start);
   if (close === -1) return undefined;
   const value = line.slice(start, close);
-  // A fresh string, not a slice: a slice would keep the whole read chunk (a megabyte) alive as long as the
-  // value is kept (an auditID waiting for its final stage, the window's bounds).
-  return value.includes('\\') ? undefined : (JSON.parse(`"${value}"`) as string);
+  return value.includes('\\') ? undefined : copyString(value);
+}
+
+/**
+ * A fresh copy of `text`. Lines are slices of a whole read chunk (64 KiB), and a slice of a line is too:
+ * a kept slice would keep the chunk alive (an auditID waiting for its final stage, the window's bounds).
+ * V8 flattens a concatenation into a new string when it is sliced, so the copy holds only its own text.
+ */
+function copyString(text: string): string {
+  return `${text} `.slice(0, -1);
 }
 
 /**
@@ -68,7 +122,7 @@ export function decodeAuditLine(line: string): DecodedLine {
   if (isBlank(line)) return { kind: 'blank' };
   let value: unknown;
   try {
-    value = JSON.parse(line);
+    value = parseWithoutBodies(line) ?? JSON.parse(line);
   } catch {
     return { kind: 'bad', reason: line.trimStart().startsWith('{') ? 'truncated or invalid JSON' : 'not JSON' };
   }
@@ -99,6 +153,27 @@ function whyNotEvent(value: unknown, inList: boolean): string | undefined {
   }
   if (typeof event.stage !== 'string' || typeof event.verb !== 'string') return 'an Event without stage or verb';
   return undefined;
+}
+
+const bodyKeys = [',"requestObject":', ',"responseObject":'];
+const timestampsKey = ',"requestReceivedTimestamp":"';
+
+/**
+ * A RequestResponse- or Request-level line of the API server's layout parsed without its bodies, which
+ * nothing reads and which are most of such a line: the text before the first body key and from the
+ * timestamps on. A cut that is not at the line's top level leaves braces unbalanced, so it cannot parse;
+ * undefined then (and for every other line), and the whole line is parsed.
+ */
+function parseWithoutBodies(line: string): unknown {
+  if (!line.startsWith(canonicalPrefix) || line.charCodeAt(canonicalPrefix.length) !== 82) return undefined;
+  const cut = Math.min(...bodyKeys.map((key) => line.indexOf(key)).filter((at) => at !== -1));
+  const timestamps = line.lastIndexOf(timestampsKey);
+  if (!Number.isFinite(cut) || timestamps < cut) return undefined;
+  try {
+    return JSON.parse(line.slice(0, cut) + line.slice(timestamps)) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function isBlank(line: string): boolean {

@@ -11,6 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { InputError, InputErrors } from '../../errors/kubectl-sa-error.js';
 import { decodeAuditLine, skimAuditLine, type AuditEvent } from './audit-event.js';
+import { holdHeapGrowth } from './heap-growth.js';
 
 export const STDIN_NAME = '<stdin>';
 
@@ -113,7 +114,10 @@ export async function readAuditLogs(
         badLinesByReason[decoded.reason] = (badLinesByReason[decoded.reason] ?? 0) + 1;
         if (badLineSamples.length < sampleLimit) badLineSamples.push({ file: file.name, line: lineNumber, reason: decoded.reason });
       }
-      if ((lineNumber & 0x3ff) === 0) report(false);
+      if ((lineNumber & 0x3ff) === 0) {
+        report(false);
+        holdHeapGrowth();
+      }
     };
     try {
       await readLines(file, options.stdin ?? process.stdin, onLine, (bytes) => {

@@ -26,7 +26,8 @@ describe('readAuditLogs on the harness log', () => {
     expect(fromGzip.events.map((event) => `${event.auditID ?? ''}${event.stage ?? ''}`)).toEqual(
       harnessEvents().map((event) => event.auditID + event.stage),
     );
-    expect(fromPlain.events).toEqual(fromGzip.events);
+    const whole = (events: AuditEvent[]) => events.map((event) => event.complete?.() ?? event);
+    expect(whole(fromPlain.events)).toEqual(whole(fromGzip.events));
     expect(fromGzip.summary).toMatchObject({ events: lines.length, lines: lines.length, badLines: 0 });
     expect(fromGzip.summary.files).toEqual([expect.objectContaining({ name: harnessLogPath, gzip: true, events: lines.length })]);
   });
@@ -155,6 +156,32 @@ describe('decodeAuditLine', () => {
   });
 });
 
+describe('decodeAuditLine on RequestResponse lines', () => {
+  const withBodies = harnessLogText()
+    .split('\n')
+    .filter((line) => line.includes('"requestObject":') || line.includes('"responseObject":'));
+
+  it('gives the event without its bodies, every other field as a full parse has it', () => {
+    expect(withBodies.length).toBeGreaterThan(10);
+    for (const line of withBodies) {
+      const { requestObject, responseObject, ...rest } = JSON.parse(line) as AuditEvent;
+      expect(requestObject ?? responseObject).toBeDefined();
+      expect(decodeAuditLine(line)).toEqual({ kind: 'events', events: [rest] });
+    }
+  });
+
+  it('parses the whole line when a body key is not where the API server puts it, and still calls a cut line bad', () => {
+    const line = withBodies[0] ?? '';
+    const event = JSON.parse(line) as Record<string, unknown>;
+    // A user extra key named like a body: cutting there would leave the user object open.
+    const tricky = line.replace('"user":{', '"user":{"extra":{"x":["y"],"requestObject":["z"]},');
+    expect(JSON.parse(tricky)).toBeDefined();
+    expect(decodeAuditLine(tricky)).toEqual({ kind: 'events', events: [JSON.parse(tricky)] });
+    expect(event.requestObject ?? event.responseObject).toBeDefined();
+    expect(decodeAuditLine(line.slice(0, -30))).toEqual({ kind: 'bad', reason: 'truncated or invalid JSON' });
+  });
+});
+
 describe('skimAuditLine', () => {
   const lines = harnessLogText()
     .split('\n')
@@ -180,9 +207,37 @@ describe('skimAuditLine', () => {
     }
   });
 
-  it('leaves ServiceAccounts’ lines, truncated lines and other layouts to the full decoder', () => {
-    const serviceAccountLine = lines.find((line) => line.includes('"username":"system:serviceaccount:'));
+  it('reads a ServiceAccount’s stages before the last in part, with the whole event when it is asked for', () => {
+    const early = lines.filter((line) => line.includes('system:serviceaccount:') && !/"stage":"(ResponseComplete|Panic)"/.test(line));
+    expect(early.length).toBeGreaterThan(10);
+    for (const line of early) {
+      const full = JSON.parse(line) as AuditEvent;
+      const skimmed = skimAuditLine(line);
+      expect(skimmed).toEqual({
+        kind: 'events',
+        events: [
+          {
+            auditID: full.auditID,
+            stage: full.stage,
+            verb: full.verb,
+            requestReceivedTimestamp: full.requestReceivedTimestamp,
+            stageTimestamp: full.stageTimestamp,
+            complete: expect.any(Function),
+          },
+        ],
+      });
+      const [event] = skimmed?.kind === 'events' ? skimmed.events : [];
+      expect({ kind: 'events', events: [event?.complete?.()] }).toEqual(decodeAuditLine(line));
+      expect(event?.complete?.()).toMatchObject({ auditID: full.auditID, user: full.user });
+    }
+  });
+
+  it('leaves ServiceAccounts’ final stages, truncated lines and other layouts to the full decoder', () => {
+    const serviceAccountLine = lines.find(
+      (line) => line.includes('"username":"system:serviceaccount:') && line.includes('"stage":"ResponseComplete"'),
+    );
     const other = lines.find((line) => !line.includes('system:serviceaccount:')) ?? '';
+    expect(serviceAccountLine).toBeDefined();
     expect(skimAuditLine(serviceAccountLine ?? '')).toBeUndefined();
     expect(skimAuditLine(other.slice(0, -40))).toBeUndefined();
     expect(decodeAuditLine(other.slice(0, -40))).toEqual({ kind: 'bad', reason: 'truncated or invalid JSON' });
