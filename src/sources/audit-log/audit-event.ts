@@ -28,7 +28,7 @@ const canonicalPrefix = '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":
  * here too. (A line broken in its middle but kept whole only shows when it is completed.)
  */
 export function skimAuditLine(line: string): DecodedLine | undefined {
-  if (!line.startsWith(canonicalPrefix)) return undefined;
+  if (!isAt(line, canonicalPrefix, 0)) return undefined;
   const stage = knownValue(line, line.indexOf(stageKey, canonicalPrefix.length), stageKey, stagesByLength);
   if (stage === undefined) return undefined;
   const serviceAccount = line.includes(serviceAccountMark);
@@ -60,6 +60,11 @@ const stageTimestampKey = '","stageTimestamp":"';
 const serviceAccountMark = 'system:serviceaccount:';
 const invalidatedMark = 'legacy-token-invalidated';
 
+/** Whether `key` is at `at`: a cut compared whole, which V8 does far faster than startsWith for a long key. */
+function isAt(line: string, key: string, at: number): boolean {
+  return line.slice(at, at + key.length) === key;
+}
+
 /** Known values by length, so that the common ones are recognised in place and shared, not copied. */
 function byLength(values: readonly string[]): ReadonlyMap<number, readonly string[]> {
   const found = new Map<number, string[]>();
@@ -74,7 +79,7 @@ function knownValue(line: string, at: number, key: string, known: ReadonlyMap<nu
   if (at === -1) return undefined;
   const start = at + key.length;
   const close = line.indexOf('"', start);
-  for (const value of known.get(close - start) ?? []) if (line.startsWith(value, start)) return value;
+  for (const value of known.get(close - start) ?? []) if (isAt(line, value, start)) return value;
   return undefined;
 }
 
@@ -83,7 +88,7 @@ function timestampsAt(line: string, at: number): { requestReceivedTimestamp: str
   if (at === -1) return undefined;
   const start = at + receivedKey.length;
   const receivedEnd = line.indexOf('"', start);
-  if (receivedEnd === -1 || !line.startsWith(stageTimestampKey, receivedEnd)) return undefined;
+  if (receivedEnd === -1 || !isAt(line, stageTimestampKey, receivedEnd)) return undefined;
   const stagedStart = receivedEnd + stageTimestampKey.length;
   const stagedEnd = line.indexOf('"', stagedStart);
   if (stagedEnd === -1) return undefined;
@@ -165,7 +170,7 @@ const timestampsKey = ',"requestReceivedTimestamp":"';
  * undefined then (and for every other line), and the whole line is parsed.
  */
 function parseWithoutBodies(line: string): unknown {
-  if (!line.startsWith(canonicalPrefix) || line.charCodeAt(canonicalPrefix.length) !== 82) return undefined;
+  if (line.charCodeAt(canonicalPrefix.length) !== 82 || !isAt(line, canonicalPrefix, 0)) return undefined;
   const cut = Math.min(...bodyKeys.map((key) => line.indexOf(key)).filter((at) => at !== -1));
   const timestamps = line.lastIndexOf(timestampsKey);
   if (!Number.isFinite(cut) || timestamps < cut) return undefined;
