@@ -44,7 +44,9 @@ export function skimAuditLine(line: string): DecodedLine | undefined {
   if (auditID === undefined || verb === undefined || timestamps === undefined) return undefined;
   const skimmed = { auditID, stage, verb, ...timestamps };
   if (!serviceAccount) return { kind: 'events', events: [skimmed] };
-  const kept = copyString(line);
+  // A request's body can be large and the stage may wait long (its final stage never comes): a long line
+  // is kept without its bodies, which nothing reads.
+  const kept = copyString((line.length > keptWholeChars ? textWithoutBodies(line) : undefined) ?? line);
   const complete = (): AuditEvent => {
     const decoded = decodeAuditLine(kept);
     return decoded.kind === 'events' && decoded.events.length === 1 && decoded.events[0] ? decoded.events[0] : skimmed;
@@ -162,6 +164,8 @@ function whyNotEvent(value: unknown, inList: boolean): string | undefined {
 
 const bodyKeys = [',"requestObject":', ',"responseObject":'];
 const timestampsKey = ',"requestReceivedTimestamp":"';
+/** Lines longer than this are kept without their bodies while they wait. */
+const keptWholeChars = 16 * 1024;
 
 /**
  * A RequestResponse- or Request-level line of the API server's layout parsed without its bodies, which
@@ -170,15 +174,22 @@ const timestampsKey = ',"requestReceivedTimestamp":"';
  * undefined then (and for every other line), and the whole line is parsed.
  */
 function parseWithoutBodies(line: string): unknown {
+  const text = textWithoutBodies(line);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of a Request- or RequestResponse-level line without its bodies (see parseWithoutBodies). */
+function textWithoutBodies(line: string): string | undefined {
   if (line.charCodeAt(canonicalPrefix.length) !== 82 || !isAt(line, canonicalPrefix, 0)) return undefined;
   const cut = Math.min(...bodyKeys.map((key) => line.indexOf(key)).filter((at) => at !== -1));
   const timestamps = line.lastIndexOf(timestampsKey);
   if (!Number.isFinite(cut) || timestamps < cut) return undefined;
-  try {
-    return JSON.parse(line.slice(0, cut) + line.slice(timestamps)) as unknown;
-  } catch {
-    return undefined;
-  }
+  return line.slice(0, cut) + line.slice(timestamps);
 }
 
 function isBlank(line: string): boolean {

@@ -219,6 +219,24 @@ describe('skimAuditLine', () => {
     }
   });
 
+  it('keeps a long stage waiting without its bodies, and completes it as a full parse would, bodies left out', () => {
+    const started = lines.find(
+      (line) =>
+        line.includes('"level":"RequestResponse"') && line.includes('"stage":"RequestReceived"') && line.includes('system:serviceaccount:'),
+    );
+    const event = JSON.parse(started ?? '{}') as Record<string, unknown>;
+    // A create's body, where the API server writes it: after objectRef, before the timestamps.
+    const withBody: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(event)) {
+      if (key === 'requestReceivedTimestamp') withBody.requestObject = { kind: 'ConfigMap', data: { big: 'x'.repeat(40_000) } };
+      withBody[key] = value;
+    }
+    const skimmed = skimAuditLine(JSON.stringify(withBody));
+    const [waiting] = skimmed?.kind === 'events' ? skimmed.events : [];
+    expect(waiting?.complete).toBeDefined();
+    expect(waiting?.complete?.()).toEqual(event);
+  });
+
   it('leaves ServiceAccounts’ final stages, truncated lines and other layouts to the full decoder', () => {
     const serviceAccountLine = lines.find(
       (line) => line.includes('"username":"system:serviceaccount:') && line.includes('"stage":"ResponseComplete"'),
