@@ -19,8 +19,13 @@ export interface AuditLogFile {
   /** As given or found in a folder; `<stdin>` for `-`. */
   readonly name: string;
   readonly gzip: boolean;
-  /** Bytes on disk (compressed for gzip); undefined for stdin. */
+  /** Bytes on disk (compressed for gzip); undefined for stdin, pipes and devices. */
   readonly size: number | undefined;
+}
+
+/** A file as listed for reading: stdin, a pipe or a device (`<(zcat …)`, /dev/stdin) is read once, as a stream. */
+interface ListedFile extends AuditLogFile {
+  readonly stream: boolean;
 }
 
 export interface AuditReadProgress {
@@ -82,7 +87,7 @@ export async function readAuditLogs(
   const warnings: string[] = [];
   const files = await listAuditLogFiles(paths, warnings);
   const sampleLimit = options.badLineSamples ?? 5;
-  const totalBytes = files.some((file) => file.name === STDIN_NAME) ? undefined : files.reduce((sum, file) => sum + (file.size ?? 0), 0);
+  const totalBytes = files.some((file) => file.stream) ? undefined : files.reduce((sum, file) => sum + (file.size ?? 0), 0);
   const state = { bytesRead: 0, events: 0, lines: 0, badLines: 0, lastProgress: 0 };
   const badLineSamples: BadLine[] = [];
   const badLinesByReason: Record<string, number> = {};
@@ -119,10 +124,11 @@ export async function readAuditLogs(
         holdHeapGrowth();
       }
     };
+    let gzip = file.gzip;
     try {
-      await readLines(file, options.stdin ?? process.stdin, onLine, (bytes) => {
+      ({ gzip } = await readLines(file, options.stdin ?? process.stdin, onLine, (bytes) => {
         state.bytesRead += bytes;
-      });
+      }));
     } catch (error) {
       if (isTruncatedGzip(error) && fileLines > 0) {
         warnings.push(
@@ -136,7 +142,7 @@ export async function readAuditLogs(
       }
     }
     state.lines += fileLines;
-    perFile.push({ ...file, lines: fileLines, events: fileEvents });
+    perFile.push({ name: file.name, gzip, size: file.size, lines: fileLines, events: fileEvents });
     report(true);
   }
 
@@ -154,19 +160,25 @@ export async function readAuditLogs(
  * The files behind the paths given: files as named, a folder's files (not its subfolders; hidden files
  * skipped), `-` for stdin. The same file reached twice is read once. Oldest first by first event.
  */
-export async function listAuditLogFiles(paths: readonly string[], warnings: string[] = []): Promise<AuditLogFile[]> {
+export async function listAuditLogFiles(paths: readonly string[], warnings: string[] = []): Promise<ListedFile[]> {
   const errors: InputError[] = [];
-  const found: { file: AuditLogFile; first: number }[] = [];
+  const found: { file: ListedFile; first: number }[] = [];
   const seen = new Set<string>();
   let stdinSeen = false;
   for (const given of paths) {
     if (given === '-') {
-      if (!stdinSeen) found.push({ file: { name: STDIN_NAME, gzip: false, size: undefined }, first: Number.POSITIVE_INFINITY });
+      if (!stdinSeen)
+        found.push({ file: { name: STDIN_NAME, gzip: false, size: undefined, stream: true }, first: Number.POSITIVE_INFINITY });
       stdinSeen = true;
       continue;
     }
     try {
       const info = await stat(given);
+      if (info.isFIFO() || info.isCharacterDevice() || info.isSocket()) {
+        // Its bytes can be read only once: not looked at ahead (that would lose them), read in the order given.
+        found.push({ file: { name: given, gzip: false, size: undefined, stream: true }, first: Number.POSITIVE_INFINITY });
+        continue;
+      }
       const candidates = info.isDirectory() ? await folderFiles(given) : [given];
       if (info.isDirectory() && candidates.length === 0) throw new InputError(`${given}: the folder holds no files`);
       for (const file of candidates) {
@@ -179,7 +191,7 @@ export async function listAuditLogFiles(paths: readonly string[], warnings: stri
           else errors.push(new InputError(`${file}: the audit log is empty`));
           continue;
         }
-        found.push({ file: { name: file, gzip: head.gzip, size: head.size }, first: firstTimestamp(head.text) });
+        found.push({ file: { name: file, gzip: head.gzip, size: head.size, stream: false }, first: firstTimestamp(head.text) });
       }
     } catch (error) {
       errors.push(error instanceof InputError ? error : new InputError(`${given}: ${describe(error)}`, { cause: error }));
@@ -241,15 +253,17 @@ function isGzip(bytes: Buffer): boolean {
  * too long to keep). `onBytes` counts bytes as read from disk, before decompression.
  */
 async function readLines(
-  file: AuditLogFile,
+  file: ListedFile,
   stdin: Readable,
   onLine: (text: string | undefined, line: number) => void,
   onBytes: (bytes: number) => void,
-): Promise<void> {
+): Promise<{ gzip: boolean }> {
   let stream: Readable;
   let counted = false;
-  if (file.name === STDIN_NAME) {
-    stream = await gunzipIfNeeded(stdin, onBytes);
+  let gzip = file.gzip;
+  if (file.stream) {
+    const source = file.name === STDIN_NAME ? stdin : createReadStream(file.name, { highWaterMark: chunkBytes });
+    ({ stream, gzip } = await gunzipIfNeeded(source, onBytes));
     counted = true;
   } else {
     const raw = createReadStream(file.name, { highWaterMark: chunkBytes });
@@ -291,10 +305,11 @@ async function readLines(
   }
   const rest = pending + decoder.end();
   if (skipping || rest.trim() !== '') onLine(skipping ? undefined : rest, line + 1);
+  return { gzip };
 }
 
-/** stdin is a stream: its first bytes decide whether it is gzip. */
-async function gunzipIfNeeded(input: Readable, onBytes: (bytes: number) => void): Promise<Readable> {
+/** stdin and pipes are streams: their first bytes decide whether they are gzip. */
+async function gunzipIfNeeded(input: Readable, onBytes: (bytes: number) => void): Promise<{ stream: Readable; gzip: boolean }> {
   const iterator = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
@@ -312,7 +327,7 @@ async function gunzipIfNeeded(input: Readable, onBytes: (bytes: number) => void)
       replay.destroy(error as Error);
     }
   })();
-  return isGzip(head) ? replay.pipe(createGunzip({ chunkSize: chunkBytes })) : replay;
+  return isGzip(head) ? { stream: replay.pipe(createGunzip({ chunkSize: chunkBytes })), gzip: true } : { stream: replay, gzip: false };
 }
 
 function isTruncatedGzip(error: unknown): boolean {

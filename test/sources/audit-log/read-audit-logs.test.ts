@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +59,23 @@ describe('readAuditLogs on the harness log', () => {
       });
       expect(summary.events).toBe(lines.length);
       expect(progress.at(-1)).toBe(bytes.length);
+    }
+  });
+
+  it('reads a pipe named as a path (`--audit-log <(zcat …)`, /dev/stdin) once, gzip or not', async () => {
+    for (const bytes of [Buffer.from(harnessLogText()), gzipSync(harnessLogText())]) {
+      const fifo = path.join(scratchDir(), 'audit.pipe');
+      execFileSync('mkfifo', [fifo]);
+      const writer = new Promise<void>((resolve, reject) => {
+        const out = createWriteStream(fifo);
+        out.on('error', reject);
+        out.end(bytes, () => resolve());
+      });
+      const [{ events, summary }] = await Promise.all([readAll([fifo]), writer]);
+      expect(events.map((event) => `${event.auditID ?? ''}${event.stage ?? ''}`)).toEqual(
+        harnessEvents().map((event) => event.auditID + event.stage),
+      );
+      expect(summary.files).toEqual([{ name: fifo, gzip: bytes[0] === 0x1f, size: undefined, lines: lines.length, events: lines.length }]);
     }
   });
 
