@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rbacForInventory } from '../../src/app/rbac-input.js';
 import { usageFactsFromEvents } from '../../src/app/usage-facts.js';
@@ -33,7 +34,9 @@ const validatorPhrasing: readonly [string, RegExp][] = [
   ['a JavaScript value', /\b(undefined|NaN)\b/],
 ];
 
-const { packs, tests } = await loadPolicies({ includeBuiltIn: true });
+const { packs } = await loadPolicies({ includeBuiltIn: true });
+// The fixture cases are read from the checkout, as `policy test policies/` does (the program does not carry them).
+const { tests } = await loadPolicies({ paths: [fileURLToPath(new URL('../../policies/tests', import.meta.url))], includeBuiltIn: false });
 const builtIn = packs.filter((pack) => pack.builtIn);
 const builtInNames = new Set(builtIn.map((pack) => pack.name));
 
