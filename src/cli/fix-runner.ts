@@ -237,7 +237,9 @@ export class FixRunner {
       );
     for (const restore of restores)
       if (restore.state === 'already-restored')
-        this.io.stderr.write(`${labelOf(restore.backup.object)}: already as before the fix${restore.reason ? ` (${restore.reason})` : ''}\n`);
+        this.io.stderr.write(
+          `${labelOf(restore.backup.object)}: already as before the fix${restore.reason ? ` (${restore.reason})` : ''}\n`,
+        );
     const report = (outcome: UndoItem['outcome']) =>
       this.print(
         undoPrinters,
