@@ -43,6 +43,48 @@ const lazyBuiltins: Plugin = {
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Interfaces.PJSON;
 const manifest = await commandManifest(packageJson, root);
 
+/**
+ * Ink connects to React DevTools when DEV=true and `react-devtools-core` resolves beside it; in the bundle it never
+ * does (nothing resolves beside dist/), so Ink's devtools module, which imports that package statically, is left out.
+ */
+const inkWithoutDevtools: Plugin = {
+  name: 'ink-without-devtools',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /node_modules[\\/]ink[\\/]/.test(args.importer) ? { path: 'ink-devtools', namespace: 'ink-without-devtools' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'ink-without-devtools' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+/**
+ * Ink and its layout engine without top-level await, which the standalone binaries' CommonJS program cannot
+ * hold: Ink's `import Yoga from 'yoga-layout'` gets src/tui/yoga-layout.ts (the engine loaded before the TUI
+ * renders), and Ink's reconciler loses the two awaits it runs only under DEV=true (React DevTools, which the
+ * bundle leaves out, and its own package.json for DevTools' sake). A pattern that is no longer there fails the
+ * build, so an Ink upgrade cannot slip past this.
+ */
+const inkWithoutTopLevelAwait: Plugin = {
+  name: 'ink-without-top-level-await',
+  setup(build) {
+    build.onResolve({ filter: /^yoga-layout$/ }, (args) =>
+      /node_modules[\\/]ink[\\/]/.test(args.importer) ? { path: path.join(root, 'src', 'tui', 'yoga-layout.ts') } : undefined,
+    );
+    build.onLoad({ filter: /node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      for (const [from, to] of [
+        ["await import('./devtools.js');", 'void 0;'],
+        ['const loaded = await loadPackageJson();', 'const loaded = {};'],
+      ] as const) {
+        if (!contents.includes(from))
+          throw new Error(`scripts/build.ts: ${args.path} no longer holds ${from}: review inkWithoutTopLevelAwait`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 /** What all the outputs share: one file each, Node's built-ins required lazily, the built-in files inside. */
 const common: BuildOptions = {
   absWorkingDir: root,
@@ -55,13 +97,16 @@ const common: BuildOptions = {
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  plugins: [lazyBuiltins, leanOclif(root)],
+  plugins: [lazyBuiltins, leanOclif(root), inkWithoutDevtools, inkWithoutTopLevelAwait],
   logLevel: 'warning',
   define: {
     // As JSON text in a string literal: esbuild puts an object-valued define in a module that every file
     // imports, which every start would build; a string is inlined where it is read, and parsed there.
     KUBECTL_SA_EMBEDDED_FILES: JSON.stringify(JSON.stringify(readBuiltInFiles(root))),
     KUBECTL_SA_COMMAND_MANIFEST: JSON.stringify(JSON.stringify(manifest)),
+    // React (under Ink) checks NODE_ENV at run time; the shipped program is production, never React's slower,
+    // noisier development build.
+    'process.env.NODE_ENV': '"production"',
   },
   // oclif reads tsconfig.json with TypeScript only when developing a plugin from its sources; never here.
   external: ['typescript'],

@@ -1,5 +1,6 @@
 import type { Inventory } from '../inventory/inventory.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
+import type { RbacModel } from '../rbac/rbac-model.js';
 import type { CompiledPack } from '../policy/compile-pack.js';
 import { evaluatePolicies, type Evaluation } from '../policy/evaluate.js';
 import { exemptAnnotation, type ExemptionMode } from '../policy/exemptions.js';
@@ -28,7 +29,11 @@ export interface JudgeOptions {
   readonly defaultRbac: boolean;
   /** `--audit-log`: profiles carry what each ServiceAccount did (`usage`), for the usage pack's rules. */
   readonly auditLog?: AuditLogOptions | undefined;
+  /** Told as each stage starts, so an interactive view can say what it is waiting for. */
+  readonly onStage?: ((stage: JudgeStage) => void) | undefined;
 }
+
+export type JudgeStage = 'packs' | 'reading' | 'judging';
 
 export interface ScanOptions extends JudgeOptions {
   readonly failOn: FailOn;
@@ -46,6 +51,8 @@ export interface Judgement {
   readonly warnings: readonly Warning[];
   /** The RBAC answers the evaluation used (fix planning asks them too). */
   readonly rbac: RbacView;
+  /** The model under those answers (permissions and who-can for one account, asked later by the TUI). */
+  readonly model: RbacModel;
 }
 
 export interface ScanResult {
@@ -57,9 +64,12 @@ export interface ScanResult {
 
 /** Loads packs (first, so a broken pack is reported before any manifest is read), reads the input and evaluates. */
 export async function judge(options: JudgeOptions): Promise<Judgement> {
+  options.onStage?.('packs');
   const { packs, facts } = await loadPolicies(options.policies);
   const exemptions = options.exemptionsFile ? await loadExemptions(options.exemptionsFile) : [];
+  options.onStage?.('reading');
   const { inventory, connection } = await readInput(options.input);
+  options.onStage?.('judging');
   // The shipped default RBAC also tells which input bindings are Kubernetes' own (judged apart), with
   // or without --default-rbac and on a live cluster alike.
   const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac, riskFacts: compileRiskFacts(facts) });
@@ -81,7 +91,7 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
       message: `${usageRead.summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
     });
   }
-  return { packs, inventory, connection, evaluation, warnings, rbac: rbac.view };
+  return { packs, inventory, connection, evaluation, warnings, rbac: rbac.view, model: rbac.model };
 }
 
 /**
@@ -113,9 +123,13 @@ export async function scan(options: ScanOptions): Promise<Outcome<ScanResult>> {
   const { packs, inventory, evaluation, warnings } = await judge({ ...options, input });
   const locate = texts ? locateFindingFields(evaluation.findings, fixesOf(packs), texts) : undefined;
   const report = buildScanReport(inventory, packs, evaluation, options.failOn, locate);
-  const expired: Warning[] = report.expiredExemptions.map((exemption) => ({
+  return { data: { report, packs, inventory, evaluation }, notes: inventory.notes, warnings: [...warnings, ...expiredWarnings(report)] };
+}
+
+/** An exemption past its expiry no longer applies: said as a warning naming its file and line. */
+export function expiredWarnings(report: ScanReport): Warning[] {
+  return report.expiredExemptions.map((exemption) => ({
     message: `exemption for ${exemption.rules.join(', ')} expired on ${exemption.expires ?? '?'} and no longer applies`,
     source: { file: exemption.source.file, line: exemption.source.line },
   }));
-  return { data: { report, packs, inventory, evaluation }, notes: inventory.notes, warnings: [...warnings, ...expired] };
 }

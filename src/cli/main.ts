@@ -41,7 +41,7 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     const processExitCode = process.exitCode;
     try {
       // `kubectl sa --version` says what `kubectl sa version` says, not oclif's user-agent line.
-      const args = argv[0] === '--version' ? ['version', ...argv.slice(1)] : [...argv];
+      const args = argv[0] === '--version' ? ['version', ...argv.slice(1)] : opensTui(argv, io.stdout) ? ['tui', ...argv] : [...argv];
       const config = await loadConfig(options.root, displayName);
       await run(commandWordsFirst(args, config.commands), config);
       await flushOutput(io.stdout);
@@ -59,6 +59,16 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
 
 /** The commands' manifest, embedded by the build (scripts/build.ts); undefined when running from the sources. */
 declare const KUBECTL_SA_COMMAND_MANIFEST: string | undefined;
+
+/**
+ * `kubectl sa` alone on a terminal opens the TUI, and so does `kubectl sa -n team` or `kubectl sa -f k8s/` (flags
+ * but no command: k9s's habit). Piped, or with -h/--help first, it stays oclif's help, as before.
+ */
+function opensTui(argv: readonly string[], stdout: IoStreams['stdout']): boolean {
+  if (!stdout.isTTY) return false;
+  const first = argv[0];
+  return first === undefined || (first.startsWith('-') && first !== '-h' && first !== '--help');
+}
 
 /**
  * oclif's configuration without touching the disk: package.json is built in, and the root plugin is the

@@ -31,6 +31,7 @@ export const COMMANDS = {
   'token:legacy': () => import('./token/legacy.js'),
   'token:review': () => import('./token/review.js'),
   'token:verify': () => import('./token/verify.js'),
+  tui: () => import('./tui.js'),
   usage: () => import('./usage.js'),
   version: () => import('./version.js'),
   'who-can': () => import('./who-can.js'),

@@ -36,6 +36,11 @@ export interface Evaluation {
     /** Per rule id: targets its `match` selected, and how many of those failed (exempted ones apart). */
     readonly byRule: ReadonlyMap<string, RuleChecks>;
   };
+  /**
+   * The documents the rules judged (derived documents built lazily, at most once): views that show what was
+   * judged (the TUI's ServiceAccount rows) read them instead of deriving them a second time.
+   */
+  readonly documents: TargetDocuments;
 }
 
 export interface RuleChecks {
@@ -104,6 +109,7 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
     expiredExemptions: expired,
     unknown: documents.unknownAnswers(),
     checks: { applied, weightApplied, weightFailed, byRule },
+    documents,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describeEscalation } from '../rbac/escalation-text.js';
-import type { Grant, ServiceAccountRbac } from '../rbac/types.js';
+import type { EscalationPath, Grant, ServiceAccountRbac } from '../rbac/types.js';
 import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
 import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
@@ -21,9 +21,18 @@ export interface PermissionsReport extends ServiceAccountRbac {
 export const permissionsPrinters = definePrinters<PermissionsReport>({ document: (report) => report, table: renderPermissionsTable });
 
 function renderPermissionsTable(report: PermissionsReport): string {
-  const out: string[] = [
+  return [
     `ServiceAccount ${report.subject.namespace ?? ''}:${report.subject.name}${report.found ? '' : ' (not in the input)'}\n`,
-  ];
+    renderRules(report),
+    report.facts.length > 0 ? `\nRisk facts:\n${renderFacts(report)}` : '',
+    renderEscalations(report),
+    report.baselineOnly ? "\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n" : '',
+  ].join('');
+}
+
+/** The rules, in blocks per binding and role, as `permissions` prints them (the TUI's Permissions tab too). */
+export function renderRules(report: Pick<ServiceAccountRbac, 'subject' | 'grants'>): string {
+  const out: string[] = [];
   if (report.grants.length === 0) out.push('\nNo rules: no binding grants this ServiceAccount anything.\n');
   for (const block of grantBlocks(report)) {
     const through = formatSubject(block.via) === formatSubject(report.subject) ? '' : `, through ${block.via.kind}/${block.via.name}`;
@@ -40,29 +49,32 @@ function renderPermissionsTable(report: PermissionsReport): string {
     );
     out.push(table.replace(/^/gm, '  ').replace(/ +$/gm, ''));
   }
-  if (report.facts.length > 0) {
-    out.push('\nRisk facts:\n');
-    out.push(
-      renderTable(
-        ['fact', 'scope', 'detail'],
-        report.facts.map((fact) => [fact.id, fact.namespace ?? 'cluster-wide', fact.detail]),
-      ),
-    );
-  }
-  const certain = report.escalations.filter((path) => path.certain);
-  const possible = report.escalations.filter((path) => !path.certain);
-  if (certain.length > 0) {
-    out.push('\nEscalation paths:\n');
-    for (const path of certain) out.push(`  ${describeEscalation(path)}\n`);
-  }
-  if (possible.length > 0) {
-    // Not claims: each goes through a ServiceAccount no list we could read shows or rules out.
-    out.push('\nUnknown escalation paths (through ServiceAccounts whose existence was not read):\n');
-    for (const path of possible) out.push(`  ${describeEscalation(path)}\n`);
-  }
-  if (report.baselineOnly) out.push("\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n");
   return out.join('');
 }
+
+/** The risk facts as a table: fact, scope, detail. */
+export function renderFacts(report: Pick<ServiceAccountRbac, 'facts'>): string {
+  return renderTable(
+    ['fact', 'scope', 'detail'],
+    report.facts.map((fact) => [fact.id, fact.namespace ?? 'cluster-wide', fact.detail]),
+  );
+}
+
+/**
+ * The escalation paths, one line each: the certain ones, then those through a ServiceAccount whose existence
+ * was not read (not claims). Reading `escalations` walks them: only for the ServiceAccount shown.
+ */
+export function renderEscalations(report: Pick<ServiceAccountRbac, 'escalations'>): string {
+  const certain = report.escalations.filter((path) => path.certain);
+  const possible = report.escalations.filter((path) => !path.certain);
+  const lines = (paths: readonly EscalationPath[]) => paths.map((path) => `  ${describeEscalation(path)}\n`).join('');
+  return [
+    certain.length > 0 ? `\nEscalation paths:\n${lines(certain)}` : '',
+    possible.length > 0 ? `\n${unknownEscalationsTitle}:\n${lines(possible)}` : '',
+  ].join('');
+}
+
+export const unknownEscalationsTitle = 'Unknown escalation paths (through ServiceAccounts whose existence was not read)';
 
 interface GrantBlock {
   readonly binding: Grant['binding'];
@@ -84,7 +96,7 @@ function provenance(block: GrantBlock): string {
  * Rules gathered under the binding, role, scope and subject that grant them, as rolesum shows them; the
  * input's own bindings first, Kubernetes' defaults (the same for every ServiceAccount) last.
  */
-function grantBlocks(report: PermissionsReport): GrantBlock[] {
+function grantBlocks(report: Pick<ServiceAccountRbac, 'grants'>): GrantBlock[] {
   const blocks = new Map<string, GrantBlock>();
   for (const grant of report.grants) {
     const key = [formatBinding(grant.binding), formatRole(grant.role), formatScope(grant), formatSubject(grant.via)].join('\u0000');

@@ -1,0 +1,107 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TmuxTerminal } from '../helpers/tmux.js';
+import { apply, freshNamespace, kubectl, liveCluster } from './kube.js';
+
+/**
+ * End to end on a real API server: `kubectl sa` with no command on a terminal (tmux) opens the explorer on the
+ * kubeconfig's cluster, and its actions (who-can, token create) go through the same use cases as the commands.
+ */
+const shop = (namespace: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec:
+      containers: [{name: cart, image: registry.example.com/cart:1}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: default-reads, namespace: ${namespace}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: default, namespace: ${namespace}}]
+`;
+
+let terminal: TmuxTerminal | undefined;
+afterEach(async () => {
+  await terminal?.close();
+  terminal = undefined;
+});
+
+/** The text inside the dialog's border on the lines from `first` up to the next blank one, joined. */
+function wrappedValue(screen: string, first: string): string {
+  const lines = screen.split('\n').map((line) => line.replace(/^[│║]\s?/, '').replace(/\s*[│║]\s*$/, ''));
+  const start = lines.findIndex((line) => line.trim() === first);
+  const out: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() === '') break;
+    out.push(line.trim());
+  }
+  return out.join('');
+}
+
+describe('kubectl sa on a live cluster, in a terminal', { timeout: 180_000 }, () => {
+  let namespace: string;
+  beforeAll(async () => {
+    namespace = await freshNamespace('tui');
+    await apply(shop(namespace));
+  });
+
+  it('opens on the context namespace, answers who-can, and creates a token shown masked until revealed', async () => {
+    const kubeconfig = liveCluster().kubeconfigPath;
+    terminal = await TmuxTerminal.start(`kubectl sa --kubeconfig ${kubeconfig} -n ${namespace}`, {
+      columns: 180,
+      rows: 40,
+      env: { NO_COLOR: '1' },
+    });
+    let screen = await terminal.waitFor('ServiceAccounts ·');
+    expect(screen).toContain(`namespace ${namespace}`);
+    expect(screen).toContain(liveCluster().server);
+    // The default account: a workload runs as it with an automounted token, and a binding hands it view.
+    expect(screen).toMatch(/› HIGH default +unset +1 projected/);
+    expect(screen).toContain('RBAC008  RoleBinding default-reads gives ClusterRole view');
+
+    await terminal.press('w');
+    await terminal.waitFor('who can ›');
+    await terminal.type('list pods');
+    await terminal.press('Enter');
+    screen = await terminal.waitFor(/\d+ subject\(s\)/);
+    expect(screen).toMatch(new RegExp(`ServiceAccount +${namespace}/default +RoleBinding/${namespace}/default-reads → ClusterRole/view`));
+    await terminal.press('Escape');
+    await terminal.waitFor('ServiceAccounts ·');
+
+    await terminal.press('t');
+    await terminal.waitFor('duration');
+    await terminal.press('Enter');
+    screen = await terminal.waitFor('characters, hidden');
+    expect(screen).toContain(`subject: system:serviceaccount:${namespace}:default`);
+    expect(screen).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    await terminal.press('v');
+    screen = await terminal.waitFor('v hides');
+    const token = wrappedValue(screen, 'token:');
+    expect(token).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
+    // The API server itself says whose token it is.
+    const review = JSON.parse(
+      await kubectl(['create', '-o', 'json', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } }),
+      }),
+    ) as { status: { authenticated?: boolean; user?: { username?: string } } };
+    expect(review.status).toMatchObject({ authenticated: true, user: { username: `system:serviceaccount:${namespace}:default` } });
+
+    await terminal.press('Escape');
+    screen = await terminal.waitFor('ServiceAccounts ·');
+    expect(screen).not.toContain(token.slice(0, 40));
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('says why a cluster cannot be read and how to explore files instead', async () => {
+    terminal = await TmuxTerminal.start(`kubectl sa --kubeconfig ${liveCluster().kubeconfigs.bob ?? ''} -A`, { columns: 140, rows: 30 });
+    const screen = await terminal.waitFor('error:');
+    expect(screen).toContain('kubectl sa -f PATH');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).not.toBe(0);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { allNamespacesKey, buildExplorerData, clusterScopedKey, type ExplorerData } from '../../src/tui/explorer-data.js';
+import { compileFilter, serviceAccountFilterable, sortServiceAccounts } from '../../src/tui/list-query.js';
+import { examples, exploreFiles, exploreYaml } from './helpers.js';
+
+/** Every finding of the scan is on some row of its namespace (or of "(cluster-scoped)"): none is dropped. */
+function expectNothingDropped(data: ExplorerData, findings: readonly { readonly object: { readonly namespace?: string } }[]): void {
+  const shown = new Set((data.rowsByNamespace.get(allNamespacesKey) ?? []).flatMap((row) => row.findings));
+  const missing = findings.filter((finding) => !shown.has(finding as never));
+  expect(missing).toEqual([]);
+  const all = data.namespaces.find((row) => row.key === allNamespacesKey);
+  expect(all?.findings).toBe(findings.length);
+}
+
+describe('buildExplorerData', () => {
+  it('puts each finding of examples/ on the ServiceAccount it concerns', async () => {
+    const { data: exploration } = await exploreFiles(examples);
+    const data = buildExplorerData(exploration);
+    expectNothingDropped(data, exploration.evaluation.findings);
+    const row = (key: string) => data.rowsByKey.get(key);
+    // examples/insecure/reporting.yaml: the CronJob runs as reporting; its 24 h projected token (SA007) is reporting's.
+    expect(row('shop/reporting')?.findings.map((finding) => finding.ruleId)).toContain('SA007');
+    // examples/insecure/ci-deployer.yaml: the legacy token Secret (SA004) is ci-deployer's, so is the cluster-admin binding.
+    expect(row('shop/ci-deployer')?.findings.map((finding) => finding.ruleId)).toEqual(expect.arrayContaining(['SA004', 'RBAC001']));
+    expect(row('shop/ci-deployer')).toMatchObject({ worst: 'critical', tokenKind: 'legacy', automount: 'unset' });
+    // The storefront and cart Deployments run as shop's default (SA002 twice) and get its token.
+    expect(row('shop/default')?.findings.filter((finding) => finding.ruleId === 'SA002')).toHaveLength(2);
+    expect(row('shop/default')).toMatchObject({ tokenKind: 'projected', automount: 'unset' });
+    expect(
+      row('shop/default')
+        ?.workloads.map((workload) => workload.object.name)
+        .sort(),
+    ).toEqual(['cart', 'storefront']);
+    // payments is the hardened example: automount off everywhere, no findings.
+    expect(row('payments/payments-api')).toMatchObject({ worst: undefined, automount: 'off' });
+    expect(data.namespaces.find((namespace) => namespace.key === 'payments')).toMatchObject({ findings: 0, worst: undefined });
+  });
+
+  it('lists findings about no single ServiceAccount on an "other findings" row, and cluster-scoped ones apart', async () => {
+    const { data: exploration } = await exploreYaml(`
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: app, namespace: team }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: everyone-reads-secrets, namespace: team }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [{ kind: Group, apiGroup: rbac.authorization.k8s.io, name: system:serviceaccounts:team }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: all-accounts-admin }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+subjects: [{ kind: Group, apiGroup: rbac.authorization.k8s.io, name: system:serviceaccounts }]
+`);
+    const data = buildExplorerData(exploration);
+    expectNothingDropped(data, exploration.evaluation.findings);
+    const others = (data.rowsByNamespace.get(allNamespacesKey) ?? []).filter((row) => row.kind === 'other');
+    const otherKeys = others.map((row) => row.namespace);
+    expect(otherKeys).toContain(clusterScopedKey);
+    const clusterOther = others.find((row) => row.namespace === clusterScopedKey);
+    expect(clusterOther?.findings.every((finding) => finding.object.kind === 'ClusterRoleBinding')).toBe(true);
+    expect(data.namespaces.at(-1)).toMatchObject({ key: clusterScopedKey, label: '(cluster-scoped)' });
+  });
+});
+
+describe('filters and sorts', () => {
+  it('matches names, rule ids by prefix, severities at or above, and negations', async () => {
+    const { data: exploration } = await exploreFiles(examples);
+    const rows = buildExplorerData(exploration).rowsByNamespace.get(allNamespacesKey) ?? [];
+    const names = (query: string) =>
+      rows
+        .filter((row) => compileFilter(query)(serviceAccountFilterable(row, row.name)))
+        .map((row) => row.key)
+        .sort();
+    expect(names('ledger')).toEqual(['payments/ledger-sync']);
+    expect(names('rule:SA00')).toEqual(names('SA00'));
+    expect(names('sev:critical')).toEqual(['shop/ci-deployer']);
+    // At or above: every row with a high or critical finding.
+    expect(names('sev:high')).toEqual(
+      rows
+        .filter((row) => row.worst === 'critical' || row.worst === 'high')
+        .map((row) => row.key)
+        .sort(),
+    );
+    expect(names('shop !sev:high')).toEqual(
+      rows
+        .filter((row) => row.namespace === 'shop' && row.worst !== 'critical' && row.worst !== 'high')
+        .map((row) => row.key)
+        .sort(),
+    );
+    expect(names('SHOP CRIT')).toEqual(['shop/ci-deployer']);
+    expect(names('')).toHaveLength(rows.length);
+  });
+
+  it('sorts by risk, then findings, then reach; every order is total and stable', async () => {
+    const { data: exploration } = await exploreFiles(examples);
+    const rows = buildExplorerData(exploration).rowsByNamespace.get(allNamespacesKey) ?? [];
+    const byRisk = sortServiceAccounts(rows, 'risk');
+    expect(byRisk[0]?.key).toBe('shop/ci-deployer');
+    expect(sortServiceAccounts([...rows].reverse(), 'risk').map((row) => row.key)).toEqual(byRisk.map((row) => row.key));
+    const byBecome = sortServiceAccounts(rows, 'become');
+    for (let index = 1; index < byBecome.length; index++)
+      expect(byBecome[index - 1]!.canBecome).toBeGreaterThanOrEqual(byBecome[index]!.canBecome);
+  });
+});

@@ -1,0 +1,369 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Exploration } from '../../src/app/explore.js';
+import type { Outcome } from '../../src/app/outcome.js';
+import { scan } from '../../src/app/scan.js';
+import type { CreatedToken } from '../../src/app/token-create.js';
+import { ClusterError } from '../../src/errors/kubectl-sa-error.js';
+import type { ClusterConnection } from '../../src/sources/cluster/connect.js';
+import { boundClaims, testSigner } from '../helpers/test-tokens.js';
+import { examples, exploreFiles, flat, keys, lineWith, now, pane, renderExplorer, selectedIn, type Driven } from './helpers.js';
+
+let loaded: Outcome<Exploration>;
+let driven: Driven | undefined;
+
+beforeAll(async () => {
+  loaded = await exploreFiles(examples);
+});
+
+afterEach(() => {
+  driven?.unmount();
+  driven = undefined;
+});
+
+function open(
+  options: Omit<Parameters<typeof renderExplorer>[0], 'load'> & { load?: Parameters<typeof renderExplorer>[0]['load'] } = {},
+): Driven {
+  driven = renderExplorer({ load: async () => loaded, ...options });
+  return driven;
+}
+
+const accounts = (screen: string) => pane(screen, 'ServiceAccounts');
+const selectedAccount = (screen: string) => selectedIn(screen, 'ServiceAccounts');
+const selectedNamespace = (screen: string) => selectedIn(screen, 'Namespaces');
+
+describe('the explorer on examples/', () => {
+  it('opens with the scan’s totals, namespaces, and ServiceAccounts most at risk first', async () => {
+    const ui = open();
+    const screen = await ui.waitFor('ServiceAccounts');
+    const report = (
+      await scan({
+        input: { paths: [examples], cluster: {} },
+        policies: { paths: [], includeBuiltIn: true, onlyPacks: [], skipRules: [] },
+        failOn: 'high',
+        now,
+        defaultRbac: true,
+      })
+    ).data.report;
+    // The header carries what `kubectl sa scan` says of the same input.
+    expect(lineWith(screen, 'kubectl sa')).toContain(`${report.summary.findings} findings`);
+    expect(lineWith(screen, 'kubectl sa')).toContain(`score ${report.summary.score}/100`);
+    for (const namespace of ['shop', 'payments', '(all)']) expect(screen).toContain(namespace);
+    // ci-deployer is bound to cluster-admin (examples/insecure/ci-deployer.yaml): the worst, listed first and selected.
+    expect(selectedAccount(screen)).toMatch(/› CRIT shop\/ci-deployer\s+unset\s+0 legacy/);
+    expect(accounts(screen).split('\n')[1]).toContain('shop/ci-deployer');
+    // The detail pane shows its findings, the cluster-admin one first, with why and the fix.
+    expect(screen).toContain('RBAC001');
+    expect(screen).toMatch(/why: \[cluster-admin\]/);
+    expect(screen).toMatch(/fix: /);
+  });
+
+  it('moves with j/k and arrows, drills in with Enter, goes back with Esc, and Tab cycles the panes', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    const rows = accounts(ui.frame()).split('\n');
+    await ui.press('j');
+    // The second row is selected now, and the detail pane follows it.
+    expect(selectedAccount(ui.frame())).toBe(rows[2]!.replace(/^ {2}/, '› '));
+    const name = /› \w+\s+(\S+)/.exec(selectedAccount(ui.frame()))?.[1];
+    expect(ui.frame()).toContain(`─ ${name} ─`);
+    await ui.press(keys.down, keys.up, 'k');
+    expect(selectedAccount(ui.frame())).toContain('shop/ci-deployer');
+
+    // Focus shows as the double border: ServiceAccounts first, Enter moves it to the details, Esc back.
+    expect(lineWith(ui.frame(), 'ServiceAccounts ·')).toContain('╔═ ServiceAccounts');
+    await ui.press(keys.enter);
+    expect(ui.frame()).toContain('╔═ shop/ci-deployer');
+    await ui.press(keys.escape);
+    expect(ui.frame()).toContain('╔═ ServiceAccounts');
+    await ui.press(keys.escape);
+    expect(ui.frame()).toContain('╔═ Namespaces');
+    await ui.press(keys.tab, keys.tab);
+    expect(ui.frame()).toContain('╔═ shop/ci-deployer');
+    await ui.press(keys.tab);
+    expect(ui.frame()).toContain('╔═ Namespaces');
+  });
+
+  it('reads Esc and the next key arriving together (meta+key) as both keys, as a terminal user meant them', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    await ui.press(keys.enter);
+    expect(ui.frame()).toContain('╔═ shop/ci-deployer');
+    // One chunk: Esc (back to the list) then / (filter the list).
+    await ui.press(`${keys.escape}/`);
+    await ui.type('rule:SA006');
+    expect(await ui.waitFor(/1 of 7 match/)).toContain('╔═ ServiceAccounts');
+  });
+
+  it('selects a namespace and lists only its ServiceAccounts', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    await ui.press(keys.escape); // to the namespaces
+    await ui.pressUntil('j', (screen) => selectedNamespace(screen).includes('payments'));
+    const screen = accounts(ui.frame());
+    expect(ui.frame()).toContain('ServiceAccounts · payments ·');
+    // examples/hardened/payments.yaml and ledger-sync.yaml: payments-api and ledger-sync, plus the namespace's default.
+    for (const name of ['payments-api', 'ledger-sync', 'default']) expect(screen).toMatch(new RegExp(`ok\\s+${name}\\s`));
+    expect(screen.split('\n').filter((line) => /^[› ] (ok|CRIT|HIGH|MED|LOW)/.test(line))).toHaveLength(3);
+    expect(screen).not.toContain('ci-deployer');
+  });
+
+  it('filters by rule id, severity and name with /, and Esc clears the filter', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('/');
+    await ui.type('rule:SA004');
+    // SA004 is the legacy token Secret of ci-deployer (examples/insecure/ci-deployer.yaml).
+    let screen = ui.frame();
+    expect(screen).toContain('1 of 7 match');
+    expect(accounts(screen)).toContain('shop/ci-deployer');
+    expect(accounts(screen)).not.toContain('shop/reporting');
+    await ui.press(keys.enter);
+    expect(ui.frame()).toContain('/rule:SA004');
+    await ui.press(keys.escape);
+    expect(accounts(ui.frame())).toContain('shop/reporting');
+
+    await ui.press('/');
+    await ui.type('!sev:medium');
+    screen = accounts(ui.frame());
+    // Negated: only accounts without a finding at medium or worse, i.e. the clean ones.
+    expect(screen).toContain('payments/ledger-sync');
+    expect(screen).not.toContain('shop/');
+    await ui.press(keys.escape);
+    await ui.press('/');
+    await ui.type('ledger');
+    expect(selectedAccount(ui.frame())).toContain('payments/ledger-sync');
+  });
+
+  it('sorts with s and says how', async () => {
+    const ui = open();
+    await ui.waitFor('sort risk');
+    await ui.press('s');
+    expect(ui.frame()).toContain('sort name');
+    const order = accounts(ui.frame())
+      .split('\n')
+      .map((line) => /(?:ok|CRIT|HIGH|MED|LOW)\s+([a-z-]+\/[a-z-]+)\s/.exec(line)?.[1])
+      .filter(Boolean);
+    expect(order).toEqual([...order].sort());
+  });
+
+  it('shows Permissions grouped by binding, the Escalation paths, Workloads, Tokens and YAML', async () => {
+    const ui = open({ size: { columns: 200, rows: 40 } });
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('2');
+    expect(ui.frame()).toContain('ClusterRoleBinding/ci-deployer-admin → ClusterRole/cluster-admin');
+    await ui.press('3');
+    expect(ui.frame()).toMatch(/Can act as \d+ other ServiceAccounts in one step/);
+    // reporting may create jobs in shop (Role config-reader), where ci-deployer runs: a path to cluster-admin.
+    await ui.pressUntil('j', (screen) => selectedAccount(screen).includes('shop/reporting'));
+    await ui.press('3');
+    expect(flat(pane(ui.frame(), 'shop/reporting'))).toContain(
+      'can become shop:ci-deployer (via pod create in shop), which holds cluster-admin',
+    );
+    await ui.press('4');
+    expect(ui.frame()).toContain('CronJob/nightly-report');
+    await ui.press('5');
+    expect(ui.frame()).toMatch(/api-token\s+\(API server\)\s+24 h/);
+    await ui.press('6');
+    expect(ui.frame()).toContain('# ');
+    expect(ui.frame()).toMatch(/examples\/insecure\/reporting\.yaml:4/);
+    expect(ui.frame()).toContain('automountServiceAccountToken: false');
+  });
+
+  it('asks who-can for what is typed and opens a ServiceAccount of the answer', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('w');
+    await ui.type('get secrets');
+    await ui.press(keys.enter);
+    const screen = await ui.waitFor('may get secrets');
+    expect(screen).toMatch(/ServiceAccount\s+shop\/reporting\s+RoleBinding\/shop\/config-reader/);
+    await ui.pressUntil(keys.down, (screen) => selectedIn(screen, 'who-can').includes('shop/reporting'));
+    await ui.press(keys.enter);
+    expect(ui.frame()).toContain('╔═ shop/reporting');
+  });
+
+  it('says who-can input errors in the dialog, and Esc closes it', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('w');
+    await ui.type('get nosuchthings');
+    await ui.press(keys.enter);
+    await ui.waitFor('error:');
+    await ui.press(keys.escape);
+    expect(ui.frame()).toContain('ServiceAccounts ·');
+  });
+
+  it('has no token key on files: t says why and the footer does not offer it', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    expect(lineWith(ui.frame(), 'quit')).not.toContain('token');
+    await ui.press('t');
+    expect(ui.frame()).toContain('tokens are created on a live cluster');
+  });
+
+  it('shows ? help with every key, the columns and the load’s warnings', async () => {
+    const ui = open({ size: { columns: 160, rows: 50 } });
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('?');
+    const screen = ui.frame();
+    for (const text of ['Keys', 'Columns', 'BECOME', 'Warnings and notes', 'who can VERB RESOURCE']) expect(screen).toContain(text);
+    await ui.press('?');
+    expect(ui.frame()).toContain('ServiceAccounts ·');
+  });
+
+  it('quits with q and exit code 0', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('q');
+    expect(ui.exitCode()).toBe(0);
+  });
+});
+
+describe('the token dialog', () => {
+  it('creates a token with the typed duration and audience, shows it masked, reveals and copies it on request', async () => {
+    const signer = await testSigner();
+    const token = await signer.sign(boundClaims(now, { sub: 'system:serviceaccount:shop:ci-deployer', aud: ['vault'] }));
+    const requests: unknown[] = [];
+    const copied: string[] = [];
+    // A live cluster is what offers `t`; this exploration claims one, and the token use case is replaced.
+    const live: Outcome<Exploration> = { ...loaded, data: { ...loaded.data, connection: {} as ClusterConnection } };
+    const ui = open({
+      load: async () => live,
+      actions: {
+        createToken: async (_exploration, request) => {
+          requests.push(request);
+          return {
+            tokenRequest: {
+              apiVersion: 'authentication.k8s.io/v1',
+              kind: 'TokenRequest',
+              metadata: {},
+              spec: { audiences: ['vault'], expirationSeconds: 1800 },
+              status: { token, expirationTimestamp: '2026-12-01T12:30:00Z' },
+            },
+            requestedSeconds: 1800,
+            grantedSeconds: 1800,
+            warnings: [],
+          } as unknown as CreatedToken;
+        },
+        copy: async (text) => {
+          copied.push(text);
+          return 'copied to the clipboard with test-clipboard';
+        },
+      },
+    });
+    await ui.waitFor('ServiceAccounts');
+    expect(lineWith(ui.frame(), 'quit')).toContain('token');
+    await ui.press('t');
+    await ui.waitFor('Token for ServiceAccount shop/ci-deployer');
+    await ui.press(keys.backspace, keys.backspace);
+    await ui.type('30m');
+    await ui.press(keys.tab);
+    await ui.type('vault');
+    await ui.press(keys.enter);
+    let screen = await ui.waitFor('hidden');
+    expect(requests).toEqual([{ namespace: 'shop', name: 'ci-deployer', durationSeconds: 1800, audiences: ['vault'] }]);
+    expect(screen).not.toContain(token.slice(0, 40));
+    expect(screen).not.toContain(token.split('.')[2]!.slice(0, 16));
+    expect(screen).toMatch(/audience: vault/);
+    expect(screen).toMatch(/subject: system:serviceaccount:shop:ci-deployer/);
+    await ui.press('v');
+    screen = ui.frame();
+    expect(screen.replace(/[║│\s]/g, '')).toContain(token);
+    await ui.press('v');
+    expect(ui.frame()).not.toContain(token.slice(0, 40));
+    await ui.press('c');
+    await ui.waitFor('copied to the clipboard with test-clipboard');
+    expect(copied).toEqual([token]);
+    await ui.press(keys.escape);
+    expect(ui.frame()).toContain('ServiceAccounts ·');
+    expect(ui.frame()).not.toContain('hidden');
+  });
+
+  it('refuses a duration the API would refuse, before asking it', async () => {
+    const live: Outcome<Exploration> = { ...loaded, data: { ...loaded.data, connection: {} as ClusterConnection } };
+    let asked = false;
+    const ui = open({
+      load: async () => live,
+      actions: {
+        createToken: async () => {
+          asked = true;
+          throw new Error('should not be asked');
+        },
+      },
+    });
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('t');
+    await ui.press(keys.backspace, keys.backspace);
+    await ui.type('5m');
+    await ui.press(keys.enter);
+    await ui.waitFor('too short');
+    expect(asked).toBe(false);
+  });
+});
+
+describe('loading and errors', () => {
+  it('shows what it is reading while it loads', async () => {
+    let finish: (value: Outcome<Exploration>) => void = () => undefined;
+    const ui = open({
+      load: (onStage) =>
+        new Promise((resolve) => {
+          onStage('reading');
+          finish = resolve;
+        }),
+    });
+    expect(await ui.waitFor('Reading examples/')).toContain('q quits');
+    finish(loaded);
+    await ui.waitFor('ServiceAccounts');
+  });
+
+  it('shows why a cluster cannot be read and how to use -f instead; q exits with the error’s code', async () => {
+    const ui = open({
+      load: async () => Promise.reject(new ClusterError('cannot reach the cluster at https://127.0.0.1:1: connection refused')),
+    });
+    const screen = await ui.waitFor('connection refused');
+    expect(screen).toContain('kubectl sa -f PATH');
+    await ui.press('q');
+    expect(ui.exitCode()).toBe(3);
+  });
+});
+
+describe('the screen', () => {
+  const sizes = [
+    { columns: 60, rows: 12 },
+    { columns: 80, rows: 24 },
+    { columns: 120, rows: 30 },
+    { columns: 200, rows: 60 },
+  ];
+
+  it.each(sizes)('is never taller or wider than a $columns×$rows terminal', async (size) => {
+    const ui = open({ size });
+    await ui.waitFor('kubectl sa');
+    for (const key of ['', keys.enter, '2', keys.pageDown, '?', '?', keys.escape, keys.escape]) {
+      await ui.press(key);
+      const lines = ui.frame().split('\n');
+      expect(lines.length).toBeLessThanOrEqual(size.rows);
+      for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(size.columns);
+    }
+  });
+
+  it('lays out again on resize: one pane when narrow, three when wide', async () => {
+    const ui = open({ size: { columns: 200, rows: 30 } });
+    await ui.waitFor('ServiceAccounts');
+    expect(ui.frame()).toContain('Namespaces');
+    expect(ui.frame()).toContain('[Findings');
+    ui.resize({ columns: 70, rows: 20 });
+    await ui.waitFor(/^(?![\s\S]*Namespaces)[\s\S]*ServiceAccounts/);
+    expect(ui.frame()).not.toContain('[Findings');
+    ui.resize({ columns: 40, rows: 10 });
+    await ui.waitFor(/needs\s+at\s+least\s+60×12/);
+    ui.resize({ columns: 200, rows: 30 });
+    await ui.waitFor('[Findings');
+  });
+
+  it('spells severities out, and passes no colour to Ink with NO_COLOR', async () => {
+    const plain = open({ colour: false });
+    const screen = await plain.waitFor('ServiceAccounts');
+    for (const badge of ['CRIT', 'HIGH', 'ok']) expect(screen).toContain(badge);
+    expect(screen).not.toMatch(/\u001B\[3\dm/);
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TmuxTerminal } from '../helpers/tmux.js';
+
+/**
+ * End to end: the real `kubectl sa` (kubectl finds the plugin on PATH, which runs the built bundle) in a real
+ * terminal (tmux), driven by keys, judged by what the screen shows.
+ */
+let terminal: TmuxTerminal | undefined;
+afterEach(async () => {
+  await terminal?.close();
+  terminal = undefined;
+});
+
+/** The lines of the screen, without tmux's trailing blank rows. */
+const linesOf = (screen: string) => screen.replace(/\n+$/, '').split('\n');
+
+// A shared machine may be busy: each step waits for the screen it expects, and a test has two minutes.
+describe('kubectl sa in a terminal', { timeout: 120_000 }, () => {
+  it('opens on examples/ in the alternate screen, navigates, and leaves the shell screen as it was on q', async () => {
+    terminal = await TmuxTerminal.start('kubectl sa -f examples/', { columns: 180, rows: 40, env: { NO_COLOR: '1' } });
+    let screen = await terminal.waitFor('ServiceAccounts ·');
+    expect(screen).toMatch(/kubectl sa · files: examples\/ · 20 objects · 19 findings/);
+    expect(screen).toMatch(/› CRIT shop\/ci-deployer\s+unset\s+0 legacy/);
+    expect(linesOf(screen)).toHaveLength(40);
+
+    await terminal.press('j');
+    screen = await terminal.waitFor(/› HIGH shop\/default/);
+    expect(screen).toContain('─ shop/default ─');
+
+    await terminal.press('Enter', '4');
+    await terminal.waitFor('╔═ shop/default');
+    // The Workloads tab: its table's header.
+    screen = await terminal.waitFor('DECIDED BY');
+    expect(screen).toContain('Deployment/storefront');
+    expect(screen).toContain('Deployment/cart');
+
+    await terminal.press('Escape');
+    await terminal.waitFor('╔═ ServiceAccounts');
+    await terminal.press('/');
+    await terminal.type('rule:SA006');
+    screen = await terminal.waitFor('1 of 7 match');
+    expect(screen).toContain('shop/ci-deployer');
+
+    await terminal.press('Escape', 'q');
+    expect(await terminal.exitStatus()).toBe(0);
+    // The alternate screen is gone: the terminal shows what it showed before, not the explorer.
+    expect(await terminal.screen()).not.toContain('ServiceAccounts ·');
+  });
+
+  it("runs in the standalone binaries' program too (dist/kubectl-sa.cjs: CommonJS, no top-level await)", async () => {
+    terminal = await TmuxTerminal.start(`node test/helpers/run-cjs-program.mjs -f examples/`, { columns: 160, rows: 30 });
+    const screen = await terminal.waitFor('ServiceAccounts ·');
+    expect(screen).toMatch(/› CRIT shop\/ci-deployer/);
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('lays out again when the terminal is resized, and is never taller than it', async () => {
+    terminal = await TmuxTerminal.start('kubectl sa -f examples/', { columns: 200, rows: 50 });
+    await terminal.waitFor('ServiceAccounts ·');
+    expect(await terminal.screen()).toContain('Namespaces');
+    await terminal.resize(80, 24);
+    const narrow = await terminal.waitFor(/^(?![\s\S]*Namespaces)[\s\S]*ServiceAccounts ·/);
+    const lines = linesOf(narrow);
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(lines[0]).toContain('kubectl sa');
+    expect(lines.at(-1)).toContain('quit');
+    await terminal.resize(160, 40);
+    await terminal.waitFor('Namespaces');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('colours severities on a colour terminal and not with NO_COLOR, spelling them out either way', async () => {
+    terminal = await TmuxTerminal.start('kubectl sa -f examples/', { columns: 180, rows: 30 });
+    await terminal.waitFor('ServiceAccounts ·');
+    const coloured = await terminal.screen({ escapes: true });
+    expect(coloured).toMatch(/\u001B\[[0-9;]*31m/);
+    await terminal.press('q');
+    await terminal.close();
+
+    terminal = await TmuxTerminal.start('kubectl sa -f examples/', { columns: 180, rows: 30, env: { NO_COLOR: '1' } });
+    await terminal.waitFor('ServiceAccounts ·');
+    const plain = await terminal.screen({ escapes: true });
+    expect(plain).not.toMatch(/\u001B\[[0-9;]*3[0-7]m/);
+    expect(plain).toContain('CRIT');
+  });
+
+  it('reads manifests piped to -f - and takes its keys from the terminal', async () => {
+    terminal = await TmuxTerminal.start(`sh -c 'for file in examples/insecure/*.yaml; do echo ---; cat "$file"; done | kubectl sa -f -'`, {
+      columns: 180,
+      rows: 30,
+    });
+    const screen = await terminal.waitFor('ServiceAccounts ·');
+    expect(screen).toContain('files: -');
+    expect(screen).toContain('shop/ci-deployer');
+    expect(screen).not.toContain('payments');
+    // r reads again: stdin was kept, not lost.
+    await terminal.press('r');
+    await terminal.waitFor('refreshed');
+    expect(await terminal.screen()).toContain('shop/ci-deployer');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('refuses an empty input as every command does (exit 2 on q), and opens on it with --allow-empty', async () => {
+    const empty = path.join(mkdtempSync(path.join(tmpdir(), 'kubectl-sa-tui-empty-')), 'empty.yaml');
+    writeFileSync(empty, '# rendered nothing\n---\n');
+    terminal = await TmuxTerminal.start(`kubectl sa -f ${empty}`, { columns: 120, rows: 20 });
+    expect(await terminal.waitFor('error:')).toContain('no objects passed');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(2);
+    await terminal.close();
+
+    terminal = await TmuxTerminal.start(`kubectl sa -f ${empty} --allow-empty`, { columns: 120, rows: 20 });
+    expect(await terminal.waitFor('ServiceAccounts ·')).toContain('0 findings');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('says what is wrong with a broken manifest, and exits 2 on q', async () => {
+    terminal = await TmuxTerminal.start('kubectl sa -f test/fixtures/does-not-exist.yaml', { columns: 120, rows: 20 });
+    const screen = await terminal.waitFor('error:');
+    expect(screen).toContain('does-not-exist.yaml');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(2);
+  });
+});
