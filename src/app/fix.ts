@@ -13,7 +13,7 @@ import { severityRank, type Severity } from '../policy/pack-types.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { Outcome } from './outcome.js';
 import type { RbacView } from '../policy/derived/scan-context.js';
-import { judge, type JudgeOptions } from './scan.js';
+import { judge, type JudgeOptions, type Judgement } from './scan.js';
 
 /** Which findings to fix: `--rule`, `--severity` (at or above), and for files `-n` (one namespace). */
 export interface FindingSelection {
@@ -47,13 +47,20 @@ export async function planFix(options: FixPlanOptions): Promise<Outcome<FixPlanR
   if (unknown.length > 0)
     throw new UsageError(`--rule: no rule with id ${unknown.join(', ')}`, { hint: 'list rules with: kubectl sa policy list' });
   const findings = judgement.evaluation.findings.filter((finding) => selected(finding, options.selection));
+  return { data: await planFindingFixes(judgement, findings), notes: judgement.inventory.notes, warnings: judgement.warnings };
+}
+
+/**
+ * A plan for these findings of input already judged: what `fix` plans after its scan, and what the TUI's `f`
+ * plans for the finding selected, without reading or judging again.
+ */
+export async function planFindingFixes(
+  judgement: Pick<Judgement, 'packs' | 'inventory' | 'connection' | 'rbac'>,
+  findings: readonly Finding[],
+): Promise<FixPlanResult> {
   const { requests, skipped } = requestsForFindings(findings, fixesOf(judgement.packs));
   const result = await planRequests(requests, judgement.inventory, judgement.connection, skipped, judgement.rbac);
-  return {
-    data: { ...result, withoutFix: findings.filter((finding) => finding.fix === undefined) },
-    notes: judgement.inventory.notes,
-    warnings: judgement.warnings,
-  };
+  return { ...result, withoutFix: findings.filter((finding) => finding.fix === undefined) };
 }
 
 /** Plans requests against the inventory; for files, also each file's edited text and diff. */

@@ -1,5 +1,6 @@
 import type { FixPlanResult } from '../app/fix.js';
-import { planFileRestores, readBackup, restoreFiles, writeFileChanges } from '../app/fix-files.js';
+import { applyFixPlan, dryRunFixPlan, plannedChanges } from '../app/fix-apply.js';
+import { planFileRestores, readBackup, restoreFiles } from '../app/fix-files.js';
 import { ExitCode, InputError, UsageError } from '../errors/kubectl-sa-error.js';
 import { defaultBackupRoot } from '../fixes/backup.js';
 import { clusterScript, fileScript, shellQuote } from '../fixes/script.js';
@@ -7,8 +8,8 @@ import { fixPrinters, fixReport } from '../report/fix-report.js';
 import type { IoContext } from './io.js';
 import type { Printers } from '../report/printers.js';
 import { confirm, dryRunOf, type DryRun, type FixActionValues } from './fix-flags.js';
-import { applyLive, clusterWriterFor, planObjectRestores, restoreObjects } from '../app/fix-live.js';
-import { BackupWriter, type BackupManifest } from '../fixes/backup.js';
+import { clusterWriterFor, planObjectRestores, restoreObjects } from '../app/fix-live.js';
+import type { BackupManifest } from '../fixes/backup.js';
 import { objectDiff } from '../fixes/cluster-writer.js';
 import { labelOf, type PlannedChange } from '../fixes/plan.js';
 import type { ChangeResult } from '../report/fix-report.js';
@@ -108,7 +109,7 @@ export class FixRunner {
       return;
     }
     const backupRoot = flags['backup-dir'] ?? defaultBackupRoot(this.io.env);
-    const written = await writeFileChanges(result.files, { backupRoot, command: this.commandLine(), now: new Date() });
+    const written = await applyFixPlan(result, { backupRoot, command: this.commandLine(), now: new Date() });
     this.io.stderr.write(`wrote ${written.files.length} file(s); backup: ${written.backupDir}\n`);
     if (flags.output !== 'table' || flags.yes)
       this.print(
@@ -135,12 +136,10 @@ export class FixRunner {
         fixReport({ origin: 'cluster', dryRun: shownDryRun, plan: result.plan, files: [], withoutFix, results: resultsBy, backup }),
         flags.output,
       );
-    const planned = new Map<PlannedChange, ChangeResult>(
-      changes.map((change) => [change, { outcome: 'planned', notes: [], diff: objectDiff(change.object, change.before, change.after) }]),
-    );
+    const planned = plannedChanges(result);
     if (dryRun === 'client' || changes.length === 0) return report(planned, 'client');
     if (dryRun === 'server') {
-      report(await applyLive(changes, writer, { dryRun: 'server', context: connection.kubeConfig.contextName }), 'server');
+      report(await dryRunFixPlan(result), 'server');
       this.io.stderr.write(`hint: nothing was changed (server dry run); apply with: ${this.actingCommand('--dry-run=none')}\n`);
       return;
     }
@@ -150,13 +149,17 @@ export class FixRunner {
       this.setExitCode(ExitCode.findings);
       return;
     }
-    const backup = await BackupWriter.create(flags['backup-dir'] ?? defaultBackupRoot(this.io.env), this.commandLine(), new Date());
-    const applied = await applyLive(changes, writer, { dryRun: 'none', backup, context: connection.kubeConfig.contextName });
-    const failed = [...applied.values()].filter((outcome) => outcome.outcome === 'failed').length;
+    const applied = await applyFixPlan(result, {
+      backupRoot: flags['backup-dir'] ?? defaultBackupRoot(this.io.env),
+      command: this.commandLine(),
+      now: new Date(),
+    });
+    const outcomes = [...applied.results.values()];
+    const failed = outcomes.filter((outcome) => outcome.outcome === 'failed').length;
     this.io.stderr.write(
-      `changed ${[...applied.values()].filter((outcome) => outcome.outcome === 'applied').length} object(s); backup: ${backup.dir}\n`,
+      `changed ${outcomes.filter((outcome) => outcome.outcome === 'applied').length} object(s); backup: ${applied.backupDir}\n`,
     );
-    report(applied, 'none', backup.dir);
+    report(applied.results, 'none', applied.backupDir);
     if (failed > 0) this.setExitCode(ExitCode.findings);
   }
 

@@ -52,10 +52,22 @@ export default class Tui extends KubectlSaCommand {
       stdinText ??= await bufferOf(io.stdin);
       return Readable.from([stdinText]);
     };
-    const [{ explore }, { whoCanIn }, { createToken }, { copyToClipboard }, { runTui }] = await Promise.all([
+    const [
+      { explore },
+      { whoCanIn },
+      { createToken },
+      { planFindingFixes },
+      fixApply,
+      { defaultBackupRoot },
+      { copyToClipboard },
+      { runTui },
+    ] = await Promise.all([
       import('../app/explore.js'),
       import('../app/who-can.js'),
       import('../app/token-create.js'),
+      import('../app/fix.js'),
+      import('../app/fix-apply.js'),
+      import('../fixes/backup.js'),
       import('../tui/clipboard.js'),
       import('../tui/run-tui.js'),
     ]);
@@ -86,6 +98,19 @@ export default class Tui extends KubectlSaCommand {
             });
           },
           copy: (text) => copyToClipboard(text, { env: io.env, terminal: io.stdout }),
+          planFix: (exploration, findings) => planFindingFixes(exploration, findings),
+          dryRunFix: (plan) => fixApply.dryRunFixPlan(plan),
+          // The backup records what made it: this command line and the fix chosen in it.
+          applyFix: (plan) =>
+            fixApply.applyFixPlan(plan, {
+              backupRoot: defaultBackupRoot(io.env),
+              command: [
+                'kubectl sa tui',
+                ...this.argv,
+                `(f: ${plan.plan.changes.flatMap((change) => change.reasons.map((reason) => reason.ruleId)).join(', ')})`,
+              ].join(' '),
+              now: new Date(),
+            }),
         },
       });
       if (code !== 0) this.setExitCode(code);

@@ -1,4 +1,9 @@
+import type { AppliedFix } from '../app/fix-apply.js';
+import type { FixPlanResult } from '../app/fix.js';
 import type { CreatedToken } from '../app/token-create.js';
+import type { PlannedChange } from '../fixes/plan.js';
+import type { Finding } from '../policy/finding.js';
+import type { ChangeResult } from '../report/fix-report.js';
 import type { Exploration, ExploreStage } from '../app/explore.js';
 import type { Outcome, Warning } from '../app/outcome.js';
 import type { WhoCanQuery } from '../app/who-can.js';
@@ -20,6 +25,12 @@ export interface ExplorerActions {
   readonly createToken: (exploration: Exploration, request: TokenDialogRequest) => Promise<CreatedToken>;
   /** Puts text on the clipboard and says how (or throws saying why not). */
   readonly copy: (text: string) => Promise<string>;
+  /** The fix use case's plan for findings already judged: changes, diffs, what is skipped and why. */
+  readonly planFix: (exploration: Exploration, findings: readonly Finding[]) => Promise<FixPlanResult>;
+  /** A server-side dry run of a cluster plan (nothing is stored). */
+  readonly dryRunFix: (plan: FixPlanResult) => Promise<ReadonlyMap<PlannedChange, ChangeResult>>;
+  /** Applies a plan, backup first; says where the backup is. */
+  readonly applyFix: (plan: FixPlanResult) => Promise<AppliedFix>;
 }
 
 export interface TokenDialogRequest {

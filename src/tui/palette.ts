@@ -33,6 +33,9 @@ export interface Palette {
   readonly warn: TextStyle;
   readonly focusBorder: Colour | undefined;
   readonly accent: TextStyle;
+  /** A diff's added and removed lines (their + and - say it without colour). */
+  readonly added: TextStyle;
+  readonly removed: TextStyle;
 }
 
 const severityStyles: Readonly<Record<Severity, TextStyle>> = {
@@ -52,6 +55,8 @@ export function paletteFor(colour: boolean): Palette {
     warn: strip({ color: 'magenta' }),
     focusBorder: colour ? 'cyan' : undefined,
     accent: strip({ color: 'cyan', bold: true }),
+    added: strip({ color: 'green' }),
+    removed: strip({ color: 'red' }),
   };
 }
 

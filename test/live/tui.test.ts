@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
 import { apply, freshNamespace, kubectl, liveCluster } from './kube.js';
 
@@ -95,6 +99,54 @@ describe('kubectl sa on a live cluster, in a terminal', { timeout: 180_000 }, ()
     expect(screen).not.toContain(token.slice(0, 40));
     await terminal.press('q');
     expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('fixes the selected finding on the cluster: plan, y, a server dry run, the change with a backup; kubectl sees it and undo restores it', async () => {
+    const fixed = await freshNamespace('tui-fix');
+    await apply(shop(fixed));
+    const state = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-tui-state-'));
+    const kubeconfig = liveCluster().kubeconfigPath;
+    terminal = await TmuxTerminal.start(`kubectl sa --kubeconfig ${kubeconfig} -n ${fixed}`, {
+      columns: 180,
+      rows: 45,
+      env: { NO_COLOR: '1', XDG_STATE_HOME: state },
+    });
+    await terminal.waitFor('ServiceAccounts ·');
+    await terminal.press('Enter');
+    await terminal.waitFor(`╔═ ${fixed}/default`);
+    await terminal.press('/');
+    await terminal.type('rule:SA001');
+    await terminal.press('Enter');
+    await terminal.waitFor('── 1/1 of 3');
+    await terminal.press('f');
+    let screen = await terminal.waitFor('Nothing has been changed.');
+    expect(screen).toContain(`y applies 2 change(s) to ${liveCluster().server}`);
+    expect(await kubectl(['get', 'serviceaccount', 'default', '-n', fixed, '-o', 'jsonpath={.automountServiceAccountToken}'])).toBe('');
+
+    await terminal.press('y');
+    screen = await terminal.waitFor('Done.');
+    expect(screen).toContain('Changed 2 object(s):');
+    const backup = /undo: kubectl sa fix --undo (\S+) --dry-run=none/.exec(screen)?.[1] ?? '';
+    expect(backup.startsWith(path.join(state, 'kubectl-sa', 'backups'))).toBe(true);
+    // kubectl sees the fix: the default ServiceAccount opts out, and the Deployment using its permissions opts in.
+    expect(await kubectl(['get', 'serviceaccount', 'default', '-n', fixed, '-o', 'jsonpath={.automountServiceAccountToken}'])).toBe(
+      'false',
+    );
+    expect(
+      await kubectl(['get', 'deployment', 'cart', '-n', fixed, '-o', 'jsonpath={.spec.template.spec.automountServiceAccountToken}']),
+    ).toBe('true');
+
+    await terminal.press('Escape');
+    screen = await terminal.waitFor('refreshed');
+    expect(screen).toMatch(/› HIGH default +off/);
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+
+    const undone = await runCli(['fix', '--undo', backup, '--dry-run=none', '--yes', '--kubeconfig', kubeconfig], {
+      env: { ...process.env, XDG_STATE_HOME: state },
+    });
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(await kubectl(['get', 'serviceaccount', 'default', '-n', fixed, '-o', 'jsonpath={.automountServiceAccountToken}'])).toBe('');
   });
 
   it('says why a cluster cannot be read and how to explore files instead', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Exploration } from '../../src/app/explore.js';
 import type { Outcome } from '../../src/app/outcome.js';
 import { scan } from '../../src/app/scan.js';
+import { planFindingFixes, type FixPlanResult } from '../../src/app/fix.js';
 import type { CreatedToken } from '../../src/app/token-create.js';
 import { ClusterError } from '../../src/errors/kubectl-sa-error.js';
 import type { ClusterConnection } from '../../src/sources/cluster/connect.js';
@@ -216,6 +217,107 @@ describe('the explorer on examples/', () => {
     await ui.waitFor('ServiceAccounts');
     await ui.press('q');
     expect(ui.exitCode()).toBe(0);
+  });
+});
+
+describe('the fix dialog', () => {
+  /** shop/default, its Findings tab filtered to SA001 (default ServiceAccount automount), that finding selected. */
+  async function selectSa001(ui: Driven): Promise<void> {
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('j', keys.enter, '/');
+    await ui.type('rule:SA001');
+    await ui.press(keys.enter);
+    await ui.waitFor('── 1/1 of 6');
+  }
+
+  it('shows the plan and its diff for the selected finding, and n cancels with nothing applied', async () => {
+    const applied: unknown[] = [];
+    const ui = open({ actions: { applyFix: async (plan) => (applied.push(plan), Promise.reject(new Error('not expected'))) } });
+    await selectSa001(ui);
+    await ui.press('f');
+    const screen = flat(await ui.waitFor('Nothing has been changed.'));
+    // The plan as `kubectl sa fix` prints it: the ServiceAccount opted out, and the workloads that use its
+    // permissions opted in, in the manifest that declares them.
+    expect(screen).toContain('Would change 3 object(s) in 1 file(s):');
+    expect(screen).toContain('ServiceAccount shop/default (');
+    expect(screen).toContain('SA001 → set automountServiceAccountToken: false on the ServiceAccount');
+    expect(screen).toContain('+automountServiceAccountToken: false');
+    expect(screen).toContain('y writes 1 file(s), backup first');
+    // The rest of the diff is a page down.
+    expect(screen).not.toContain('+ automountServiceAccountToken: true');
+    await ui.press(' ');
+    expect(flat(ui.frame())).toContain('+ automountServiceAccountToken: true');
+    await ui.press('n');
+    await ui.waitFor('ServiceAccounts ·');
+    expect(ui.frame()).not.toContain('fix SA001');
+    expect(applied).toEqual([]);
+  });
+
+  it('applies on y through the fix use case, shows the backup and how to undo, and reads the input again on Esc', async () => {
+    let loads = 0;
+    const applied: FixPlanResult[] = [];
+    const ui = open({
+      load: async () => (loads++, loaded),
+      actions: {
+        applyFix: async (plan) => {
+          applied.push(plan);
+          return { backupDir: '/backups/20261201T120000Z-abc123', files: plan.files.map((file) => file.file), results: new Map() };
+        },
+      },
+    });
+    await selectSa001(ui);
+    await ui.press('f');
+    await ui.waitFor('Nothing has been changed.');
+    await ui.press('y');
+    const screen = flat(await ui.waitFor('Done.'));
+    expect(screen).toContain('Changed 3 object(s) in 1 file(s):');
+    expect(screen).toContain('undo: kubectl sa fix --undo /backups/20261201T120000Z-abc123 --write');
+    expect(applied).toHaveLength(1);
+    expect(applied[0]!.plan.changes.map((change) => `${change.object.kind}/${change.object.name}`).sort()).toEqual([
+      'Deployment/cart',
+      'Deployment/storefront',
+      'ServiceAccount/default',
+    ]);
+    expect(loads).toBe(1);
+    await ui.press(keys.escape);
+    await ui.waitFor('refreshed');
+    expect(loads).toBe(2);
+  });
+
+  it('on a cluster, runs a server dry run after y and applies nothing when the API server refuses a change', async () => {
+    const applied: unknown[] = [];
+    const ui = open({
+      actions: {
+        // The same plan, as if read from a cluster; the server's answer to its dry run is a refusal.
+        planFix: async (exploration, findings) => ({ ...(await planFindingFixes(exploration, findings)), origin: 'cluster', files: [] }),
+        dryRunFix: async (plan) =>
+          new Map(
+            plan.plan.changes.map((change) => [
+              change,
+              { outcome: 'failed' as const, notes: ['the API server refused it: admission webhook "policy" denied the request'], diff: '' },
+            ]),
+          ),
+        applyFix: async (plan) => (applied.push(plan), Promise.reject(new Error('not expected'))),
+      },
+    });
+    await selectSa001(ui);
+    await ui.press('f');
+    expect(flat(await ui.waitFor('Nothing has been changed.'))).toContain('y applies 3 change(s) to');
+    await ui.press('y');
+    const screen = flat(await ui.waitFor('refused a change in the dry run'));
+    expect(screen).toContain('nothing was changed');
+    expect(screen).toContain('[failed]');
+    expect(screen).toContain('admission webhook "policy" denied the request');
+    expect(applied).toEqual([]);
+  });
+
+  it('says when the selected finding has no automatic fix, and opens no dialog', async () => {
+    const ui = open();
+    await ui.waitFor('ServiceAccounts');
+    // shop/ci-deployer's first finding: RBAC001, a cluster-admin binding, which no pack fixes automatically.
+    await ui.press(keys.enter, 'f');
+    expect(await ui.waitFor('has no automatic fix')).toContain('RBAC001 has no automatic fix');
+    expect(ui.frame()).not.toContain('fix RBAC001');
   });
 });
 

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { explore, type Exploration, type ExploreStage } from '../../src/app/explore.js';
 import type { Outcome } from '../../src/app/outcome.js';
+import { planFindingFixes } from '../../src/app/fix.js';
+import { dryRunFixPlan } from '../../src/app/fix-apply.js';
 import { whoCanIn } from '../../src/app/who-can.js';
 import { Explorer } from '../../src/tui/components/Explorer.js';
 import type { ExplorerActions } from '../../src/tui/explorer-actions.js';
@@ -78,6 +80,9 @@ export function renderExplorer(options: {
     whoCan: (exploration, query) => whoCanIn(exploration, query),
     createToken: () => Promise.reject(new Error('no cluster in this test')),
     copy: () => Promise.reject(new Error('no clipboard in this test')),
+    planFix: (exploration, findings) => planFindingFixes(exploration, findings),
+    dryRunFix: (plan) => dryRunFixPlan(plan),
+    applyFix: () => Promise.reject(new Error('nothing is written in this test')),
     ...options.actions,
   };
   const instance = render(

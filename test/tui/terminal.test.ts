@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
 
 /**
@@ -105,6 +106,53 @@ describe('kubectl sa in a terminal', { timeout: 120_000 }, () => {
     expect(await terminal.screen()).toContain('shop/ci-deployer');
     await terminal.press('q');
     expect(await terminal.exitStatus()).toBe(0);
+  });
+
+  it('fixes the selected finding in the manifests: plan and diff, y writes with a backup, and fix --undo restores it', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-tui-fix-'));
+    cpSync(path.join(repoRoot, 'examples'), folder, { recursive: true });
+    const state = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-tui-state-'));
+    const manifest = path.join(folder, 'insecure', 'shop-namespace.yaml');
+    const original = readFileSync(manifest, 'utf8');
+    terminal = await TmuxTerminal.start(`kubectl sa -f ${folder}`, {
+      columns: 160,
+      rows: 45,
+      env: { NO_COLOR: '1', XDG_STATE_HOME: state },
+    });
+    await terminal.waitFor('ServiceAccounts ·');
+    await terminal.press('j');
+    await terminal.waitFor(/› HIGH shop\/default/);
+    await terminal.press('Enter');
+    await terminal.waitFor('╔═ shop/default');
+    await terminal.press('/');
+    await terminal.type('rule:SA001');
+    await terminal.press('Enter');
+    await terminal.waitFor('── 1/1 of 6');
+    await terminal.press('f');
+    let screen = await terminal.waitFor('Nothing has been changed.');
+    expect(screen).toContain('+automountServiceAccountToken: false');
+    expect(readFileSync(manifest, 'utf8')).toBe(original);
+
+    await terminal.press('y');
+    screen = await terminal.waitFor('Done.');
+    const backup = /undo: kubectl sa fix --undo (\S+) --write/.exec(screen)?.[1] ?? '';
+    expect(backup.startsWith(path.join(state, 'kubectl-sa', 'backups'))).toBe(true);
+    const fixed = readFileSync(manifest, 'utf8');
+    expect(fixed).toContain('  namespace: shop\nautomountServiceAccountToken: false\n');
+    // Everything else of the file is as it was: comments and the other documents.
+    expect(fixed.replace(/\n *automountServiceAccountToken: (true|false)/g, '')).toBe(original);
+
+    // Esc reads the files again: the default ServiceAccount now opts out, and SA001 is gone.
+    await terminal.press('Escape');
+    screen = await terminal.waitFor('refreshed');
+    expect(screen).toMatch(/› HIGH shop\/default\s+off/);
+    expect(screen).toContain('18 findings');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(0);
+
+    const undone = await runCli(['fix', '--undo', backup, '--write', '--yes'], { env: { ...process.env, XDG_STATE_HOME: state } });
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(readFileSync(manifest, 'utf8')).toBe(original);
   });
 
   it('refuses an empty input as every command does (exit 2 on q), and opens on it with --allow-empty', async () => {

@@ -102,10 +102,12 @@ function FindingsTab(props: DetailPaneProps & { row: ServiceAccountRow; inner: n
           { text: severityBadge(finding.severity).padEnd(4), style: palette.severity(finding.severity) },
           { text: ` ${findingSummary(finding)}` },
         ]}
-        empty={`no finding matches the filter${filtered}`}
+        empty={props.filter ? 'no finding matches the filter (esc clears it)' : 'no finding'}
       />
       <StyledLine
-        content={[{ text: `${'─'.repeat(2)} ${findingIndex + 1}/${findings.length}${filtered} ${'─'.repeat(inner)}` }]}
+        content={[
+          { text: `${'─'.repeat(2)} ${findings.length === 0 ? 0 : findingIndex + 1}/${findings.length}${filtered} ${'─'.repeat(inner)}` },
+        ]}
         width={inner}
       />
       {shown.map((content, index) => (

@@ -15,6 +15,7 @@ import { wrap } from '../text-lines.js';
 import { AccountPane, NamespacePane } from './ListPanes.js';
 import { DetailPane } from './DetailPane.js';
 import { ErrorScreen } from './ErrorScreen.js';
+import { FixDialog } from './FixDialog.js';
 import { Footer } from './Footer.js';
 import { describeSource, Header } from './Header.js';
 import { HelpScreen, helpLines } from './HelpScreen.js';
@@ -41,7 +42,10 @@ type Phase =
   | { readonly kind: 'error'; readonly error: unknown }
   | { readonly kind: 'ready'; readonly outcome: Outcome<Exploration>; readonly data: ExplorerData };
 
-type Dialog = { readonly kind: 'whoCan' } | { readonly kind: 'token'; readonly namespace: string; readonly name: string };
+type Dialog =
+  | { readonly kind: 'whoCan' }
+  | { readonly kind: 'token'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'fix'; readonly finding: Finding };
 
 /**
  * The interactive `kubectl sa`: namespaces → ServiceAccounts → details, over one Exploration. A stateful
@@ -104,7 +108,7 @@ export function Explorer(props: ExplorerProps) {
   const ready = phase.kind === 'ready' ? phase : undefined;
   const exploration = ready?.outcome.data;
   const data = ready?.data;
-  const available = { token: exploration?.connection !== undefined, fix: false };
+  const available = { token: exploration?.connection !== undefined, fix: exploration !== undefined };
 
   // The lists as shown: filtered, then sorted. Recomputed only when their inputs change, not per keystroke.
   const namespaceRows = useMemo(() => {
@@ -142,7 +146,7 @@ export function Explorer(props: ExplorerProps) {
   );
   const layout = layoutFor(size, state.focus, { zoom: state.zoom, chromeRows: 2 + (showWarningLine ? 1 : 0) });
   const detailWidth = layout.panes.find((pane) => pane.pane === 'detail')?.width ?? size.columns;
-  const canFix = useCallback((_finding: Finding) => false, []);
+  const canFix = useCallback((finding: Finding) => finding.fix !== undefined, []);
   const detailContext: DetailContext | undefined = exploration
     ? { exploration, palette, width: detailWidth - 2, canCreateToken: available.token, canFix }
     : undefined;
@@ -190,8 +194,13 @@ export function Explorer(props: ExplorerProps) {
         if (!available.token) return setMessage('tokens are created on a live cluster: run kubectl sa without -f');
         if (!row || row.kind !== 'serviceAccount') return setMessage('select a ServiceAccount first');
         return setDialog({ kind: 'token', namespace: row.namespace, name: row.name });
-      case 'fix':
-        return undefined;
+      case 'fix': {
+        const finding = findings[Math.min(basis.findingIndex, findings.length - 1)];
+        if (!finding) return setMessage('no finding selected: f fixes the finding selected in the Findings tab');
+        if (!canFix(finding))
+          return setMessage(`${finding.ruleId} has no automatic fix: its remediation is under fix: in the Findings tab`);
+        return setDialog({ kind: 'fix', finding });
+      }
       case 'filterStart':
         if (filterTarget(basis) === undefined) return setMessage('/ filters lists and the Findings tab; this tab is text: ↑↓ scroll');
         return dispatch(command);
@@ -221,6 +230,20 @@ export function Explorer(props: ExplorerProps) {
         const next =
           sidewaysCommand({ ...key, meta: false }, input, basis.focus === 'detail') ?? commandFor(input, { ...key, meta: false });
         if (next) run(next, basis);
+        return;
+      }
+      // Text pasted (or typed faster than it is read) arrives as one chunk; a line end in it ends the filter.
+      if (state.editing && /[\r\n]/.test(input) && input.length > 1) {
+        const text = input.split(/[\r\n]/)[0] ?? '';
+        if (text !== '') dispatch({ type: 'filterType', text });
+        return dispatch({ type: 'filterAccept' });
+      }
+      // Keys read together (held down, or typed while busy) arrive as one chunk of text: each is a key.
+      if (!state.editing && input.length > 1 && /^[\x20-\x7e]+$/.test(input) && !key.ctrl && !key.meta) {
+        for (const character of input) {
+          const each = sidewaysCommand(key, character, state.focus === 'detail') ?? commandFor(character, key);
+          if (each) run(each, state);
+        }
         return;
       }
       const command = state.editing
@@ -294,6 +317,21 @@ export function Explorer(props: ExplorerProps) {
           setState((current) =>
             reduce(current, { type: 'show', namespaceKey: namespace, accountKey: rowKey(namespace, name) }, factsRef.current),
           );
+        }}
+      />
+    );
+  else if (dialog?.kind === 'fix')
+    body = (
+      <FixDialog
+        exploration={exploration}
+        finding={dialog.finding}
+        actions={actions}
+        palette={palette}
+        width={size.columns}
+        height={layout.height}
+        onClose={(changed) => {
+          setDialog(undefined);
+          if (changed) load(true);
         }}
       />
     );
@@ -382,7 +420,14 @@ export function Explorer(props: ExplorerProps) {
         />
       )}
       {body}
-      <Footer width={size.columns} palette={palette} available={available} editing={editing} message={message} />
+      <Footer
+        width={size.columns}
+        palette={palette}
+        available={available}
+        editing={editing}
+        message={message}
+        dialog={dialog !== undefined}
+      />
     </Box>
   );
 }

@@ -10,6 +10,8 @@ export function Footer(props: {
   readonly available: { readonly token: boolean; readonly fix: boolean };
   readonly editing: { readonly text: string; readonly matches: number; readonly total: number } | undefined;
   readonly message: string | undefined;
+  /** A dialog is open: its own keys are in it. */
+  readonly dialog?: boolean | undefined;
 }) {
   const { palette } = props;
   let content: Line;
@@ -22,6 +24,8 @@ export function Footer(props: {
         text: `  ${matches.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} match · ⏎ keep · esc clear · name: rule: sev: !negate`,
       },
     ];
+  } else if (props.dialog) {
+    content = [{ text: 'esc', style: palette.accent }, { text: ' closes the dialog · its keys are listed in it' }];
   } else if (props.message) {
     content = [{ text: props.message, style: palette.accent }];
   } else {
