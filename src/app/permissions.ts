@@ -1,7 +1,5 @@
 import { loadBuiltInRiskFacts } from './load-policies.js';
 import { compileRiskFacts } from '../rbac/risk-facts.js';
-import type { Inventory } from '../inventory/inventory.js';
-import type { RbacModel } from '../rbac/rbac-model.js';
 import { serviceAccountRbac } from '../rbac/service-account-rbac.js';
 import type { PermissionsReport } from '../report/permissions-report.js';
 import type { Outcome } from './outcome.js';
@@ -19,21 +17,15 @@ export async function permissionsOf(options: PermissionsOptions): Promise<Outcom
   const { namespace, name } = options.serviceAccount;
   const { inventory } = await readInput(options.input, { resources: 'rbac' });
   const model = rbacModelFor(inventory, { defaultRbac: options.defaultRbac, riskFacts: compileRiskFacts(await loadBuiltInRiskFacts()) });
-  return { data: permissionsReport(model, inventory, { namespace, name }), notes: inventory.notes, warnings: modelWarnings(model) };
-}
-
-/** The report for one ServiceAccount from a model already built (the TUI asks it for the selected SA). */
-export function permissionsReport(
-  model: RbacModel,
-  inventory: Inventory,
-  serviceAccount: { readonly namespace: string; readonly name: string },
-): PermissionsReport {
-  const { namespace, name } = serviceAccount;
   return {
-    apiVersion: 'kubectl-sa.dev/v1',
-    kind: 'ServiceAccountPermissions',
-    defaultRbac: model.defaultRbacVersion ?? null,
-    found: inventory.findServiceAccount(namespace, name) !== undefined,
-    ...serviceAccountRbac(model, namespace, name),
+    data: {
+      apiVersion: 'kubectl-sa.dev/v1',
+      kind: 'ServiceAccountPermissions',
+      defaultRbac: model.defaultRbacVersion ?? null,
+      found: inventory.findServiceAccount(namespace, name) !== undefined,
+      ...serviceAccountRbac(model, namespace, name),
+    },
+    notes: inventory.notes,
+    warnings: modelWarnings(model),
   };
 }

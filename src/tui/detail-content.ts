@@ -5,7 +5,6 @@
  * `permissions` command, so the TUI and the CLI never disagree.
  */
 import type { Exploration } from '../app/explore.js';
-import { permissionsReport } from '../app/permissions.js';
 import { formatPosition } from '../errors/kubectl-sa-error.js';
 import type { KubeObject } from '../inventory/kube-object.js';
 import type { Finding } from '../policy/finding.js';
@@ -57,7 +56,10 @@ export function tabLines(tab: Exclude<DetailTab, 'findings'>, row: ServiceAccoun
 }
 
 function permissionsLines(row: ServiceAccountRow, { exploration }: DetailContext): Line[] {
-  const report = permissionsReport(exploration.model, exploration.inventory, row);
+  // The scan's own answer for this account: its grants and facts, read lazily; its escalation paths, which this
+  // tab does not show, are not walked.
+  const report = exploration.rbac.serviceAccount(row.namespace, row.name);
+  if (!report) return textLines('No RBAC answer for this ServiceAccount.');
   const lines = textLines(renderRules(report).replace(/^\n/, ''));
   if (report.facts.length > 0) lines.push(blank, line({ text: 'Risk facts', style: { bold: true } }), ...textLines(renderFacts(report)));
   if (report.baselineOnly)

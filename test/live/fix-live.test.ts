@@ -9,26 +9,7 @@ import type { InventoryEntry } from '../../src/inventory/inventory.js';
 import type { KubeObject } from '../../src/inventory/kube-object.js';
 import { connectCluster } from '../../src/sources/cluster/connect.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { apply, freshNamespace, kubectl, liveCluster, waitUntilAllowed } from './kube.js';
-
-const shop = (namespace: string) => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: ${namespace}}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec:
-      serviceAccountName: default
-      containers: [{name: cart, image: registry.example.com/cart:1}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: default-reads-config, namespace: ${namespace}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
-subjects: [{kind: ServiceAccount, name: default, namespace: ${namespace}}]
-`;
+import { apply, freshNamespace, kubectl, liveCluster, shop, waitUntilAllowed } from './kube.js';
 
 const admin = () => ['--kubeconfig', liveCluster().kubeconfigPath];
 const json = async (args: string[]) =>

@@ -82,3 +82,23 @@ subjects: [{kind: User, name: ${user}, apiGroup: rbac.authorization.k8s.io}]
   await waitUntilAllowed(user, ['list', 'clusterrolebindings']);
   return user;
 }
+
+/** A Deployment running as its namespace's default ServiceAccount, which a RoleBinding gives ClusterRole view. */
+export const shop = (namespace: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec:
+      serviceAccountName: default
+      containers: [{name: cart, image: registry.example.com/cart:1}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: default-reads-config, namespace: ${namespace}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: default, namespace: ${namespace}}]
+`;

@@ -1,32 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
-import { apply, freshNamespace, kubectl, liveCluster } from './kube.js';
+import { apply, freshNamespace, kubectl, liveCluster, shop } from './kube.js';
 
 /**
  * End to end on a real API server: `kubectl sa` with no command on a terminal (tmux) opens the explorer on the
  * kubeconfig's cluster, and its actions (who-can, token create) go through the same use cases as the commands.
  */
-const shop = (namespace: string) => `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: cart, namespace: ${namespace}}
-spec:
-  selector: {matchLabels: {app: cart}}
-  template:
-    metadata: {labels: {app: cart}}
-    spec:
-      containers: [{name: cart, image: registry.example.com/cart:1}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: default-reads, namespace: ${namespace}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
-subjects: [{kind: ServiceAccount, name: default, namespace: ${namespace}}]
-`;
 
 let terminal: TmuxTerminal | undefined;
 afterEach(async () => {
@@ -65,14 +48,16 @@ describe('kubectl sa on a live cluster, in a terminal', { timeout: 180_000 }, ()
     expect(screen).toContain(liveCluster().server);
     // The default account: a workload runs as it with an automounted token, and a binding hands it view.
     expect(screen).toMatch(/› HIGH default +unset +1 projected/);
-    expect(screen).toContain('RBAC008  RoleBinding default-reads gives ClusterRole view');
+    expect(screen).toContain('RBAC008  RoleBinding default-reads-config gives ClusterRole');
 
     await terminal.press('w');
     await terminal.waitFor('who can ›');
     await terminal.type('list pods');
     await terminal.press('Enter');
     screen = await terminal.waitFor(/\d+ subject\(s\)/);
-    expect(screen).toMatch(new RegExp(`ServiceAccount +${namespace}/default +RoleBinding/${namespace}/default-reads → ClusterRole/view`));
+    expect(screen).toMatch(
+      new RegExp(`ServiceAccount +${namespace}/default +RoleBinding/${namespace}/default-reads-config → ClusterRole/view`),
+    );
     await terminal.press('Escape');
     await terminal.waitFor('ServiceAccounts ·');
 
@@ -149,11 +134,40 @@ describe('kubectl sa on a live cluster, in a terminal', { timeout: 180_000 }, ()
     expect(await kubectl(['get', 'serviceaccount', 'default', '-n', fixed, '-o', 'jsonpath={.automountServiceAccountToken}'])).toBe('');
   });
 
-  it('says why a cluster cannot be read and how to explore files instead', async () => {
-    terminal = await TmuxTerminal.start(`kubectl sa --kubeconfig ${liveCluster().kubeconfigs.bob ?? ''} -A`, { columns: 140, rows: 30 });
+  it('opens on `kubectl sa` alone (the KUBECONFIG context), and says why a cluster cannot be read and how to explore files instead', async () => {
+    // bob may read nothing: the explorer says so, with the API server's words, and how to look at files.
+    const env = { KUBECONFIG: liveCluster().kubeconfigs.bob ?? '' };
+    const command = await runCli(['scan'], { env: { ...process.env, ...env } });
+    expect(command.code).not.toBe(0);
+    terminal = await TmuxTerminal.start('kubectl sa', { columns: 140, rows: 30, env });
     const screen = await terminal.waitFor('error:');
+    expect(screen).toMatch(/forbidden|Forbidden/);
     expect(screen).toContain('kubectl sa -f PATH');
     await terminal.press('q');
-    expect(await terminal.exitStatus()).not.toBe(0);
+    expect(await terminal.exitStatus()).toBe(command.code);
+  });
+
+  it('says where the cluster could not be reached, and exits with the same code as the commands', async () => {
+    // A kubeconfig whose server does not listen: a closed port on loopback.
+    const folder = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-tui-down-'));
+    const kubeconfig = path.join(folder, 'config');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: down, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: down, context: {cluster: down, user: u}}]',
+        'current-context: down',
+      ].join('\n'),
+    );
+    const command = await runCli(['scan', '--kubeconfig', kubeconfig]);
+    terminal = await TmuxTerminal.start(`kubectl sa --kubeconfig ${kubeconfig}`, { columns: 140, rows: 30 });
+    const screen = await terminal.waitFor('error:');
+    expect(screen).toContain('127.0.0.1:1');
+    expect(screen).toContain('kubectl sa -f PATH');
+    await terminal.press('q');
+    expect(await terminal.exitStatus()).toBe(command.code);
   });
 });
