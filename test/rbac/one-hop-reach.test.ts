@@ -7,6 +7,7 @@ import { buildRbacModel, serviceAccountUsername, type RbacModel } from '../../sr
 import { serviceAccountRbac } from '../../src/rbac/service-account-rbac.js';
 import type { SubjectRef } from '../../src/rbac/types.js';
 import { loadDefaultRbac } from '../../src/sources/kube-data.js';
+import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import { modelOf } from './helpers.js';
 
 /** What the built-in workload-create fact asks (policies/rbac.yaml): creating any of these runs a pod. */
@@ -130,7 +131,7 @@ subjects: [{ kind: ServiceAccount, name: minter }]
         generateObjects('dense', 200).map((value) => ({ value })),
         { defaultNamespace: 'default', origin: 'files' },
       ),
-      { defaultRbac: loadDefaultRbac() },
+      { defaultRbac: loadDefaultRbac(), riskFacts: builtInRiskFacts },
     );
     const counts = new Set(
       model.serviceAccounts.map((sa) => oneHopReachCount(model, sa, serviceAccountRbac(model, sa.namespace ?? '', sa.name).facts)),
