@@ -15,7 +15,7 @@ import type { LegacyTokenSecretDocument } from '../policy/derived/legacy-token-s
 import type { ServiceAccountProfileDocument } from '../policy/derived/service-account-profile.js';
 import type { WorkloadDocument } from '../policy/derived/workload-document.js';
 import type { Finding } from '../policy/finding.js';
-import { severities, severityRank, type Severity } from '../policy/pack-types.js';
+import { severities, type Severity } from '../policy/pack-types.js';
 import { oneHopReachCount } from '../rbac/one-hop-reach.js';
 
 export type AutomountSetting = 'on' | 'off' | 'unset';
@@ -32,6 +32,8 @@ export interface ServiceAccountRow {
   readonly profile: ServiceAccountProfileDocument | undefined;
   /** Most severe first (the scan's order). */
   readonly findings: readonly Finding[];
+  /** How many of `findings` are at each severity (the risk order compares these, most severe first). */
+  readonly bySeverity: Readonly<Record<Severity, number>>;
   readonly worst: Severity | undefined;
   /** The account's automountServiceAccountToken: `unset` means pods get a token unless they opt out. */
   readonly automount: AutomountSetting;
@@ -124,7 +126,7 @@ export function buildExplorerData(exploration: Exploration): ExplorerData {
       kind: 'serviceAccount',
       profile,
       findings,
-      worst: worstOf(findings),
+      ...severityOf(findings),
       automount: profile.automountServiceAccountToken === null ? 'unset' : profile.automountServiceAccountToken ? 'on' : 'off',
       workloads,
       tokenKind: tokenKindOf(profile, workloads),
@@ -139,7 +141,7 @@ export function buildExplorerData(exploration: Exploration): ExplorerData {
       kind: 'other',
       profile: undefined,
       findings,
-      worst: worstOf(findings),
+      ...severityOf(findings),
       automount: 'unset',
       workloads: [],
       tokenKind: 'none',
@@ -177,17 +179,20 @@ function namespaceRow(
 ): NamespaceRow {
   // A finding about a binding that names two accounts of the namespace counts once.
   const findings = allFindings ?? [...new Set(rows.flatMap((row) => row.findings))];
-  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
-  for (const finding of findings) bySeverity[finding.severity] += 1;
   return {
     key,
     label,
     kind,
     serviceAccounts: rows.filter((row) => row.kind === 'serviceAccount').length,
     findings: findings.length,
-    bySeverity,
-    worst: severities.find((severity) => bySeverity[severity] > 0),
+    ...severityOf(findings),
   };
+}
+
+function severityOf(findings: readonly Finding[]): { bySeverity: Record<Severity, number>; worst: Severity | undefined } {
+  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const finding of findings) bySeverity[finding.severity] += 1;
+  return { bySeverity, worst: severities.find((severity) => bySeverity[severity] > 0) };
 }
 
 interface Owners {
@@ -221,12 +226,6 @@ function ownersOf(finding: Finding, owners: Owners): string[] {
 function tokenKindOf(profile: ServiceAccountProfileDocument, workloads: readonly WorkloadDocument[]): TokenKind {
   if (profile.legacyTokenSecrets.length > 0 || workloads.some((workload) => workload.legacyTokenReferences.length > 0)) return 'legacy';
   return workloads.some((workload) => workload.tokenMounted) ? 'projected' : 'none';
-}
-
-export function worstOf(findings: readonly Finding[]): Severity | undefined {
-  let worst: Severity | undefined;
-  for (const finding of findings) if (worst === undefined || severityRank(finding.severity) < severityRank(worst)) worst = finding.severity;
-  return worst;
 }
 
 function objectKey(object: { readonly kind: string; readonly namespace?: string | null | undefined; readonly name: string }): string {

@@ -8,7 +8,7 @@
  * Case never matters. Matching reads the rows' own fields, so a keystroke costs one pass over the list.
  */
 import type { Finding } from '../policy/finding.js';
-import { isSeverity, severityRank, type Severity } from '../policy/pack-types.js';
+import { isSeverity, severities, severityRank, type Severity } from '../policy/pack-types.js';
 import type { NamespaceRow, ServiceAccountRow } from './explorer-data.js';
 
 /** What a filter word is checked against: the texts a name filter searches, and the findings. */
@@ -66,8 +66,15 @@ export type NamespaceSort = (typeof namespaceSorts)[number];
 
 const byName = (a: ServiceAccountRow, b: ServiceAccountRow) =>
   compareText(a.namespace, b.namespace) || Number(a.kind === 'other') - Number(b.kind === 'other') || compareText(a.name, b.name);
+/**
+ * The worst finding first. Among accounts equally bad at their worst, the one that can become the most other
+ * ServiceAccounts in one step: its token is the bigger prize, and when it holds what the others reach through it
+ * (a cluster-admin ServiceAccount vs. accounts that may create pods where it runs), fixing it first clears the
+ * others' findings too. Then more findings at each severity, most severe first: one more high finding outweighs
+ * any number of medium ones.
+ */
 const byRisk = (a: ServiceAccountRow, b: ServiceAccountRow) =>
-  rankOf(a.worst) - rankOf(b.worst) || b.findings.length - a.findings.length || b.canBecome - a.canBecome;
+  rankOf(a.worst) - rankOf(b.worst) || b.canBecome - a.canBecome || compareSeverityCounts(a.bySeverity, b.bySeverity);
 
 /** Every order puts the more worrying first and breaks ties by namespace and name, so it is stable across reloads. */
 const serviceAccountOrders: Record<ServiceAccountSort, (a: ServiceAccountRow, b: ServiceAccountRow) => number> = {
@@ -84,7 +91,7 @@ export function sortServiceAccounts(rows: readonly ServiceAccountRow[], sort: Se
 
 const namespaceOrders: Record<NamespaceSort, (a: NamespaceRow, b: NamespaceRow) => number> = {
   name: () => 0,
-  risk: (a, b) => rankOf(a.worst) - rankOf(b.worst) || b.findings - a.findings,
+  risk: (a, b) => compareSeverityCounts(a.bySeverity, b.bySeverity),
   findings: (a, b) => b.findings - a.findings,
   accounts: (a, b) => b.serviceAccounts - a.serviceAccounts,
 };
@@ -97,6 +104,12 @@ export function sortNamespaces(rows: readonly NamespaceRow[], sort: NamespaceSor
 
 export function nextSort<T extends string>(sorts: readonly T[], current: T): T {
   return sorts[(sorts.indexOf(current) + 1) % sorts.length] ?? current;
+}
+
+/** Negative when `a` has more findings at the first severity (most severe first) where the two differ. */
+function compareSeverityCounts(a: Readonly<Record<Severity, number>>, b: Readonly<Record<Severity, number>>): number {
+  for (const severity of severities) if (a[severity] !== b[severity]) return b[severity] - a[severity];
+  return 0;
 }
 
 function rankOf(severity: Severity | undefined): number {
