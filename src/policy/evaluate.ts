@@ -3,7 +3,8 @@ import type { CompiledPack, CompiledRule } from './compile-pack.js';
 import type { DerivedOptions, RbacView, UnknownAnswer } from './derived/scan-context.js';
 import { TargetDocuments, type TargetDocument } from './derived/target-documents.js';
 import { exemptionFor, honourAllExemptions, partitionExemptions, type Exemption, type ExemptionMode } from './exemptions.js';
-import { explainErrors } from './explain.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { explainErrors, type FailureDetail } from './explain.js';
 import { compareFindings, type ExemptedFinding, type Finding } from './finding.js';
 import { renderTemplate } from './message-template.js';
 import type { Severity } from './pack-types.js';
@@ -127,30 +128,64 @@ export function indexRulesByTarget(packs: readonly CompiledPack[]): Map<string, 
 }
 
 function toFinding(rule: CompiledRule, target: TargetDocument): Finding {
-  const details = explainErrors(rule.assert.errors ?? [], { document: target.document, podSpecPath: target.podSpecPath });
-  // A rule's own `explain` wins; when it renders empty (its optional parts all absent), ajv's account of
-  // what failed still says why.
-  const explanation =
-    (rule.spec.explain ? renderTemplate(rule.spec.explain, target.document) : '') ||
-    details.map((detail) => detail.text).join('; ') ||
-    'the target does not satisfy the rule';
-  return {
-    ruleId: rule.id,
-    pack: rule.pack,
-    severity: rule.severity,
-    title: rule.title,
-    message: renderTemplate(rule.spec.message, target.document),
-    explanation,
-    details,
-    target: rule.target,
-    object: target.object,
-    source: target.source,
-    remediation: renderTemplate(rule.spec.remediation, target.document),
-    fix: rule.spec.fix,
-    references: rule.spec.references ?? [],
-    controls: rule.spec.controls ?? [],
-    document: target.document,
-  };
+  return new RuleFinding(rule, target, rule.assert.errors ?? []);
+}
+
+/**
+ * A finding whose `details` (ajv's errors as sentences) are made when first read: -o json and SARIF read
+ * them, a table of 20,000 findings does not. ajv hands a fresh errors array to each call, so keeping it is
+ * safe. A class, not an object literal with a getter: V8 builds such a literal several times slower.
+ */
+class RuleFinding implements Finding {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly explanation: string;
+  readonly target: string;
+  readonly object: Finding['object'];
+  readonly source: Finding['source'];
+  readonly remediation: string;
+  readonly fix: string | undefined;
+  readonly references: readonly string[];
+  readonly controls: Finding['controls'];
+  readonly document: unknown;
+  #errors: readonly ErrorObject[] | undefined;
+  #podSpecPath: string | undefined;
+  #details: readonly FailureDetail[] | undefined;
+
+  constructor(rule: CompiledRule, target: TargetDocument, errors: readonly ErrorObject[]) {
+    this.ruleId = rule.id;
+    this.pack = rule.pack;
+    this.severity = rule.severity;
+    this.title = rule.title;
+    this.message = renderTemplate(rule.spec.message, target.document);
+    this.#errors = errors;
+    this.#podSpecPath = target.podSpecPath;
+    this.document = target.document;
+    // A rule's own `explain` wins; when it renders empty (its optional parts all absent), ajv's account of
+    // what failed still says why.
+    this.explanation =
+      (rule.spec.explain ? renderTemplate(rule.spec.explain, target.document) : '') ||
+      this.details.map((detail) => detail.text).join('; ') ||
+      'the target does not satisfy the rule';
+    this.target = rule.target;
+    this.object = target.object;
+    this.source = target.source;
+    this.remediation = renderTemplate(rule.spec.remediation, target.document);
+    this.fix = rule.spec.fix;
+    this.references = rule.spec.references ?? [];
+    this.controls = rule.spec.controls ?? [];
+  }
+
+  get details(): readonly FailureDetail[] {
+    if (this.#details === undefined) {
+      this.#details = explainErrors(this.#errors ?? [], { document: this.document, podSpecPath: this.#podSpecPath });
+      this.#errors = undefined;
+    }
+    return this.#details;
+  }
 }
 
 /** 100 when nothing applicable failed; each failure costs its severity weight's share of the total. */

@@ -3,7 +3,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { definePrinters } from './printers.js';
 import { renderSarif } from './sarif.js';
-import type { ScanReport } from './scan-report.js';
+import { scanReportDocument, type ScanReport } from './scan-report.js';
 import { renderScanTable } from './scan-table.js';
 
 /** What scan's printers need: the report, and the packs (SARIF and JUnit list every rule, not only those that fired). */
@@ -13,7 +13,7 @@ export interface ScanPrintable {
 }
 
 export const scanPrinters = definePrinters<ScanPrintable>({
-  document: ({ report }) => report,
+  document: ({ report }) => scanReportDocument(report),
   table: ({ report }, context) => renderScanTable(report, { colour: context.colour }),
   sarif: ({ report, packs }, context) => {
     const sarif = renderSarif(report, packs, context.toolVersion, context.cwd);

@@ -233,7 +233,60 @@ function coverageOf(inventory: Inventory, evaluation: Evaluation): ScanReport['c
 export type FieldLocator = (finding: Finding) => ReportFinding['field'] | undefined;
 
 export function reportFinding(finding: Finding, locate?: FieldLocator): ReportFinding {
-  const field = locate?.(finding);
+  return new ReportedFinding(finding, locate?.(finding));
+}
+
+/**
+ * A finding as reports show it. `details` is read from the finding when printed (-o json|yaml, through
+ * toJSON and scanReportDocument): a table never turns the rules' errors into sentences. A class, because V8
+ * builds an object literal with a getter several times slower, and a report may hold 100,000 findings.
+ */
+class ReportedFinding implements ReportFinding {
+  readonly ruleId: string;
+  readonly pack: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly explanation: string;
+  readonly object: ReportFinding['object'];
+  readonly source: ReportFinding['source'];
+  readonly field?: ReportFinding['field'];
+  readonly remediation: string;
+  readonly fix: string | null;
+  readonly references: readonly string[];
+  readonly controls: ReportFinding['controls'];
+  readonly #finding: Finding;
+
+  constructor(finding: Finding, field: ReportFinding['field'] | undefined) {
+    this.#finding = finding;
+    this.ruleId = finding.ruleId;
+    this.pack = finding.pack;
+    this.severity = finding.severity;
+    this.title = finding.title;
+    this.message = finding.message;
+    this.explanation = finding.explanation;
+    this.object = objectOf(finding);
+    this.source = finding.source
+      ? { file: finding.source.file, line: finding.source.line, ...(finding.source.template ? { template: finding.source.template } : {}) }
+      : null;
+    if (field) this.field = field;
+    this.remediation = finding.remediation;
+    this.fix = finding.fix ?? null;
+    this.references = finding.references;
+    this.controls = finding.controls;
+  }
+
+  get details(): readonly FailureDetail[] {
+    return this.#finding.details;
+  }
+
+  toJSON(): ReportFinding {
+    return findingDocument(this);
+  }
+}
+
+/** A finding as plain data, every field in the documented order (docs/output-formats.md). */
+function findingDocument(finding: ReportFinding): ReportFinding {
   return {
     ruleId: finding.ruleId,
     pack: finding.pack,
@@ -242,16 +295,19 @@ export function reportFinding(finding: Finding, locate?: FieldLocator): ReportFi
     message: finding.message,
     explanation: finding.explanation,
     details: finding.details,
-    object: objectOf(finding),
-    source: finding.source
-      ? { file: finding.source.file, line: finding.source.line, ...(finding.source.template ? { template: finding.source.template } : {}) }
-      : null,
-    ...(field ? { field } : {}),
+    object: finding.object,
+    source: finding.source,
+    ...(finding.field ? { field: finding.field } : {}),
     remediation: finding.remediation,
-    fix: finding.fix ?? null,
+    fix: finding.fix,
     references: finding.references,
     controls: finding.controls,
   };
+}
+
+/** What -o json and -o yaml print: the report as plain data, each finding with its details. */
+export function scanReportDocument(report: ScanReport): ScanReport {
+  return { ...report, findings: report.findings.map(findingDocument) };
 }
 
 function reportExemption(item: ExemptedFinding): ReportExemption {

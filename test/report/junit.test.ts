@@ -91,7 +91,7 @@ function junitOf(origin: 'files' | 'cluster', sourceOf: (finding: Finding) => Fi
   const report = buildScanReport(
     scan.inventory,
     builtInPacks,
-    { ...scan, findings: scan.findings.map((finding) => ({ ...finding, source: sourceOf(finding) })) },
+    { ...scan, findings: scan.findings.map((finding) => ({ ...finding, details: finding.details, source: sourceOf(finding) })) },
     'high',
   );
   return { report, root: parseXml(renderJunit(report, builtInPacks)) };

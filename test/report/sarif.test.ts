@@ -44,7 +44,10 @@ function reportWith(origin: 'files' | 'cluster', sourceOf: (finding: Finding, in
   return buildScanReport(
     scan.inventory,
     builtInPacks,
-    { ...scan, findings: scan.findings.map((finding, index) => ({ ...finding, source: sourceOf(finding, index) })) },
+    {
+      ...scan,
+      findings: scan.findings.map((finding, index) => ({ ...finding, details: finding.details, source: sourceOf(finding, index) })),
+    },
     'high',
   );
 }

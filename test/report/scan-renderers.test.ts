@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
-import { buildScanReport } from '../../src/report/scan-report.js';
+import { buildScanReport, scanReportDocument } from '../../src/report/scan-report.js';
 import { renderScanTable } from '../../src/report/scan-table.js';
 import { builtInPacks, scanObjects, clusterAdminObjects } from '../policy/scan-helper.js';
 
@@ -11,7 +11,11 @@ const scan = scanObjects(objects);
 // Give findings a position, as files would.
 const withSources = {
   ...scan,
-  findings: scan.findings.map((finding, index) => ({ ...finding, source: { file: '/repo/k8s/app.yaml', line: 10 + index } })),
+  findings: scan.findings.map((finding, index) => ({
+    ...finding,
+    details: finding.details,
+    source: { file: '/repo/k8s/app.yaml', line: 10 + index },
+  })),
 };
 const report = buildScanReport(scan.inventory, builtInPacks, withSources, 'high');
 
@@ -28,7 +32,13 @@ describe('ScanReport', () => {
       severity: 'critical',
       object: { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'a', name: 'ops' },
     });
-    expect(Object.keys(first ?? {})).toEqual(
+    // What -o json|yaml print; `details` is read from the finding only then.
+    const printed = scanReportDocument(report).findings[0];
+    expect(printed?.details.length).toBeGreaterThan(0);
+    // Serialised directly, the report says the same (toJSON), in the same field order.
+    expect(JSON.parse(JSON.stringify(report)).findings[0]).toEqual(JSON.parse(JSON.stringify(printed)));
+    expect(Object.keys(JSON.parse(JSON.stringify(report)).findings[0])).toEqual(Object.keys(printed ?? {}));
+    expect(Object.keys(printed ?? {})).toEqual(
       expect.arrayContaining([
         'ruleId',
         'pack',
@@ -113,6 +123,7 @@ describe('Markdown escaping', () => {
       ...report,
       findings: report.findings.slice(0, 1).map((finding) => ({
         ...finding,
+        details: finding.details,
         message: 'a | b * on *.* <script>',
         explanation: 'line one\nline two `x` _y_',
         source: { file: 'k8s/a|b.yaml', line: 3 },

@@ -467,6 +467,7 @@ class ProfileRbacView implements ProfileRbac {
   #views: SharedViews | undefined;
   /** Undefined until read; null is an answer (not read completely). */
   #baselineOnly: boolean | null | undefined;
+  #escalationFactIds: readonly RiskFactId[] | undefined;
   #escalationGains: { readonly value: string | null } | undefined;
   #escalations: ProfileRbac['escalations'] | undefined;
   #escalationSummary: { readonly value: string | null } | undefined;
@@ -513,7 +514,9 @@ class ProfileRbacView implements ProfileRbac {
   }
 
   get escalationFactIds(): readonly RiskFactId[] {
-    return this.#context.escalationFactIds(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
+    // Read by several rules' match and assert and by their messages: looked up once per profile.
+    this.#escalationFactIds ??= this.#context.escalationFactIds(this.#rbac.subject.namespace ?? '', this.#rbac.subject.name);
+    return this.#escalationFactIds;
   }
 
   get byFact(): ProfileRbac['byFact'] {
