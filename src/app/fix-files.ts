@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { InputError, InputErrors } from '../errors/kubectl-sa-error.js';
-import { BackupWriter, readBackup, sha256, type BackupManifest } from '../fixes/backup.js';
-import { unifiedDiff, type FileChange } from '../fixes/file-changes.js';
+import { BackupWriter, fileBackupOf, readBackup, sha256, type BackupManifest } from '../fixes/backup.js';
+import { redactedDiff, type FileChange } from '../fixes/file-changes.js';
+import { applyUndoEdits } from '../fixes/file-undo.js';
+import { redactSecretValues } from '../fixes/secret-redaction.js';
 import { replaceFiles } from '../fixes/file-writer.js';
 
 export interface WriteFilesOptions {
@@ -31,8 +33,12 @@ export async function writeFileChanges(changes: readonly FileChange[], options: 
       stale.push(new InputError(`${change.file}: changed since the plan was made; nothing was written, run the fix again`));
   }
   if (stale.length > 0) throw new InputErrors(stale);
+  const prepared = changes.map((change) => {
+    if (!change.documents) throw new Error(`no documents for ${change.file}`);
+    return fileBackupOf({ ...change, documents: change.documents });
+  });
   const backup = await BackupWriter.create(options.backupRoot, options.command, options.now);
-  for (const change of changes) await backup.addFile(change.file, change.before, change.after);
+  for (const file of prepared) await backup.addFile(file);
   await replaceFiles(changes, options.write);
   return { backupDir: backup.dir, files: changes.map((change) => change.file) };
 }
@@ -47,13 +53,12 @@ export interface FileRestore {
 }
 
 /**
- * What `fix --undo` would do to a backup's files: each file is restored only if it is exactly as the fix
- * left it; one edited since is an error for all (nothing is restored over someone's later work).
+ * What `fix --undo` would do to a backup's files: the lines each fix wrote are taken back, and only where
+ * the file is as the fix left it; one edited since is an error for all (nothing is restored over someone's
+ * later work). Secret values are no part of that comparison (the backup never holds them): a Secret whose
+ * value changed since the fix keeps its new value, as every document the fix did not edit stays as it is.
  */
-export async function planFileRestores(
-  manifest: BackupManifest,
-  fileText: (backup: BackupManifest['files'][number]) => Promise<string>,
-): Promise<FileRestore[]> {
+export async function planFileRestores(manifest: BackupManifest): Promise<FileRestore[]> {
   const restores: FileRestore[] = [];
   const problems: InputError[] = [];
   for (const backup of manifest.files) {
@@ -64,23 +69,39 @@ export async function planFileRestores(
       problems.push(new InputError(`${backup.path}: no longer exists; restore it from the backup by hand`));
       continue;
     }
-    const original = await fileText(backup);
-    const hash = sha256(current);
-    if (hash === backup.sha256Before) {
-      restores.push({ file: backup.path, state: 'already-restored', before: current, after: current, diff: '' });
-    } else if (hash === backup.sha256After) {
-      restores.push({
-        file: backup.path,
-        state: 'restore',
-        before: current,
-        after: original,
-        diff: unifiedDiff(backup.path, current, original),
-      });
-    } else {
+    const changedSince = () =>
       problems.push(
         new InputError(`${backup.path}: changed since the fix; not restoring over later edits (the original is in the backup)`),
       );
+    if (!Array.isArray(backup.edits)) {
+      problems.push(
+        new InputError(
+          `${backup.path}: its backup was made by an earlier version of kubectl-sa; restore it from the backup's copy by hand`,
+        ),
+      );
+      continue;
     }
+    const hash = sha256(redactSecretValues(current).text);
+    if (hash === backup.sha256Before) {
+      restores.push({ file: backup.path, state: 'already-restored', before: current, after: current, diff: '' });
+      continue;
+    }
+    if (hash !== backup.sha256After) {
+      changedSince();
+      continue;
+    }
+    const restored = applyUndoEdits(current, backup.edits);
+    if (!('text' in restored) || sha256(redactSecretValues(restored.text).text) !== backup.sha256Before) {
+      changedSince();
+      continue;
+    }
+    restores.push({
+      file: backup.path,
+      state: 'restore',
+      before: current,
+      after: restored.text,
+      diff: redactedDiff(backup.path, current, restored.text),
+    });
   }
   if (problems.length > 0) throw new InputErrors(problems);
   return restores;

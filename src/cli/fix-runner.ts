@@ -170,7 +170,7 @@ export class FixRunner {
   async undo(location: string, flags: FixActionValues & ClusterFlagValues & { readonly output: string }): Promise<void> {
     const backup = await readBackup(location);
     if (backup.manifest.objects.length > 0) return this.undoLive(location, backup.manifest, flags);
-    const restores = await planFileRestores(backup.manifest, backup.fileText);
+    const restores = await planFileRestores(backup.manifest);
     const dryRun = dryRunOf(flags, 'files');
     const pending = restores.filter((restore) => restore.state === 'restore');
     for (const restore of restores)

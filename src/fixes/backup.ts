@@ -6,21 +6,33 @@ import { InputError } from '../errors/kubectl-sa-error.js';
 import type { ObjectRef } from '../inventory/inventory.js';
 import { isRecord, withoutLastApplied, type KubeObject } from '../inventory/kube-object.js';
 import { withoutServerFields } from './cluster-writer.js';
+import { applyUndoEdits, undoEdits, type UndoEdit } from './file-undo.js';
+import type { EditedDocuments } from './manifest-edit.js';
+import { redactSecretValues } from './secret-redaction.js';
 
 /**
  * Backups taken before any change, so that `--undo BACKUP` can put things back. One format for every
  * command that changes files or cluster objects (`fix`, `token legacy --migrate`): a folder holding
  * `backup.json` (what was changed, where, and how to check nothing else changed it since) and a copy of
- * each file as it was. Never a Secret's values: a Secret is kept as its metadata and type.
+ * each file as it was. Never a Secret's values: a Secret is kept as its metadata and type, and a file's
+ * copy has them REDACTED (undo does not need them: it takes back only the lines the fix wrote).
  */
 
-/** A manifest file as it was, and a hash of what the change left, so undo can tell later edits apart. */
+/**
+ * A manifest file: how to take the fix back out (the lines it replaced), a copy of the file as it was for
+ * people to read (Secret values REDACTED), and hashes of the file before and after the fix, both with the
+ * values REDACTED (a hash of a text holding a weak password would let anyone holding the backup try
+ * guesses), so undo tells later edits apart without ever keeping a value.
+ */
 export interface FileBackup {
   readonly path: string;
   /** The copy inside the backup folder, relative to it. */
   readonly copy: string;
   readonly sha256Before: string;
   readonly sha256After: string;
+  readonly edits: readonly UndoEdit[];
+  /** How many Secret values the copy and the hashes leave out. */
+  readonly redactedValues: number;
 }
 
 /** A live object as it was, and what the change did to it. */
@@ -47,6 +59,43 @@ export interface BackupManifest {
   readonly command: string;
   readonly files: readonly FileBackup[];
   readonly objects: readonly ObjectBackup[];
+}
+
+/** A file's backup record before it has a place in a backup folder, with the text of its copy. */
+export interface PreparedFileBackup extends Omit<FileBackup, 'copy'> {
+  readonly copyText: string;
+}
+
+/**
+ * The backup of a file about to be rewritten (`after`: the text to write). A fix that rewrote a line
+ * holding a Secret value (a Secret inside a List the fix re-printed) could not be taken back without
+ * keeping that value: it is refused before anything is written.
+ */
+export function fileBackupOf(change: {
+  readonly file: string;
+  readonly before: string;
+  readonly after: string;
+  readonly documents: EditedDocuments;
+}): PreparedFileBackup {
+  const before = redactSecretValues(change.before);
+  const after = redactSecretValues(change.after).text;
+  const edits = undoEdits(change.documents);
+  const check = applyUndoEdits(after, edits);
+  if (!('text' in check) || check.text !== before.text)
+    throw new InputError(
+      `${change.file}: the fix rewrites lines holding Secret values, which its backup would have to keep; nothing was written`,
+      {
+        hint: 'move the Secret to a file of its own (or out of the List) and run the fix again',
+      },
+    );
+  return {
+    path: path.resolve(change.file),
+    sha256Before: sha256(before.text),
+    sha256After: sha256(after),
+    edits,
+    redactedValues: before.values,
+    copyText: before.text,
+  };
 }
 
 /** $XDG_STATE_HOME/kubectl-sa/backups, else ~/.local/state/kubectl-sa/backups (the XDG default). */
@@ -111,11 +160,12 @@ export class BackupWriter {
     return writer;
   }
 
-  /** Records a file before it is rewritten; `after` is the text about to be written. */
-  async addFile(file: string, before: string, after: string): Promise<void> {
-    const copy = path.join('files', `${this.files.length}-${path.basename(file)}`);
-    await writeFile(path.join(this.dir, copy), before, { mode: 0o600 });
-    this.files.push({ path: path.resolve(file), copy, sha256Before: sha256(before), sha256After: sha256(after) });
+  /** Records a file before it is rewritten (prepared by fileBackupOf, which refuses what cannot be undone). */
+  async addFile(prepared: PreparedFileBackup): Promise<void> {
+    const copy = path.join('files', `${this.files.length}-${path.basename(prepared.path)}`);
+    await writeFile(path.join(this.dir, copy), prepared.copyText, { mode: 0o600 });
+    const { copyText: _copyText, ...record } = prepared;
+    this.files.push({ ...record, copy });
     await this.save();
   }
 
@@ -145,9 +195,7 @@ export class BackupWriter {
 }
 
 /** Reads a backup folder (or its backup.json); a missing or foreign folder is a usage error naming it. */
-export async function readBackup(
-  location: string,
-): Promise<{ dir: string; manifest: BackupManifest; fileText: (backup: FileBackup) => Promise<string> }> {
+export async function readBackup(location: string): Promise<{ dir: string; manifest: BackupManifest }> {
   const file = location.endsWith('backup.json') ? location : path.join(location, 'backup.json');
   const dir = path.dirname(file);
   let manifest: BackupManifest;
@@ -161,7 +209,7 @@ export async function readBackup(
   if (manifest?.kind !== 'Backup' || manifest.apiVersion !== 'kubectl-sa.dev/v1') throw new InputError(`${file}: not a kubectl-sa backup`);
   if (!Array.isArray(manifest.files) || !Array.isArray(manifest.objects))
     throw new InputError(`${file}: not a kubectl-sa backup this version can read`);
-  return { dir, manifest, fileText: (backup) => readFile(path.join(dir, backup.copy), 'utf8') };
+  return { dir, manifest };
 }
 
 /** A Secret without its values: no data, and not kubectl apply's copy of what was applied (values included). */

@@ -2,14 +2,21 @@ import { createTwoFilesPatch, diffLines } from 'diff';
 import { labelOf, type FixPlan, type PlannedChange, type SkippedFix } from './plan.js';
 import { editManifestDocuments, type EditedDocuments, type ObjectInsertion, type ObjectPatch } from './manifest-edit.js';
 import { STDIN_NAME } from '../inventory/inventory.js';
+import { redactSecretValues } from './secret-redaction.js';
 
-/** One manifest file as it is and as the plan leaves it, with the unified diff between them. */
+/**
+ * One manifest file as it is and as the plan leaves it, with the unified diff between them. The diff is
+ * shown and reported, so Secret values in it (a Secret in the file beside the object changed, in a context
+ * line) are REDACTED; before and after are the real texts, to write.
+ */
 export interface FileChange {
   readonly file: string;
   readonly before: string;
   readonly after: string;
   readonly diff: string;
   readonly changes: readonly PlannedChange[];
+  /** The file's documents before and after: what undo needs to put back only the documents the fix edited. */
+  readonly documents?: EditedDocuments;
 }
 
 export interface FileChangeSet {
@@ -69,9 +76,27 @@ export function fileChangesFor(plan: FixPlan, texts: ReadonlyMap<string, string>
     });
     const kept = changes.filter((change) => !failed.has(change));
     if (kept.length === 0) continue;
-    files.push({ file, before, after: documents.after.join(''), diff: documentsDiff(file, documents), changes: kept });
+    files.push({
+      file,
+      before,
+      after: documents.after.join(''),
+      diff: documentsDiff(file, withoutSecretValues(documents)),
+      changes: kept,
+      documents,
+    });
   }
   return { files, refused };
+}
+
+/** The documents with their Secret values REDACTED, line for line (so the diff's hunks stay where they are). */
+function withoutSecretValues(documents: EditedDocuments): EditedDocuments {
+  const redact = (part: string) => redactSecretValues(part).text;
+  return { before: documents.before.map(redact), after: documents.after.map(redact) };
+}
+
+/** A unified diff between two texts with their Secret values REDACTED, for display (undo's diff). */
+export function redactedDiff(file: string, before: string, after: string): string {
+  return unifiedDiff(file, redactSecretValues(before).text, redactSecretValues(after).text);
 }
 
 /** `diff -u` as git and kubectl diff print it: a/ and b/ paths, three lines of context. */

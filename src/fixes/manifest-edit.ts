@@ -134,12 +134,18 @@ interface Span {
  */
 function documentSpans(text: string): Span[] {
   const lines = new LineIndex(text);
-  const starts = [0];
-  for (const match of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) if (match.index > 0) starts.push(match.index);
+  const starts = documentStarts(text);
   return starts.map((start, index) => {
     const end = starts[index + 1] ?? text.length;
     return { start, end, firstLine: lines.position(start).line, lastLine: lines.position(Math.max(start, end - 1)).line };
   });
+}
+
+/** Where each document's text starts: 0, then every line starting with a `---` marker. */
+export function documentStarts(text: string): number[] {
+  const starts = [0];
+  for (const match of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) if (match.index > 0) starts.push(match.index);
+  return starts;
 }
 
 function patchObject(text: string, where: Where, patch: readonly PatchOperation[]): string {
