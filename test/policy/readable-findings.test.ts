@@ -93,6 +93,17 @@ describe('readable findings', () => {
     expect(problems).toEqual([]);
   });
 
+  it('no explanation ends in a bare list of objects, without a word saying what they are', () => {
+    const bareList = /(?:^|[.;]\s+)(?:[A-Z][A-Za-z]+\/[a-z0-9.-]+)(?:, [A-Z][A-Za-z]+\/[a-z0-9.-]+)*\.?$/;
+    // What SA001 said before: the workloads were appended to the sentence with no words around them.
+    expect(bareList.test('… and does not opt out gets its token. DaemonSet/node-problem-detector')).toBe(true);
+    expect(bareList.test('… gets its token. Running as it: DaemonSet/node-problem-detector.')).toBe(false);
+    const problems = findings
+      .filter(({ finding }) => bareList.test(finding.explanation.trim()))
+      .map(({ finding, testCase }) => `${finding.ruleId} (${testCase}): ${finding.explanation}`);
+    expect(problems).toEqual([]);
+  });
+
   it('rejects the phrasing it is meant to reject (the check can fail)', () => {
     const sa009Before = 'workloads has 2 items (kubernetes-dashboard, dashboard-metrics-scraper), at most 1 allowed';
     expect(validatorPhrasing.some(([, pattern]) => pattern.test(sa009Before))).toBe(true);

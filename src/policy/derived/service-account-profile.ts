@@ -145,6 +145,8 @@ export interface ServiceAccountProfileDocument {
   readonly workloads: readonly ProfileWorkload[];
   /** The workloads as `Kind/name`, comma-joined; null when none runs as it. */
   readonly workloadList: string | null;
+  /** The same as a sentence for explanations ("Running as it: Deployment/cart, CronJob/report."); null when none. */
+  readonly runningAs: string | null;
   /** True when a token reaches any of its workloads' pods; null when none is known to and one is unknown. */
   readonly anyWorkloadGetsToken: boolean | null;
   /** For workload identity: what stops it working, in words (no token reaches the pods, static keys beside it); null when nothing. */
@@ -196,6 +198,8 @@ export function buildServiceAccountProfile(
       workloadIdentity: workloadIdentityOf(serviceAccount.metadata.annotations),
       workloads,
       workloadList: workloads.length === 0 ? null : workloads.map((workload) => `${workload.kind}/${workload.name}`).join(', '),
+      runningAs:
+        workloads.length === 0 ? null : `Running as it: ${workloads.map((workload) => `${workload.kind}/${workload.name}`).join(', ')}.`,
       anyWorkloadGetsToken: workloads.some((workload) => workload.tokenMounted === true)
         ? true
         : workloads.some((workload) => workload.tokenMounted === null)
@@ -244,6 +248,7 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
   readonly workloadIdentity: readonly WorkloadIdentityAnnotation[];
   readonly workloads: readonly ProfileWorkload[];
   readonly workloadList: string | null;
+  readonly runningAs: string | null;
   readonly anyWorkloadGetsToken: boolean | null;
   readonly workloadIdentityProblems: string | null;
   readonly staticCloudCredentials: ServiceAccountProfileDocument['staticCloudCredentials'];
@@ -269,6 +274,7 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
     this.workloadIdentity = fields.workloadIdentity;
     this.workloads = fields.workloads;
     this.workloadList = fields.workloadList;
+    this.runningAs = fields.runningAs;
     this.anyWorkloadGetsToken = fields.anyWorkloadGetsToken;
     this.workloadIdentityProblems = fields.workloadIdentityProblems;
     this.staticCloudCredentials = fields.staticCloudCredentials;
@@ -311,6 +317,7 @@ class ServiceAccountProfile implements ServiceAccountProfileDocument {
       workloadIdentity: this.workloadIdentity,
       workloads: this.workloads,
       workloadList: this.workloadList,
+      runningAs: this.runningAs,
       anyWorkloadGetsToken: this.anyWorkloadGetsToken,
       workloadIdentityProblems: this.workloadIdentityProblems,
       staticCloudCredentials: this.staticCloudCredentials,
