@@ -68,9 +68,12 @@ export interface ReadAuditLogOptions {
 
 /** A line longer than this is not an audit event anyone wrote; it is skipped as a bad line, not buffered. */
 const maxLineChars = 64 * 1024 * 1024;
-// Below V8's large-object size: a chunk decoded to a string of 1 MiB would live in old space until a
-// full collection, and a gigabyte of them grows the heap for nothing; 64 KiB strings die young.
-const chunkBytes = 64 * 1024;
+// Read in chunks of 1 MiB (a sixteenth of the read calls and stream steps of 64 KiB ones: 0.8 s less CPU
+// time per GiB), decoded 64 KiB at a time: below V8's large-object size, a decoded string of 1 MiB would
+// live in old space until a full collection, and a gigabyte of them grows the heap for nothing; 64 KiB
+// strings die young.
+const chunkBytes = 1024 * 1024;
+const decodeBytes = 64 * 1024;
 
 /**
  * Reads every log named by `paths` and calls `onEvent` for each audit event, in file order: oldest file
@@ -283,23 +286,25 @@ async function readLines(
   let line = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (!counted) onBytes(chunk.length);
-    const text = decoder.write(chunk);
-    let start = 0;
-    for (;;) {
-      const end = text.indexOf('\n', start);
-      if (end === -1) break;
-      line++;
-      if (skipping) onLine(undefined, line);
-      else onLine(pending === '' ? text.slice(start, end) : pending + text.slice(start, end), line);
-      pending = '';
-      skipping = false;
-      start = end + 1;
-    }
-    if (!skipping) {
-      pending = start === 0 && pending === '' ? text : pending + text.slice(start);
-      if (pending.length > maxLineChars) {
+    for (let offset = 0; offset < chunk.length; offset += decodeBytes) {
+      const text = decoder.write(chunk.subarray(offset, offset + decodeBytes));
+      let start = 0;
+      for (;;) {
+        const end = text.indexOf('\n', start);
+        if (end === -1) break;
+        line++;
+        if (skipping) onLine(undefined, line);
+        else onLine(pending === '' ? text.slice(start, end) : pending + text.slice(start, end), line);
         pending = '';
-        skipping = true;
+        skipping = false;
+        start = end + 1;
+      }
+      if (!skipping) {
+        pending = start === 0 && pending === '' ? text : pending + text.slice(start);
+        if (pending.length > maxLineChars) {
+          pending = '';
+          skipping = true;
+        }
       }
     }
   }

@@ -35,6 +35,24 @@ describe('readAuditLogs on the harness log', () => {
     expect(fromGzip.summary.files).toEqual([expect.objectContaining({ name: harnessLogPath, gzip: true, events: lines.length })]);
   });
 
+  it('reads lines across read and decoding boundaries as a whole-text split does: long lines, multibyte characters', async () => {
+    // Lines of many lengths up to 200 KB, with 2-, 3- and 4-byte UTF-8 characters at every offset, so that
+    // lines and characters straddle the 64 KiB decoding slices and the 1 MiB reads, plain and gzip.
+    const written = harnessEvents().map((event, index) => {
+      // In the auditID: every line's event carries it, whether its line is read in part or in full.
+      const padding = 'é✓𝄞x'.repeat(index % 100 === 0 ? 20_000 : (index * 7919) % 500);
+      return JSON.stringify({ ...event, auditID: `${event.auditID}${padding}` });
+    });
+    const text = `${written.join('\n')}\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 1024 * 1024);
+    const dir = scratchDir();
+    for (const file of [writeScratch(dir, 'long.log', text), writeScratch(dir, 'long.log.gz', gzipSync(text))]) {
+      const { events, summary } = await readAll([file]);
+      expect(summary).toMatchObject({ events: written.length, lines: written.length, badLines: 0 });
+      expect(events.map((event) => event.auditID)).toEqual(written.map((line) => (JSON.parse(line) as AuditEvent).auditID));
+    }
+  });
+
   it('reads a folder of rotated logs (plain and gzip) oldest first, whatever their names', async () => {
     const dir = scratchDir();
     const half = Math.floor(lines.length / 2);
