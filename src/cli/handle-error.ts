@@ -1,12 +1,15 @@
 import { Errors } from '@oclif/core';
 import { ExitCode, InputErrors, KubectlSaError } from '../errors/kubectl-sa-error.js';
+import { withoutTokens } from '../tokens/jwt.js';
 
 /**
  * The single place where a failure becomes a message and an exit code. Our typed errors print one line
  * each (kubectl's `error: …` style); oclif's own parse errors keep their text and become usage errors (2);
- * anything else is a bug and says so.
+ * anything else is a bug and says so. A message may quote what was typed (an unknown command, a path): a
+ * token pasted there is never printed back.
  */
-export function exitCodeFor(error: unknown, stderr: NodeJS.WritableStream): number {
+export function exitCodeFor(error: unknown, output: NodeJS.WritableStream): number {
+  const stderr = { write: (text: string) => output.write(withoutTokens(text)) };
   if (error instanceof InputErrors) {
     for (const inner of error.errors) stderr.write(`error: ${inner.message}\n`);
     for (const hint of new Set(error.errors.map((inner) => inner.hint))) if (hint) stderr.write(`hint: ${hint}\n`);

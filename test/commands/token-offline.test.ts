@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoJwtInOutput } from '../helpers/jwt-shaped.js';
 import { runTokenCli } from '../helpers/token-safety.js';
 import { boundClaims, epoch, legacyClaims, testSigner, type TestSigner } from '../helpers/test-tokens.js';
 
@@ -37,6 +38,18 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
     }
     // The same answer from each source, but for the relative times ("13 min ago"): the runs may straddle a minute.
     expect(new Set(runs.map((run) => run.stdout.replace(/\([^)]*\)/g, '()'))).size).toBe(1);
+  });
+
+  it('the scan every CLI run of every test goes through catches a token, raw or base64 as a Secret holds it', () => {
+    const encoded = Buffer.from(token).toString('base64');
+    for (const stdout of [token, `token: ${encoded}\n`])
+      expect(() => expectNoJwtInOutput(['token', 'legacy', '-o', 'yaml'], { stdout, stderr: '' })).toThrow(
+        /stdout of token legacy holds a JWT-shaped string/,
+      );
+    expect(() => expectNoJwtInOutput(['fix', '-f', 'x.yaml'], { stdout: '', stderr: `error: ${token}` })).toThrow(/stderr of fix/);
+    // token create's stdout is the one place a token belongs; its stderr is not.
+    expectNoJwtInOutput(['token', 'create', 'ci:deployer', '-o', 'kubeconfig'], { stdout: token, stderr: '' });
+    expect(() => expectNoJwtInOutput(['token', 'create', 'ci:deployer'], { stdout: '', stderr: token })).toThrow(/stderr of token create/);
   });
 
   it('inspect -o json has the claims and no token', async () => {
@@ -76,6 +89,15 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
       const create = await runTokenCli(['token', 'create', serviceAccount, '--kubeconfig', '/nonexistent']);
       expect(create.code).toBe(2);
       expect(create.stderr).toMatch(/^error: invalid ServiceAccount name \(not shown: it may hold a credential\)/);
+    }
+  });
+
+  it('a token pasted as a command word or a path is not echoed by the error that refuses it', async () => {
+    const encoded = Buffer.from(token).toString('base64');
+    for (const args of [['token', 'legacy', token], ['token', token], [token], ['scan', token], ['scan', '-f', encoded]]) {
+      const run = await runTokenCli(args);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/<token not shown>/);
     }
   });
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { expectNoJwtInOutput } from './jwt-shaped.js';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -47,7 +48,10 @@ export function runCli(
 ): Promise<CliResult> {
   if (!existsSync(path.join(repoRoot, 'dist', 'kubectl-sa.js')))
     throw new Error('dist/kubectl-sa.js is missing: run `npm run build` before these tests');
-  return runProgram(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], options);
+  return runProgram(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], options).then((result) => {
+    expectNoJwtInOutput(args, result);
+    return result;
+  });
 }
 
 /**
@@ -68,7 +72,9 @@ export async function runCliInProcess(
     displayName: 'kubectl-sa',
     streams: { stdin: stdinOf(options), stdout, stderr, env: { ...process.env, NO_COLOR: '1', ...options.env } },
   });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+  const result = { code, stdout: stdout.text, stderr: stderr.text };
+  expectNoJwtInOutput(args, result);
+  return result;
 }
 
 /** The injected stdin; `terminal` makes it say it is one, so a command may ask a question on it. */

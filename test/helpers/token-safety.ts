@@ -1,17 +1,8 @@
 import path from 'node:path';
-import { expect } from 'vitest';
 import { repoRoot, runCli, runProgram, type CliResult } from './cli.js';
+import { expectNoJwt } from './jwt-shaped.js';
 
-/**
- * Anything that looks like a JWT: a base64url JSON header ("eyJ" is `{"`), a payload and a signature.
- * Every output stream of every token test goes through this; only `token create`'s stdout may match.
- */
-export const jwtShaped = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/;
-
-export function expectNoJwt(text: string, stream: string): void {
-  const match = jwtShaped.exec(text);
-  expect(match, `${stream} holds a JWT-shaped string at offset ${match?.index ?? -1}`).toBeNull();
-}
+export { expectNoJwt, jwtShaped } from './jwt-shaped.js';
 
 export interface TokenRunOptions {
   readonly input?: string;
@@ -22,7 +13,10 @@ export interface TokenRunOptions {
   readonly throughKubectl?: boolean;
 }
 
-/** Runs `kubectl-sa` and fails the test if stderr (and stdout unless allowed) carries a token. */
+/**
+ * Runs `kubectl-sa` (or `kubectl sa`) and fails the test if stderr (and stdout unless allowed) carries a
+ * token; runCli checks every run of every test the same way, this also covers runs through kubectl.
+ */
 export async function runTokenCli(args: readonly string[], options: TokenRunOptions = {}): Promise<CliResult> {
   const run = { ...(options.input === undefined ? {} : { input: options.input }), ...(options.env ? { env: options.env } : {}) };
   const result = options.throughKubectl
