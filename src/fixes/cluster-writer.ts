@@ -5,7 +5,7 @@ import type { ApiResource } from '../rbac/resource-table.js';
 import { ApiStatusError, type ApiClient } from '../sources/cluster/api-client.js';
 import { apiRefusal } from '../sources/cluster/api-errors.js';
 import { dump } from 'js-yaml';
-import { unifiedDiff } from './file-changes.js';
+import { redactedDiff } from './file-changes.js';
 import { applyPatch, deepEqual, PatchError, type PatchOperation } from './json-patch.js';
 import { labelOf, type PlannedChange } from './plan.js';
 
@@ -233,7 +233,8 @@ export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after
   // Keys sorted, as kubectl diff prints objects: the order a server returns fields in is not a change.
   const text = (object: KubeObject | undefined) =>
     object ? dump(withoutLastAppliedOf(withoutServerFields(object)), { lineWidth: -1, noRefs: true, sortKeys: true }) : '';
-  return unifiedDiff(name, text(before), text(after), { from: `LIVE/${name}`, to: `MERGED/${name}` });
+  // A token pasted into the object (an env value) is no more printed here than anywhere else.
+  return redactedDiff(name, text(before), text(after), { from: `LIVE/${name}`, to: `MERGED/${name}` });
 }
 
 function withoutLastAppliedOf(object: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

@@ -94,9 +94,14 @@ function withoutSecretValues(documents: EditedDocuments): EditedDocuments {
   return { before: documents.before.map(redact), after: documents.after.map(redact) };
 }
 
-/** A unified diff between two texts with their Secret values REDACTED, for display (undo's diff). */
-export function redactedDiff(file: string, before: string, after: string): string {
-  return unifiedDiff(file, redactSecretValues(before).text, redactSecretValues(after).text);
+/** A unified diff between two texts with their Secret values and tokens REDACTED, for display (undo's, a live object's). */
+export function redactedDiff(
+  file: string,
+  before: string,
+  after: string,
+  labels: { readonly from?: string; readonly to?: string } = {},
+): string {
+  return unifiedDiff(file, redactSecretValues(before).text, redactSecretValues(after).text, labels);
 }
 
 /** `diff -u` as git and kubectl diff print it: a/ and b/ paths, three lines of context. */

@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseAllDocuments, visit, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { countLineBreaks } from '../sources/line-index.js';
+import { tokenShaped } from '../tokens/jwt.js';
 import { documentStarts } from './manifest-edit.js';
 
 /**
@@ -7,7 +8,8 @@ import { documentStarts } from './manifest-edit.js';
  * `stringData` (and its kubectl apply copy, the last-applied-configuration annotation, which holds them
  * too) becomes `REDACTED`, and the text keeps its line count, so a diff of two redacted texts has the hunks
  * of the real one with no value in its context lines, and a line number means the same in both. A document
- * that mentions a Secret but does not parse has every line redacted: nothing is guessed about it.
+ * that mentions a Secret but does not parse has every line redacted: nothing is guessed about it. A token
+ * anywhere else (pasted into a Deployment's env, a ConfigMap) is taken out the same way.
  */
 
 export const REDACTED = 'REDACTED';
@@ -26,6 +28,10 @@ const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 const secretKind = /(?:^|[\s{,])["']?kind["']?[ \t]*:[ \t]*["']?Secret["']?(?=[\s,}]|$)/m;
 
 export function redactSecretValues(text: string): RedactedText {
+  return withoutTokens(withoutSecretData(text));
+}
+
+function withoutSecretData(text: string): RedactedText {
   // Only documents with a `kind: Secret` are parsed (CRDs say "Secret" in many a description): a file
   // without one costs one scan of its text.
   if (!secretKind.test(text)) return { text, values: 0, lines: new Set() };
@@ -41,6 +47,23 @@ export function redactSecretValues(text: string): RedactedText {
     firstLine += lineBreaks(part);
   }
   return { text: parts.join(''), values, lines };
+}
+
+function withoutTokens(redacted: RedactedText): RedactedText {
+  const source = redacted.text;
+  if (!source.includes('eyJ') && !source.includes('ZXlK')) return redacted;
+  const lines = new Set(redacted.lines);
+  let values = redacted.values;
+  let line = 0;
+  let at = 0;
+  const text = source.replace(tokenShaped, (_token, offset: number) => {
+    line += countLineBreaks(source, at, offset);
+    at = offset;
+    lines.add(line);
+    values += 1;
+    return REDACTED;
+  });
+  return { text, values, lines };
 }
 
 /** The file's documents' texts, each from its `---` line (the first from the file's start); joined, the file. */

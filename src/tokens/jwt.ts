@@ -18,7 +18,7 @@ export const maxTokenBytes = 64 * 1024;
 const base64url = /^[A-Za-z0-9_-]*$/;
 
 /** A JWT (a base64url JSON header, `eyJ` being `{"`), or one base64-encoded again as a Secret's data holds it (`ZXlK`). */
-const tokenShaped = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*|ZXlK[A-Za-z0-9+/]{20,}={0,2}/g;
+export const tokenShaped = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*|ZXlK[A-Za-z0-9+/]{20,}={0,2}/g;
 
 /**
  * Text with anything shaped like a token taken out: for messages that quote what the user typed (an

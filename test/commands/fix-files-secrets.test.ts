@@ -107,9 +107,15 @@ describe('fix -f on a manifest file that holds Secret values', () => {
       },
       type: 'kubernetes.io/service-account-token',
     };
+    // Someone also pasted the token into the Deployment's environment: it is no more shown than the Secret's.
+    const deployment = structuredClone(pick('Deployment', 'dashboard-metrics-scraper')) as {
+      spec: { template: { spec: { containers: { env?: unknown[] }[] } } };
+    };
+    const [container] = deployment.spec.template.spec.containers;
+    if (container) container.env = [{ name: 'DASHBOARD_TOKEN', value: token }];
     const list = {
       apiVersion: 'v1',
-      items: [pick('ServiceAccount', 'kubernetes-dashboard'), pick('Deployment', 'dashboard-metrics-scraper'), tokenSecret],
+      items: [pick('ServiceAccount', 'kubernetes-dashboard'), deployment, tokenSecret],
       kind: 'List',
     };
     const file = path.join(work, 'dashboard-list.yaml');

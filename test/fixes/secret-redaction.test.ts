@@ -5,6 +5,7 @@ import { fileBackupOf } from '../../src/fixes/backup.js';
 import { applyUndoEdits, undoEdits } from '../../src/fixes/file-undo.js';
 import { redactSecretValues } from '../../src/fixes/secret-redaction.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
+import { boundClaims, testSigner } from '../helpers/test-tokens.js';
 
 const secret = [
   'apiVersion: v1',
@@ -53,6 +54,15 @@ describe('Secret values taken out of manifest text', () => {
     expect(load(redactSecretValues(list).text)).toMatchObject({ items: [{ data: { key: 'REDACTED' } }] });
     const broken = `kind: Secret\ndata:\n  key: [dmFsdWU=\n`;
     expect(redactSecretValues(broken).text).not.toContain('dmFsdWU=');
+  });
+
+  it('takes out a token wherever it stands (an env value), raw or base64-encoded, on its line', async () => {
+    const token = await (await testSigner()).sign(boundClaims(new Date()));
+    const encoded = Buffer.from(token).toString('base64');
+    const text = `kind: Deployment\nspec:\n  env:\n  - {name: T, value: "${token}"}\n  - name: E\n    value: ${encoded}\n`;
+    const redacted = redactSecretValues(text);
+    expect(redacted.text).toBe('kind: Deployment\nspec:\n  env:\n  - {name: T, value: "REDACTED"}\n  - name: E\n    value: REDACTED\n');
+    expect([...redacted.lines]).toEqual([3, 5]);
   });
 
   it('leaves every corpus file without a Secret value as it is', () => {
