@@ -76,6 +76,9 @@ interface Round {
   readonly firstScreenMs: number;
   /** The process' CPU time (user + system) over the same stretch: on a busy machine, the steadier figure. */
   readonly firstScreenCpuMs: number;
+  /** Of it: judging (the explore use case), then the TUI's own part (the rows, the sorted list, the first frame). */
+  readonly judgeCpuMs: number;
+  readonly viewCpuMs: number;
   /** Of the first screen: judging (RBAC model, rules, report), and the rows built from it (measured again apart). */
   readonly judgeMs: number;
   readonly rowsMs: number;
@@ -91,6 +94,7 @@ async function round(): Promise<Round> {
   let readAt = 0;
   let readCpu = process.cpuUsage();
   let judgeMs = 0;
+  let judgeCpuMs = 0;
   let loaded: Awaited<ReturnType<typeof explore>> | undefined;
   const started = performance.now();
   const notHere = () => Promise.reject(new Error('not measured'));
@@ -110,6 +114,8 @@ async function round(): Promise<Round> {
         },
       });
       judgeMs = loaded.data.timings.judgeMs;
+      const judged = process.cpuUsage(readCpu);
+      judgeCpuMs = (judged.user + judged.system) / 1000;
       return loaded;
     },
     whoCan: notHere,
@@ -165,6 +171,8 @@ async function round(): Promise<Round> {
     readMs: readAt - started,
     firstScreenMs: shownAt - readAt,
     firstScreenCpuMs: (cpu.user + cpu.system) / 1000,
+    judgeCpuMs,
+    viewCpuMs: (cpu.user + cpu.system) / 1000 - judgeCpuMs,
     judgeMs,
     rowsMs,
     rssMb,
@@ -187,6 +195,8 @@ console.log(`Node ${process.version}, load average ${(await import('node:os')).l
 console.log(`  data read (packs, parse, inventory):              ${ms(median(results.map((result) => result.readMs)))}`);
 console.log(`  first screen after the data is read:              ${ms(median(results.map((result) => result.firstScreenMs)))}`);
 console.log(`    CPU time (user + system) over it                 ${ms(median(results.map((result) => result.firstScreenCpuMs)))}`);
+console.log(`      judging (CPU)                                  ${ms(median(results.map((result) => result.judgeCpuMs)))}`);
+console.log(`      rows, sorted list and first frame (CPU)        ${ms(median(results.map((result) => result.viewCpuMs)))}`);
 console.log(`    max over rounds                                  ${ms(Math.max(...results.map((result) => result.firstScreenMs)))}`);
 console.log(`    of which judging (RBAC, rules, report)           ${ms(median(results.map((result) => result.judgeMs)))}`);
 console.log(`    of which the rows (measured apart)               ${ms(median(results.map((result) => result.rowsMs)))}`);

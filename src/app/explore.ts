@@ -48,6 +48,8 @@ export async function explore(options: ExploreOptions): Promise<Outcome<Explorat
   let read = started;
   const judgement = await judge({
     ...options,
+    // The rows list every ServiceAccountProfile: kept as judged, not built again.
+    keepProfiles: true,
     onStage: (stage) => {
       if (stage === 'judging') read = performance.now();
       options.onStage?.(stage);

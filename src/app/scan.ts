@@ -31,6 +31,8 @@ export interface JudgeOptions {
   readonly auditLog?: AuditLogOptions | undefined;
   /** Told as each stage starts, so an interactive view can say what it is waiting for. */
   readonly onStage?: ((stage: JudgeStage) => void) | undefined;
+  /** Keep the ServiceAccountProfiles judged in the evaluation's documents: the TUI lists them all. */
+  readonly keepProfiles?: boolean | undefined;
 }
 
 export type JudgeStage = 'packs' | 'reading' | 'judging';
@@ -82,6 +84,7 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
     exemptions,
     ...(options.exemptionMode ? { exemptionMode: options.exemptionMode } : {}),
     ...(usage ? { usage } : {}),
+    ...(options.keepProfiles ? { keepProfiles: true } : {}),
   });
   const warnings: Warning[] = [...rbac.warnings, ...exemptionWarnings(evaluation)];
   for (const message of usageRead?.summary.warnings ?? []) warnings.push({ message });

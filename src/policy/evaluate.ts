@@ -16,6 +16,8 @@ export interface EvaluateOptions {
   readonly exemptions?: readonly Exemption[];
   /** Which exemptions count (`--no-exemptions`, `--no-annotation-exemptions`); all by default. */
   readonly exemptionMode?: ExemptionMode;
+  /** Keep every ServiceAccountProfile judged in `documents` (see TargetDocuments): for views that list them. */
+  readonly keepProfiles?: boolean;
 }
 
 export interface Evaluation {
@@ -59,11 +61,15 @@ export const severityWeight: Readonly<Record<Severity, number>> = { critical: 10
  * synchronous: the same inventory, packs and `now` give the same findings.
  */
 export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledPack[], options: EvaluateOptions): Evaluation {
-  const documents = new TargetDocuments(inventory, {
-    now: options.now,
-    ...(options.rbac ? { rbac: options.rbac } : {}),
-    ...(options.usage ? { usage: options.usage } : {}),
-  });
+  const documents = new TargetDocuments(
+    inventory,
+    {
+      now: options.now,
+      ...(options.rbac ? { rbac: options.rbac } : {}),
+      ...(options.usage ? { usage: options.usage } : {}),
+    },
+    options.keepProfiles,
+  );
   const { active, expired } = partitionExemptions(options.exemptions ?? [], options.now);
   const findings: Finding[] = [];
   const exempted: ExemptedFinding[] = [];

@@ -80,46 +80,50 @@ export function rowKey(namespace: string, name: string): string {
 export function buildExplorerData(exploration: Exploration): ExplorerData {
   const { evaluation, model, rbac } = exploration;
   const documents = evaluation.documents;
-  const profiles = documents.documentsFor('ServiceAccountProfile').map((target) => target.document as ServiceAccountProfileDocument);
-  const workloadOwners = new Map<string, string>();
-  const workloadsByAccount = new Map<string, WorkloadDocument[]>();
+  // The explore use case keeps the profiles it judged: the same objects as its findings' documents.
+  const accounts = new Map<string, Account>();
+  const byProfile = new Map<unknown, Account>();
+  for (const target of documents.documentsFor('ServiceAccountProfile')) {
+    const profile = target.document as ServiceAccountProfileDocument;
+    const key = rowKey(profile.object.namespace, profile.object.name);
+    let account = accounts.get(key);
+    // A later document of the same ServiceAccount: one row, with the later view (as the RBAC answers take it).
+    if (account) account.profile = profile;
+    else {
+      account = { key, profile, findings: [], workloads: [] };
+      accounts.set(key, account);
+    }
+    byProfile.set(profile, account);
+  }
   for (const target of documents.documentsFor('Workload')) {
     const document = target.document as WorkloadDocument;
-    const owner = rowKey(document.serviceAccount.namespace, document.serviceAccount.name);
-    workloadOwners.set(objectKey(document.object), owner);
-    push(workloadsByAccount, owner, document);
-  }
-  const secretOwners = new Map<string, string>();
-  for (const target of documents.documentsFor('LegacyTokenSecret')) {
-    const document = target.document as LegacyTokenSecretDocument;
-    if (document.serviceAccount.name !== null)
-      secretOwners.set(objectKey(document.object), rowKey(document.object.namespace, document.serviceAccount.name));
-  }
-  const bindingSubjects = new Map<string, string[]>();
-  for (const target of documents.documentsFor('Binding')) {
-    const document = target.document as BindingDocument;
-    const accounts = document.subjects.flatMap((subject) =>
-      subject.kind === 'ServiceAccount' && subject.namespace !== null ? [rowKey(subject.namespace, subject.name)] : [],
-    );
-    bindingSubjects.set(objectKey(target.object), accounts);
+    accounts.get(rowKey(document.serviceAccount.namespace, document.serviceAccount.name))?.workloads.push(document);
   }
 
-  const accountKeys = new Set(profiles.map((profile) => rowKey(profile.object.namespace, profile.object.name)));
-  const findingsByAccount = new Map<string, Finding[]>();
+  const byNamespace = new Map<string, Tally>();
   const unattributed = new Map<string, Finding[]>();
   for (const finding of evaluation.findings) {
-    const owners = ownersOf(finding, { workloadOwners, secretOwners, bindingSubjects }).filter((key) => accountKeys.has(key));
-    for (const owner of new Set(owners)) push(findingsByAccount, owner, finding);
-    if (owners.length === 0) push(unattributed, finding.object.namespace ?? clusterScopedKey, finding);
+    const owners = ownersOf(finding, accounts, byProfile);
+    if (owners.length === 0) {
+      const namespace = finding.object.namespace ?? clusterScopedKey;
+      push(unattributed, namespace, finding);
+      count(tallyOf(byNamespace, namespace), finding);
+      continue;
+    }
+    for (const owner of owners) owner.findings.push(finding);
+    // A finding about a binding that names two accounts of a namespace counts once there.
+    const namespace = owners[0]!.profile.object.namespace;
+    count(tallyOf(byNamespace, namespace), finding);
+    for (const other of new Set(owners.slice(1).map((owner) => owner.profile.object.namespace)))
+      if (other !== namespace) count(tallyOf(byNamespace, other), finding);
   }
 
-  const rows: ServiceAccountRow[] = profiles.map((profile) => {
+  const rows: ServiceAccountRow[] = [];
+  for (const { key, profile, findings, workloads } of accounts.values()) {
     const { namespace, name } = profile.object;
-    const key = rowKey(namespace, name);
-    const findings = findingsByAccount.get(key) ?? [];
-    const workloads = workloadsByAccount.get(key) ?? [];
     const answer = rbac.serviceAccount(namespace, name);
-    return {
+    tallyOf(byNamespace, namespace).serviceAccounts += 1;
+    rows.push({
       key,
       namespace,
       name,
@@ -131,8 +135,8 @@ export function buildExplorerData(exploration: Exploration): ExplorerData {
       workloads,
       tokenKind: tokenKindOf(profile, workloads),
       canBecome: answer ? oneHopReachCount(model, answer.subject, answer.facts) : 0,
-    };
-  });
+    });
+  }
   for (const [namespace, findings] of unattributed) {
     rows.push({
       key: rowKey(namespace, otherRowName),
@@ -151,11 +155,24 @@ export function buildExplorerData(exploration: Exploration): ExplorerData {
 
   const rowsByNamespace = new Map<string, ServiceAccountRow[]>([[allNamespacesKey, rows]]);
   for (const row of rows) push(rowsByNamespace, row.namespace, row);
-  const namespaces: NamespaceRow[] = [namespaceRow(allNamespacesKey, '(all)', 'all', rows, evaluation.findings)];
+  const all = severityOf(evaluation.findings);
+  const namespaces: NamespaceRow[] = [
+    {
+      key: allNamespacesKey,
+      label: '(all)',
+      kind: 'all',
+      serviceAccounts: accounts.size,
+      findings: evaluation.findings.length,
+      ...all,
+    },
+  ];
+  const namespaceRow = (key: string, label: string, kind: NamespaceRow['kind']): NamespaceRow => {
+    const tally = byNamespace.get(key) ?? newTally();
+    return { key, label, kind, serviceAccounts: tally.serviceAccounts, findings: tally.findings, ...worstOf(tally.bySeverity) };
+  };
   const names = [...rowsByNamespace.keys()].filter((key) => key !== allNamespacesKey && key !== clusterScopedKey).sort();
-  for (const name of names) namespaces.push(namespaceRow(name, name, 'namespace', rowsByNamespace.get(name) ?? []));
-  const clusterRows = rowsByNamespace.get(clusterScopedKey);
-  if (clusterRows) namespaces.push(namespaceRow(clusterScopedKey, '(cluster-scoped)', 'cluster', clusterRows));
+  for (const name of names) namespaces.push(namespaceRow(name, name, 'namespace'));
+  if (rowsByNamespace.has(clusterScopedKey)) namespaces.push(namespaceRow(clusterScopedKey, '(cluster-scoped)', 'cluster'));
 
   return {
     namespaces,
@@ -165,71 +182,101 @@ export function buildExplorerData(exploration: Exploration): ExplorerData {
   };
 }
 
+/** A listed ServiceAccount while its row is put together. */
+interface Account {
+  readonly key: string;
+  profile: ServiceAccountProfileDocument;
+  readonly findings: Finding[];
+  readonly workloads: WorkloadDocument[];
+}
+
+/** A namespace's ServiceAccounts and findings, counted as the findings are attributed. */
+interface Tally {
+  serviceAccounts: number;
+  findings: number;
+  readonly bySeverity: Record<Severity, number>;
+}
+
+const newTally = (): Tally => ({ serviceAccounts: 0, findings: 0, bySeverity: noFindings() });
+
+function tallyOf(tallies: Map<string, Tally>, namespace: string): Tally {
+  let tally = tallies.get(namespace);
+  if (!tally) {
+    tally = newTally();
+    tallies.set(namespace, tally);
+  }
+  return tally;
+}
+
+function count(tally: Tally, finding: Finding): void {
+  tally.findings += 1;
+  tally.bySeverity[finding.severity] += 1;
+}
+
 /** The display name of a row: the account's name, or what an "other findings" row holds. */
 export function rowLabel(row: ServiceAccountRow): string {
   return row.kind === 'other' ? '(findings not about one ServiceAccount)' : row.name;
 }
 
-function namespaceRow(
-  key: string,
-  label: string,
-  kind: NamespaceRow['kind'],
-  rows: readonly ServiceAccountRow[],
-  allFindings?: readonly Finding[],
-): NamespaceRow {
-  // A finding about a binding that names two accounts of the namespace counts once.
-  const findings = allFindings ?? [...new Set(rows.flatMap((row) => row.findings))];
-  return {
-    key,
-    label,
-    kind,
-    serviceAccounts: rows.filter((row) => row.kind === 'serviceAccount').length,
-    findings: findings.length,
-    ...severityOf(findings),
-  };
+function noFindings(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 }
 
 function severityOf(findings: readonly Finding[]): { bySeverity: Record<Severity, number>; worst: Severity | undefined } {
-  const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+  const bySeverity = noFindings();
   for (const finding of findings) bySeverity[finding.severity] += 1;
+  return worstOf(bySeverity);
+}
+
+function worstOf(bySeverity: Record<Severity, number>): { bySeverity: Record<Severity, number>; worst: Severity | undefined } {
   return { bySeverity, worst: severities.find((severity) => bySeverity[severity] > 0) };
 }
 
-interface Owners {
-  readonly workloadOwners: ReadonlyMap<string, string>;
-  readonly secretOwners: ReadonlyMap<string, string>;
-  readonly bindingSubjects: ReadonlyMap<string, readonly string[]>;
-}
-
-function ownersOf(finding: Finding, owners: Owners): string[] {
+/**
+ * The listed ServiceAccounts a finding concerns, from the document it judged: the profile itself, the account a
+ * workload runs as or a legacy token Secret belongs to, the accounts a binding names.
+ */
+function ownersOf(finding: Finding, accounts: ReadonlyMap<string, Account>, byProfile: ReadonlyMap<unknown, Account>): Account[] {
   const { object } = finding;
+  const one = (key: string) => {
+    const account = accounts.get(key);
+    return account ? [account] : [];
+  };
   switch (finding.target) {
-    case 'ServiceAccountProfile':
+    case 'ServiceAccountProfile': {
+      const account = byProfile.get(finding.document);
+      return account ? [account] : one(rowKey(object.namespace ?? 'default', object.name));
+    }
     case 'ServiceAccount':
-      return [rowKey(object.namespace ?? 'default', object.name)];
+      return one(rowKey(object.namespace ?? 'default', object.name));
     case 'Workload': {
-      const owner = owners.workloadOwners.get(objectKey(object));
-      return owner ? [owner] : [];
+      const { serviceAccount } = finding.document as WorkloadDocument;
+      return one(rowKey(serviceAccount.namespace, serviceAccount.name));
     }
     case 'LegacyTokenSecret': {
-      const owner = owners.secretOwners.get(objectKey(object));
-      return owner ? [owner] : [];
+      const document = finding.document as LegacyTokenSecretDocument;
+      return document.serviceAccount.name === null ? [] : one(rowKey(document.object.namespace, document.serviceAccount.name));
     }
-    case 'Binding':
-      return [...(owners.bindingSubjects.get(objectKey(object)) ?? [])];
+    case 'Binding': {
+      const named = new Set<Account>();
+      for (const subject of (finding.document as BindingDocument).subjects) {
+        const account =
+          subject.kind === 'ServiceAccount' && subject.namespace !== null
+            ? accounts.get(rowKey(subject.namespace, subject.name))
+            : undefined;
+        if (account) named.add(account);
+      }
+      return [...named];
+    }
     default:
       // A rule over a Kubernetes kind: a ServiceAccount is its own owner; anything else belongs to its namespace.
-      return object.kind === 'ServiceAccount' && object.namespace !== undefined ? [rowKey(object.namespace, object.name)] : [];
+      return object.kind === 'ServiceAccount' && object.namespace !== undefined ? one(rowKey(object.namespace, object.name)) : [];
   }
 }
 
 function tokenKindOf(profile: ServiceAccountProfileDocument, workloads: readonly WorkloadDocument[]): TokenKind {
   if (profile.legacyTokenSecrets.length > 0 || workloads.some((workload) => workload.legacyTokenReferences.length > 0)) return 'legacy';
   return workloads.some((workload) => workload.tokenMounted) ? 'projected' : 'none';
-}
-
-function objectKey(object: { readonly kind: string; readonly namespace?: string | null | undefined; readonly name: string }): string {
-  return `${object.kind}/${object.namespace ?? ''}/${object.name}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -20,13 +20,21 @@ export interface Filterable {
 type Test = (item: Filterable) => boolean;
 
 export function compileFilter(query: string): Test {
-  const tests = query
+  const tests = filterWords(query).map(wordTest);
+  return (item) => tests.every((test) => test(item));
+}
+
+/** A filter with no words: every item passes, and a list need not be walked to know it. */
+export function isEmptyFilter(query: string): boolean {
+  return filterWords(query).length === 0;
+}
+
+function filterWords(query: string): string[] {
+  return query
     .trim()
     .toLowerCase()
     .split(/\s+/)
-    .filter((word) => word !== '' && word !== '!')
-    .map(wordTest);
-  return (item) => tests.every((test) => test(item));
+    .filter((word) => word !== '' && word !== '!');
 }
 
 function wordTest(word: string): Test {

@@ -36,6 +36,49 @@ describe('buildExplorerData', () => {
     expect(data.namespaces.find((namespace) => namespace.key === 'payments')).toMatchObject({ findings: 0, worst: undefined });
   });
 
+  it('lists the very profiles the scan judged: each finding about a ServiceAccountProfile is on the row holding it', async () => {
+    const { data: exploration } = await exploreFiles(examples);
+    const data = buildExplorerData(exploration);
+    const onProfiles = exploration.evaluation.findings.filter((finding) => finding.target === 'ServiceAccountProfile');
+    // RBAC019, RBAC005, RBAC003 of shop/default and shop/reporting, at least (see "filters and sorts" below).
+    expect(onProfiles.length).toBeGreaterThanOrEqual(6);
+    for (const finding of onProfiles) {
+      const row = data.rowsByKey.get(`${finding.object.namespace}/${finding.object.name}`);
+      // The same object, not an equal one built again after the scan.
+      expect(row?.profile).toBe(finding.document);
+      expect(row?.findings).toContain(finding);
+    }
+  });
+
+  it('lists a ServiceAccount declared twice once, as its later document says, with the findings of both', async () => {
+    const { data: exploration } = await exploreYaml(`
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: app, namespace: team }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: app, namespace: team }
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: app-admin, namespace: team }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin }
+subjects: [{ kind: ServiceAccount, name: app, namespace: team }]
+`);
+    const data = buildExplorerData(exploration);
+    expectNothingDropped(data, exploration.evaluation.findings);
+    const rows = (data.rowsByNamespace.get('team') ?? []).filter((row) => row.name === 'app');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ automount: 'off' });
+    // Both documents are judged (each may be the one applied): the admin binding's findings are there twice.
+    const profiles = new Set(
+      rows[0]!.findings.filter((finding) => finding.target === 'ServiceAccountProfile').map((finding) => finding.document),
+    );
+    expect(profiles.size).toBe(2);
+  });
+
   it('lists findings about no single ServiceAccount on an "other findings" row, and cluster-scoped ones apart', async () => {
     const { data: exploration } = await exploreYaml(`
 apiVersion: v1

@@ -31,7 +31,15 @@ export class TargetDocuments {
   private byKind: Map<string, InventoryEntry[]> | undefined;
   private workloadDocuments: { entry: InventoryEntry; document: WorkloadDocument }[] | undefined;
 
-  constructor(inventory: Inventory, options: DerivedOptions) {
+  /**
+   * `keepProfiles`: keep the ServiceAccountProfiles a pass builds, for a view that lists them all after the scan
+   * (the TUI's rows), so they are not built a second time and findings' documents are the listed profiles.
+   */
+  constructor(
+    inventory: Inventory,
+    options: DerivedOptions,
+    private readonly keepProfiles = false,
+  ) {
     this.context = new ScanContext(inventory, options);
   }
 
@@ -46,8 +54,18 @@ export class TargetDocuments {
    * of 100,000 ServiceAccounts never holds 100,000 profiles at once; other targets come from documentsFor.
    */
   each(target: string): Iterable<TargetDocument> {
-    if (target === 'ServiceAccountProfile' && !this.cache.has(target)) return this.profileDocuments();
+    if (target === 'ServiceAccountProfile' && !this.cache.has(target))
+      return this.keepProfiles ? this.keptProfileDocuments() : this.profileDocuments();
     return this.documentsFor(target);
+  }
+
+  private *keptProfileDocuments(): Generator<TargetDocument> {
+    const kept: TargetDocument[] = [];
+    for (const document of this.profileDocuments()) {
+      kept.push(document);
+      yield document;
+    }
+    this.cache.set('ServiceAccountProfile', kept);
   }
 
   documentsFor(target: string): readonly TargetDocument[] {

@@ -9,7 +9,7 @@ import { allNamespacesKey, buildExplorerData, clusterScopedKey, rowKey, rowLabel
 import { filterTarget, initialState, reduce, selectedAccount, type Action, type ExplorerState, type ViewFacts } from '../explorer-state.js';
 import { commandFor, filterCommandFor, sidewaysCommand, type Command } from '../keymap.js';
 import { layoutFor, minimumSize } from '../layout.js';
-import { compileFilter, serviceAccountFilterable, sortNamespaces, sortServiceAccounts } from '../list-query.js';
+import { compileFilter, isEmptyFilter, serviceAccountFilterable, sortNamespaces, sortServiceAccounts } from '../list-query.js';
 import { paletteFor } from '../palette.js';
 import { wrap } from '../text-lines.js';
 import { AccountPane, NamespacePane } from './ListPanes.js';
@@ -114,11 +114,14 @@ export function Explorer(props: ExplorerProps) {
   const namespaceRows = useMemo(() => {
     if (!data) return [];
     const test = compileFilter(state.filters.namespaces);
-    const kept = data.namespaces.filter(
-      (row) =>
-        row.kind === 'all' ||
-        test({ names: [row.label], findings: (data.rowsByNamespace.get(row.key) ?? []).flatMap((account) => account.findings) }),
-    );
+    // No filter, no pass over the findings: the first screen of 10,000 accounts shows them unfiltered.
+    const kept = isEmptyFilter(state.filters.namespaces)
+      ? data.namespaces
+      : data.namespaces.filter(
+          (row) =>
+            row.kind === 'all' ||
+            test({ names: [row.label], findings: (data.rowsByNamespace.get(row.key) ?? []).flatMap((account) => account.findings) }),
+        );
     return sortNamespaces(kept, state.namespaceSort);
   }, [data, state.filters.namespaces, state.namespaceSort]);
   const namespaceKey = namespaceRows.some((row) => row.key === state.namespaceKey)
@@ -128,7 +131,7 @@ export function Explorer(props: ExplorerProps) {
   const accountRows = useMemo(() => {
     const test = compileFilter(state.filters.accounts);
     return sortServiceAccounts(
-      allAccounts.filter((row) => test(serviceAccountFilterable(row, rowLabel(row)))),
+      isEmptyFilter(state.filters.accounts) ? allAccounts : allAccounts.filter((row) => test(serviceAccountFilterable(row, rowLabel(row)))),
       state.accountSort,
     );
   }, [allAccounts, state.filters.accounts, state.accountSort]);
