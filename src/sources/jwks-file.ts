@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import { InputError } from '../errors/kubectl-sa-error.js';
 import { isRecord } from '../inventory/kube-object.js';
+import { fileProblem, readUpTo } from './bounded-read.js';
 
 /** A cluster publishes a handful of public keys; a megabyte is far beyond any real JWK Set. */
 const maxJwksBytes = 1024 * 1024;
@@ -10,24 +10,14 @@ const maxJwksBytes = 1024 * 1024;
  * verification. Only its shape is checked here; the JOSE library judges the keys.
  */
 export async function readJwksFile(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer | undefined;
   try {
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.alloc(maxJwksBytes + 1);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      if (bytesRead > maxJwksBytes) throw new InputError(`${file}: too large for a JWK Set (over ${maxJwksBytes} bytes)`);
-      text = buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
+    bytes = await readUpTo(file, maxJwksBytes);
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `${file}: cannot read the JWK Set (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (code ?? 'unknown error')})`,
-    );
+    throw new InputError(`${file}: cannot read the JWK Set (${fileProblem(error)})`);
   }
+  if (bytes === undefined) throw new InputError(`${file}: too large for a JWK Set (over ${maxJwksBytes} bytes)`);
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError } from '../errors/kubectl-sa-error.js';
+import { fileProblem, readUpTo } from './bounded-read.js';
 
 export interface TokenInputOptions {
   /** The positional TOKEN: the token itself, or `-` for stdin. */
@@ -48,23 +48,14 @@ async function readRaw(options: TokenInputOptions): Promise<TokenInput> {
 }
 
 async function readBoundedFile(file: string, maxBytes: number): Promise<string> {
-  let handle;
+  let bytes: Buffer | undefined;
   try {
-    handle = await open(file, 'r');
+    bytes = await readUpTo(file, maxBytes);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the token file (${code === 'ENOENT' ? 'no such file' : (code ?? 'unknown error')})`);
+    throw new InputError(`${file}: cannot read the token file (${fileProblem(error)})`);
   }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new InputError(`${file}: not a regular file`);
-    const buffer = Buffer.alloc(maxBytes + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > maxBytes) throw tooLarge(file, maxBytes);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
+  if (bytes === undefined) throw tooLarge(file, maxBytes);
+  return bytes.toString('utf8');
 }
 
 async function readBoundedStream(stream: Readable, maxBytes: number): Promise<Buffer> {

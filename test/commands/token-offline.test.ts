@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,34 @@ describe('kubectl sa token inspect and verify --jwks (no cluster)', () => {
     const run = await runTokenCli(['token', 'verify', '-', '--jwks', jwksFile], { input: await signer.sign(legacyClaims()) });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Lifetime: +warning: never expires/m);
+  });
+
+  it('--token-file and --jwks read a pipe (<(vault read …)) as a file, and an endless device is refused, not slurped', async () => {
+    const tokenPipe = path.join(folder, 'token.fifo');
+    const jwksPipe = path.join(folder, 'jwks.fifo');
+    execFileSync('mkfifo', [tokenPipe, jwksPipe]);
+    // The writer waits for the reader, as a shell's process substitution does; it writes in pieces.
+    const feeding = Promise.all([
+      writeFile(tokenPipe, `${token}\n`),
+      (async () => {
+        const handle = await open(jwksPipe, 'w');
+        const text = JSON.stringify(signer.jwks);
+        await handle.write(text.slice(0, 10));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await handle.write(text.slice(10));
+        await handle.close();
+      })(),
+    ]);
+    const run = await runTokenCli(['token', 'verify', '--token-file', tokenPipe, '--jwks', jwksPipe]);
+    await feeding;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Result: +VALID offline/m);
+    const endless = await runTokenCli(['token', 'inspect', '--token-file', '/dev/zero']);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr).toMatch(/\/dev\/zero: not a JSON Web Token: it is larger than 65536 bytes/);
+    const folderGiven = await runTokenCli(['token', 'inspect', '--token-file', folder]);
+    expect(folderGiven.code).toBe(2);
+    expect(folderGiven.stderr).toMatch(/cannot read the token file \(a folder\)/);
   });
 
   it('verify --jwks with a file that is not a JWK Set is an input error', async () => {
