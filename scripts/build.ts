@@ -11,6 +11,7 @@ import type { Interfaces } from '@oclif/core';
 import { commandManifest } from '../src/cli/command-plugin.js';
 import { readBuiltInFiles } from '../src/sources/built-in-files.js';
 import { leanOclif } from './lean-oclif.js';
+import { moduleWrappersNamedAlike } from './module-wrappers.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dist = path.join(root, 'dist');
@@ -38,6 +39,36 @@ const lazyBuiltins: Plugin = {
     }));
   },
 };
+
+/**
+ * esbuild writes the bundle in ASCII (its default charset) but for what it must leave as it is: regular
+ * expression literals and tagged templates. ansis writes ESC and CSI (U+009B) raw in a regular expression; that one
+ * character made V8 hold the 4 MB program as UTF-16, and Node's compile cache re-encode it at every start of the
+ * npm route (100 M instructions of a 310 M `version`, measured with callgrind). Written as escapes, they mean the
+ * same characters. The build checks that both outputs are ASCII (asciiOutput below).
+ */
+const asciiAnsis: Plugin = {
+  name: 'ascii-ansis',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]ansis[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const raw = '[\u001b\u009b]';
+      if (text.split(raw).length !== 2)
+        return { errors: [{ text: `ansis no longer has ${JSON.stringify(raw)} once: scripts/build.ts needs a look` }] };
+      return { contents: text.replace(raw, '[\\x1b\\x9b]'), loader: 'js' };
+    });
+  },
+};
+
+/** Throws unless the file is ASCII, naming the first other character and what surrounds it. */
+function asciiOutput(file: string, text: string): void {
+  const other = /[^\u0000-\u007f]/.exec(text);
+  if (!other) return;
+  const code = other[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  throw new Error(
+    `${file}: U+${code} at ${other.index} (${JSON.stringify(text.slice(other.index - 40, other.index + 10))}); escape it like asciiAnsis`,
+  );
+}
 
 // oclif's view of every command (help metadata), so that a start loads only the command it runs.
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Interfaces.PJSON;
@@ -97,7 +128,7 @@ const common: BuildOptions = {
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  plugins: [lazyBuiltins, leanOclif(root), inkWithoutDevtools, inkWithoutTopLevelAwait],
+  plugins: [lazyBuiltins, leanOclif(root), inkWithoutDevtools, inkWithoutTopLevelAwait, asciiAnsis],
   logLevel: 'warning',
   define: {
     // As JSON text in a string literal: esbuild puts an object-valued define in a module that every file
@@ -140,6 +171,13 @@ await build({
   logOverride: { 'empty-import-meta': 'silent' },
 });
 await build({ ...common, entryPoints: ['src/cli/sea-main.ts'], outfile: 'dist/sea-main.cjs', format: 'cjs' });
+for (const file of ['kubectl-sa.js', 'kubectl-sa.cjs']) {
+  const { text, wrappers } = moduleWrappersNamedAlike(readFileSync(path.join(dist, file), 'utf8'));
+  // Hundreds of lazily evaluated modules: none found means esbuild now writes its wrappers differently.
+  if (wrappers < 100) throw new Error(`dist/${file}: ${wrappers} module wrappers found; scripts/module-wrappers.ts needs a look`);
+  asciiOutput(`dist/${file}`, text);
+  writeFileSync(path.join(dist, file), text);
+}
 writeFileSync(path.join(dist, 'kubectl-sa.meta.json'), JSON.stringify(result.metafile));
 writeFileSync(
   path.join(dist, 'THIRD-PARTY-NOTICES.txt'),

@@ -16,6 +16,18 @@ export const LEFT_OUT_OF_OCLIF: Readonly<Record<string, string>> = {
   lilconfig: "it reads plugins' configuration files",
   'get-package-type': 'it tells ES modules from CommonJS files on disk',
 };
+/**
+ * Modules that oclif requires at load but uses only in some runs: each is loaded when oclif first touches one of
+ * its members (oclif keeps `const x_1 = require("x")` and reads `x_1.member` where it uses it; a test keeps it
+ * so). Together with the modules they load (net and tty among them) they were about a twentieth of a `version`.
+ */
+export const LAZY_IN_OCLIF: Readonly<Record<string, string>> = {
+  'node:child_process': 'it asks PowerShell which shell started it, on Windows only (src/cli/oclif-wsl.ts refuses first)',
+  'node:perf_hooks': 'it measures its own phases only when its performanceEnabled setting is on',
+  'node:readline': 'it reads stdin only for an argument that may come from it',
+  'supports-color': 'it asks whether the terminal has colours only when it colours help or JSON',
+};
+
 export function leanOclif(root: string): Plugin {
   return {
     name: 'lean-oclif',
@@ -28,6 +40,33 @@ export function leanOclif(root: string): Plugin {
       build.onResolve({ filter: /^[a-z-]+$/ }, (args) =>
         args.path in LEFT_OUT_OF_OCLIF && fromOclif(args.importer) ? { path: args.path, namespace: 'left-out-of-oclif' } : undefined,
       );
+      build.onResolve({ filter: /^[a-z:_-]+$/ }, async (args) => {
+        if (!(args.path in LAZY_IN_OCLIF) || args.kind !== 'require-call' || !fromOclif(args.importer)) return undefined;
+        if (args.path.startsWith('node:')) return { path: args.path, namespace: 'lazy-in-oclif', pluginData: args.path };
+        const real = await build.resolve(args.path, { kind: 'require-call', resolveDir: path.dirname(args.importer) });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: args.path, namespace: 'lazy-in-oclif', pluginData: real.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'lazy-in-oclif' }, (args) => ({
+        contents: [
+          'let loaded;',
+          `module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(args.pluginData)}))[key] });`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      }));
+      // oclif's logger gets src/cli/oclif-debug.ts's quietDebug: the `debug` package is loaded only when DEBUG is set.
+      build.onResolve({ filter: /^debug$/ }, async (args) => {
+        if (!fromOclif(args.importer)) return undefined;
+        const real = await build.resolve('debug', { kind: 'require-call', resolveDir: path.dirname(args.importer) });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: 'debug', namespace: 'quiet-debug', pluginData: real.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'quiet-debug' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-debug.ts'))}).quietDebug(() => require(${JSON.stringify(args.pluginData)}));`,
+        loader: 'js',
+        resolveDir: root,
+      }));
       build.onLoad({ filter: /.*/, namespace: 'left-out-of-oclif' }, (args) => {
         const message = `kubectl-sa's bundle leaves out ${args.path} (${LEFT_OUT_OF_OCLIF[args.path]}), and oclif called it`;
         return {

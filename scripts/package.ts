@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
 import { dump, load } from 'js-yaml';
-import { SEA_ASSETS } from '../src/cli/sea-program.js';
+import { programAsset, SEA_ASSETS } from '../src/cli/sea-program.js';
 import { tarGz, zip, type ArchiveEntry } from './release/archive.js';
 import { withoutPeCertificateTable } from './release/executable-format.js';
 import { fillKrewManifest, type KrewManifest } from './release/krew-manifest.js';
@@ -70,6 +70,9 @@ const mtime = releaseTime();
 const license = readFileSync(path.join(root, 'LICENSE'));
 const bundledNotices = readFileSync(path.join(root, 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8');
 
+// The program as the binaries keep it (src/cli/sea-program.ts); the code cache is made from the same text.
+const programLatin1 = path.join(work, SEA_ASSETS.program);
+writeFileSync(programLatin1, programAsset(readFileSync(program, 'utf8')));
 const codeCache = targets.includes(host) ? makeCodeCache() : undefined;
 
 const built: { target: Target; archive: string; sha256: string; bytes: number }[] = [];
@@ -86,7 +89,7 @@ for (const target of targets) {
       mainFormat: 'commonjs',
       executable: node.binary,
       output: executable,
-      assets: { [SEA_ASSETS.program]: program, ...(withCodeCache ? { [SEA_ASSETS.codeCache]: codeCache } : {}) },
+      assets: { [SEA_ASSETS.program]: programLatin1, ...(withCodeCache ? { [SEA_ASSETS.codeCache]: codeCache } : {}) },
       disableExperimentalSEAWarning: true,
     }),
   );
@@ -139,7 +142,7 @@ function makeCodeCache(): string {
     format: 'esm',
     logLevel: 'warning',
   });
-  execFileSync(hostNode.binary, [trainer, program, path.join(root, 'examples'), cacheFile], {
+  execFileSync(hostNode.binary, [trainer, programLatin1, path.join(root, 'examples'), cacheFile], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,19 +1,19 @@
 // The standalone binary's code cache (src/cli/sea-program.ts), made by the binaries' own Node: scripts/package.ts
 // bundles this file and starts it with that Node. It loads the program as the binary does, runs what starts run
 // most (version, help, a scan of examples/), then takes V8's code cache of everything compiled by then.
-//   node code-cache.mjs PROGRAM.cjs EXAMPLES-FOLDER OUT
+//   node code-cache.mjs PROGRAM-ASSET EXAMPLES-FOLDER OUT     (the program as the binary keeps it: programAsset)
 // Its stdout carries oclif's help text (oclif writes help to the process' stdout): package.ts discards it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { Script } from 'node:vm';
-import { builtinModulesOnly, loadProgram, SEA_ASSETS } from '../../src/cli/sea-program.js';
+import { builtinModulesOnly, loadProgram, programText, SEA_ASSETS } from '../../src/cli/sea-program.js';
 
 const [programFile, examples, out] = process.argv.slice(2);
-if (!programFile || !examples || !out) throw new Error('usage: code-cache.mjs PROGRAM.cjs EXAMPLES-FOLDER OUT');
+if (!programFile || !examples || !out) throw new Error('usage: code-cache.mjs PROGRAM-ASSET EXAMPLES-FOLDER OUT');
 
-const text = readFileSync(programFile, 'utf8');
+const text = programText(readFileSync(programFile));
 const { program, script } = loadProgram(text, undefined, builtinModulesOnly(createRequire(import.meta.url)));
 
 const runs = [['version'], ['--help'], ['scan', '--help'], ['scan', '-f', examples]];

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { getAsset, getAssetKeys, getRawAsset } from 'node:sea';
-import { loadProgram, SEA_ASSETS } from './sea-program.js';
+import { getAssetKeys, getRawAsset } from 'node:sea';
+import { loadProgram, programText, SEA_ASSETS } from './sea-program.js';
 
 /**
  * The standalone binary's main script (a Node single executable application): it runs the program kept in the
@@ -8,5 +8,5 @@ import { loadProgram, SEA_ASSETS } from './sea-program.js';
  * executable, which serves Node's own modules only, as the program expects.
  */
 const codeCache = getAssetKeys().includes(SEA_ASSETS.codeCache) ? new Uint8Array(getRawAsset(SEA_ASSETS.codeCache)) : undefined;
-const { program } = loadProgram(getAsset(SEA_ASSETS.program, 'utf8'), codeCache, require);
+const { program } = loadProgram(programText(getRawAsset(SEA_ASSETS.program)), codeCache, require);
 program.runAsProgram(path.dirname(process.execPath));

@@ -10,11 +10,34 @@ import type * as MainModule from './main.js';
  * running the program (scripts/release/code-cache.ts), so it holds those functions too.
  */
 export const SEA_ASSETS = {
-  /** The program: dist/kubectl-sa.cjs, a function expression `(function (exports, require, module) {…})`. */
+  /**
+   * The program: dist/kubectl-sa.cjs, a function expression `(function (exports, require, module) {…})`, in
+   * Latin-1 (programAsset).
+   */
   program: 'kubectl-sa.cjs',
   /** V8's code cache for that exact text, made by that exact Node (only for the platform that built it). */
   codeCache: 'kubectl-sa.code-cache',
 } as const;
+
+/**
+ * The program's text as the binary keeps it: one byte a character, Latin-1. The build writes it in ASCII (so V8
+ * holds it one byte a character); read as Latin-1 it becomes a string by a copy, where decoding 4 MB of UTF-8
+ * checks every byte. A character beyond Latin-1 is refused rather than mangled.
+ */
+export function programAsset(text: string): Buffer {
+  const beyond = /[^\u0000-\u00ff]/.exec(text);
+  if (beyond) {
+    const code = beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new Error(`the program has U+${code} at character ${beyond.index}, which Latin-1 cannot hold`);
+  }
+  return Buffer.from(text, 'latin1');
+}
+
+/** The program's text from its asset (programAsset). */
+export function programText(asset: ArrayBuffer | Uint8Array): string {
+  const bytes = asset instanceof Uint8Array ? Buffer.from(asset.buffer, asset.byteOffset, asset.byteLength) : Buffer.from(asset);
+  return bytes.toString('latin1');
+}
 
 /** What the program exports: main.ts. */
 export type Program = typeof MainModule;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinModulesOnly, loadProgram } from '../../src/cli/sea-program.js';
+import { MODULE_WRAPPER_KEY, moduleWrappersNamedAlike } from '../../scripts/module-wrappers.js';
+import { builtinModulesOnly, loadProgram, programAsset, programText } from '../../src/cli/sea-program.js';
 import { repoRoot, runCli, runProgram } from '../helpers/cli.js';
 
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -125,5 +126,61 @@ describe('the standalone binaries’ program, dist/kubectl-sa.cjs', () => {
     const [fromProgram, fromBundle] = await Promise.all([run(['version', '-o', 'json']), runCli(['version', '-o', 'json'])]);
     expect(fromProgram).toEqual(fromBundle);
     expect(JSON.parse(fromProgram.stdout)).toMatchObject({ kubectlSa: packageVersion });
+  });
+});
+
+describe('module wrappers named alike (scripts/module-wrappers.ts)', () => {
+  it('renames the method of every __esm and __commonJS wrapper, whatever its path, and nothing else', () => {
+    const text = [
+      'var init_a=__esm({"src/a.ts"(){x=1}});',
+      'var require_b=__commonJS({"node_modules/b/index.js"(exports,module){module.exports="__esm({\\"x\\"("}});',
+      'var require_c=__commonJS({"lazy-builtin:node:fs"(exports,module){}});',
+      'var s="__esm({";',
+    ].join('');
+    const { text: renamed, wrappers } = moduleWrappersNamedAlike(text);
+    expect(wrappers).toBe(3);
+    expect(renamed).toBe(
+      [
+        `var init_a=__esm({${MODULE_WRAPPER_KEY}(){x=1}});`,
+        `var require_b=__commonJS({${MODULE_WRAPPER_KEY}(exports,module){module.exports="__esm({\\"x\\"("}});`,
+        `var require_c=__commonJS({${MODULE_WRAPPER_KEY}(exports,module){}});`,
+        'var s="__esm({";',
+      ].join(''),
+    );
+  });
+
+  it('leaves no wrapper named after its path in the bundles, and the runtime calls the first method, whatever its name', () => {
+    for (const file of ['kubectl-sa.js', 'kubectl-sa.cjs']) {
+      const text = readFileSync(path.join(repoRoot, 'dist', file), 'utf8');
+      expect(text).not.toMatch(/__(esm|commonJS)\(\{"/);
+      expect(text.split(`__commonJS({${MODULE_WRAPPER_KEY}(`).length).toBeGreaterThan(100);
+      expect(text).toContain('(0,cb[__getOwnPropNames(cb)[0]])');
+      expect(text).toContain('(0,fn[__getOwnPropNames(fn)[0]])');
+    }
+  });
+});
+
+describe('the bundles are ASCII (scripts/build.ts), so V8 keeps their text one byte a character', () => {
+  it.each(['kubectl-sa.js', 'kubectl-sa.cjs'])('dist/%s', (file) => {
+    const text = readFileSync(path.join(repoRoot, 'dist', file), 'utf8');
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(/[^\u0000-\u007f]/.exec(text)?.index).toBeUndefined();
+    // ansis' regular expression for escape sequences, its ESC and CSI written as escapes
+    expect(text).toContain('/[\\x1b\\x9b][[()#;?]*');
+  });
+});
+
+describe("the program as the binaries keep it (src/cli/sea-program.ts's programAsset)", () => {
+  it('gives back the very text of dist/kubectl-sa.cjs, one byte a character', () => {
+    const text = readFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.cjs'), 'utf8');
+    const asset = programAsset(text);
+    expect(asset.length).toBe(text.length);
+    expect(programText(asset)).toBe(text);
+    // as getRawAsset gives it: an ArrayBuffer of its own
+    expect(programText(new Uint8Array(asset).buffer)).toBe(text);
+  });
+
+  it('refuses a text that Latin-1 cannot hold, naming the character', () => {
+    expect(() => programAsset('const a = "\u00e9";\nconst b = "\u2192";')).toThrow(/U\+2192 at character 26/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/cli.js';
+import { repoRoot, runProgram } from '../helpers/cli.js';
 
 /**
  * What every start of kubectl sa evaluates: the modules reached from the bundle's entry by static imports
@@ -66,5 +66,37 @@ describe('what every start loads (dist/kubectl-sa.meta.json)', () => {
     const found = [...eagerInputs(entry, command).entries()].filter(([input]) => matches(input));
     const shown = found.slice(0, 3).map(([, chain]) => chain.join('\n    → '));
     expect(shown, `${what} is imported statically; import it with await import() where it is used:\n  ${shown.join('\n  ')}`).toEqual([]);
+  });
+});
+
+describe("what a start loads of Node's own modules (scripts/lean-oclif.ts)", () => {
+  // Node records every built-in module it loads: what a run loaded, reported on stderr's last line at exit.
+  const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const report = 'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify(process.moduleLoadList)))';
+    const result = await runProgram(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(report)}`, path.join(repoRoot, 'bin', 'run.js'), ...args],
+      { env },
+    );
+    const lines = result.stderr.split('\n');
+    return { ...result, stderr: lines.slice(0, -1).join('\n'), modules: JSON.parse(lines.at(-1)!) as string[] };
+  };
+  const deferred = (modules: string[]) => modules.filter((name) => /^NativeModule (child_process|perf_hooks|readline|tty)$/.test(name));
+
+  it('version, its output to pipes, loads none of child_process, perf_hooks, readline and tty (oclif requires them at load)', async () => {
+    const { code, stdout, stderr, modules } = await run(['version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^kubectl-sa v/);
+    expect(stderr).toBe('');
+    expect(modules).toContain('NativeModule fs');
+    expect(deferred(modules)).toEqual([]);
+  });
+
+  it("DEBUG still shows oclif's debug output: the debug package (and tty, for its colours) is loaded when DEBUG is set", async () => {
+    const { code, stdout, stderr, modules } = await run(['version'], { DEBUG: 'oclif:config' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^kubectl-sa v/);
+    expect(stderr).toMatch(/oclif:config config done/);
+    expect(deferred(modules)).toEqual(['NativeModule tty']);
   });
 });

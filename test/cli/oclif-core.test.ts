@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as oclif from '@oclif/core';
 import { describe, expect, it } from 'vitest';
-import { LEFT_OUT_OF_OCLIF } from '../../scripts/lean-oclif.js';
+import { LAZY_IN_OCLIF, LEFT_OUT_OF_OCLIF } from '../../scripts/lean-oclif.js';
 import * as lean from '../../src/cli/oclif-core.js';
 import * as oclifWsl from '../../src/cli/oclif-wsl.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -61,5 +61,46 @@ describe('oclif as the bundle uses it (scripts/lean-oclif.ts)', () => {
       expect(inputs.filter((input) => input.includes(`node_modules/${name}/`))).toEqual([]);
     }
     expect(inputs.filter((input) => /node_modules\/(wsl-utils|is-wsl|powershell-utils)\//.test(input))).toEqual([]);
+  });
+
+  it('uses the modules it gets lazily only by reading members of what require returned, never at load', () => {
+    // `const x_1 = require("x");` and then only `x_1.member` (read when oclif calls it): a Proxy that loads the
+    // module at the first read answers exactly as the module would.
+    const uses = sources.flatMap(({ file, text }) =>
+      Object.keys(LAZY_IN_OCLIF).flatMap((name) => {
+        const requires = [...text.matchAll(new RegExp(`^const (\\w+) = require\\("${name}"\\);$`, 'gm'))];
+        if (!text.includes(`require("${name}")`)) return [];
+        expect(requires, `${file} requires ${name} other than as const x = require(...)`).toHaveLength(1);
+        const variable = requires[0]![1]!;
+        const other = [...text.matchAll(new RegExp(`\\b${variable}\\b(?!\\.\\w)`, 'g'))].length;
+        expect(other, `${file} uses ${variable} other than as ${variable}.member`).toBe(1);
+        return [`${file} ${name}`];
+      }),
+    );
+    expect(uses.sort()).toEqual([
+      'parser/parse.js node:readline',
+      'performance.js node:perf_hooks',
+      'util/os.js node:child_process',
+      'ux/supports-color.js supports-color',
+    ]);
+    // ... and where they run at load, they read nothing: ux/supports-color.js reads its module in a function.
+    const supportsColor = sources.find(({ file }) => file === 'ux/supports-color.js')!.text;
+    expect(supportsColor).toMatch(/function supportsColor\(\) \{\n\s+return Boolean\(supports_color_1\.stdout\)/);
+  });
+
+  it('gets debug only in its logger, which calls it only when it logs', () => {
+    expect(sources.filter(({ text }) => /require\("debug"\)/.test(text)).map(({ file }) => file)).toEqual(['logger.js']);
+    const logger = sources.find(({ file }) => file === 'logger.js')!.text;
+    expect([...logger.matchAll(/debug_1\.default/g)]).toHaveLength(1);
+    expect(logger).toMatch(/function makeLogger\(namespace = OCLIF_NS\) \{\n\s+const debug = \(0, debug_1\.default\)\(namespace\);/);
+  });
+
+  it('bundles them as such: a proxy per lazy module, and the quiet debug', () => {
+    const metafile = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'kubectl-sa.meta.json'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const inputs = Object.keys(metafile.inputs);
+    for (const name of Object.keys(LAZY_IN_OCLIF)) expect(inputs).toContain(`lazy-in-oclif:${name}`);
+    expect(inputs).toContain('quiet-debug:debug');
   });
 });
