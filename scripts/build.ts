@@ -10,6 +10,7 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import type { Interfaces } from '@oclif/core';
 import { commandManifest } from '../src/cli/command-plugin.js';
 import { readBuiltInFiles } from '../src/sources/built-in-files.js';
+import { preparsePolicyFiles } from '../src/sources/policy-files.js';
 import { leanOclif } from './lean-oclif.js';
 import { moduleWrappersNamedAlike } from './module-wrappers.js';
 
@@ -116,6 +117,12 @@ const inkWithoutTopLevelAwait: Plugin = {
   },
 };
 
+const builtIn = readBuiltInFiles(root);
+const builtInPolicyFiles = Object.keys(builtIn)
+  .filter((name) => name.startsWith('policies/') && !name.endsWith('.schema.json'))
+  .sort()
+  .map((name) => ({ name, text: builtIn[name]! }));
+
 /** What all the outputs share: one file each, Node's built-ins required lazily, the built-in files inside. */
 const common: BuildOptions = {
   absWorkingDir: root,
@@ -133,7 +140,10 @@ const common: BuildOptions = {
   define: {
     // As JSON text in a string literal: esbuild puts an object-valued define in a module that every file
     // imports, which every start would build; a string is inlined where it is read, and parsed there.
-    KUBECTL_SA_EMBEDDED_FILES: JSON.stringify(JSON.stringify(readBuiltInFiles(root))),
+    KUBECTL_SA_EMBEDDED_FILES: JSON.stringify(JSON.stringify(builtIn)),
+    // The built-in packs parsed here, with the lines their rules, facts and fixes are named by: a start
+    // parses JSON instead of the packs' YAML (src/sources/policy-files.ts).
+    KUBECTL_SA_PARSED_PACKS: JSON.stringify(JSON.stringify(preparsePolicyFiles(builtInPolicyFiles))),
     KUBECTL_SA_COMMAND_MANIFEST: JSON.stringify(JSON.stringify(manifest)),
     // React (under Ink) checks NODE_ENV at run time; the shipped program is production, never React's slower,
     // noisier development build.

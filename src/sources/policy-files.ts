@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors/kubectl-sa-error.js';
 import type { PositionedDocument } from '../policy/schema-errors.js';
-import { builtInFiles } from './built-in-files.js';
+import { builtInFiles, type BuiltInFile } from './built-in-files.js';
 import { parseManifests } from './parse-manifests.js';
 import { YamlPointerLines } from './yaml-pointer-lines.js';
 
@@ -17,16 +17,76 @@ import { YamlPointerLines } from './yaml-pointer-lines.js';
  * file names read `<built-in>/policies/rbac.yaml`: the repository path, marked as not on the user's disk.
  */
 export function builtInPolicyDocuments(errors: InputError[]): PositionedDocument[] {
-  return builtInFiles('policies')
-    .filter((file) => !file.name.endsWith('.schema.json'))
-    .flatMap((file) => {
-      try {
-        return parsePolicyText(file.text, `<built-in>/${file.name}`);
-      } catch (error) {
-        errors.push(error instanceof InputError ? error : new InputError(`<built-in>/${file.name}: ${String(error)}`, { cause: error }));
-        return [];
+  return builtInPolicyDocumentsFrom(
+    builtInFiles('policies').filter((file) => !file.name.endsWith('.schema.json')),
+    typeof KUBECTL_SA_PARSED_PACKS === 'undefined' ? undefined : (JSON.parse(KUBECTL_SA_PARSED_PACKS) as PreparsedPolicyFiles),
+    errors,
+  );
+}
+
+/**
+ * The built-in packs parsed at build time (scripts/build.ts puts `preparsePolicyFiles` of them into the
+ * bundle): every start of the program used to parse their YAML with positions. Undefined run from the sources.
+ */
+declare const KUBECTL_SA_PARSED_PACKS: string | undefined;
+
+/** A pack document parsed at build time: its value, line, and the lines of the pointers every load asks for. */
+export interface PreparsedPolicyDocument {
+  readonly value: unknown;
+  readonly line: number;
+  /** `''` and each item of `rules`, `facts` and `fixes`, which compiled packs name as their sources. */
+  readonly lines: Readonly<Record<string, number>>;
+}
+export type PreparsedPolicyFiles = Readonly<Record<string, readonly PreparsedPolicyDocument[]>>;
+
+/** What the build embeds: each policy file's documents, parsed, with the lines compiled packs need. */
+export function preparsePolicyFiles(files: readonly BuiltInFile[]): PreparsedPolicyFiles {
+  const parsed: Record<string, PreparsedPolicyDocument[]> = {};
+  for (const file of files) {
+    parsed[file.name] = parsePolicyText(file.text, file.name).map((document) => {
+      const lines: Record<string, number> = {};
+      const pointers = [''];
+      const value = document.value as Record<string, unknown> | null;
+      for (const list of ['rules', 'facts', 'fixes']) {
+        const items = value !== null && typeof value === 'object' ? value[list] : undefined;
+        if (Array.isArray(items)) items.forEach((_, index) => pointers.push(`/${list}/${index}`));
       }
+      for (const pointer of pointers) {
+        const line = document.lineOf(pointer);
+        if (line !== undefined) lines[pointer] = line;
+      }
+      return { value: document.value, line: document.line, lines };
     });
+  }
+  return parsed;
+}
+
+/**
+ * The built-in packs' documents, from what the build parsed when it did; a pointer it did not keep (a
+ * problem to report) is looked up in the text, parsed then.
+ */
+export function builtInPolicyDocumentsFrom(
+  files: readonly BuiltInFile[],
+  preparsed: PreparsedPolicyFiles | undefined,
+  errors: InputError[],
+): PositionedDocument[] {
+  return files.flatMap((file) => {
+    const name = `<built-in>/${file.name}`;
+    const documents = preparsed?.[file.name];
+    try {
+      if (!documents) return parsePolicyText(file.text, name);
+      let fromText: PositionedDocument[] | undefined;
+      return documents.map((document, index) => ({
+        value: document.value,
+        file: name,
+        line: document.line,
+        lineOf: (pointer: string) => document.lines[pointer] ?? (fromText ??= parsePolicyText(file.text, name))[index]?.lineOf(pointer),
+      }));
+    } catch (error) {
+      errors.push(error instanceof InputError ? error : new InputError(`${name}: ${String(error)}`, { cause: error }));
+      return [];
+    }
+  });
 }
 
 /**
