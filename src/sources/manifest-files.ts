@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputError, InputErrors } from '../errors/kubectl-sa-error.js';
 import { STDIN_NAME, type SourceLocation } from '../inventory/inventory.js';
+import { holdHeapGrowth } from './heap-growth.js';
 import { parseManifests } from './parse-manifests.js';
 
 /** A parsed document together with where it came from. */
@@ -53,7 +54,8 @@ export async function readManifests(paths: readonly string[], options: ReadOptio
       const bytes = await load();
       const text = decodeManifestText(bytes, displayName, maxBytes);
       options.onText?.(displayName, text);
-      for (const document of parseManifests(text, displayName)) {
+      holdHeapGrowth();
+      for (const document of parseManifests(text, displayName, { onProgress: holdHeapGrowth })) {
         const source: SourceLocation = {
           file: displayName,
           line: document.line,

@@ -40,13 +40,16 @@ const helmSourceComment = /^#\s*Source:\s*(\S.*?)\s*$/m;
  * Documents are parsed one stretch at a time (documentStretches): js-yaml's event stream for a whole
  * 50 MB file is several times the size of the objects it describes, and only one document's is needed at once.
  */
-export function parseManifests(text: string, file: string): ParsedDocument[] {
+export function parseManifests(text: string, file: string, options: { readonly onProgress?: () => void } = {}): ParsedDocument[] {
   const documents: ParsedDocument[] = [];
+  let stretches = 0;
   let previousEnd = 0;
   // Lines are indexed stretch by stretch (stretches follow each other): an index of every line of a 50 MB
   // file is tens of MB.
   let firstLine = 1;
   for (const [from, to] of documentStretches(text)) {
+    // Every 256 stretches (documents, mostly): the caller may look at the heap while a large file is parsed.
+    if ((++stretches & 255) === 0) options.onProgress?.();
     const source = from === 0 && to === text.length ? text : text.slice(from, to);
     const lines = new LineIndex(source, firstLine);
     firstLine = lines.nextLine;

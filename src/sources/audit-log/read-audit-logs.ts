@@ -11,7 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { InputError, InputErrors } from '../../errors/kubectl-sa-error.js';
 import { decodeAuditLine, skimAuditLine, type AuditEvent } from './audit-event.js';
-import { holdHeapGrowth } from './heap-growth.js';
+import { holdHeapGrowth } from '../heap-growth.js';
 
 export const STDIN_NAME = '<stdin>';
 
