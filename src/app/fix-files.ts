@@ -33,10 +33,7 @@ export async function writeFileChanges(changes: readonly FileChange[], options: 
       stale.push(new InputError(`${change.file}: changed since the plan was made; nothing was written, run the fix again`));
   }
   if (stale.length > 0) throw new InputErrors(stale);
-  const prepared = changes.map((change) => {
-    if (!change.documents) throw new Error(`no documents for ${change.file}`);
-    return fileBackupOf({ ...change, documents: change.documents });
-  });
+  const prepared = changes.map((change) => fileBackupOf(change));
   const backup = await BackupWriter.create(options.backupRoot, options.command, options.now);
   for (const file of prepared) await backup.addFile(file);
   await replaceFiles(changes, options.write);

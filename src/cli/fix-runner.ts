@@ -176,11 +176,7 @@ export class FixRunner {
     for (const restore of restores)
       if (restore.state === 'already-restored') this.io.stderr.write(`${restore.file}: already as before the fix\n`);
     if (flags['emit-script']) {
-      this.emit(
-        fileScript(
-          pending.map((restore) => ({ file: restore.file, before: restore.before, after: restore.after, diff: restore.diff, changes: [] })),
-        ),
-      );
+      this.emit(fileScript(pending));
       return;
     }
     const report = (outcome: UndoItem['outcome']) =>

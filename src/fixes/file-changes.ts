@@ -16,7 +16,7 @@ export interface FileChange {
   readonly diff: string;
   readonly changes: readonly PlannedChange[];
   /** The file's documents before and after: what undo needs to put back only the documents the fix edited. */
-  readonly documents?: EditedDocuments;
+  readonly documents: EditedDocuments;
 }
 
 export interface FileChangeSet {

@@ -9,7 +9,7 @@ import { inApplyOrder, labelOf, type PlannedChange } from './plan.js';
  * cluster changes become `kubectl create` for new objects and `kubectl patch --type=json` with the fix's own
  * `test` preconditions (clusterScript).
  */
-export function fileScript(files: readonly FileChange[]): string {
+export function fileScript(files: readonly Pick<FileChange, 'file' | 'before' | 'after'>[]): string {
   const patches = files.map((file) => {
     const diff = unifiedDiff(file.file, file.before, file.after);
     // `patch` needs the real context lines; where one holds a Secret value, the script would carry it.
