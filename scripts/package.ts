@@ -24,7 +24,7 @@ import { tarGz, zip, type ArchiveEntry } from './release/archive.js';
 import { withoutPeCertificateTable } from './release/executable-format.js';
 import { fillKrewManifest, type KrewManifest } from './release/krew-manifest.js';
 import { nodeBinary } from './release/node-binaries.js';
-import { archiveName, hostTarget, NODE_VERSION, TARGETS, targetName, type Target } from './release/targets.js';
+import { archiveName, hostTarget, NODE_VERSION, SEA_EXEC_ARGV, TARGETS, targetName, type Target } from './release/targets.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values } = parseArgs({
@@ -91,6 +91,7 @@ for (const target of targets) {
       output: executable,
       assets: { [SEA_ASSETS.program]: programLatin1, ...(withCodeCache ? { [SEA_ASSETS.codeCache]: codeCache } : {}) },
       disableExperimentalSEAWarning: true,
+      execArgv: [...SEA_EXEC_ARGV],
     }),
   );
   log(`${targetName(target)}: injecting the program into Node ${NODE_VERSION}${withCodeCache ? ' (with a code cache)' : ''}`);
@@ -142,7 +143,7 @@ function makeCodeCache(): string {
     format: 'esm',
     logLevel: 'warning',
   });
-  execFileSync(hostNode.binary, [trainer, programLatin1, path.join(root, 'examples'), cacheFile], {
+  execFileSync(hostNode.binary, [...SEA_EXEC_ARGV, trainer, programLatin1, path.join(root, 'examples'), cacheFile], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODULE_WRAPPER_KEY, moduleWrappersNamedAlike } from '../../scripts/module-wrappers.js';
+import { SEA_EXEC_ARGV } from '../../scripts/release/targets.js';
 import { builtinModulesOnly, loadProgram, programAsset, programText } from '../../src/cli/sea-program.js';
 import { repoRoot, runCli, runProgram } from '../helpers/cli.js';
 
@@ -182,5 +184,23 @@ describe("the program as the binaries keep it (src/cli/sea-program.ts's programA
 
   it('refuses a text that Latin-1 cannot hold, naming the character', () => {
     expect(() => programAsset('const a = "\u00e9";\nconst b = "\u2192";')).toThrow(/U\+2192 at character 26/);
+  });
+});
+
+describe("the binaries' Node options (scripts/release/targets.ts's SEA_EXEC_ARGV)", () => {
+  it('leave V8 accepting a code cache made without them: Node’s own and the program’s stay valid', () => {
+    // A code cache carries a hash of V8's flags; one made by a Node without the options must be taken by a Node with them.
+    const script = [
+      "const { Script } = require('node:vm');",
+      "const source = 'function f(a) { return a * 2 } f(21)';",
+      'const [mode, cache] = process.argv.slice(1);',
+      "if (mode === 'make') process.stdout.write(Buffer.from(new Script(source).createCachedData()).toString('base64'));",
+      "else process.stdout.write(String(new Script(source, { cachedData: Buffer.from(cache, 'base64') }).cachedDataRejected));",
+    ].join('\n');
+    const cache = execFileSync(process.execPath, ['-e', script, 'make'], { encoding: 'utf8' });
+    expect(cache.length).toBeGreaterThan(10);
+    expect(execFileSync(process.execPath, [...SEA_EXEC_ARGV, '-e', script, 'use', cache], { encoding: 'utf8' })).toBe('false');
+    // … where an option in the hash would have it rejected (what the test would see if V8 began hashing ours)
+    expect(execFileSync(process.execPath, ['--no-sparkplug', '-e', script, 'use', cache], { encoding: 'utf8' })).toBe('true');
   });
 });
