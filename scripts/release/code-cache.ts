@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import type v8 from 'node:v8';
 import { Script } from 'node:vm';
 import { builtinModulesOnly, loadProgram, programText, SEA_ASSETS } from '../../src/cli/sea-program.js';
 
@@ -14,7 +15,13 @@ const [programFile, examples, out] = process.argv.slice(2);
 if (!programFile || !examples || !out) throw new Error('usage: code-cache.mjs PROGRAM-ASSET EXAMPLES-FOLDER OUT');
 
 const text = programText(readFileSync(programFile));
-const { program, script } = loadProgram(text, undefined, builtinModulesOnly(createRequire(import.meta.url)));
+// A code cache carries a hash of V8's flags, and V8 rejects it where they differ. The program sets some as it reads
+// files (src/sources/heap-growth.ts), which would make this cache one that no start of the binary accepts: here
+// its node:v8 changes no flag (package.ts then checks the cache in a fresh process with the binaries' options).
+const load = builtinModulesOnly(createRequire(import.meta.url));
+const withFlagsKept = (id: string): unknown =>
+  id === 'node:v8' || id === 'v8' ? { ...(load(id) as typeof v8), setFlagsFromString: () => undefined } : load(id);
+const { program, script } = loadProgram(text, undefined, withFlagsKept);
 
 const runs = [['version'], ['--help'], ['scan', '--help'], ['scan', '-f', examples]];
 for (const argv of runs) {
