@@ -67,6 +67,21 @@ export function leanOclif(root: string): Plugin {
         loader: 'js',
         resolveDir: root,
       }));
+      // oclif's help and configuration get src/cli/oclif-ejs.ts's tagsOnlyEjs: ejs compiles only texts with a tag.
+      build.onResolve({ filter: /^ejs$/ }, async (args) => {
+        if (!fromOclif(args.importer)) return undefined;
+        const real = await build.resolve('ejs', { kind: 'require-call', resolveDir: path.dirname(args.importer) });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: 'ejs', namespace: 'tags-only-ejs', pluginData: real.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'tags-only-ejs' }, (args) => ({
+        contents: [
+          'let loaded;',
+          `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-ejs.ts'))}).tagsOnlyEjs(() => (loaded ??= require(${JSON.stringify(args.pluginData)})));`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      }));
       build.onLoad({ filter: /.*/, namespace: 'left-out-of-oclif' }, (args) => {
         const message = `kubectl-sa's bundle leaves out ${args.path} (${LEFT_OUT_OF_OCLIF[args.path]}), and oclif called it`;
         return {

@@ -102,5 +102,15 @@ describe('oclif as the bundle uses it (scripts/lean-oclif.ts)', () => {
     const inputs = Object.keys(metafile.inputs);
     for (const name of Object.keys(LAZY_IN_OCLIF)) expect(inputs).toContain(`lazy-in-oclif:${name}`);
     expect(inputs).toContain('quiet-debug:debug');
+    expect(inputs).toContain('tags-only-ejs:ejs');
+  });
+
+  it('asks ejs only to render (src/cli/oclif-ejs.ts answers that alone)', () => {
+    const requiring = sources.filter(({ text }) => text.includes('require("ejs")'));
+    expect(requiring.map(({ file }) => file).sort()).toEqual(['config/config.js', 'help/util.js']);
+    for (const { text } of requiring) {
+      const uses = [...text.matchAll(/\bejs_1\b(\.\w+)*/g)].map((match) => match[0]);
+      expect(new Set(uses)).toEqual(new Set(['ejs_1', 'ejs_1.default.render']));
+    }
   });
 });
