@@ -10,7 +10,7 @@ import { ExpectationMatcher, type Expectations } from '../usage/expectations.js'
 import { UsageAggregator } from '../usage/usage-aggregator.js';
 import { joinUsage, type ServiceAccountJoin } from '../usage/usage-join.js';
 import type { InvalidatedTokenUsage, SeenWindow, ServiceAccountUsage, UsageLog } from '../usage/usage-types.js';
-import { warningsFrom, type Outcome } from './outcome.js';
+import type { Outcome, Warning } from './outcome.js';
 import { modelWarnings, rbacModelFor } from './rbac-input.js';
 import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
@@ -86,11 +86,7 @@ export async function auditUsage(options: AuditUsageOptions): Promise<Outcome<Us
     (namespace === undefined || namespace === ns) &&
     (options.serviceAccount === undefined || (options.serviceAccount.namespace === ns && options.serviceAccount.name === name));
   const joined = loaded && model ? joinUsage(log, loaded.inventory, model, { namespace }) : undefined;
-  const warnings = [...(model ? modelWarnings(model, namespace).map((warning) => warning.message) : []), ...summary.warnings];
-  if (summary.badLines > 0) {
-    const where = summary.badLineSamples.map((bad) => `${bad.file}:${bad.line}: ${bad.reason}`).join('; ');
-    warnings.push(`${summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped (first: ${where})`);
-  }
+  const warnings = [...(model ? modelWarnings(model, namespace) : []), ...auditLogWarnings(summary)];
   const notes: readonly InventoryNote[] = loaded?.inventory.notes ?? [];
   return {
     data: {
@@ -121,6 +117,18 @@ export async function auditUsage(options: AuditUsageOptions): Promise<Outcome<Us
           : null,
     },
     notes,
-    warnings: warningsFrom(warnings),
+    warnings,
   };
+}
+
+/** What the reader says of the log itself: its own warnings, and the lines that were not events (the first few). */
+export function auditLogWarnings(summary: AuditReadSummary): Warning[] {
+  const warnings: Warning[] = summary.warnings.map((message) => ({ message }));
+  if (summary.badLines > 0) {
+    const where = summary.badLineSamples.map((bad) => `${bad.file}:${bad.line}: ${bad.reason}`).join('; ');
+    warnings.push({
+      message: `${summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped (first: ${where})`,
+    });
+  }
+  return warnings;
 }

@@ -20,7 +20,3 @@ export interface Outcome<T> {
   readonly notes: readonly InventoryNote[];
   readonly warnings: readonly Warning[];
 }
-
-export function warningsFrom(messages: readonly string[]): Warning[] {
-  return messages.map((message) => ({ message }));
-}

@@ -76,7 +76,8 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
   // or without --default-rbac and on a live cluster alike.
   const rbac = rbacViewFor(inventory, { defaultRbac: options.defaultRbac, riskFacts: compileRiskFacts(facts) });
   // The log reader (and zlib under it) loads only for --audit-log.
-  const usageRead = options.auditLog ? await (await import('./audit-usage.js')).aggregateAuditLogs(options.auditLog) : undefined;
+  const auditUsage = options.auditLog ? await import('./audit-usage.js') : undefined;
+  const usageRead = options.auditLog && auditUsage ? await auditUsage.aggregateAuditLogs(options.auditLog) : undefined;
   const usage = usageRead ? usageFactsFor(usageRead.log, inventory, rbac.model) : undefined;
   const evaluation = evaluatePolicies(inventory, packs, {
     now: options.now,
@@ -87,13 +88,7 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
     ...(options.keepProfiles ? { keepProfiles: true } : {}),
   });
   const warnings: Warning[] = [...rbac.warnings, ...exemptionWarnings(evaluation)];
-  for (const message of usageRead?.summary.warnings ?? []) warnings.push({ message });
-  if (usageRead && usageRead.summary.badLines > 0) {
-    const first = usageRead.summary.badLineSamples[0];
-    warnings.push({
-      message: `${usageRead.summary.badLines} line(s) of the audit log are not audit.k8s.io/v1 events and were skipped${first ? ` (first: ${first.file}:${first.line}: ${first.reason})` : ''}`,
-    });
-  }
+  if (usageRead && auditUsage) warnings.push(...auditUsage.auditLogWarnings(usageRead.summary));
   return { packs, inventory, connection, evaluation, warnings, rbac: rbac.view, model: rbac.model };
 }
 
