@@ -6,6 +6,7 @@ import { ClusterWriter, refOf, withoutServerFields, type LiveChangeResult, type 
 import { apiRefusal } from '../sources/cluster/api-errors.js';
 import { diffToPatch } from '../fixes/json-diff.js';
 import { applyPatch, formatPointer, type PatchOperation } from '../fixes/json-patch.js';
+import { applyGuarded, notRestored, redoPatch, undoPatch, type FieldChange } from '../fixes/field-undo.js';
 import { inApplyOrder, labelOf, objectKey, type FixRequest, type PlannedChange, type SkippedFix } from '../fixes/plan.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import { resourceTableFor } from './rbac-input.js';
@@ -129,6 +130,11 @@ export async function applyLive(
   }
   // Preflight: the server judges every change before any is made.
   for (const change of ordered.filter((candidate) => candidate.action === 'patch')) await writer.apply(change, 'server');
+  const where = { server: writer.server, context: options.context };
+  const record = (change: PlannedChange, result?: LiveChangeResult) =>
+    objectBackup({ ...change, before: result?.before ?? change.before }, where, result?.after);
+  // Every record is made before any change: a change the backup could not take back (it rewrites a token) stops the run here.
+  if (options.backup) for (const change of ordered) record(change);
   const unsupported = new Map<string, PlannedChange>();
   for (const change of ordered) {
     const missing = unsupported.get(objectKey(change.object));
@@ -142,13 +148,11 @@ export async function applyLive(
       });
       continue;
     }
-    const where = { server: writer.server, context: options.context };
-    const record = (result?: LiveChangeResult) =>
-      objectBackup({ ...change, before: result?.before ?? change.before }, where, result?.after);
-    await options.backup?.addObject(record());
+    await options.backup?.addObject(record(change));
     const result = await writer.apply(change, 'none');
     results.set(change, result);
-    if (result.outcome === 'applied') await options.backup?.addObject(record(result));
+    if (result.outcome === 'applied') await options.backup?.addObject(record(change, result));
+    else await options.backup?.dropObject(record(change));
     if (result.outcome === 'failed') for (const ref of change.supports ?? []) unsupported.set(objectKey(ref), change);
   }
   return results;
@@ -165,18 +169,11 @@ export interface ObjectRestore {
 }
 
 /**
- * Undo restores what kubectl sa changes (a spec, a ServiceAccount's automount, a binding's subjects), never
- * metadata: labels and annotations stay as they are now, controllers' (a Deployment's revision) and
- * kubectl apply's (its last-applied copy, which backups never hold) alike. No fix or migration changes
- * metadata.
- */
-const notRestored = ['/metadata', '/status'];
-
-/**
  * What undo would do on the cluster with a backup of `fix` or `token legacy --migrate`: a patched object
- * gets the patch back to its saved state, a created one is deleted and a deleted one created again, but
- * only where the object is exactly as kubectl sa left it (same uid, and the same generation, else the same
- * resourceVersion). Anything changed since, or on another cluster, is a conflict, which the caller reports.
+ * gets back the fields the change made, a created one is deleted and a deleted one created again. A
+ * patched object is restored only where each of those fields still holds what kubectl sa left there (and
+ * it is the same object: same uid); a created one only if it is exactly as kubectl sa left it. Anything
+ * changed since, or on another cluster, is a conflict, which the caller reports.
  */
 export async function planObjectRestores(manifest: BackupManifest, writer: ClusterWriter): Promise<ObjectRestore[]> {
   const restores: ObjectRestore[] = [];
@@ -204,13 +201,49 @@ export async function planObjectRestores(manifest: BackupManifest, writer: Clust
       add('conflict', 'no longer exists on the cluster');
       continue;
     }
-    const patch = diffToPatch(withoutServerFields(current), backup.before, notRestored);
-    const changed = changedSince(current, backup);
-    if (patch.length === 0) add('already-restored');
-    else if (changed) add('conflict', `${changed}; not restoring over later changes`);
-    else add('restore', undefined, restoreChange(backup, current, patch));
+    if (backup.uidAfter !== undefined && current.metadata?.uid !== backup.uidAfter) {
+      add('conflict', 'was deleted and created again since kubectl sa changed it; not restoring over later changes');
+      continue;
+    }
+    const planned = backup.fields ? fieldsRestore(backup.fields, current) : wholeObjectRestore(backup, current);
+    if ('patch' in planned) add('restore', undefined, restoreChange(backup, current, planned.patch));
+    else add(planned.state, planned.reason);
   }
   return restores;
+}
+
+type PlannedRestore = { readonly patch: PatchOperation[] } | { readonly state: 'already-restored' | 'conflict'; readonly reason?: string };
+
+/** The fields a change made, put back where each still holds what the change left; other fields stay as they are now. */
+function fieldsRestore(fields: readonly FieldChange[], current: KubeObject): PlannedRestore {
+  const patch = undoPatch(fields);
+  const undone = applyGuarded(current, patch);
+  if ('document' in undone) return { patch };
+  if ('document' in applyGuarded(current, redoPatch(fields))) return { state: 'already-restored' };
+  return {
+    state: 'conflict',
+    reason: `changed since kubectl sa changed it (${undone.misfit} is no longer as it left it); not restoring over later changes`,
+  };
+}
+
+/**
+ * A kubectl-sa.dev/v1 backup kept the object whole: undo puts the whole object back (metadata and status
+ * aside), so only if nothing changed it since (by generation where the kind has one, else resourceVersion).
+ */
+function wholeObjectRestore(backup: ObjectBackup, current: KubeObject): PlannedRestore {
+  const patch = diffToPatch(withoutServerFields(current), backup.before, notRestored);
+  if (patch.length === 0) return { state: 'already-restored' };
+  const metadata = current.metadata as { generation?: number; resourceVersion?: string } | undefined;
+  const changed =
+    typeof backup.generationAfter === 'number' && typeof metadata?.generation === 'number'
+      ? metadata.generation === backup.generationAfter
+        ? undefined
+        : `generation ${backup.generationAfter} → ${metadata.generation}`
+      : metadata?.resourceVersion === backup.resourceVersionAfter
+        ? undefined
+        : `resourceVersion ${backup.resourceVersionAfter ?? '?'} → ${metadata?.resourceVersion ?? '?'}`;
+  if (changed) return { state: 'conflict', reason: `changed since kubectl sa changed it (${changed}); not restoring over later changes` };
+  return { patch };
 }
 
 /** The change that puts an object back: the patch to its saved state (none for one to delete). */
@@ -222,7 +255,7 @@ function restoreChange(backup: ObjectBackup, current: KubeObject, patch: PatchOp
     patch,
     before: current,
     after: applyPatch(current, patch),
-    pointer: patch[0]?.path ?? '',
+    pointer: patch.find((operation) => operation.op !== 'test')?.path ?? '',
     reasons: [],
   };
 }
@@ -245,24 +278,6 @@ function recreateChange(backup: ObjectBackup): PlannedChange {
     pointer: '',
     reasons: [],
   };
-}
-
-/**
- * Whether someone changed the object after kubectl sa did, in words: deleted and created again (another
- * uid); by generation where the kind has one (it moves only with the spec, so a controller's status
- * updates do not count), else by resourceVersion. Undefined when it is as kubectl sa left it.
- */
-function changedSince(current: KubeObject, backup: ObjectBackup): string | undefined {
-  const metadata = current.metadata as { uid?: string; generation?: number; resourceVersion?: string } | undefined;
-  if (backup.uidAfter !== undefined && metadata?.uid !== backup.uidAfter)
-    return 'was deleted and created again since kubectl sa changed it';
-  if (typeof backup.generationAfter === 'number' && typeof metadata?.generation === 'number')
-    return metadata.generation === backup.generationAfter
-      ? undefined
-      : `changed since kubectl sa changed it (generation ${backup.generationAfter} → ${metadata.generation})`;
-  return metadata?.resourceVersion === backup.resourceVersionAfter
-    ? undefined
-    : `changed since kubectl sa changed it (resourceVersion ${backup.resourceVersionAfter ?? '?'} → ${metadata?.resourceVersion ?? '?'})`;
 }
 
 export async function restoreObjects(

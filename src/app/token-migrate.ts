@@ -4,6 +4,7 @@ import { UsageError } from '../errors/kubectl-sa-error.js';
 import { BackupWriter, objectBackup, readBackup, type ObjectBackup } from '../fixes/backup.js';
 import type { ClusterWriter, LiveChangeResult, LiveDryRun } from '../fixes/cluster-writer.js';
 import { ApiStatusError, type ApiClient } from '../sources/cluster/api-client.js';
+import { applyPatch } from '../fixes/json-patch.js';
 import { planLegacyTokenMigration, type MigrationPlan, type ObjectTarget } from '../tokens/legacy-migration-plan.js';
 import { planObjectRestores, restoreObjects, type ObjectRestore } from './fix-live.js';
 import { readLegacyTokens, type LegacyTokensOptions } from './token-legacy.js';
@@ -84,30 +85,35 @@ async function runChanges(writer: ClusterWriter, plan: MigrationPlan, options: R
     ...plan.patches.map((patch) => ({
       action: 'patch' as const,
       target: patch.target,
+      operations: patch.operations,
       write: (ref: ObjectRef) => writer.patch(ref, patch.operations, options.dryRun),
     })),
     ...plan.deletions.map((deletion) => ({
       action: 'delete' as const,
       target: deletion.secret,
+      operations: [],
       write: async (ref: ObjectRef) => {
         await writer.delete(ref, { uid: deletion.secret.uid, resourceVersion: deletion.secret.resourceVersion }, options.dryRun);
         return undefined;
       },
     })),
   ];
+  const where = { server: writer.server, context: options.context };
+  const record = (change: (typeof changes)[number], served?: KubeObject): ObjectBackup => {
+    const ref = refOf(change.target);
+    const before = options.objectOf?.(ref);
+    // Before the change is made, the backup holds the fields the plan changes; after, those the server's answer shows.
+    const planned = change.action === 'patch' && before ? applyPatch(before, change.operations) : undefined;
+    return objectBackup({ action: change.action, object: ref, before, after: planned }, where, served);
+  };
+  // Every record is made before any change: one the backup could not take back (it rewrites a token) stops the run here.
+  if (options.backup) for (const change of changes) record(change);
   const results: ChangeResult[] = [];
   for (const change of changes) {
-    const ref = refOf(change.target);
-    const record = (after?: KubeObject): ObjectBackup =>
-      objectBackup(
-        { action: change.action, object: ref, before: options.objectOf?.(ref) },
-        { server: writer.server, context: options.context },
-        after,
-      );
-    await options.backup?.addObject(record());
+    await options.backup?.addObject(record(change));
     try {
-      const after = await change.write(ref);
-      if (after) await options.backup?.addObject(record(after));
+      const after = await change.write(refOf(change.target));
+      if (after) await options.backup?.addObject(record(change, after));
       results.push({
         action: change.action,
         object: change.target,
@@ -115,7 +121,10 @@ async function runChanges(writer: ClusterWriter, plan: MigrationPlan, options: R
         detail: null,
       });
     } catch (error) {
-      results.push(refusal(change.action, change.target, error));
+      // Refused by the server: nothing to take back. Anything else (the connection lost) may have changed it: the record stays.
+      const refused = refusal(change.action, change.target, error);
+      await options.backup?.dropObject(record(change));
+      results.push(refused);
     }
   }
   return results;

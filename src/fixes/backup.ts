@@ -6,6 +6,7 @@ import { InputError } from '../errors/kubectl-sa-error.js';
 import type { ObjectRef } from '../inventory/inventory.js';
 import { isRecord, withoutLastApplied, type KubeObject } from '../inventory/kube-object.js';
 import { withoutServerFields } from './cluster-writer.js';
+import { fieldChanges, type FieldChange } from './field-undo.js';
 import { applyUndoEdits, undoEdits, type UndoEdit } from './file-undo.js';
 import type { EditedDocuments } from './manifest-edit.js';
 import { redactSecretValues } from './secret-redaction.js';
@@ -14,8 +15,11 @@ import { redactSecretValues } from './secret-redaction.js';
  * Backups taken before any change, so that `--undo BACKUP` can put things back. One format for every
  * command that changes files or cluster objects (`fix`, `token legacy --migrate`): a folder holding
  * `backup.json` (what was changed, where, and how to check nothing else changed it since) and a copy of
- * each file as it was. Never a Secret's values: a Secret is kept as its metadata and type, and a file's
- * copy has them REDACTED (undo does not need them: it takes back only the lines the fix wrote).
+ * each file as it was. A backup keeps what the change touched and nothing beside it: for a live object the
+ * fields the change made, each at its JSON pointer with its value before and after (never the object, so
+ * never a token pasted into an env value beside the change); a deleted object whole, a Secret as its
+ * metadata and type; a file's copy with Secret values and tokens REDACTED (undo takes back only the lines
+ * the fix wrote).
  */
 
 /**
@@ -35,15 +39,20 @@ export interface FileBackup {
   readonly redactedValues: number;
 }
 
-/** A live object as it was, and what the change did to it. */
+/** A live object: what the change did to it, and what undo needs to check that nothing changed it since. */
 export interface ObjectBackup {
   readonly action: 'patch' | 'create' | 'delete';
   readonly object: ObjectRef;
   /** The server it lives on and the kubeconfig context used, so undo refuses another cluster. */
   readonly server: string;
   readonly context: string | undefined;
-  /** The object before the change (server-owned fields left out); undefined for a created object. */
-  readonly before: Readonly<Record<string, unknown>> | undefined;
+  /** A patch: the fields it made, in the order that takes them back. */
+  readonly fields?: readonly FieldChange[] | undefined;
+  /**
+   * A deleted object as it was (server-owned fields left out, a Secret as its metadata and type), to create
+   * it again. Backups of kubectl-sa.dev/v1 held a patched object whole here; undo still reads them.
+   */
+  readonly before?: Readonly<Record<string, unknown>> | undefined;
   /** resourceVersion, generation and uid right after the change: undo's preconditions. */
   readonly resourceVersionAfter: string | undefined;
   /** Moves only when the spec does: controllers' status updates after the fix do not count as later changes. */
@@ -51,8 +60,12 @@ export interface ObjectBackup {
   readonly uidAfter: string | undefined;
 }
 
+/** Backups kubectl-sa writes; v1 (whole objects) is still read. */
+export const backupVersion = 'kubectl-sa.dev/v2';
+const readableVersions = new Set(['kubectl-sa.dev/v1', backupVersion]);
+
 export interface BackupManifest {
-  readonly apiVersion: 'kubectl-sa.dev/v1';
+  readonly apiVersion: 'kubectl-sa.dev/v1' | typeof backupVersion;
   readonly kind: 'Backup';
   readonly created: string;
   /** What made it, e.g. `kubectl sa fix -f k8s/ --write`. */
@@ -106,21 +119,29 @@ export function defaultBackupRoot(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /**
- * The record of one live change: the object as it was (`before`), and once the change is made, what the
- * server returned (`after`): its resourceVersion, generation and uid are undo's preconditions.
+ * The record of one live change: before it is made, the fields the plan changes (`change.after`); once it
+ * is made, the fields the server's answer (`served`) shows changed, and its resourceVersion, generation
+ * and uid, undo's preconditions. Throws (before anything is written) for a change that rewrites a token.
  */
 export function objectBackup(
-  change: { readonly action: ObjectBackup['action']; readonly object: ObjectRef; readonly before: KubeObject | undefined },
+  change: {
+    readonly action: ObjectBackup['action'];
+    readonly object: ObjectRef;
+    readonly before: KubeObject | undefined;
+    readonly after?: KubeObject | undefined;
+  },
   where: { readonly server: string; readonly context: string | undefined },
-  after?: KubeObject,
+  served?: KubeObject,
 ): ObjectBackup {
-  const metadata = after?.metadata as { resourceVersion?: string; generation?: number; uid?: string } | undefined;
+  const metadata = served?.metadata as { resourceVersion?: string; generation?: number; uid?: string } | undefined;
+  const after = served ?? change.after;
   return {
     action: change.action,
     object: change.object,
     server: where.server,
     context: where.context,
-    before: change.action === 'create' ? undefined : withoutServerFields(change.before),
+    ...(change.action === 'patch' && change.before && after ? { fields: fieldChanges(change.object, change.before, after) } : {}),
+    ...(change.action === 'delete' ? { before: withoutServerFields(change.before) } : {}),
     resourceVersionAfter: metadata?.resourceVersion,
     generationAfter: metadata?.generation,
     uidAfter: metadata?.uid,
@@ -171,16 +192,28 @@ export class BackupWriter {
 
   /** Records a live object before (or, for its after-state, right after) it is changed. */
   async addObject(record: ObjectBackup): Promise<void> {
-    const backup = { ...record, before: withoutValues(record.before) };
-    const index = this.objects.findIndex((known) => sameObject(known.object, backup.object) && known.server === backup.server);
+    const backup = record.before ? { ...record, before: withoutValues(record.before) } : record;
+    const index = this.indexOf(record);
     if (index === -1) this.objects.push(backup);
     else this.objects[index] = backup;
     await this.save();
   }
 
+  /** Forgets an object whose change was not made after all (refused, or already in effect): undo has nothing to take back. */
+  async dropObject(record: ObjectBackup): Promise<void> {
+    const index = this.indexOf(record);
+    if (index === -1) return;
+    this.objects.splice(index, 1);
+    await this.save();
+  }
+
+  private indexOf(record: ObjectBackup): number {
+    return this.objects.findIndex((known) => sameObject(known.object, record.object) && known.server === record.server);
+  }
+
   manifest(): BackupManifest {
     return {
-      apiVersion: 'kubectl-sa.dev/v1',
+      apiVersion: backupVersion,
       kind: 'Backup',
       created: this.created,
       command: this.command,
@@ -206,7 +239,10 @@ export async function readBackup(location: string): Promise<{ dir: string; manif
       hint: 'pass the folder a fix printed ("backup: …"), or one under ~/.local/state/kubectl-sa/backups',
     });
   }
-  if (manifest?.kind !== 'Backup' || manifest.apiVersion !== 'kubectl-sa.dev/v1') throw new InputError(`${file}: not a kubectl-sa backup`);
+  if (manifest?.kind !== 'Backup' || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith('kubectl-sa.dev/'))
+    throw new InputError(`${file}: not a kubectl-sa backup`);
+  if (!readableVersions.has(manifest.apiVersion))
+    throw new InputError(`${file}: a ${manifest.apiVersion} backup, made by a later kubectl-sa: undo it with that version`);
   if (!Array.isArray(manifest.files) || !Array.isArray(manifest.objects))
     throw new InputError(`${file}: not a kubectl-sa backup this version can read`);
   return { dir, manifest };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,16 @@ const pause = {
   volumeMounts: [{ name: 'sa-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
 };
 
+/** Pasted into the Deployment's env, beside the volume the migration rewrites: made up per run, so a match can only come from here. */
+const pasted = {
+  token: [
+    Buffer.from('{"alg":"RS256","kid":"pasted"}').toString('base64url'),
+    Buffer.from(`{"sub":"system:serviceaccount:legacy:web","jti":"${randomBytes(8).toString('hex')}"}`).toString('base64url'),
+    randomBytes(32).toString('base64url'),
+  ].join('.'),
+  password: `pw-${randomBytes(12).toString('hex')}`,
+};
+
 /** The legacy pattern: automount off, the token Secret mounted where client libraries look for it. */
 const legacyApp = [
   { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web' } },
@@ -67,7 +78,20 @@ const legacyApp = [
       selector: { matchLabels: { app: 'api' } },
       template: {
         metadata: { labels: { app: 'api' } },
-        spec: { serviceAccountName: 'web', automountServiceAccountToken: false, containers: [pause], volumes: [tokenVolume] },
+        spec: {
+          serviceAccountName: 'web',
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              ...pause,
+              env: [
+                { name: 'SESSION_TOKEN', value: pasted.token },
+                { name: 'DB_PASSWORD', value: pasted.password },
+              ],
+            },
+          ],
+          volumes: [tokenVolume],
+        },
       },
     },
   },
@@ -357,14 +381,31 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
       expect(await secretNames()).not.toEqual(expect.arrayContaining(['revoked-token']));
       expect(await secretNames()).toEqual(expect.arrayContaining(['ci-token', 'web-token']));
 
-      // The fixes' backup format: one backup.json, the objects as they were, Secrets as metadata and type only.
+      // The fixes' backup format: one backup.json; of the Deployment, the fields the migration changed (not the
+      // token and password pasted into its env); the deleted Secrets as metadata and type only.
       const backupText = await readFile(path.join(backupDir, 'backup.json'), 'utf8');
       expectNoTokenValues(backupText);
+      expect(backupText.includes(pasted.token), 'the pasted token is in the backup').toBe(false);
+      expect(backupText.includes(pasted.password), 'the pasted password is in the backup').toBe(false);
+      expect(backupText).not.toMatch(/SESSION_TOKEN|DB_PASSWORD|last-applied/);
       const manifest = JSON.parse(backupText) as {
         command: string;
         files: unknown[];
-        objects: { action: string; object: { kind: string; name: string }; before: Record<string, unknown> }[];
+        objects: {
+          action: string;
+          object: { kind: string; name: string };
+          before: Record<string, unknown>;
+          fields?: { path: string; before?: unknown; after?: unknown }[];
+        }[];
       };
+      const patched = manifest.objects.find((object) => object.object.kind === 'Deployment');
+      expect(patched?.before).toBeUndefined();
+      // The one volume the plan rewrote, at its pointers: the Secret source it had, the projected one it has.
+      expect(patched?.fields?.map((field) => [field.path, 'before' in field, 'after' in field])).toEqual([
+        ['/spec/template/spec/volumes/0/projected', false, true],
+        ['/spec/template/spec/volumes/0/secret', true, false],
+      ]);
+      expect(patched?.fields?.[1]?.before).toEqual({ secretName: 'web-token', defaultMode: 420 });
       expect(manifest.command).toBe(
         `kubectl sa token legacy -n ${namespace} --migrate --yes --backup-dir ${backupRoot} ${admin().join(' ')}`,
       );
@@ -432,7 +473,7 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
       expect(again.stdout).toMatch(/^Nothing to restore: every object is as it was before the change\.$/m);
     });
 
-    it('--undo restores nothing over a later change of the spec: a conflict, exit 3', async () => {
+    const migrate = async () => {
       const migrated = await runTokenCli([
         'token',
         'legacy',
@@ -447,13 +488,43 @@ describe('kubectl sa token legacy on a cluster with workload controllers', () =>
         ...admin(),
       ]);
       expect(migrated.code, migrated.stderr).toBe(0);
-      const backupDir = /^Backup: (.+)$/m.exec(migrated.stdout)?.[1] ?? '';
+      return /^Backup: (.+)$/m.exec(migrated.stdout)?.[1] ?? '';
+    };
+    const deployment = async () =>
+      JSON.parse(await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'get', 'deployment', 'api', '-o', 'json'])) as {
+        spec: { replicas: number; template: { spec: { containers: { env?: unknown[] }[] } } };
+      };
+
+    it('--undo puts back the fields the migration changed and keeps later changes to other fields of the same object', async () => {
+      const before = await deployment();
+      const backupDir = await migrate();
       await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'scale', 'deployment', 'api', '--replicas', '1']);
       await kubectlOn(cp.kubeconfigPath, ['-n', namespace, 'set', 'env', 'deployment/api', 'LATER=change']);
       const undo = await runTokenCli(['token', 'legacy', '--undo', backupDir, '--yes', ...admin()]);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(undo.stdout).toMatch(/^restore Deployment\/api in legacy: done/m);
+      const expected = structuredClone(before.spec);
+      expected.replicas = 1;
+      expected.template.spec.containers[0]?.env?.push({ name: 'LATER', value: 'change' });
+      expect((await deployment()).spec).toEqual(expected);
+    });
+
+    it('--undo restores nothing over a later change of a field the migration changed: a conflict, exit 3', async () => {
+      const backupDir = await migrate();
+      await kubectlOn(cp.kubeconfigPath, [
+        '-n',
+        namespace,
+        'patch',
+        'deployment',
+        'api',
+        '--type=json',
+        '-p',
+        '[{"op":"replace","path":"/spec/template/spec/volumes/0/projected/sources/0/serviceAccountToken/expirationSeconds","value":7200}]',
+      ]);
+      const undo = await runTokenCli(['token', 'legacy', '--undo', backupDir, '--yes', ...admin()]);
       expect(undo.code).toBe(3);
       expect(undo.stdout).toMatch(
-        /^restore Deployment\/api in legacy: conflict \(changed since kubectl sa changed it \(generation \d+ → \d+\); not restoring over later changes\)$/m,
+        /^restore Deployment\/api in legacy: conflict \(changed since kubectl sa changed it \(\/spec\/template\/spec\/volumes\/0\/projected is no longer as it left it\); not restoring over later changes\)$/m,
       );
       expect(undo.stdout).toMatch(/^Nothing was restored: resolve the conflicts above first\.$/m);
       expect((await volumesOf('deployment', 'api'))[0]).toHaveProperty('projected');
