@@ -33,6 +33,11 @@ export interface JudgeOptions {
   readonly onStage?: ((stage: JudgeStage) => void) | undefined;
   /** Keep the ServiceAccountProfiles judged in the evaluation's documents: the TUI lists them all. */
   readonly keepProfiles?: boolean | undefined;
+  /**
+   * Keep each finding's document and ajv's errors, for its details, fixes and field (EvaluateOptions):
+   * true unless the view prints neither (the scan table).
+   */
+  readonly keepDocuments?: boolean | undefined;
 }
 
 export type JudgeStage = 'packs' | 'reading' | 'judging';
@@ -86,6 +91,7 @@ export async function judge(options: JudgeOptions): Promise<Judgement> {
     ...(options.exemptionMode ? { exemptionMode: options.exemptionMode } : {}),
     ...(usage ? { usage } : {}),
     ...(options.keepProfiles ? { keepProfiles: true } : {}),
+    ...(options.keepDocuments === false ? { keepDocuments: false } : {}),
   });
   const warnings: Warning[] = [...rbac.warnings, ...exemptionWarnings(evaluation)];
   if (usageRead && auditUsage) warnings.push(...auditUsage.auditLogWarnings(usageRead.summary));

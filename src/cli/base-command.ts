@@ -1,7 +1,7 @@
 import { Command } from '@oclif/core';
 import type { Outcome } from '../app/outcome.js';
 import type { InputOptions } from '../app/read-input.js';
-import type { Printers } from '../report/printers.js';
+import type { PrintContext, Printers } from '../report/printers.js';
 import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import { currentIo, wantsColour, type IoContext } from './io.js';
 import { writeNotes, writeWarnings } from './notes.js';
@@ -49,18 +49,18 @@ export abstract class KubectlSaCommand extends Command {
     writeWarnings(outcome.warnings, this.io.stderr);
   }
 
-  /** Renders a result with the printer -o chose and writes it to stdout. */
+  /** Renders a result with the printer -o chose and writes it to stdout (a large table piece by piece). */
   protected print<T>(printers: Printers<T>, value: T, format: string, options: { readonly noHeaders?: boolean } = {}): void {
     const { io } = this;
-    this.emit(
-      printers.print(value, format, {
-        colour: wantsColour(io),
-        noHeaders: options.noHeaders ?? false,
-        toolVersion: this.config.version,
-        cwd: process.cwd(),
-        warn: (message) => writeWarnings([{ message }], io.stderr),
-      }),
-    );
+    const context: PrintContext = {
+      colour: wantsColour(io),
+      noHeaders: options.noHeaders ?? false,
+      toolVersion: this.config.version,
+      cwd: process.cwd(),
+      warn: (message) => writeWarnings([{ message }], io.stderr),
+    };
+    if (printers.write) printers.write(value, format, context, (text) => this.emit(text));
+    else this.emit(printers.print(value, format, context));
   }
 
   /**

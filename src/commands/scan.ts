@@ -58,6 +58,8 @@ export default class Scan extends KubectlSaCommand {
       defaultRbac: flags['default-rbac'],
       auditLog: auditLogs.length > 0 ? { paths: auditLogs, stdin: this.io.stdin, onProgress: progress.onProgress } : undefined,
       locateFields: flags.output === 'json' || flags.output === 'yaml',
+      // The table prints no finding's details or field: its findings need not keep what those are made from.
+      keepDocuments: flags.output !== 'table',
     }).finally(() => progress.done());
     this.report(outcome);
     this.print(scanPrinters, outcome.data, flags.output);

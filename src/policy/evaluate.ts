@@ -18,6 +18,13 @@ export interface EvaluateOptions {
   readonly exemptionMode?: ExemptionMode;
   /** Keep every ServiceAccountProfile judged in `documents` (see TargetDocuments): for views that list them. */
   readonly keepProfiles?: boolean;
+  /**
+   * Keep what each finding's `details` and `document` are made from: the document it judged and ajv's errors
+   * (default). A view that prints only the rule, object, message and explanation (the scan table) passes
+   * false, so 200,000 findings do not hold 100,000 ServiceAccountProfiles and their errors until printed;
+   * their `details` then throw and their `document` is undefined.
+   */
+  readonly keepDocuments?: boolean;
 }
 
 export interface Evaluation {
@@ -41,7 +48,8 @@ export interface Evaluation {
   };
   /**
    * The documents the rules judged (derived documents built lazily, at most once): views that show what was
-   * judged (the TUI's ServiceAccount rows) read them instead of deriving them a second time.
+   * judged (the TUI's ServiceAccount rows, with `keepProfiles`) read them instead of deriving them a second
+   * time. Without `keepProfiles` they are let go once judged (built again if asked).
    */
   readonly documents: TargetDocuments;
 }
@@ -76,6 +84,7 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   const refused: ExemptedFinding[] = [];
   const ignored: ExemptedFinding[] = [];
   const mode = options.exemptionMode ?? honourAllExemptions;
+  const keepDocuments = options.keepDocuments ?? true;
   let applied = 0;
   let weightApplied = 0;
   let weightFailed = 0;
@@ -92,7 +101,7 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
         applied += 1;
         weightApplied += severityWeight[rule.severity];
         if (rule.assert(targetDocument.document)) continue;
-        const finding = toFinding(rule, targetDocument);
+        const finding = new RuleFinding(rule, targetDocument, rule.assert.errors ?? [], keepDocuments);
         const exemption = exemptionFor(rule.id, rule.severity, targetDocument.metadata, targetDocument.object, active, mode);
         if (exemption?.kind === 'exempt') {
           counts.exempted += 1;
@@ -108,13 +117,17 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
   }
   findings.sort(compareFindings);
   for (const list of [exempted, refused, ignored]) list.sort((a, b) => compareFindings(a.finding, b.finding));
+  const unknown = documents.unknownAnswers();
+  // Only a view that lists the profiles reads the documents again; for others they would stay built for
+  // nothing until the report is printed.
+  if (!options.keepProfiles) documents.forget();
   return {
     findings,
     exempted,
     refusedExemptions: refused,
     ignoredExemptions: ignored,
     expiredExemptions: expired,
-    unknown: documents.unknownAnswers(),
+    unknown,
     checks: { applied, weightApplied, weightFailed, byRule },
     documents,
   };
@@ -133,14 +146,12 @@ export function indexRulesByTarget(packs: readonly CompiledPack[]): Map<string, 
   return index;
 }
 
-function toFinding(rule: CompiledRule, target: TargetDocument): Finding {
-  return new RuleFinding(rule, target, rule.assert.errors ?? []);
-}
-
 /**
  * A finding whose `details` (ajv's errors as sentences) are made when first read: -o json and SARIF read
  * them, a table of 20,000 findings does not. ajv hands a fresh errors array to each call, so keeping it is
  * safe. A class, not an object literal with a getter: V8 builds such a literal several times slower.
+ * Without `keepDocuments`, neither the document nor the errors are kept (the explanation, made here, is
+ * the last to read them).
  */
 class RuleFinding implements Finding {
   readonly ruleId: string;
@@ -160,8 +171,9 @@ class RuleFinding implements Finding {
   #errors: readonly ErrorObject[] | undefined;
   #podSpecPath: string | undefined;
   #details: readonly FailureDetail[] | undefined;
+  #kept = true;
 
-  constructor(rule: CompiledRule, target: TargetDocument, errors: readonly ErrorObject[]) {
+  constructor(rule: CompiledRule, target: TargetDocument, errors: readonly ErrorObject[], keepDocuments: boolean) {
     this.ruleId = rule.id;
     this.pack = rule.pack;
     this.severity = rule.severity;
@@ -176,6 +188,12 @@ class RuleFinding implements Finding {
       (rule.spec.explain ? renderTemplate(rule.spec.explain, target.document) : '') ||
       this.details.map((detail) => detail.text).join('; ') ||
       'the target does not satisfy the rule';
+    if (!keepDocuments) {
+      this.document = undefined;
+      this.#errors = undefined;
+      this.#details = undefined;
+      this.#kept = false;
+    }
     this.target = rule.target;
     this.object = target.object;
     this.source = target.source;
@@ -186,6 +204,7 @@ class RuleFinding implements Finding {
   }
 
   get details(): readonly FailureDetail[] {
+    if (!this.#kept) throw new Error(`${this.ruleId} finding: details were not kept (evaluate with keepDocuments)`);
     if (this.#details === undefined) {
       this.#details = explainErrors(this.#errors ?? [], { document: this.document, podSpecPath: this.#podSpecPath });
       this.#errors = undefined;

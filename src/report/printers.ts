@@ -17,7 +17,13 @@ export interface PrintContext {
   readonly warn: (message: string) => void;
 }
 
-export type Render<T> = (value: T, context: PrintContext) => string;
+/**
+ * A printer's text: one string, or pieces of it in order, for an output too large to hold whole beside the
+ * data it is made from (the table of a 200,000-finding scan is 85 MiB); the view writes each piece as it comes.
+ */
+export type Printed = string | Iterable<string>;
+
+export type Render<T> = (value: T, context: PrintContext) => Printed;
 
 export interface PrinterSpec<T> {
   /** What -o json and -o yaml print: the documented report shape (docs/output-formats.md). */
@@ -32,7 +38,10 @@ export interface PrinterSpec<T> {
 /** A result kind's printers; `formats` is what its command's -o accepts, the default first. */
 export interface Printers<T> {
   readonly formats: readonly [OutputFormat, ...OutputFormat[]];
+  /** The whole text. */
   print(value: T, format: string, context: PrintContext): string;
+  /** The same text, handed to `write` piece by piece (printers without it are printed whole). */
+  write?(value: T, format: string, context: PrintContext, write: (text: string) => void): void;
 }
 
 /**
@@ -43,22 +52,31 @@ export interface Printers<T> {
 export function definePrinters<T>(spec: PrinterSpec<T>): Printers<T> {
   const extra = (['sarif', 'junit', 'markdown'] as const).filter((format) => spec[format] !== undefined);
   const formats: [OutputFormat, ...OutputFormat[]] = ['table', 'json', 'yaml', ...extra];
+  const printed = (value: T, format: string, context: PrintContext): Printed => {
+    switch (format) {
+      case 'json':
+        return toJson(spec.document(value));
+      case 'yaml':
+        return toYaml(spec.document(value));
+      case 'table':
+        return spec.table(value, context);
+      default: {
+        const render = spec[format as 'sarif' | 'junit' | 'markdown'];
+        if (!render) throw new Error(`no ${format} printer for this result (offered: ${formats.join(', ')})`);
+        return render(value, context);
+      }
+    }
+  };
   return {
     formats,
     print(value, format, context) {
-      switch (format) {
-        case 'json':
-          return toJson(spec.document(value));
-        case 'yaml':
-          return toYaml(spec.document(value));
-        case 'table':
-          return spec.table(value, context);
-        default: {
-          const render = spec[format as 'sarif' | 'junit' | 'markdown'];
-          if (!render) throw new Error(`no ${format} printer for this result (offered: ${formats.join(', ')})`);
-          return render(value, context);
-        }
-      }
+      const text = printed(value, format, context);
+      return typeof text === 'string' ? text : [...text].join('');
+    },
+    write(value, format, context, write) {
+      const text = printed(value, format, context);
+      if (typeof text === 'string') write(text);
+      else for (const piece of text) write(piece);
     },
   };
 }

@@ -4,7 +4,7 @@ import { renderMarkdown } from './markdown.js';
 import { definePrinters } from './printers.js';
 import { renderSarif } from './sarif.js';
 import { scanReportDocument, type ScanReport } from './scan-report.js';
-import { renderScanTable } from './scan-table.js';
+import { scanTable } from './scan-table.js';
 
 /** What scan's printers need: the report, and the packs (SARIF and JUnit list every rule, not only those that fired). */
 export interface ScanPrintable {
@@ -14,7 +14,7 @@ export interface ScanPrintable {
 
 export const scanPrinters = definePrinters<ScanPrintable>({
   document: ({ report }) => scanReportDocument(report),
-  table: ({ report }, context) => renderScanTable(report, { colour: context.colour }),
+  table: ({ report }, context) => scanTable(report, { colour: context.colour }),
   sarif: ({ report, packs }, context) => {
     const sarif = renderSarif(report, packs, context.toolVersion, context.cwd);
     if (sarif.unlocated > 0) {

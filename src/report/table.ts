@@ -23,19 +23,23 @@ export function tableLines(
     for (const row of rows) width = Math.max(width, visibleLength(row[column] ?? ''));
     return width;
   });
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell))))
-      .join('   ')
-      .trimEnd();
+  const line = (cells: readonly string[]) => tableLine(cells, widths);
   const style = options.headers ?? 'upper';
   const head = style === 'none' ? [] : [line(style === 'upper' ? headers.map((header) => header.toUpperCase()) : headers)];
   return [...head, ...rows.map(line)];
 }
 
+/** One row: each cell but the last padded to its column's width, three spaces between, no trailing whitespace. */
+export function tableLine(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - visibleLength(cell))))
+    .join('   ')
+    .trimEnd();
+}
+
 // Cells may carry ANSI colour; padding must count only what the terminal shows.
 const ansiPattern = /\u001b\[[0-9;]*m/g;
-function visibleLength(text: string): number {
+export function visibleLength(text: string): number {
   // Most cells have no colour: a search for ESC is far cheaper than a replace per cell of a 20,000-row table.
   return text.includes('\u001b') ? text.replace(ansiPattern, '').length : text.length;
 }

@@ -26,7 +26,7 @@ export interface TargetDocument {
  * rules read it. Kubernetes kinds are indexed by `Kind` and `group/Kind`.
  */
 export class TargetDocuments {
-  private readonly context: ScanContext;
+  private contextBuilt: ScanContext | undefined;
   private readonly cache = new Map<string, readonly TargetDocument[]>();
   private byKind: Map<string, InventoryEntry[]> | undefined;
   private workloadDocuments: { entry: InventoryEntry; document: WorkloadDocument }[] | undefined;
@@ -36,16 +36,31 @@ export class TargetDocuments {
    * (the TUI's rows), so they are not built a second time and findings' documents are the listed profiles.
    */
   constructor(
-    inventory: Inventory,
-    options: DerivedOptions,
+    private readonly inventory: Inventory,
+    private readonly options: DerivedOptions,
     private readonly keepProfiles = false,
-  ) {
-    this.context = new ScanContext(inventory, options);
+  ) {}
+
+  private get context(): ScanContext {
+    this.contextBuilt ??= new ScanContext(this.inventory, this.options);
+    return this.contextBuilt;
   }
 
   /** What the documents built so far could not tell (see ScanContext.unknownAnswers). */
   unknownAnswers(): UnknownAnswer[] {
     return this.context.unknownAnswers();
+  }
+
+  /**
+   * Lets go of every document built and the indexes under them (a scan's derived documents and their
+   * context: 100 MB at 100,000 objects), for a caller done with them; asked again, they are built again,
+   * and `unknownAnswers` starts afresh.
+   */
+  forget(): void {
+    this.contextBuilt = undefined;
+    this.cache.clear();
+    this.byKind = undefined;
+    this.workloadDocuments = undefined;
   }
 
   /**
