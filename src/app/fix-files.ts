@@ -68,7 +68,9 @@ export async function planFileRestores(manifest: BackupManifest): Promise<FileRe
     }
     const changedSince = () =>
       problems.push(
-        new InputError(`${backup.path}: changed since the fix; not restoring over later edits (the original is in the backup)`),
+        new InputError(
+          `${backup.path}: changed since the fix; not restoring over later edits (backup.json lists the lines the fix changed, to take back by hand)`,
+        ),
       );
     if (!Array.isArray(backup.edits)) {
       problems.push(

@@ -14,28 +14,27 @@ import { redactSecretValues } from './secret-redaction.js';
 /**
  * Backups taken before any change, so that `--undo BACKUP` can put things back. One format for every
  * command that changes files or cluster objects (`fix`, `token legacy --migrate`): a folder holding
- * `backup.json` (what was changed, where, and how to check nothing else changed it since) and a copy of
- * each file as it was. A backup keeps what the change touched and nothing beside it: for a live object the
- * fields the change made, each at its JSON pointer with its value before and after (never the object, so
- * never a token pasted into an env value beside the change); a deleted object whole, a Secret as its
- * metadata and type; a file's copy with Secret values and tokens REDACTED (undo takes back only the lines
- * the fix wrote).
+ * `backup.json`, what was changed, where, and how to check nothing else changed it since. A backup keeps
+ * what the change touched and nothing beside it, so never a token or password pasted next to the change:
+ * for a file, the lines the fix replaced; for a live object, the fields the change made, each at its JSON
+ * pointer with its value before and after; a deleted object whole, a Secret as its metadata and type.
  */
 
 /**
- * A manifest file: how to take the fix back out (the lines it replaced), a copy of the file as it was for
- * people to read (Secret values REDACTED), and hashes of the file before and after the fix, both with the
- * values REDACTED (a hash of a text holding a weak password would let anyone holding the backup try
- * guesses), so undo tells later edits apart without ever keeping a value.
+ * A manifest file: how to take the fix back out (the lines it replaced), and hashes of the file before and
+ * after the fix, with Secret values and tokens REDACTED (a hash of a text holding a weak password would let
+ * anyone holding the backup try guesses), so undo tells later edits apart without ever keeping a value.
+ * No copy of the file: it would hold every line beside the change, values no redaction recognises (a
+ * password pasted into an env) included, and outlive the file they were removed from.
  */
 export interface FileBackup {
   readonly path: string;
-  /** The copy inside the backup folder, relative to it. */
-  readonly copy: string;
+  /** Backups of kubectl-sa.dev/v1 kept a copy of the file (redacted) in the folder, relative to it. */
+  readonly copy?: string;
   readonly sha256Before: string;
   readonly sha256After: string;
   readonly edits: readonly UndoEdit[];
-  /** How many Secret values the copy and the hashes leave out. */
+  /** How many Secret values and tokens the hashes leave out. */
   readonly redactedValues: number;
 }
 
@@ -74,11 +73,6 @@ export interface BackupManifest {
   readonly objects: readonly ObjectBackup[];
 }
 
-/** A file's backup record before it has a place in a backup folder, with the text of its copy. */
-export interface PreparedFileBackup extends Omit<FileBackup, 'copy'> {
-  readonly copyText: string;
-}
-
 /**
  * The backup of a file about to be rewritten (`after`: the text to write). A fix that rewrote a line
  * holding a Secret value (a Secret inside a List the fix re-printed) could not be taken back without
@@ -89,7 +83,7 @@ export function fileBackupOf(change: {
   readonly before: string;
   readonly after: string;
   readonly documents: EditedDocuments;
-}): PreparedFileBackup {
+}): FileBackup {
   const before = redactSecretValues(change.before);
   const after = redactSecretValues(change.after).text;
   const edits = undoEdits(change.documents);
@@ -107,7 +101,6 @@ export function fileBackupOf(change: {
     sha256After: sha256(after),
     edits,
     redactedValues: before.values,
-    copyText: before.text,
   };
 }
 
@@ -175,18 +168,15 @@ export class BackupWriter {
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
     const dir = path.join(root, `${stamp}-${randomBytes(3).toString('hex')}`);
-    await mkdir(path.join(dir, 'files'), { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const writer = new BackupWriter(dir, command, now);
     await writer.save();
     return writer;
   }
 
   /** Records a file before it is rewritten (prepared by fileBackupOf, which refuses what cannot be undone). */
-  async addFile(prepared: PreparedFileBackup): Promise<void> {
-    const copy = path.join('files', `${this.files.length}-${path.basename(prepared.path)}`);
-    await writeFile(path.join(this.dir, copy), prepared.copyText, { mode: 0o600 });
-    const { copyText: _copyText, ...record } = prepared;
-    this.files.push({ ...record, copy });
+  async addFile(record: FileBackup): Promise<void> {
+    this.files.push(record);
     await this.save();
   }
 
