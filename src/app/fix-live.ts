@@ -216,6 +216,7 @@ type PlannedRestore = { readonly patch: PatchOperation[] } | { readonly state: '
 
 /** The fields a change made, put back where each still holds what the change left; other fields stay as they are now. */
 function fieldsRestore(fields: readonly FieldChange[], current: KubeObject): PlannedRestore {
+  if (fields.length === 0) return { state: 'already-restored' };
   const patch = undoPatch(fields);
   const undone = applyGuarded(current, patch);
   if ('document' in undone) return { patch };

@@ -133,7 +133,7 @@ export function objectBackup(
     object: change.object,
     server: where.server,
     context: where.context,
-    ...(change.action === 'patch' && change.before && after ? { fields: fieldChanges(change.object, change.before, after) } : {}),
+    ...(change.action === 'patch' ? { fields: change.before && after ? fieldChanges(change.object, change.before, after) : [] } : {}),
     ...(change.action === 'delete' ? { before: withoutServerFields(change.before) } : {}),
     resourceVersionAfter: metadata?.resourceVersion,
     generationAfter: metadata?.generation,
