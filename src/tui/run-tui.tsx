@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { render } from 'ink';
 import type { ExplorerActions } from './explorer-actions.js';
 import { Explorer } from './components/Explorer.js';
@@ -22,6 +23,9 @@ export async function runTui(options: {
   readonly onFirstScreen?: (() => void) | undefined;
 }): Promise<number> {
   await loadLayoutEngine();
+  // Ink colours through chalk, whose own guess turns colour off wherever CI is set, even on a terminal; the
+  // decision is ours (a terminal without NO_COLOR), and the palette keeps to the 16 basic colours.
+  chalk.level = options.colour ? (Math.max(chalk.level, 1) as typeof chalk.level) : 0;
   let code = 0;
   const instance = render(
     <Explorer

@@ -98,8 +98,9 @@ describe('kubectl sa in a terminal', { timeout: 120_000 }, () => {
     expect(await terminal.exitStatus()).toBe(0);
   });
 
-  it('colours severities on a colour terminal and not with NO_COLOR, spelling them out either way', async () => {
-    terminal = await TmuxTerminal.start('kubectl sa -f examples/', { columns: 180, rows: 30 });
+  it('colours severities on a colour terminal (also where CI is set) and not with NO_COLOR, spelling them out either way', async () => {
+    // CI set: chalk, through which Ink colours, would turn colour off on its own; a terminal is a terminal.
+    terminal = await TmuxTerminal.start('kubectl sa -f examples/', { columns: 180, rows: 30, env: { CI: 'true' } });
     await terminal.waitFor('ServiceAccounts ·');
     const coloured = await terminal.screen({ escapes: true });
     expect(coloured).toMatch(/\u001B\[[0-9;]*31m/);
