@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/kubectl-sa-error.js';
 import { documentStretches, parseManifests } from '../../src/sources/parse-manifests.js';
-import { corpusFiles } from '../helpers/corpus.js';
+import { corpusFiles, corpusPath } from '../helpers/corpus.js';
 
 describe('parseManifests', () => {
   it('reads multi-document YAML with the start line of each document', () => {
@@ -201,5 +203,39 @@ describe('parseManifests', () => {
   it("names the file's line, not the stretch's, for an error in a later document", () => {
     const text = ['kind: A', '---', 'kind: B', '---', 'kind: C', 'metadata:', '  name: a', '   namespace: b: c', ''].join('\n');
     expect(() => parseManifests(text, 'later.yaml')).toThrow(/^later\.yaml:8:\d+: invalid YAML: /);
+  });
+});
+
+describe('parsed values and the text they were read from', () => {
+  it('do not keep the text alive: long values are copies of their own', () => {
+    // V8 makes a value of 13 characters or more taken from the text a slice that keeps all of it; argo-cd's
+    // install.yaml is 1.9 MB, most of it long descriptions. Memory is V8's heap and what it holds outside.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const held = () => {
+      gc();
+      gc();
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.external - usage.arrayBuffers;
+    };
+    const bytes = readFileSync(corpusPath('argo-cd', 'install.yaml'));
+    const empty = held();
+    const holder: { text?: string } = { text: bytes.toString('utf8') };
+    const textSize = held() - empty;
+    expect(textSize).toBeGreaterThan(bytes.length * 0.9);
+    const documents = parseManifests(holder.text ?? '', 'install.yaml');
+    const withText = held();
+    delete holder.text;
+    expect(withText - held()).toBeGreaterThan(textSize * 0.9);
+    // The values are all there, long ones too, as the file has them.
+    const longValues: string[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string' && value.length >= 13) longValues.push(value);
+      else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
+    };
+    documents.forEach((document) => collect(document.value));
+    expect(longValues.length).toBeGreaterThan(1000);
+    expect(longValues).toContain('quay.io/argoproj/argocd:latest');
+    expect(longValues).toContain('ghcr.io/dexidp/dex:v2.45.1');
   });
 });
