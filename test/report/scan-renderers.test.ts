@@ -121,13 +121,14 @@ describe('Markdown escaping', () => {
   it('keeps pipes, emphasis and HTML characters from breaking the table', () => {
     const tricky = {
       ...report,
-      findings: report.findings.slice(0, 1).map((finding) => ({
-        ...finding,
-        details: finding.details,
-        message: 'a | b * on *.* <script>',
-        explanation: 'line one\nline two `x` _y_',
-        source: { file: 'k8s/a|b.yaml', line: 3 },
-      })),
+      findings: scanReportDocument(report)
+        .findings.slice(0, 1)
+        .map((finding) => ({
+          ...finding,
+          message: 'a | b * on *.* <script>',
+          explanation: 'line one\nline two `x` _y_',
+          source: { file: 'k8s/a|b.yaml', line: 3 },
+        })),
     };
     const markdown = renderMarkdown(tricky);
     const row = markdown.split('\n').find((line) => line.startsWith('| critical | RBAC001'));
