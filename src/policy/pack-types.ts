@@ -6,8 +6,11 @@ export type Severity = (typeof severities)[number];
 
 /** Lower is more severe: sorting and `--fail-on` compare ranks. */
 export function severityRank(severity: Severity): number {
-  return severities.indexOf(severity);
+  // A lookup, not an indexOf: sorting 200,000 findings compares ranks millions of times.
+  return ranks.get(severity) ?? -1;
 }
+
+const ranks: ReadonlyMap<string, number> = new Map(severities.map((severity, index) => [severity, index]));
 
 export function isSeverity(value: string): value is Severity {
   return (severities as readonly string[]).includes(value);
