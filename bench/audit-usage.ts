@@ -5,11 +5,13 @@
 //   BENCH_AUDIT_GZIP=1 …                                     (the same log gzip-compressed)
 //   BENCH_ROUNDS=3 …                                         (runs it three times)
 //
+// Each round runs it with one reader (KUBECTL_SA_AUDIT_THREADS=1) and with the default (one per core).
+//
 // The log is generated once into .bench/ (bench/generate-audit-log.js, deterministic) and reused. The CLI
 // runs under /usr/bin/time, whose maximum resident set size is the peak memory reported.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -41,25 +43,36 @@ console.log(
 // Whole-process figures from GNU time: wall and CPU time (user + system), and the peak resident set. On a
 // shared machine wall time includes waiting for a core; CPU time is the figure that compares between runs.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+// One reader (KUBECTL_SA_AUDIT_THREADS=1) and the default (one per core: the main thread and a worker thread
+// per other core, a byte range each), taking turns so that load on a shared machine hits both alike.
+const setups = [
+  { label: 'one thread', threads: '1' },
+  { label: `one per core (${availableParallelism()})`, threads: undefined },
+];
 for (let round = 1; round <= rounds; round++) {
-  const run = spawnSync(
-    '/usr/bin/time',
-    ['-f', '%e %U %S %M', process.execPath, path.join(root, 'bin', 'kubectl-sa'), 'usage', '--audit-log', file, '--log-only'],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (run.status !== 0) throw new Error(`kubectl sa usage failed (${run.status}): ${run.stderr}`);
-  const [seconds = 0, user = 0, system = 0, kilobytes = 0] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
-  const cpu = user + system;
-  console.log(
-    `run ${round}, load average ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(' ')}:`,
-  );
-  console.log(`  wall:        ${seconds.toFixed(1)} s = ${rate(events / seconds)} events/s (${(mib / seconds).toFixed(0)} MiB/s read)`);
-  console.log(
-    `  cpu:         ${cpu.toFixed(1)} s (user ${user.toFixed(1)}, system ${system.toFixed(1)}) = ${rate(events / cpu)} events per CPU-second`,
-  );
-  console.log(`  peak memory: ${(kilobytes / 1024).toFixed(0)} MB (maximum resident set size of the whole process)`);
+  for (const setup of setups) {
+    const env = { ...process.env };
+    if (setup.threads === undefined) delete env.KUBECTL_SA_AUDIT_THREADS;
+    else env.KUBECTL_SA_AUDIT_THREADS = setup.threads;
+    const run = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%e %U %S %M', process.execPath, path.join(root, 'bin', 'kubectl-sa'), 'usage', '--audit-log', file, '--log-only'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env },
+    );
+    if (run.status !== 0) throw new Error(`kubectl sa usage failed (${run.status}): ${run.stderr}`);
+    const [seconds = 0, user = 0, system = 0, kilobytes = 0] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    const cpu = user + system;
+    console.log(
+      `run ${round}, ${setup.label}, load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}:`,
+    );
+    console.log(`  wall:        ${seconds.toFixed(1)} s = ${rate(events / seconds)} events/s (${(mib / seconds).toFixed(0)} MiB/s read)`);
+    console.log(
+      `  cpu:         ${cpu.toFixed(1)} s (user ${user.toFixed(1)}, system ${system.toFixed(1)}) = ${rate(events / cpu)} events per CPU-second`,
+    );
+    console.log(`  peak memory: ${(kilobytes / 1024).toFixed(0)} MB (maximum resident set size of the whole process)`);
+  }
 }
 
 function rate(perSecond: number): string {

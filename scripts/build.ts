@@ -153,6 +153,19 @@ const common: BuildOptions = {
   external: ['typescript'],
 };
 
+// The program a thread reading part of a large audit log runs (src/app/program-threads.ts): CommonJS, Node's own
+// modules only, carried inside both outputs as text and started as an `eval` worker, which the standalone binaries
+// can do too (they have no script file to point a worker at).
+const threadProgram = await build({
+  ...common,
+  entryPoints: ['src/app/audit-log-thread-main.ts'],
+  format: 'cjs',
+  write: false,
+});
+const threadProgramText = threadProgram.outputFiles[0]!.text;
+asciiOutput('the thread program', threadProgramText);
+common.define = { ...common.define, KUBECTL_SA_THREAD_PROGRAM: JSON.stringify(threadProgramText) };
+
 // dist/kubectl-sa.js: what the npm package runs (an ES module).
 const result = await build({
   ...common,

@@ -4,8 +4,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { InventoryNote } from '../inventory/inventory.js';
-import { readAuditLogs, type AuditReadProgress, type AuditReadSummary } from '../sources/audit-log/read-audit-logs.js';
+import { listAuditLogs, readListedAuditLogs, type AuditReadProgress, type AuditReadSummary } from '../sources/audit-log/read-audit-logs.js';
 import { rbacResources } from '../sources/cluster/read-cluster.js';
+import { auditLogThreadCount, planRanges, readInThreads } from './audit-log-threads.js';
 import { ExpectationMatcher, type Expectations } from '../usage/expectations.js';
 import { UsageAggregator } from '../usage/usage-aggregator.js';
 import { joinUsage, type ServiceAccountJoin } from '../usage/usage-join.js';
@@ -20,6 +21,8 @@ export interface AuditLogOptions {
   readonly stdin?: Readable | undefined;
   readonly onProgress?: ((progress: AuditReadProgress) => void) | undefined;
   readonly expectations?: Expectations | undefined;
+  /** Threads to read with (see audit-log-threads.ts); default one per core for a large log, or KUBECTL_SA_AUDIT_THREADS. */
+  readonly threads?: number | undefined;
 }
 
 export interface AuditUsageOptions {
@@ -63,14 +66,35 @@ export interface UsageReport {
   readonly inventory: { readonly origin: 'files' | 'cluster'; readonly serviceAccounts: readonly ServiceAccountJoin[] } | null;
 }
 
-/** Reads the audit logs once, streaming, into per-ServiceAccount aggregates. */
+/**
+ * Reads the audit logs once, streaming, into per-ServiceAccount aggregates: a large log by one thread per
+ * core (audit-log-threads.ts), with the same answer.
+ */
 export async function aggregateAuditLogs(options: AuditLogOptions): Promise<{ log: UsageLog; summary: AuditReadSummary }> {
-  const aggregator = new UsageAggregator(options.expectations ? { expectations: new ExpectationMatcher(options.expectations) } : {});
-  const summary = await readAuditLogs(options.paths, (event) => aggregator.add(event), {
+  const matcher = options.expectations ? new ExpectationMatcher(options.expectations) : undefined;
+  const readOptions = {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  };
+  const warnings: string[] = [];
+  const files = await listAuditLogs(options.paths, warnings);
+  const threads = auditLogThreadCount(files, options.threads ?? threadsFromEnvironment());
+  if (threads > 1) {
+    const read = await readInThreads(files, warnings, planRanges(files, threads), {
+      ...readOptions,
+      expectations: options.expectations,
+      matcher,
+    });
+    if (read) return read;
+  }
+  const aggregator = new UsageAggregator(matcher ? { expectations: matcher } : {});
+  const summary = await readListedAuditLogs(files, warnings, (event) => aggregator.add(event), readOptions);
   return { log: aggregator.finish(), summary };
+}
+
+function threadsFromEnvironment(): number | undefined {
+  const value = Number(process.env.KUBECTL_SA_AUDIT_THREADS);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
 export async function auditUsage(options: AuditUsageOptions): Promise<Outcome<UsageReport>> {

@@ -7,34 +7,37 @@
  * This runs for every event of logs of many gigabytes: the hot path allocates little (no per-event
  * objects beyond the parsed event and one record per ServiceAccount request), compares timestamps as
  * text, and keeps requests waiting for their final stage as those records, not as events.
+ *
+ * A large log is read by several threads, each a byte range with an aggregator of its own (`partial()`),
+ * absorbed in log order into one (`absorb()`). The aggregates are order-independent (usage-accumulators.ts);
+ * what is not is pairing a request's stages, which may straddle a range's start. A range's aggregator
+ * therefore holds back, uncounted, the requests it meets for the first time that could have begun before
+ * it (received no later than the latest request received before it), with every stage it sees of them;
+ * `absorb()` replays those stages against the state the ranges before left (the requests still waiting
+ * for their final stage, the auditIDs counted recently), exactly as one reader would have met them.
+ * Where that cannot be exact (a bound binds differently), `absorb()` says so and the caller reads again.
  */
 import { finalStages, type AuditEvent } from './audit-event.js';
-import { alertsOf } from './usage-alerts.js';
 import {
-  describeRequest,
+  AccountAccumulator,
+  before,
+  compare,
+  SeenRange,
+  type AccountState,
+  type CallExpectations,
+  type InvalidatedAccumulator,
+} from './usage-accumulators.js';
+import {
   earlier,
   invalidatedTokenUse,
   observedRequests,
+  serviceAccountPrefix,
   type InvalidatedTokenUse,
   type ObservedRequest,
 } from './observed-request.js';
-import type {
-  InvalidatedTokenUsage,
-  LegacyTokenUsage,
-  RequestUsage,
-  ResponseCodeCount,
-  ServiceAccountUsage,
-  Tally,
-  UnexpectedCalls,
-  UsageLog,
-} from './usage-types.js';
+import type { InvalidatedTokenUsage, ServiceAccountUsage, UsageLog } from './usage-types.js';
 
-/** Where calls are expected from (expectations.ts answers it; absent: everything is expected). */
-export interface CallExpectations {
-  readonly active: boolean;
-  userAgentExpected(namespace: string, name: string, userAgent: string): boolean;
-  sourceExpected(namespace: string, name: string, sourceIPs: readonly string[]): boolean;
-}
+export type { CallExpectations };
 
 const everythingExpected: CallExpectations = { active: false, userAgentExpected: () => true, sourceExpected: () => true };
 
@@ -48,21 +51,67 @@ export interface AggregatorOptions {
   readonly pendingLimit?: number;
   /** auditIDs already counted, remembered to drop their late or repeated stages. */
   readonly rememberedLimit?: number;
+  /**
+   * Set when this aggregator reads a range that starts inside a log: requests received no later than this
+   * (RFC 3339) may have stages before the range, and are held for `absorb()` (see above).
+   */
+  readonly earlierRequestsUpTo?: string | undefined;
+}
+
+/** What a request counts as: the ServiceAccount requests it stands for, and an invalidated token's use. */
+export interface CountedRequest {
+  readonly observed: readonly ObservedRequest[];
+  readonly invalidated: InvalidatedTokenUse | undefined;
+}
+
+/** A stage of a held request, in log order: `at` is how many auditIDs the range had counted before it. */
+export interface HeldStage {
+  readonly id: string;
+  readonly final: boolean;
+  readonly at: number;
+  readonly counts: CountedRequest;
+}
+
+/** One range's aggregates and the state its end leaves, as data a worker thread can send (structured clone). */
+export interface UsagePartial {
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly latestReceived: string;
+  readonly requests: number;
+  readonly serviceAccountRequests: number;
+  readonly stagesFolded: number;
+  readonly serviceAccounts: readonly AccountState[];
+  readonly invalidatedTokens: readonly InvalidatedTokenUsage[];
+  /** Requests still waiting for their final stage, oldest first. */
+  readonly pending: readonly (readonly [string, CountedRequest])[];
+  /** The auditIDs counted last (at most the remembered limit), oldest first, and how many were counted in all. */
+  readonly remembered: readonly string[];
+  readonly countedTotal: number;
+  readonly maxPending: number;
+  readonly held: readonly HeldStage[];
+  readonly heldIds: number;
+  readonly earlierRequestsUpTo: string | null;
+  /** False when this range cannot be merged exactly (too many held requests, a fold a held request may change). */
+  readonly exact: boolean;
 }
 
 export class UsageAggregator {
   private readonly namesPerShape: number;
   private readonly tallyLimit: number;
   private readonly pendingLimit: number;
+  private readonly rememberedLimit: number;
   private readonly matcher: CallExpectations;
+  private readonly earlierRequestsUpTo: string | undefined;
   /**
    * Requests waiting for their final stage, by auditID. A RequestReceived stage waits milliseconds and is
    * kept as it came; a ResponseStarted one (a watch) may wait for minutes, so only what it will count as is
    * kept (its ServiceAccount requests), not the parsed event. A stage the log reader read only in part
    * waits as it is, and is parsed only if it ever counts.
    */
-  private readonly pending = new Map<string, AuditEvent | PendingRequest>();
-  private readonly counted: BoundedSet;
+  private pending = new Map<string, AuditEvent | PendingRequest>();
+  private counted: RememberedIds;
+  private readonly held = new Map<string, HeldStage[]>();
+  private readonly heldOrder: HeldStage[] = [];
   private readonly accounts = new Map<string, AccountAccumulator>();
   private readonly invalidated = new Map<string, InvalidatedAccumulator>();
   private requests = 0;
@@ -70,16 +119,24 @@ export class UsageAggregator {
   private stagesFolded = 0;
   private windowStart = '';
   private windowEnd = '';
+  private latestReceived = '';
+  private maxPending = 0;
+  private exact = true;
+  /** Whether anything was added or absorbed: a partial absorbed then must continue what came before. */
+  private started = false;
 
   constructor(options: AggregatorOptions = {}) {
     this.namesPerShape = options.namesPerShape ?? 200;
     this.tallyLimit = options.tallyLimit ?? 50;
     this.pendingLimit = options.pendingLimit ?? 50_000;
+    this.rememberedLimit = options.rememberedLimit ?? 4096;
     this.matcher = options.expectations ?? everythingExpected;
-    this.counted = new BoundedSet(options.rememberedLimit ?? 4096);
+    this.earlierRequestsUpTo = options.earlierRequestsUpTo;
+    this.counted = new RememberedIds(this.rememberedLimit);
   }
 
   add(event: AuditEvent): void {
+    this.started = true;
     this.widenWindow(event);
     const id = event.auditID;
     if (!id) {
@@ -88,9 +145,15 @@ export class UsageAggregator {
     }
     // A request waiting for its final stage has not been counted: the usual case asks one map, not two.
     const waited = this.pending.delete(id);
-    if (!waited && this.counted.has(id)) {
-      this.stagesFolded++;
-      return;
+    if (!waited) {
+      const age = this.counted.age(id);
+      if (age !== undefined) {
+        // Held requests that turn out to count were counted in between for one reader: it may have forgotten this one.
+        if (age + this.held.size >= this.rememberedLimit && this.earlierRequestsUpTo !== undefined) this.exact = false;
+        this.stagesFolded++;
+        return;
+      }
+      if (this.earlierRequestsUpTo !== undefined && this.hold(id, event)) return;
     }
     if (waited) this.stagesFolded++;
     if (finalStages.has(event.stage ?? '')) {
@@ -102,12 +165,37 @@ export class UsageAggregator {
     const slim = event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event);
     // An event read in part waits as it is: its final stage nearly always comes, and it is never parsed.
     this.pending.set(id, event.stage === 'RequestReceived' || event.complete ? slim : pendingRequestOf(slim));
+    if (this.pending.size > this.maxPending) this.maxPending = this.pending.size;
     if (this.pending.size > this.pendingLimit) {
       const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent | PendingRequest];
       this.pending.delete(oldestId);
       this.counted.addNew(oldestId);
       this.count(oldest);
     }
+  }
+
+  /** Holds the stage when its request is held, or may have begun before this range; whether it did. */
+  private hold(id: string, event: AuditEvent): boolean {
+    let stages = this.held.get(id);
+    if (!stages) {
+      if (!mayContinue(event.requestReceivedTimestamp, this.earlierRequestsUpTo ?? '')) return false;
+      if (this.held.size >= this.pendingLimit) {
+        // More requests straddle the range's start than one reader keeps waiting: the range cannot be merged
+        // exactly (the log is read again in one thread), and holding more would only cost memory.
+        this.exact = false;
+        return true;
+      }
+      this.held.set(id, (stages = []));
+    }
+    const stage: HeldStage = {
+      id,
+      final: finalStages.has(event.stage ?? ''),
+      at: this.counted.total,
+      counts: countedOf(event.complete ? event.complete() : event),
+    };
+    stages.push(stage);
+    this.heldOrder.push(stage);
+    return true;
   }
 
   /** Counts what is still waiting for its final stage (the last stage seen of each) and returns the result. */
@@ -117,10 +205,104 @@ export class UsageAggregator {
       this.count(event);
     }
     this.pending.clear();
-    const serviceAccounts = [...this.accounts.values()]
+    return {
+      window: this.windowStart !== '' && this.windowEnd !== '' ? { firstSeen: this.windowStart, lastSeen: this.windowEnd } : null,
+      requests: this.requests,
+      serviceAccountRequests: this.serviceAccountRequests,
+      stagesFolded: this.stagesFolded,
+      serviceAccounts: this.serviceAccountResults(),
+      invalidatedTokens: this.invalidatedResults(),
+    };
+  }
+
+  /** This range's aggregates and end state, for `absorb()` on the aggregator of the whole log (see above). */
+  partial(): UsagePartial {
+    return {
+      windowStart: this.windowStart,
+      windowEnd: this.windowEnd,
+      latestReceived: this.latestReceived,
+      requests: this.requests,
+      serviceAccountRequests: this.serviceAccountRequests,
+      stagesFolded: this.stagesFolded,
+      serviceAccounts: [...this.accounts.values()].map((account) => account.state()),
+      invalidatedTokens: this.invalidatedResults(),
+      pending: [...this.pending].map(([id, waiting]) => [id, countedOf(waiting)] as const),
+      remembered: this.counted.ordered(),
+      countedTotal: this.counted.total,
+      maxPending: this.maxPending,
+      held: this.heldOrder,
+      heldIds: this.held.size,
+      earlierRequestsUpTo: this.earlierRequestsUpTo ?? null,
+      exact: this.exact,
+    };
+  }
+
+  /**
+   * Folds in the next range's `partial()`, as if its events had been added here. False when the result
+   * would not be exactly one reader's: the caller then reads the log in one pass.
+   */
+  absorb(partial: UsagePartial): boolean {
+    if (!partial.exact) return false;
+    if (this.started) {
+      const upTo = partial.earlierRequestsUpTo;
+      if (upTo === null || (this.latestReceived !== '' && !mayContinue(this.latestReceived, upTo))) return false;
+      if (this.pending.size + partial.maxPending + partial.heldIds > this.pendingLimit) return false;
+    } else if (partial.held.length > 0) return false;
+    this.started = true;
+    this.requests += partial.requests;
+    this.serviceAccountRequests += partial.serviceAccountRequests;
+    this.stagesFolded += partial.stagesFolded;
+    this.widen(partial.windowStart, partial.windowEnd, partial.latestReceived);
+    for (const state of partial.serviceAccounts) this.account(state.namespace, state.name).absorbState(state);
+    for (const token of partial.invalidatedTokens) {
+      const entry = this.invalidatedEntry(token.secretNamespace, token.secretName);
+      entry.count += token.count;
+      entry.seen.absorb(token);
+    }
+    const countedHere = this.replayHeld(partial.held);
+    for (const [id, counts] of partial.pending) this.pending.set(id, new PendingRequest(counts.observed, counts.invalidated));
+    this.counted = this.counted.followedBy(partial.remembered, partial.countedTotal, countedHere);
+    return true;
+  }
+
+  /**
+   * The held stages as one reader meets them: after the ranges before (their waiting requests and
+   * remembered auditIDs), among this range's own counts. Returns the held requests counted, with where.
+   */
+  private replayHeld(held: readonly HeldStage[]): { id: string; at: number }[] {
+    const countedHere: { id: string; at: number }[] = [];
+    /** Where in this range's counting (its own and the held ones) a held request was counted. */
+    const countedAt = new Map<string, number>();
+    for (const stage of held) {
+      const now = stage.at + countedHere.length;
+      const waited = this.pending.delete(stage.id);
+      if (!waited) {
+        const here = countedAt.get(stage.id);
+        const before = this.counted.age(stage.id);
+        const remembered =
+          here !== undefined ? now - here <= this.rememberedLimit : before !== undefined && before + now < this.rememberedLimit;
+        if (remembered) {
+          this.stagesFolded++;
+          continue;
+        }
+      } else this.stagesFolded++;
+      if (stage.final) {
+        countedAt.set(stage.id, now);
+        countedHere.push({ id: stage.id, at: stage.at });
+        this.count(new PendingRequest(stage.counts.observed, stage.counts.invalidated));
+      } else this.pending.set(stage.id, new PendingRequest(stage.counts.observed, stage.counts.invalidated));
+    }
+    return countedHere;
+  }
+
+  private serviceAccountResults(): ServiceAccountUsage[] {
+    return [...this.accounts.values()]
       .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name))
       .map((account) => account.result());
-    const invalidatedTokens: InvalidatedTokenUsage[] = [...this.invalidated.values()]
+  }
+
+  private invalidatedResults(): InvalidatedTokenUsage[] {
+    return [...this.invalidated.values()]
       .sort((a, b) => compare(a.secretNamespace, b.secretNamespace) || compare(a.secretName, b.secretName))
       .map((entry) => ({
         secretNamespace: entry.secretNamespace,
@@ -128,21 +310,18 @@ export class UsageAggregator {
         count: entry.count,
         ...entry.seen.window(),
       }));
-    return {
-      window: this.windowStart !== '' && this.windowEnd !== '' ? { firstSeen: this.windowStart, lastSeen: this.windowEnd } : null,
-      requests: this.requests,
-      serviceAccountRequests: this.serviceAccountRequests,
-      stagesFolded: this.stagesFolded,
-      serviceAccounts,
-      invalidatedTokens,
-    };
   }
 
   private widenWindow(event: AuditEvent): void {
-    const start = event.requestReceivedTimestamp ?? event.stageTimestamp;
-    const end = event.stageTimestamp ?? event.requestReceivedTimestamp;
-    if (start && (this.windowStart === '' || earlier(start, this.windowStart)) && isTimestamp(start)) this.windowStart = start;
-    if (end && (this.windowEnd === '' || earlier(this.windowEnd, end)) && isTimestamp(end)) this.windowEnd = end;
+    const received = event.requestReceivedTimestamp;
+    this.widen(received ?? event.stageTimestamp, event.stageTimestamp ?? received, received);
+  }
+
+  private widen(start: string | undefined, end: string | undefined, received: string | undefined): void {
+    if (start && (this.windowStart === '' || before(start, this.windowStart)) && isTimestamp(start)) this.windowStart = start;
+    if (end && (this.windowEnd === '' || before(this.windowEnd, end)) && isTimestamp(end)) this.windowEnd = end;
+    if (received && (this.latestReceived === '' || before(this.latestReceived, received)) && isTimestamp(received))
+      this.latestReceived = received;
   }
 
   private count(waiting: AuditEvent | PendingRequest): void {
@@ -150,12 +329,7 @@ export class UsageAggregator {
     const { invalidated, observed } =
       waiting instanceof PendingRequest ? waiting : pendingRequestOf(waiting.complete ? waiting.complete() : waiting);
     if (invalidated) {
-      const key = `${invalidated.secretNamespace}/${invalidated.secretName}`;
-      let entry = this.invalidated.get(key);
-      if (!entry) {
-        entry = { secretNamespace: invalidated.secretNamespace, secretName: invalidated.secretName, count: 0, seen: new SeenRange() };
-        this.invalidated.set(key, entry);
-      }
+      const entry = this.invalidatedEntry(invalidated.secretNamespace, invalidated.secretName);
       entry.count++;
       entry.seen.add(invalidated.timestamp);
     }
@@ -175,10 +349,26 @@ export class UsageAggregator {
       account.add(request, this.matcher);
     }
   }
+
+  private account(namespace: string, name: string): AccountAccumulator {
+    const username = `${serviceAccountPrefix}${namespace}:${name}`;
+    let account = this.accounts.get(username);
+    if (!account) this.accounts.set(username, (account = new AccountAccumulator(namespace, name, this.namesPerShape, this.tallyLimit)));
+    return account;
+  }
+
+  private invalidatedEntry(secretNamespace: string, secretName: string): InvalidatedAccumulator {
+    const key = `${secretNamespace}/${secretName}`;
+    let entry = this.invalidated.get(key);
+    if (!entry) {
+      entry = { secretNamespace, secretName, count: 0, seen: new SeenRange() };
+      this.invalidated.set(key, entry);
+    }
+    return entry;
+  }
 }
 
-/** What a request counts as: the ServiceAccount requests it stands for, and an invalidated token's use. */
-class PendingRequest {
+class PendingRequest implements CountedRequest {
   constructor(
     readonly observed: readonly ObservedRequest[],
     readonly invalidated: InvalidatedTokenUse | undefined,
@@ -187,6 +377,12 @@ class PendingRequest {
 
 function pendingRequestOf(event: AuditEvent): PendingRequest {
   return new PendingRequest(observedRequests(event), invalidatedTokenUse(event));
+}
+
+/** A waiting request as plain data (a class instance loses its class on the way to another thread). */
+function countedOf(waiting: AuditEvent | PendingRequest): CountedRequest {
+  const request = waiting instanceof PendingRequest ? waiting : pendingRequestOf(waiting.complete ? waiting.complete() : waiting);
+  return { observed: request.observed, invalidated: request.invalidated };
 }
 
 /** The event without its request and response bodies (RequestResponse level), for keeping while it waits. */
@@ -205,296 +401,35 @@ function isTimestamp(text: string): boolean {
   );
 }
 
-/** Earliest and latest timestamp seen, as logged. */
-class SeenRange {
-  first = '';
-  last = '';
-
-  add(timestamp: string): void {
-    if (timestamp === '') return;
-    if (this.first === '' || earlier(timestamp, this.first)) this.first = timestamp;
-    if (this.last === '' || earlier(this.last, timestamp)) this.last = timestamp;
-  }
-
-  window(): { firstSeen: string; lastSeen: string } {
-    return { firstSeen: this.first, lastSeen: this.last };
-  }
-}
-
-interface InvalidatedAccumulator {
-  readonly secretNamespace: string;
-  readonly secretName: string;
-  count: number;
-  readonly seen: SeenRange;
+/**
+ * Whether a request received at `received` may have been logged before a range whose earlier requests
+ * were received up to `upTo`: yes when received no later, and when it cannot be told (no or no valid time).
+ */
+function mayContinue(received: string | undefined, upTo: string): boolean {
+  if (received === undefined) return true;
+  if (received.length === upTo.length && received.charCodeAt(received.length - 1) === 90 && upTo.charCodeAt(upTo.length - 1) === 90)
+    return received <= upTo;
+  const at = Date.parse(received);
+  return Number.isNaN(at) || !earlier(upTo, received);
 }
 
 /**
- * One request shape of a ServiceAccount (verb, group, resource, subresource, namespace or URL), its key
- * fields held once, with a row per object name: a controller touching thousands of objects costs a small
- * row per name, not a copy of the shape's strings each.
+ * Remembers the last `limit` auditIDs counted (one reader's memory of them), forgetting the oldest first;
+ * knows how many were counted after each.
  */
-class ShapeAccumulator {
-  readonly rows = new Map<string, RowAccumulator>();
-  other: RowAccumulator | undefined = undefined;
-
-  constructor(
-    readonly verb: string,
-    readonly apiGroup: string,
-    readonly resource: string,
-    readonly subresource: string,
-    readonly namespace: string,
-    readonly nonResourceURL: string,
-  ) {}
-}
-
-/** One distinct request of a ServiceAccount. Most rows see one response code: a map only for more. */
-class RowAccumulator extends SeenRange {
-  count = 0;
-  allowed = 0;
-  denied = 0;
-  code: number | undefined = undefined;
-  codeCount = 0;
-  codes: Map<number, number> | undefined = undefined;
-
-  constructor(
-    readonly name: string,
-    readonly otherNames: boolean,
-  ) {
-    super();
-  }
-
-  addCode(code: number): void {
-    if (this.codes) this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
-    else if (this.code === undefined || this.code === code) {
-      this.code = code;
-      this.codeCount++;
-    } else {
-      this.codes = new Map([
-        [this.code, this.codeCount],
-        [code, 1],
-      ]);
-    }
-  }
-
-  codeCounts(): ResponseCodeCount[] {
-    if (this.codes) return [...this.codes].sort((x, y) => x[0] - y[0]).map(([code, count]) => ({ code, count }));
-    return this.code === undefined ? [] : [{ code: this.code, count: this.codeCount }];
-  }
-}
-
-/** A count per value, keeping at most `limit` values; the rest are counted as overflow. */
-class CappedTally {
-  private readonly counts = new Map<string, { count: number }>();
-  overflow = 0;
-  // Consecutive requests of a ServiceAccount mostly come from the same client: comparing with the last
-  // value is cheaper than hashing it again.
-  private lastValue: string | undefined = undefined;
-  private last: { count: number } | undefined = undefined;
-
-  constructor(private readonly limit: number) {}
-
-  add(value: string | undefined): void {
-    if (value === undefined || value === '') return;
-    if (value === this.lastValue && this.last) {
-      this.last.count++;
-      return;
-    }
-    let current = this.counts.get(value);
-    if (current !== undefined) current.count++;
-    else if (this.counts.size < this.limit) this.counts.set(value, (current = { count: 1 }));
-    else this.overflow++;
-    this.lastValue = value;
-    this.last = current;
-  }
-
-  result(): Tally[] {
-    return [...this.counts].map(([value, { count }]) => ({ value, count })).sort((a, b) => b.count - a.count || compare(a.value, b.value));
-  }
-}
-
-class UnexpectedAccumulator {
-  count = 0;
-  readonly seen = new SeenRange();
-  readonly examples: string[] = [];
-
-  add(request: ObservedRequest): void {
-    this.count++;
-    this.seen.add(request.timestamp);
-    if (this.examples.length < 3) {
-      this.examples.push(
-        `${request.timestamp} ${describeRequest(request)} from ${request.sourceIPs.join(', ') || 'an unknown address'} (${request.userAgent || 'no user agent'})`,
-      );
-    }
-  }
-
-  result(): UnexpectedCalls {
-    return { count: this.count, ...this.seen.window(), examples: this.examples };
-  }
-}
-
-class AccountAccumulator {
-  /** Request shapes by verb, then resource or URL. */
-  private readonly shapes = new Map<string, Map<string, ShapeAccumulator[]>>();
-  private count = 0;
-  private allowed = 0;
-  private denied = 0;
-  private readonly seen = new SeenRange();
-  private readonly pods: CappedTally;
-  private readonly nodes: CappedTally;
-  private readonly userAgents: CappedTally;
-  private readonly sourceIPs: CappedTally;
-  private readonly impersonatedBy: CappedTally;
-  private readonly legacy = new Map<string, { secret: string | null; kind: LegacyTokenUsage['kind']; count: number; seen: SeenRange }>();
-  private unexpectedUserAgent: UnexpectedAccumulator | undefined;
-  private unexpectedSource: UnexpectedAccumulator | undefined;
-
-  constructor(
-    readonly namespace: string,
-    readonly name: string,
-    private readonly namesPerShape: number,
-    tallyLimit: number,
-  ) {
-    this.pods = new CappedTally(tallyLimit);
-    this.nodes = new CappedTally(tallyLimit);
-    this.userAgents = new CappedTally(tallyLimit);
-    this.sourceIPs = new CappedTally(tallyLimit);
-    this.impersonatedBy = new CappedTally(tallyLimit);
-  }
-
-  add(request: ObservedRequest, matcher: CallExpectations): void {
-    this.count++;
-    if (request.decision === 'forbid') this.denied++;
-    else this.allowed++;
-    this.seen.add(request.timestamp);
-    this.pods.add(request.pod);
-    this.nodes.add(request.node);
-    this.userAgents.add(request.userAgent);
-    this.sourceIPs.add(request.sourceIPs[0]);
-    this.impersonatedBy.add(request.impersonatedBy);
-    this.addRow(request);
-    if (request.legacyToken) {
-      const key = `${request.legacyToken.kind}/${request.legacyToken.secret ?? ''}`;
-      let entry = this.legacy.get(key);
-      if (!entry) {
-        entry = { secret: request.legacyToken.secret ?? null, kind: request.legacyToken.kind, count: 0, seen: new SeenRange() };
-        this.legacy.set(key, entry);
-      }
-      entry.count++;
-      entry.seen.add(request.timestamp);
-    }
-    if (matcher.active && request.impersonatedBy === undefined) {
-      if (!matcher.userAgentExpected(this.namespace, this.name, request.userAgent))
-        (this.unexpectedUserAgent ??= new UnexpectedAccumulator()).add(request);
-      if (!matcher.sourceExpected(this.namespace, this.name, request.sourceIPs))
-        (this.unexpectedSource ??= new UnexpectedAccumulator()).add(request);
-    }
-  }
-
-  private addRow(request: ObservedRequest): void {
-    // By verb, then resource (or URL), then the few shapes sharing both: short keys instead of one long
-    // key built and hashed for every request.
-    let byResource = this.shapes.get(request.verb);
-    if (!byResource) this.shapes.set(request.verb, (byResource = new Map()));
-    const resourceKey = request.resource === '' ? request.nonResourceURL : request.resource;
-    let candidates = byResource.get(resourceKey);
-    if (!candidates) byResource.set(resourceKey, (candidates = []));
-    let shape = candidates.find(
-      (known) =>
-        known.namespace === request.namespace &&
-        known.apiGroup === request.apiGroup &&
-        known.subresource === request.subresource &&
-        known.resource === request.resource,
-    );
-    if (!shape) {
-      shape = new ShapeAccumulator(
-        request.verb,
-        request.apiGroup,
-        request.resource,
-        request.subresource,
-        request.namespace,
-        request.nonResourceURL,
-      );
-      candidates.push(shape);
-    }
-    let row = shape.rows.get(request.name);
-    if (!row) {
-      if (request.name !== '' && shape.rows.size >= this.namesPerShape) row = shape.other ??= new RowAccumulator('', true);
-      else {
-        row = new RowAccumulator(request.name, false);
-        shape.rows.set(request.name, row);
-      }
-    }
-    row.count++;
-    if (request.decision === 'forbid') row.denied++;
-    else row.allowed++;
-    row.add(request.timestamp);
-    if (request.code !== undefined) row.addCode(request.code);
-  }
-
-  result(): ServiceAccountUsage {
-    const requests: RequestUsage[] = [];
-    for (const shape of [...this.shapes.values()].flatMap((byResource) => [...byResource.values()].flat())) {
-      for (const row of shape.other ? [...shape.rows.values(), shape.other] : shape.rows.values()) {
-        requests.push({
-          verb: shape.verb,
-          apiGroup: shape.apiGroup,
-          resource: shape.resource,
-          subresource: shape.subresource,
-          namespace: shape.namespace,
-          name: row.name,
-          nonResourceURL: shape.nonResourceURL,
-          count: row.count,
-          allowed: row.allowed,
-          denied: row.denied,
-          firstSeen: row.first,
-          lastSeen: row.last,
-          codes: row.codeCounts(),
-          otherNames: row.otherNames,
-        });
-      }
-    }
-    // The aggregates are no longer needed once their rows exist: free them before the next account's.
-    this.shapes.clear();
-    requests.sort(compareRequests);
-    const legacyTokens: LegacyTokenUsage[] = [...this.legacy.values()]
-      .map((entry) => ({ secret: entry.secret, kind: entry.kind, count: entry.count, ...entry.seen.window() }))
-      .sort((a, b) => compare(a.secret ?? '', b.secret ?? '') || compare(a.kind, b.kind));
-    const usage: Omit<ServiceAccountUsage, 'alerts'> = {
-      namespace: this.namespace,
-      name: this.name,
-      count: this.count,
-      allowed: this.allowed,
-      denied: this.denied,
-      ...this.seen.window(),
-      requests,
-      pods: this.pods.result(),
-      nodes: this.nodes.result(),
-      userAgents: this.userAgents.result(),
-      sourceIPs: this.sourceIPs.result(),
-      tallyOverflow: {
-        pods: this.pods.overflow,
-        nodes: this.nodes.overflow,
-        userAgents: this.userAgents.overflow,
-        sourceIPs: this.sourceIPs.overflow,
-      },
-      legacyTokens,
-      impersonatedBy: this.impersonatedBy.result(),
-      unexpected: { userAgent: this.unexpectedUserAgent?.result() ?? null, sourceIP: this.unexpectedSource?.result() ?? null },
-    };
-    return { ...usage, alerts: alertsOf(usage) };
-  }
-}
-
-/** Remembers up to `limit` strings, forgetting the oldest first. */
-class BoundedSet {
-  private readonly items = new Set<string>();
+class RememberedIds {
+  private readonly numbers = new Map<string, number>();
   private readonly order: string[] = [];
   private next = 0;
+  /** How many were ever remembered. */
+  total = 0;
 
   constructor(private readonly limit: number) {}
 
-  has(item: string): boolean {
-    return this.items.has(item);
+  /** How many were remembered after `item` (0: it was the last); undefined when it is not remembered. */
+  age(item: string): number | undefined {
+    const number = this.numbers.get(item);
+    return number === undefined ? undefined : this.total - 1 - number;
   }
 
   /** Remembers an item known not to be remembered yet. */
@@ -502,27 +437,43 @@ class BoundedSet {
     if (this.order.length < this.limit) this.order.push(item);
     else {
       const evicted = this.order[this.next];
-      if (evicted !== undefined) this.items.delete(evicted);
+      if (evicted !== undefined) this.numbers.delete(evicted);
       this.order[this.next] = item;
       this.next = (this.next + 1) % this.limit;
     }
-    this.items.add(item);
+    this.numbers.set(item, this.total++);
   }
-}
 
-function compareRequests(a: RequestUsage, b: RequestUsage): number {
-  return (
-    compare(a.apiGroup, b.apiGroup) ||
-    compare(a.resource, b.resource) ||
-    compare(a.subresource, b.subresource) ||
-    compare(a.nonResourceURL, b.nonResourceURL) ||
-    compare(a.namespace, b.namespace) ||
-    compare(a.verb, b.verb) ||
-    Number(a.otherNames) - Number(b.otherNames) ||
-    compare(a.name, b.name)
-  );
-}
+  /** Oldest first. */
+  ordered(): string[] {
+    return this.order.length < this.limit ? [...this.order] : [...this.order.slice(this.next), ...this.order.slice(0, this.next)];
+  }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  /**
+   * What one reader would remember after this and then a range that counted `total` auditIDs of its own
+   * (the last of them `last`, oldest first) and, among them, `held` ones (each after `at` of its own).
+   */
+  followedBy(last: readonly string[], total: number, held: readonly { id: string; at: number }[]): RememberedIds {
+    const known = total - last.length;
+    const sequence: string[] = known === 0 ? this.ordered() : [];
+    let next = 0;
+    for (let index = 0; index <= last.length; index++) {
+      while (next < held.length && held[next]!.at <= known + index) {
+        if (held[next]!.at >= known) sequence.push(held[next]!.id);
+        next++;
+      }
+      if (index < last.length) sequence.push(last[index]!);
+    }
+    // An auditID forgotten and counted again is remembered once, at its later place.
+    const kept: string[] = [];
+    const seen = new Set<string>();
+    for (let index = sequence.length - 1; index >= 0 && kept.length < this.limit; index--) {
+      const item = sequence[index]!;
+      if (!seen.has(item)) kept.push(item);
+      seen.add(item);
+    }
+    const result = new RememberedIds(this.limit);
+    for (const item of kept.reverse()) result.addNew(item);
+    return result;
+  }
 }

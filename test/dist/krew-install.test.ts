@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveName, NODE_VERSION, TARGETS } from '../../scripts/release/targets.js';
 import { runCli, runProgram } from '../helpers/cli.js';
+import { harnessLogText } from '../helpers/audit-fixture.js';
 import { krewBinary, releaseDir, repoRoot, version } from './release.js';
 
 /**
@@ -66,6 +67,18 @@ describe('kubectl krew install, then kubectl sa, with no Node on PATH', () => {
     expect(standalone.code).toBe(1); // the insecure examples have findings at or above --fail-on high
     expect(standalone.stdout).toBe(npm.stdout);
     expect((JSON.parse(standalone.stdout) as { findings: unknown[] }).findings.length).toBeGreaterThan(5);
+  });
+
+  it('reads an audit log in threads of its own (the program text it carries) with the answer one thread gives', async () => {
+    const log = path.join(work, 'audit.log');
+    writeFileSync(log, harnessLogText());
+    const args = ['sa', 'usage', '--audit-log', log, '--log-only', '-o', 'json'];
+    const threaded = await runProgram('kubectl', args, { env: { ...env, KUBECTL_SA_AUDIT_THREADS: '3' }, cwd: work });
+    const single = await runProgram('kubectl', args, { env: { ...env, KUBECTL_SA_AUDIT_THREADS: '1' }, cwd: work });
+    expect(threaded.stderr).toBe('');
+    expect(threaded.code).toBe(0);
+    expect(threaded.stdout).toBe(single.stdout);
+    expect((JSON.parse(threaded.stdout) as { requests: number }).requests).toBeGreaterThan(100);
   });
 
   it('shows help that says kubectl sa and lists the commands', async () => {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harnessLogText } from '../helpers/audit-fixture.js';
 import { runProgram } from '../helpers/cli.js';
 import { releaseDir, repoRoot, version } from './release.js';
 
@@ -35,6 +36,18 @@ describe('npm install -g kubectl-sa (from the packed tarball)', () => {
     const scan = await runProgram('kubectl-sa', ['scan', '-f', path.join(repoRoot, 'examples')], { env, cwd: prefix });
     expect(scan.code).toBe(1);
     expect(scan.stdout).toMatch(/\d+ findings \(.*\) · \d+ objects · score \d+\/100\n$/);
+  });
+
+  it('reads an audit log in threads of its own (the program text it carries) with the answer one thread gives', async () => {
+    const log = path.join(prefix, 'audit.log');
+    writeFileSync(log, harnessLogText());
+    const args = ['usage', '--audit-log', log, '--log-only', '-o', 'json'];
+    const threaded = await runProgram('kubectl-sa', args, { env: { ...env, KUBECTL_SA_AUDIT_THREADS: '3' }, cwd: prefix });
+    const single = await runProgram('kubectl-sa', args, { env: { ...env, KUBECTL_SA_AUDIT_THREADS: '1' }, cwd: prefix });
+    expect(threaded.stderr).toBe('');
+    expect(threaded.code).toBe(0);
+    expect(threaded.stdout).toBe(single.stdout);
+    expect((JSON.parse(threaded.stdout) as { requests: number }).requests).toBeGreaterThan(100);
   });
 
   it('is a kubectl plugin: kubectl sa runs it', async () => {

@@ -24,7 +24,7 @@ export interface AuditLogFile {
 }
 
 /** A file as listed for reading: stdin, a pipe or a device (`<(zcat …)`, /dev/stdin) is read once, as a stream. */
-interface ListedFile extends AuditLogFile {
+export interface ListedFile extends AuditLogFile {
   readonly stream: boolean;
 }
 
@@ -86,78 +86,182 @@ export async function readAuditLogs(
   onEvent: (event: AuditEvent) => void,
   options: ReadAuditLogOptions = {},
 ): Promise<AuditReadSummary> {
+  const warnings: string[] = [];
+  const files = await listAuditLogs(paths, warnings);
+  return readListedAuditLogs(files, warnings, onEvent, options);
+}
+
+/** readAuditLogs on files already listed (with the warnings the listing gave). */
+export async function readListedAuditLogs(
+  files: readonly ListedFile[],
+  warnings: readonly string[],
+  onEvent: (event: AuditEvent) => void,
+  options: ReadAuditLogOptions = {},
+): Promise<AuditReadSummary> {
+  const totalBytes = totalBytesOf(files);
+  const progress = progressReporter(options, totalBytes);
+  const reads: PieceRead[] = [];
+  for (const file of files) reads.push(await readAuditLogPiece({ file, start: 0, end: undefined }, onEvent, progress, options));
+  return summaryOf(reads, warnings, files, options.badLineSamples);
+}
+
+/** The files behind `paths` (see listAuditLogFiles), or the error for none given. */
+export async function listAuditLogs(paths: readonly string[], warnings: string[]): Promise<ListedFile[]> {
   if (paths.length === 0)
     throw new InputError('no audit log given: pass --audit-log PATH (a file, a folder of rotated logs, or - for stdin)');
-  const warnings: string[] = [];
-  const files = await listAuditLogFiles(paths, warnings);
-  const sampleLimit = options.badLineSamples ?? 5;
-  const totalBytes = files.some((file) => file.stream) ? undefined : files.reduce((sum, file) => sum + (file.size ?? 0), 0);
-  const state = { bytesRead: 0, events: 0, lines: 0, badLines: 0, lastProgress: 0 };
-  const badLineSamples: BadLine[] = [];
-  const badLinesByReason: Record<string, number> = {};
-  const perFile: (AuditLogFile & { lines: number; events: number })[] = [];
-  const everyMs = options.progressEveryMs ?? 100;
+  return listAuditLogFiles(paths, warnings);
+}
 
-  for (const file of files) {
-    let fileLines = 0;
-    let fileEvents = 0;
-    const report = (force: boolean) => {
+/** Sum of the files' sizes; undefined when a stream is read. */
+export function totalBytesOf(files: readonly ListedFile[]): number | undefined {
+  return files.some((file) => file.stream) ? undefined : files.reduce((sum, file) => sum + (file.size ?? 0), 0);
+}
+
+/** A stretch of one log file to read: a byte range of a plain file, or (end undefined) all of it. */
+export interface AuditLogPiece {
+  readonly file: ListedFile;
+  /**
+   * Lines that start at or after `start` and before `end` are the piece's: a line belongs to the range its
+   * first byte is in, so ranges that meet share none and miss none.
+   */
+  readonly start: number;
+  readonly end: number | undefined;
+}
+
+/** What reading one piece found; line numbers count from the piece's first line. */
+export interface PieceRead {
+  readonly name: string;
+  readonly gzip: boolean;
+  readonly lines: number;
+  readonly events: number;
+  readonly badLines: number;
+  readonly badLineSamples: readonly BadLine[];
+  readonly badLinesByReason: Readonly<Record<string, number>>;
+  readonly warnings: readonly string[];
+}
+
+/** Counts bytes and events as pieces are read, and reports them at most every `progressEveryMs`. */
+export interface ProgressCounter {
+  bytes(count: number): void;
+  events(count: number): void;
+  /** Called every 1,024 lines; `force` at a piece's end. */
+  tick(file: string, force: boolean): void;
+}
+
+export function progressReporter(options: ReadAuditLogOptions, totalBytes: number | undefined): ProgressCounter {
+  const state = { bytesRead: 0, events: 0, lastProgress: 0 };
+  const everyMs = options.progressEveryMs ?? 100;
+  return {
+    bytes: (count) => {
+      state.bytesRead += count;
+    },
+    events: (count) => {
+      state.events += count;
+    },
+    tick: (file, force) => {
       if (!options.onProgress) return;
       const now = Date.now();
       if (!force && now - state.lastProgress < everyMs) return;
       state.lastProgress = now;
-      options.onProgress({ file: file.name, bytesRead: state.bytesRead, totalBytes, events: state.events });
-    };
-    const onLine = (text: string | undefined, lineNumber: number) => {
-      fileLines = lineNumber;
-      const decoded =
-        text === undefined
-          ? ({ kind: 'bad', reason: `line longer than ${maxLineChars / 1024 / 1024} MiB` } as const)
-          : (skimAuditLine(text) ?? decodeAuditLine(text));
-      if (decoded.kind === 'events') {
-        for (const event of decoded.events) onEvent(event);
-        fileEvents += decoded.events.length;
-        state.events += decoded.events.length;
-      } else if (decoded.kind === 'bad') {
-        state.badLines++;
-        badLinesByReason[decoded.reason] = (badLinesByReason[decoded.reason] ?? 0) + 1;
-        if (badLineSamples.length < sampleLimit) badLineSamples.push({ file: file.name, line: lineNumber, reason: decoded.reason });
-      }
-      if ((lineNumber & 0x3ff) === 0) {
-        report(false);
-        holdHeapGrowth();
-      }
-    };
-    let gzip = file.gzip;
-    try {
-      ({ gzip } = await readLines(file, options.stdin ?? process.stdin, onLine, (bytes) => {
-        state.bytesRead += bytes;
-      }));
-    } catch (error) {
-      if (isTruncatedGzip(error) && fileLines > 0) {
-        warnings.push(
-          `${file.name}: the gzip stream ends early (cut short while being written or copied?); read the ${fileLines} lines before it`,
-        );
-      } else if (typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string') {
-        throw new InputError(`${file.name}: ${describe(error)}`, { cause: error });
-      } else {
-        // Not the file's fault (a bug in a consumer of the events): let it surface as one.
-        throw error;
-      }
-    }
-    state.lines += fileLines;
-    perFile.push({ name: file.name, gzip, size: file.size, lines: fileLines, events: fileEvents });
-    report(true);
-  }
+      options.onProgress({ file, bytesRead: state.bytesRead, totalBytes, events: state.events });
+    },
+  };
+}
 
-  if (state.events === 0) {
+/** Reads one piece, calling `onEvent` for each event in order. Errors of the file are InputErrors. */
+export async function readAuditLogPiece(
+  piece: AuditLogPiece,
+  onEvent: (event: AuditEvent) => void,
+  progress: ProgressCounter,
+  options: Pick<ReadAuditLogOptions, 'stdin' | 'badLineSamples'>,
+): Promise<PieceRead> {
+  const { file } = piece;
+  const sampleLimit = options.badLineSamples ?? 5;
+  const badLineSamples: BadLine[] = [];
+  const badLinesByReason: Record<string, number> = {};
+  const warnings: string[] = [];
+  let lines = 0;
+  let events = 0;
+  let badLines = 0;
+  const onLine = (text: string | undefined, lineNumber: number) => {
+    lines = lineNumber;
+    const decoded =
+      text === undefined
+        ? ({ kind: 'bad', reason: `line longer than ${maxLineChars / 1024 / 1024} MiB` } as const)
+        : (skimAuditLine(text) ?? decodeAuditLine(text));
+    if (decoded.kind === 'events') {
+      for (const event of decoded.events) onEvent(event);
+      events += decoded.events.length;
+      progress.events(decoded.events.length);
+    } else if (decoded.kind === 'bad') {
+      badLines++;
+      badLinesByReason[decoded.reason] = (badLinesByReason[decoded.reason] ?? 0) + 1;
+      if (badLineSamples.length < sampleLimit) badLineSamples.push({ file: file.name, line: lineNumber, reason: decoded.reason });
+    }
+    if ((lineNumber & 0x3ff) === 0) {
+      progress.tick(file.name, false);
+      holdHeapGrowth();
+    }
+  };
+  let gzip = file.gzip;
+  try {
+    ({ gzip } = await readLines(piece, options.stdin ?? process.stdin, onLine, (bytes) => progress.bytes(bytes)));
+  } catch (error) {
+    if (isTruncatedGzip(error) && lines > 0) {
+      warnings.push(
+        `${file.name}: the gzip stream ends early (cut short while being written or copied?); read the ${lines} lines before it`,
+      );
+    } else if (typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string') {
+      throw new InputError(`${file.name}: ${describe(error)}`, { cause: error });
+    } else {
+      // Not the file's fault (a bug in a consumer of the events): let it surface as one.
+      throw error;
+    }
+  }
+  progress.tick(file.name, true);
+  return { name: file.name, gzip, lines, events, badLines, badLineSamples, badLinesByReason, warnings };
+}
+
+/**
+ * The summary of a read from its pieces, in reading order (a file's pieces one after another): line numbers
+ * made the file's, bad-line samples the first few overall. No events at all is an error.
+ */
+export function summaryOf(
+  reads: readonly PieceRead[],
+  listingWarnings: readonly string[],
+  files: readonly ListedFile[],
+  sampleLimit = 5,
+): AuditReadSummary {
+  const perFile = new Map<string, { name: string; gzip: boolean; size: number | undefined; lines: number; events: number }>();
+  const badLineSamples: BadLine[] = [];
+  const badLinesByReason: Record<string, number> = {};
+  const warnings = [...listingWarnings];
+  let lines = 0;
+  let events = 0;
+  let badLines = 0;
+  for (const read of reads) {
+    const file = files.find((listed) => listed.name === read.name);
+    let entry = perFile.get(read.name);
+    if (!entry) perFile.set(read.name, (entry = { name: read.name, gzip: read.gzip, size: file?.size, lines: 0, events: 0 }));
+    for (const sample of read.badLineSamples)
+      if (badLineSamples.length < sampleLimit) badLineSamples.push({ ...sample, line: sample.line + entry.lines });
+    entry.lines += read.lines;
+    entry.events += read.events;
+    entry.gzip = read.gzip;
+    lines += read.lines;
+    events += read.events;
+    badLines += read.badLines;
+    for (const [reason, count] of Object.entries(read.badLinesByReason)) badLinesByReason[reason] = (badLinesByReason[reason] ?? 0) + count;
+    warnings.push(...read.warnings);
+  }
+  if (events === 0) {
     const sample = badLineSamples[0];
-    const why = sample ? `; ${state.badLines} bad line(s), the first at ${sample.file}:${sample.line}: ${sample.reason}` : '';
+    const why = sample ? `; ${badLines} bad line(s), the first at ${sample.file}:${sample.line}: ${sample.reason}` : '';
     throw new InputError(`no audit events in ${files.map((file) => file.name).join(', ')}${why}`, {
       hint: 'kubectl sa usage reads the JSON lines kube-apiserver writes with --audit-log-path (audit.k8s.io/v1 Events), plain or gzip',
     });
   }
-  return { files: perFile, lines: state.lines, events: state.events, badLines: state.badLines, badLineSamples, badLinesByReason, warnings };
+  return { files: [...perFile.values()], lines, events, badLines, badLineSamples, badLinesByReason, warnings };
 }
 
 /**
@@ -217,6 +321,40 @@ async function folderFiles(folder: string): Promise<string[]> {
 }
 
 /** The first 64 KiB (decompressed when gzip), to tell gzip apart and date the file by its first event. */
+/**
+ * Text of a plain file before a range that starts at byte `start`: up to 1 MiB, from its first whole line to
+ * the end of the line the range's start falls in (the range's first line is the next). When `start` is 0, the
+ * file's first stretch (decompressed when gzip). Where a reader of the range can see what was logged just
+ * before it.
+ */
+export async function textAround(file: ListedFile, start: number): Promise<string> {
+  const handle = await open(file.name, 'r');
+  try {
+    if (start === 0) {
+      const buffer = Buffer.alloc(file.gzip ? 256 * 1024 : 1024 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      const head = buffer.subarray(0, bytesRead);
+      return file.gzip ? gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8') : head.toString('utf8');
+    }
+    const from = Math.max(0, start - 1024 * 1024);
+    const parts: Buffer[] = [];
+    let position = from;
+    for (;;) {
+      const buffer = Buffer.alloc(position < start ? start - position : 64 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      const read = buffer.subarray(0, bytesRead);
+      const newline = position < start ? -1 : read.indexOf(10);
+      parts.push(newline === -1 ? read : read.subarray(0, newline + 1));
+      position += bytesRead;
+      if (newline !== -1 || bytesRead === 0 || position - start > maxLineChars) break;
+    }
+    const text = Buffer.concat(parts).toString('utf8');
+    return from === 0 ? text : text.slice(text.indexOf('\n') + 1);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readHead(file: string): Promise<{ size: number; gzip: boolean; text: string }> {
   const handle = await open(file, 'r');
   try {
@@ -253,24 +391,30 @@ function isGzip(bytes: Buffer): boolean {
 }
 
 /**
- * Splits a file into lines and hands each to `onLine` with its 1-based number (undefined text for a line
- * too long to keep). `onBytes` counts bytes as read from disk, before decompression.
+ * Splits a piece into lines and hands each to `onLine` with its 1-based number (undefined text for a line
+ * too long to keep). `onBytes` counts bytes as read from disk, before decompression (for a byte range,
+ * those inside it).
  */
 async function readLines(
-  file: ListedFile,
+  piece: AuditLogPiece,
   stdin: Readable,
   onLine: (text: string | undefined, line: number) => void,
   onBytes: (bytes: number) => void,
 ): Promise<{ gzip: boolean }> {
+  const { file } = piece;
+  const ranged = piece.start > 0 || piece.end !== undefined;
+  if (ranged && (file.stream || file.gzip)) throw new Error(`${file.name}: only a plain file can be read by byte range`);
   let stream: Readable;
   let counted = false;
   let gzip = file.gzip;
+  // A range's first line starts after the first newline at or after the byte before the range.
+  let position = Math.max(0, piece.start - 1);
   if (file.stream) {
     const source = file.name === STDIN_NAME ? stdin : createReadStream(file.name, { highWaterMark: chunkBytes });
     ({ stream, gzip } = await gunzipIfNeeded(source, onBytes));
     counted = true;
   } else {
-    const raw = createReadStream(file.name, { highWaterMark: chunkBytes });
+    const raw = createReadStream(file.name, { highWaterMark: chunkBytes, start: position });
     stream = raw;
     if (file.gzip) {
       const gunzip = raw.pipe(createGunzip({ chunkSize: chunkBytes }));
@@ -281,12 +425,37 @@ async function readLines(
       counted = true;
     }
   }
+  const end = piece.end ?? Number.POSITIVE_INFINITY;
+  let begun = piece.start === 0;
+  let done = false;
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let skipping = false;
   let line = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!counted) onBytes(chunk.length);
+  for await (const read of stream as AsyncIterable<Buffer>) {
+    let chunk = read;
+    if (!counted) onBytes(Math.max(0, Math.min(position + chunk.length, end) - Math.max(position, piece.start)));
+    if (!begun) {
+      const newline = chunk.indexOf(10);
+      if (newline === -1) {
+        position += chunk.length;
+        continue;
+      }
+      chunk = chunk.subarray(newline + 1);
+      position += newline + 1;
+      begun = true;
+      // A line that starts where the range ends is the next range's.
+      if (position >= end) break;
+    }
+    // The line holding the range's last byte is the range's last: it ends at the first newline from there.
+    if (position + chunk.length >= end) {
+      const newline = chunk.indexOf(10, Math.max(0, end - 1 - position));
+      if (newline !== -1) {
+        chunk = chunk.subarray(0, newline + 1);
+        done = true;
+      }
+    }
+    position += chunk.length;
     for (let offset = 0; offset < chunk.length; offset += decodeBytes) {
       const text = decoder.write(chunk.subarray(offset, offset + decodeBytes));
       let start = 0;
@@ -308,6 +477,7 @@ async function readLines(
         }
       }
     }
+    if (done) break;
   }
   const rest = pending + decoder.end();
   if (skipping || rest.trim() !== '') onLine(skipping ? undefined : rest, line + 1);

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { readRange } from '../../src/app/audit-log-thread.js';
+import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
+import { planRanges } from '../../src/app/audit-log-threads.js';
+import { listAuditLogFiles, readAuditLogPiece, type ProgressCounter } from '../../src/sources/audit-log/read-audit-logs.js';
+import type { AuditEvent } from '../../src/usage/audit-event.js';
+import { UsageAggregator, type AggregatorOptions, type UsagePartial } from '../../src/usage/usage-aggregator.js';
+import { harnessEvents, harnessLogText, scratchDir, writeScratch } from '../helpers/audit-fixture.js';
+
+const quiet: ProgressCounter = { bytes: () => undefined, events: () => undefined, tick: () => undefined };
+
+/** The harness log (a real API server's, stages interleaved as it wrote them) as a plain file. */
+function harnessFile(): string {
+  return writeScratch(scratchDir(), 'audit.log', harnessLogText());
+}
+
+/** What one reader makes of the log (the product's own path, one thread). */
+async function oneReader(file: string): Promise<string> {
+  return JSON.stringify((await aggregateAuditLogs({ paths: [file], threads: 1 })).log);
+}
+
+/** The log cut at the byte offsets `cuts`, each range read apart and absorbed in order, as threads do. */
+async function byRanges(file: string, cuts: readonly number[]): Promise<{ log: string | undefined; held: number }> {
+  const [listed] = await listAuditLogFiles([file]);
+  const bounds = [0, ...cuts];
+  const aggregator = new UsageAggregator();
+  let held = 0;
+  for (const [index, start] of bounds.entries()) {
+    const end = bounds[index + 1];
+    const { partial } = await readRange(
+      { kind: 'audit-log-range', pieces: [{ file: listed!, start, end }], first: index === 0, expectations: undefined, badLineSamples: 5 },
+      () => undefined,
+    );
+    // As the thread sends it.
+    const sent = JSON.parse(JSON.stringify(partial)) as UsagePartial;
+    held += sent.heldIds;
+    if (!aggregator.absorb(sent)) return { log: undefined, held };
+  }
+  return { log: JSON.stringify(aggregator.finish()), held };
+}
+
+/** Byte offsets of the starts of the lines in `text`, and of a few places inside lines. */
+function cutPoints(text: string): number[] {
+  const bytes = Buffer.from(text);
+  const points: number[] = [];
+  for (let index = 0; index < bytes.length; index++) if (bytes[index - 1] === 10 || index % 9973 === 0) points.push(index);
+  return points.filter((point) => point > 0);
+}
+
+describe('a log read in byte ranges by several readers gives what one reader gives', () => {
+  it('reads every line once, whatever the cuts: inside lines, at line starts, inside multibyte characters', async () => {
+    const written = harnessEvents().map((event, index) =>
+      JSON.stringify({ ...event, auditID: `${event.auditID}${'é✓𝄞'.repeat((index * 7919) % 300)}` }),
+    );
+    const text = `${written.join('\n')}\n`;
+    const file = writeScratch(scratchDir(), 'multibyte.log', text);
+    const [listed] = await listAuditLogFiles([file]);
+    const size = Buffer.byteLength(text);
+    for (const cut of [
+      1,
+      2,
+      3,
+      size - 1,
+      size,
+      ...Array.from({ length: 40 }, (_, index) => Math.floor((size * (index + 1)) / 41) + (index % 5)),
+    ]) {
+      const ids: string[] = [];
+      let lines = 0;
+      for (const [start, end] of [
+        [0, cut],
+        [cut, undefined],
+      ] as const) {
+        const read = await readAuditLogPiece(
+          { file: listed!, start, end },
+          (event: AuditEvent) => ids.push(event.auditID ?? ''),
+          quiet,
+          {},
+        );
+        lines += read.lines;
+      }
+      expect(ids, `cut at byte ${cut}`).toEqual(written.map((line) => (JSON.parse(line) as AuditEvent).auditID));
+      expect(lines).toBe(written.length);
+    }
+  });
+
+  it('counts each request once when its stages straddle a cut: the same answer as one reader, cut anywhere', async () => {
+    const file = harnessFile();
+    const want = await oneReader(file);
+    const cuts = cutPoints(harnessLogText()).filter((_, index) => index % 5 === 0);
+    let straddled = 0;
+    for (const cut of cuts) {
+      const { log, held } = await byRanges(file, [cut]);
+      expect(log, `cut at byte ${cut}`).toBe(want);
+      if (held > 0) straddled++;
+    }
+    // The harness log interleaves stages (RequestReceived, a watch's ResponseStarted, …): many cuts fall inside a request.
+    expect(straddled).toBeGreaterThan(cuts.length / 10);
+    for (const parts of [3, 5, 8]) {
+      const size = Buffer.byteLength(harnessLogText());
+      const { log } = await byRanges(
+        file,
+        Array.from({ length: parts - 1 }, (_, index) => Math.floor((size * (index + 1)) / parts)),
+      );
+      expect(log, `${parts} ranges`).toBe(want);
+    }
+  }, 120_000);
+
+  it('plans ranges of about equal size in log order, a gzip file whole', async () => {
+    const dir = scratchDir();
+    const plain = writeScratch(dir, 'b.log', harnessLogText());
+    const [listed] = await listAuditLogFiles([plain]);
+    const ranges = planRanges([listed!], 3);
+    expect(ranges).toHaveLength(3);
+    expect(ranges.map((range) => range.map((piece) => [piece.start, piece.end]))).toEqual([
+      [[0, Math.ceil(listed!.size! / 3)]],
+      [[Math.ceil(listed!.size! / 3), 2 * Math.ceil(listed!.size! / 3)]],
+      [[2 * Math.ceil(listed!.size! / 3), undefined]],
+    ]);
+  });
+});
+
+describe('UsageAggregator.absorb', () => {
+  const events = (): AuditEvent[] => harnessEvents() as unknown as AuditEvent[];
+  const whole = (options: AggregatorOptions, list: readonly AuditEvent[]) => {
+    const aggregator = new UsageAggregator(options);
+    for (const event of list) aggregator.add(event);
+    return JSON.stringify(aggregator.finish());
+  };
+  const split = (options: AggregatorOptions, list: readonly AuditEvent[], cut: number) => {
+    const first = new UsageAggregator(options);
+    for (const event of list.slice(0, cut)) first.add(event);
+    const upTo = list
+      .slice(0, cut)
+      .map((event) => event.requestReceivedTimestamp ?? '')
+      .sort()
+      .at(-1);
+    const second = new UsageAggregator({ ...options, earlierRequestsUpTo: upTo });
+    for (const event of list.slice(cut)) second.add(event);
+    const merged = new UsageAggregator(options);
+    if (!merged.absorb(first.partial()) || !merged.absorb(second.partial())) return undefined;
+    return JSON.stringify(merged.finish());
+  };
+
+  it('keeps capped lists by sort order, so that order and cuts do not change them', () => {
+    const options = { tallyLimit: 2, namesPerShape: 1 };
+    const list = events();
+    const want = whole(options, list);
+    expect(
+      whole(
+        options,
+        [...list].reverse().filter((event) => event.stage === 'ResponseComplete'),
+      ),
+    ).toBe(
+      whole(
+        options,
+        list.filter((event) => event.stage === 'ResponseComplete'),
+      ),
+    );
+    for (let cut = 1; cut < list.length; cut += 7) expect(split(options, list, cut), `cut after event ${cut}`).toBe(want);
+  });
+
+  it('replays duplicated and late stages across a cut as one reader would, within its memory of counted auditIDs', () => {
+    // Every event twice, the copy a few events later: late stages of requests counted on either side of the cut.
+    const list = events().flatMap((event, index, all) => (index % 3 === 0 ? [event, all[Math.max(0, index - 4)]!] : [event]));
+    // How many cuts may fall back to one reader: none with the default memory; with a memory of 3 auditIDs,
+    // any (a late stage may then be forgotten or not depending on held requests counted in between).
+    for (const [options, exactAtLeast] of [
+      [{}, 1],
+      [{ rememberedLimit: 40 }, 0.9],
+      [{ rememberedLimit: 3 }, 0],
+    ] as const) {
+      const want = whole(options, list);
+      let exact = 0;
+      let cuts = 0;
+      for (let cut = 1; cut < list.length; cut += 3) {
+        cuts++;
+        const got = split(options, list, cut);
+        if (got === undefined) continue;
+        exact++;
+        expect(got, `${JSON.stringify(options)}, cut after event ${cut}`).toBe(want);
+      }
+      expect(exact).toBeGreaterThanOrEqual(Math.floor(cuts * exactAtLeast));
+    }
+  });
+
+  it('refuses a range whose start it cannot place: requests received before what the range was told', () => {
+    const list = events();
+    const first = new UsageAggregator();
+    for (const event of list.slice(0, 100)) first.add(event);
+    const second = new UsageAggregator({ earlierRequestsUpTo: '2000-01-01T00:00:00.000000Z' });
+    for (const event of list.slice(100)) second.add(event);
+    const merged = new UsageAggregator();
+    expect(merged.absorb(first.partial())).toBe(true);
+    expect(merged.absorb(second.partial())).toBe(false);
+  });
+});
