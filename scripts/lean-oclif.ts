@@ -67,6 +67,15 @@ export function leanOclif(root: string): Plugin {
         loader: 'js',
         resolveDir: root,
       }));
+      // oclif's node:fs/promises gets src/cli/oclif-fs-promises.ts: its calls at a start answered through node:fs.
+      build.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
+        fromOclif(args.importer) ? { path: args.path, namespace: 'fs-promises-by-callback' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'fs-promises-by-callback' }, () => ({
+        contents: `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-fs-promises.ts'))}).fsPromisesByCallback(() => require('node:fs/promises'));`,
+        loader: 'js',
+        resolveDir: root,
+      }));
       // oclif's help and configuration get src/cli/oclif-ejs.ts's tagsOnlyEjs: ejs compiles only texts with a tag.
       build.onResolve({ filter: /^ejs$/ }, async (args) => {
         if (!fromOclif(args.importer)) return undefined;

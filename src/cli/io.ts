@@ -24,13 +24,33 @@ const storeKey = Symbol.for('kubectl-sa.io-context');
 const globalStore = globalThis as { [storeKey]?: AsyncLocalStorage<IoContext> };
 const current = (globalStore[storeKey] ??= new AsyncLocalStorage<IoContext>());
 
+/**
+ * The process' own streams. stdin is asked of the process only when a command reads it: Node makes process.stdin at
+ * its first read, a file stream, a terminal or a socket, and with it Node's modules for that kind (a file's loads
+ * node:fs/promises, readline and fs watchers): work and page faults for a `version` or `--help`, which read no input.
+ */
 export function processStreams(): IoStreams {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
+}
+
+/** The streams with an exit code, their getters kept (a spread would read them, and make process.stdin). */
+function contextOf(streams: IoStreams): IoContext {
+  return Object.defineProperties(
+    { exitCode: undefined } as { exitCode: number | undefined },
+    Object.getOwnPropertyDescriptors(streams),
+  ) as IoContext;
 }
 
 /** Runs `body` with `streams` bound as the current IO (AsyncLocalStorage: concurrent runs do not mix). */
 export function runWithIo<T>(streams: IoStreams, body: (context: IoContext) => Promise<T>): Promise<T> {
-  const context: IoContext = { ...streams, exitCode: undefined };
+  const context = contextOf(streams);
   return current.run(context, () => body(context));
 }
 
@@ -40,7 +60,7 @@ let processContext: IoContext | undefined;
 export function currentIo(): IoContext {
   const bound = current.getStore();
   if (bound) return bound;
-  processContext ??= { ...processStreams(), exitCode: undefined };
+  processContext ??= contextOf(processStreams());
   return processContext;
 }
 

@@ -1,4 +1,3 @@
-import { isBuiltin } from 'node:module';
 import { Script } from 'node:vm';
 import type * as MainModule from './main.js';
 
@@ -63,6 +62,9 @@ export function loadProgram(
  * outside a binary (the code cache's training run, tests), so the same code runs.
  */
 export function builtinModulesOnly(load: (id: string) => unknown): (id: string) => unknown {
+  // node:module is asked here, not imported: the binary's main script imports this file, and node:module (with its
+  // source-map support) was loaded at every start for this function, which only the training run and tests call.
+  const { isBuiltin } = process.getBuiltinModule('node:module');
   return (id) => {
     if (!isBuiltin(id)) throw new Error(`No such built-in module: ${id}`);
     return load(id);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +99,46 @@ describe("what a start loads of Node's own modules (scripts/lean-oclif.ts)", () 
     expect(stdout).toMatch(/^kubectl-sa v/);
     expect(stderr).toMatch(/oclif:config config done/);
     expect(deferred(modules)).toEqual(['NativeModule tty']);
+  });
+});
+
+describe("what the standalone binaries' program loads of Node's own modules (dist/kubectl-sa.cjs)", () => {
+  // As src/cli/sea-main.ts runs it, in a fresh Node with its stdin a file (/dev/null): Node makes process.stdin, a
+  // file stream, only when something reads it, and that loads node:fs/promises (with readline and fs watchers), which
+  // oclif's theme file would also load were it read through node:fs/promises.
+  const run = (args: string[]) => {
+    const script = [
+      "const { readFileSync, writeSync } = require('node:fs');",
+      "const { Script } = require('node:vm');",
+      'const before = new Set(process.moduleLoadList);',
+      "process.on('exit', () => writeSync(2, '\\n' + JSON.stringify(process.moduleLoadList.filter((name) => !before.has(name)))));",
+      'const module = { exports: {} };',
+      "new Script(readFileSync(process.argv[1], 'latin1'), { filename: 'kubectl-sa.cjs' }).runInThisContext()(module.exports, require, module);",
+      'module.exports.runAsProgram(process.cwd());',
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['-e', script, path.join(repoRoot, 'dist', 'kubectl-sa.cjs'), ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines = result.stderr.split('\n');
+    return { code: result.status, stdout: result.stdout, modules: JSON.parse(lines.at(-1)!) as string[] };
+  };
+  const unread = (modules: string[]) =>
+    modules.filter((name) => /^NativeModule (internal\/)?(fs\/promises|readline\/interface)$/.test(name));
+
+  it.each([['version'], ['--help'], ['version', '-o', 'json']])('%s reads no stdin and loads no node:fs/promises', (...args) => {
+    const { code, stdout, modules } = run(args);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/kubectl-sa|kubectlSa/);
+    expect(modules.length).toBeGreaterThan(10);
+    expect(unread(modules)).toEqual([]);
+  });
+
+  it('reads stdin when a command asks for it: scan -f - on an empty stdin says so (and then has loaded them)', () => {
+    const { code, modules } = run(['scan', '-f', '-']);
+    expect(code).not.toBe(0);
+    expect(unread(modules).length).toBeGreaterThan(0);
   });
 });

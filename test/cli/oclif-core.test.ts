@@ -4,6 +4,7 @@ import * as oclif from '@oclif/core';
 import { describe, expect, it } from 'vitest';
 import { LAZY_IN_OCLIF, LEFT_OUT_OF_OCLIF } from '../../scripts/lean-oclif.js';
 import * as lean from '../../src/cli/oclif-core.js';
+import { OCLIF_FS_PROMISES_BY_CALLBACK } from '../../src/cli/oclif-fs-promises.js';
 import * as oclifWsl from '../../src/cli/oclif-wsl.js';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -88,6 +89,24 @@ describe('oclif as the bundle uses it (scripts/lean-oclif.ts)', () => {
     expect(supportsColor).toMatch(/function supportsColor\(\) \{\n\s+return Boolean\(supports_color_1\.stdout\)/);
   });
 
+  it('asks node:fs/promises what src/cli/oclif-fs-promises.ts answers by callback, and readdir (its plugins), by member', () => {
+    const uses = sources.flatMap(({ file, text }) => {
+      const requires = [...text.matchAll(/^const (\w+) = require\("node:fs\/promises"\);$/gm)];
+      if (!text.includes('require("node:fs/promises")')) return [];
+      expect(requires, `${file} requires node:fs/promises other than as const x = require(...)`).toHaveLength(1);
+      const variable = requires[0]![1]!;
+      expect(
+        [...text.matchAll(new RegExp(`\\b${variable}\\b(?!\\.\\w)`, 'g'))],
+        `${file} uses ${variable} other than by member`,
+      ).toHaveLength(1);
+      return [...text.matchAll(new RegExp(`\\b${variable}\\.(\\w+)`, 'g'))].map((match) => match[1]!);
+    });
+    expect(new Set(uses)).toEqual(new Set([...Object.keys(OCLIF_FS_PROMISES_BY_CALLBACK), 'readdir']));
+    // The theme file, read at every start, goes through readFile.
+    const config = sources.find(({ file }) => file === 'config/config.js')!.text;
+    expect(config).toMatch(/fs_1\.safeReadJson\)\(userThemeFile\)/);
+  });
+
   it('gets debug only in its logger, which calls it only when it logs', () => {
     expect(sources.filter(({ text }) => /require\("debug"\)/.test(text)).map(({ file }) => file)).toEqual(['logger.js']);
     const logger = sources.find(({ file }) => file === 'logger.js')!.text;
@@ -103,6 +122,7 @@ describe('oclif as the bundle uses it (scripts/lean-oclif.ts)', () => {
     for (const name of Object.keys(LAZY_IN_OCLIF)) expect(inputs).toContain(`lazy-in-oclif:${name}`);
     expect(inputs).toContain('quiet-debug:debug');
     expect(inputs).toContain('tags-only-ejs:ejs');
+    expect(inputs).toContain('fs-promises-by-callback:node:fs/promises');
   });
 
   it('asks ejs only to render (src/cli/oclif-ejs.ts answers that alone)', () => {
