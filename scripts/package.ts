@@ -7,7 +7,7 @@
 // It builds the bundle first (npm run build), fetches each platform's Node from the npm registry (cached in
 // .tools/node-dist/), and makes each binary with that Node's own `--build-sea`, run by the host's Node of the
 // same version: dist/sea-main.cjs as the main script, the program dist/kubectl-sa.cjs as an asset
-// (src/cli/sea-program.ts). Only the host's binary gets a code cache (scripts/release/code-cache.ts): a cache
+// (src/cli/sea-program.ts). Only the host's binary gets code caches (scripts/release/code-cache.ts): a cache
 // is made by running the program, so only by a Node that runs here, and it is only valid for the platform that
 // made it. It differs from one build to the next (V8 does not make it byte for byte the same), so the host's
 // archive is not reproducible; the other platforms' are.
@@ -73,7 +73,7 @@ const bundledNotices = readFileSync(path.join(root, 'dist', 'THIRD-PARTY-NOTICES
 // The program as the binaries keep it (src/cli/sea-program.ts); the code cache is made from the same text.
 const programLatin1 = path.join(work, SEA_ASSETS.program);
 writeFileSync(programLatin1, programAsset(readFileSync(program, 'utf8')));
-const codeCache = targets.includes(host) ? makeCodeCache() : undefined;
+const codeCaches = targets.includes(host) ? makeCodeCaches() : undefined;
 
 const built: { target: Target; archive: string; sha256: string; bytes: number }[] = [];
 for (const target of targets) {
@@ -81,7 +81,7 @@ for (const target of targets) {
   const executable = path.join(work, `${target.os}-${target.arch}`, target.executable);
   mkdirSync(path.dirname(executable), { recursive: true });
   const config = path.join(path.dirname(executable), 'sea-config.json');
-  const withCodeCache = target === host && codeCache !== undefined;
+  const withCodeCache = target === host && codeCaches !== undefined;
   writeFileSync(
     config,
     JSON.stringify({
@@ -89,12 +89,12 @@ for (const target of targets) {
       mainFormat: 'commonjs',
       executable: node.binary,
       output: executable,
-      assets: { [SEA_ASSETS.program]: programLatin1, ...(withCodeCache ? { [SEA_ASSETS.codeCache]: codeCache } : {}) },
+      assets: { [SEA_ASSETS.program]: programLatin1, ...(withCodeCache ? codeCaches : {}) },
       disableExperimentalSEAWarning: true,
       execArgv: [...SEA_EXEC_ARGV],
     }),
   );
-  log(`${targetName(target)}: injecting the program into Node ${NODE_VERSION}${withCodeCache ? ' (with a code cache)' : ''}`);
+  log(`${targetName(target)}: injecting the program into Node ${NODE_VERSION}${withCodeCache ? ' (with code caches)' : ''}`);
   execFileSync(hostNode.binary, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   const injected = readFileSync(executable);
   const binary: Buffer = target.os === 'windows' ? withoutPeCertificateTable(injected) : injected;
@@ -130,11 +130,17 @@ if (built.some(({ target }) => target === host)) {
   );
 }
 
-/** The program's code cache, made by the host's Node of the binaries' version (scripts/release/code-cache.ts). */
-function makeCodeCache(): string {
-  log(`making the code cache: running the program on Node ${NODE_VERSION}`);
+/**
+ * The program's code caches, made by the host's Node of the binaries' version (scripts/release/code-cache.ts): the
+ * full one and the start one (src/cli/sea-program.ts's startCodeCacheFor), as the SEA configuration's assets.
+ */
+function makeCodeCaches(): Record<string, string> {
+  log(`making the code caches: running the program on Node ${NODE_VERSION}`);
   const trainer = path.join(work, 'code-cache.mjs');
-  const cacheFile = path.join(work, SEA_ASSETS.codeCache);
+  const caches = {
+    [SEA_ASSETS.codeCache]: path.join(work, SEA_ASSETS.codeCache),
+    [SEA_ASSETS.startCodeCache]: path.join(work, SEA_ASSETS.startCodeCache),
+  };
   buildSync({
     entryPoints: [path.join(root, 'scripts', 'release', 'code-cache.ts')],
     outfile: trainer,
@@ -143,10 +149,18 @@ function makeCodeCache(): string {
     format: 'esm',
     logLevel: 'warning',
   });
-  execFileSync(hostNode.binary, [...SEA_EXEC_ARGV, trainer, programLatin1, path.join(root, 'examples'), cacheFile], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    hostNode.binary,
+    [
+      ...SEA_EXEC_ARGV,
+      trainer,
+      programLatin1,
+      path.join(root, 'examples'),
+      caches[SEA_ASSETS.codeCache]!,
+      caches[SEA_ASSETS.startCodeCache]!,
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   // As a start of the binary sees it: a fresh Node with the binaries' options. A cache V8 rejects would make every
   // start compile the program from its text (2.5 times the instructions of a version), and nothing else would tell.
   const check = [
@@ -156,9 +170,11 @@ function makeCodeCache(): string {
     `const script = new Script(readFileSync(program, 'latin1'), { filename: ${JSON.stringify(SEA_ASSETS.program)}, cachedData: readFileSync(cache) });`,
     'process.stdout.write(String(script.cachedDataRejected));',
   ].join('\n');
-  const rejected = execFileSync(hostNode.binary, [...SEA_EXEC_ARGV, '-e', check, programLatin1, cacheFile], { encoding: 'utf8' });
-  if (rejected !== 'false') throw new Error(`Node ${NODE_VERSION} rejects the code cache made for the binary (${rejected})`);
-  return cacheFile;
+  for (const [name, file] of Object.entries(caches)) {
+    const rejected = execFileSync(hostNode.binary, [...SEA_EXEC_ARGV, '-e', check, programLatin1, file], { encoding: 'utf8' });
+    if (rejected !== 'false') throw new Error(`Node ${NODE_VERSION} rejects the code cache ${name} made for the binary (${rejected})`);
+  }
+  return caches;
 }
 
 /** The archives' timestamps: SOURCE_DATE_EPOCH, else the last commit's time, so rebuilding a release is byte-identical. */

@@ -16,7 +16,23 @@ export const SEA_ASSETS = {
   program: 'kubectl-sa.cjs',
   /** V8's code cache for that exact text, made by that exact Node (only for the platform that built it). */
   codeCache: 'kubectl-sa.code-cache',
+  /**
+   * A smaller one, of what `version` and help run: V8 deserializes a cache whole at every start, and the full one
+   * (with a scan's functions) is twice as large (startCodeCacheFor).
+   */
+  startCodeCache: 'kubectl-sa.start.code-cache',
 } as const;
+
+/**
+ * The code cache a start with these arguments is compiled with: the start cache for `version` and help, the full one
+ * otherwise. Only speed depends on the choice (V8 compiles what a cache lacks when it first runs), so a guess that is
+ * wrong for some line costs time, never a different answer.
+ */
+export function startCodeCacheFor(argv: readonly string[]): typeof SEA_ASSETS.codeCache | typeof SEA_ASSETS.startCodeCache {
+  const first = argv[0];
+  const light = first === 'version' || first === '--version' || first === 'help' || argv.some((arg) => arg === '--help' || arg === '-h');
+  return light ? SEA_ASSETS.startCodeCache : SEA_ASSETS.codeCache;
+}
 
 /**
  * The program's text as the binary keeps it: one byte a character, Latin-1. The build writes it in ASCII (so V8

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODULE_WRAPPER_KEY, moduleWrappersNamedAlike } from '../../scripts/module-wrappers.js';
 import { SEA_EXEC_ARGV } from '../../scripts/release/targets.js';
-import { builtinModulesOnly, loadProgram, programAsset, programText } from '../../src/cli/sea-program.js';
+import { builtinModulesOnly, loadProgram, programAsset, programText, SEA_ASSETS, startCodeCacheFor } from '../../src/cli/sea-program.js';
 import { repoRoot, runCli, runProgram } from '../helpers/cli.js';
 
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -203,4 +203,21 @@ describe("the binaries' Node options (scripts/release/targets.ts's SEA_EXEC_ARGV
     // … where an option in the hash would have it rejected (what the test would see if V8 began hashing ours)
     expect(execFileSync(process.execPath, ['--no-sparkplug', '-e', script, 'use', cache], { encoding: 'utf8' })).toBe('true');
   });
+});
+
+describe("the code cache a start of the binary loads (src/cli/sea-program.ts's startCodeCacheFor)", () => {
+  it.each([
+    ['version'],
+    ['version', '-o', 'json'],
+    ['--version'],
+    ['--help'],
+    ['-h'],
+    ['help', 'scan'],
+    ['scan', '--help'],
+    ['who-can', '-h'],
+  ])('%s: the start cache, of version and help', (...argv) => expect(startCodeCacheFor(argv)).toBe(SEA_ASSETS.startCodeCache));
+  it.each([[], ['scan', '-f', 'examples/'], ['who-can', 'create', 'pods', '-A'], ['-n', 'team'], ['token', 'inspect', '-']])(
+    '%s: the full cache',
+    (...argv) => expect(startCodeCacheFor(argv)).toBe(SEA_ASSETS.codeCache),
+  );
 });
