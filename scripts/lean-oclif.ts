@@ -25,7 +25,6 @@ export const LAZY_IN_OCLIF: Readonly<Record<string, string>> = {
   'node:child_process': 'it asks PowerShell which shell started it, on Windows only (src/cli/oclif-wsl.ts refuses first)',
   'node:perf_hooks': 'it measures its own phases only when its performanceEnabled setting is on',
   'node:readline': 'it reads stdin only for an argument that may come from it',
-  'supports-color': 'it asks whether the terminal has colours only when it colours help or JSON',
 };
 
 export function leanOclif(root: string): Plugin {
@@ -73,6 +72,21 @@ export function leanOclif(root: string): Plugin {
       );
       build.onLoad({ filter: /.*/, namespace: 'fs-promises-by-callback' }, () => ({
         contents: `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-fs-promises.ts'))}).fsPromisesByCallback(() => require('node:fs/promises'));`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+      // oclif's supports-color gets src/cli/oclif-supports-color.ts: off a terminal, "no colour" without loading tty.
+      build.onResolve({ filter: /^supports-color$/ }, async (args) => {
+        if (!fromOclif(args.importer)) return undefined;
+        const real = await build.resolve('supports-color', { kind: 'require-call', resolveDir: path.dirname(args.importer) });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: 'supports-color', namespace: 'colour-off-terminal', pluginData: real.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'colour-off-terminal' }, (args) => ({
+        contents: [
+          'let loaded;',
+          `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-supports-color.ts'))}).colourOffTerminal(() => (loaded ??= require(${JSON.stringify(args.pluginData)})));`,
+        ].join('\n'),
         loader: 'js',
         resolveDir: root,
       }));

@@ -128,13 +128,17 @@ describe("what the standalone binaries' program loads of Node's own modules (dis
   const unread = (modules: string[]) =>
     modules.filter((name) => /^NativeModule (internal\/)?(fs\/promises|readline\/interface)$/.test(name));
 
-  it.each([['version'], ['--help'], ['version', '-o', 'json']])('%s reads no stdin and loads no node:fs/promises', (...args) => {
-    const { code, stdout, modules } = run(args);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/kubectl-sa|kubectlSa/);
-    expect(modules.length).toBeGreaterThan(10);
-    expect(unread(modules)).toEqual([]);
-  });
+  it.each([['version'], ['--help'], ['version', '-o', 'json'], ['scan', '--help']])(
+    '%s reads no stdin, loads no node:fs/promises, and no tty (its output going to pipes)',
+    (...args) => {
+      const { code, stdout, modules } = run(args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/kubectl-sa|kubectlSa|kubectl sa/);
+      expect(modules.length).toBeGreaterThan(10);
+      expect(unread(modules)).toEqual([]);
+      expect(modules).not.toContain('NativeModule tty');
+    },
+  );
 
   it('reads stdin when a command asks for it: scan -f - on an empty stdin says so (and then has loaded them)', () => {
     const { code, modules } = run(['scan', '-f', '-']);

@@ -78,15 +78,19 @@ describe('oclif as the bundle uses it (scripts/lean-oclif.ts)', () => {
         return [`${file} ${name}`];
       }),
     );
-    expect(uses.sort()).toEqual([
-      'parser/parse.js node:readline',
-      'performance.js node:perf_hooks',
-      'util/os.js node:child_process',
-      'ux/supports-color.js supports-color',
-    ]);
-    // ... and where they run at load, they read nothing: ux/supports-color.js reads its module in a function.
-    const supportsColor = sources.find(({ file }) => file === 'ux/supports-color.js')!.text;
-    expect(supportsColor).toMatch(/function supportsColor\(\) \{\n\s+return Boolean\(supports_color_1\.stdout\)/);
+    expect(uses.sort()).toEqual(['parser/parse.js node:readline', 'performance.js node:perf_hooks', 'util/os.js node:child_process']);
+  });
+
+  it('asks supports-color only its stdout and stderr answers, in a function (src/cli/oclif-supports-color.ts answers them)', () => {
+    const requiring = sources.filter(({ text }) => text.includes('require("supports-color")'));
+    expect(requiring.map(({ file }) => file)).toEqual(['ux/supports-color.js']);
+    const text = requiring[0]!.text;
+    expect(new Set([...text.matchAll(/\bsupports_color_1\b(\.\w+)?/g)].map((match) => match[0]))).toEqual(
+      new Set(['supports_color_1', 'supports_color_1.stdout', 'supports_color_1.stderr']),
+    );
+    expect(text).toMatch(
+      /function supportsColor\(\) \{\n\s+return Boolean\(supports_color_1\.stdout\) && Boolean\(supports_color_1\.stderr\);/,
+    );
   });
 
   it('asks node:fs/promises what src/cli/oclif-fs-promises.ts answers by callback, and readdir (its plugins), by member', () => {
@@ -123,6 +127,7 @@ describe('oclif as the bundle uses it (scripts/lean-oclif.ts)', () => {
     expect(inputs).toContain('quiet-debug:debug');
     expect(inputs).toContain('tags-only-ejs:ejs');
     expect(inputs).toContain('fs-promises-by-callback:node:fs/promises');
+    expect(inputs).toContain('colour-off-terminal:supports-color');
   });
 
   it('asks ejs only to render (src/cli/oclif-ejs.ts answers that alone)', () => {
