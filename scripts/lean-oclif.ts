@@ -54,57 +54,32 @@ export function leanOclif(root: string): Plugin {
         loader: 'js',
         resolveDir: root,
       }));
-      // oclif's logger gets src/cli/oclif-debug.ts's quietDebug: the `debug` package is loaded only when DEBUG is set.
-      build.onResolve({ filter: /^debug$/ }, async (args) => {
-        if (!fromOclif(args.importer)) return undefined;
-        const real = await build.resolve('debug', { kind: 'require-call', resolveDir: path.dirname(args.importer) });
-        if (real.errors.length > 0) return { errors: real.errors };
-        return { path: 'debug', namespace: 'quiet-debug', pluginData: real.path };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'quiet-debug' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-debug.ts'))}).quietDebug(() => require(${JSON.stringify(args.pluginData)}));`,
-        loader: 'js',
-        resolveDir: root,
-      }));
-      // oclif's node:fs/promises gets src/cli/oclif-fs-promises.ts: its calls at a start answered through node:fs.
-      build.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
-        fromOclif(args.importer) ? { path: args.path, namespace: 'fs-promises-by-callback' } : undefined,
-      );
-      build.onLoad({ filter: /.*/, namespace: 'fs-promises-by-callback' }, () => ({
-        contents: `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-fs-promises.ts'))}).fsPromisesByCallback(() => require('node:fs/promises'));`,
-        loader: 'js',
-        resolveDir: root,
-      }));
-      // oclif's supports-color gets src/cli/oclif-supports-color.ts: off a terminal, "no colour" without loading tty.
-      build.onResolve({ filter: /^supports-color$/ }, async (args) => {
-        if (!fromOclif(args.importer)) return undefined;
-        const real = await build.resolve('supports-color', { kind: 'require-call', resolveDir: path.dirname(args.importer) });
-        if (real.errors.length > 0) return { errors: real.errors };
-        return { path: 'supports-color', namespace: 'colour-off-terminal', pluginData: real.path };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'colour-off-terminal' }, (args) => ({
-        contents: [
-          'let loaded;',
-          `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-supports-color.ts'))}).colourOffTerminal(() => (loaded ??= require(${JSON.stringify(args.pluginData)})));`,
-        ].join('\n'),
-        loader: 'js',
-        resolveDir: root,
-      }));
-      // oclif's help and configuration get src/cli/oclif-ejs.ts's tagsOnlyEjs: ejs compiles only texts with a tag.
-      build.onResolve({ filter: /^ejs$/ }, async (args) => {
-        if (!fromOclif(args.importer)) return undefined;
-        const real = await build.resolve('ejs', { kind: 'require-call', resolveDir: path.dirname(args.importer) });
-        if (real.errors.length > 0) return { errors: real.errors };
-        return { path: 'ejs', namespace: 'tags-only-ejs', pluginData: real.path };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'tags-only-ejs' }, (args) => ({
-        contents: [
-          'let loaded;',
-          `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', 'oclif-ejs.ts'))}).tagsOnlyEjs(() => (loaded ??= require(${JSON.stringify(args.pluginData)})));`,
-        ].join('\n'),
-        loader: 'js',
-        resolveDir: root,
-      }));
+      /**
+       * oclif's `require(name)` gets `require("src/cli/<file>").<factory>(() => require(name))`: our module answers
+       * what it can, and loads the module itself (once: esbuild's require runs a module one time) only when it must.
+       */
+      const answeredForOclif = (name: string, namespace: string, file: string, factory: string) => {
+        build.onResolve({ filter: new RegExp(`^${name.replaceAll('/', '\\/')}$`) }, async (args) => {
+          if (!fromOclif(args.importer)) return undefined;
+          if (name.startsWith('node:')) return { path: name, namespace, pluginData: name };
+          const real = await build.resolve(name, { kind: 'require-call', resolveDir: path.dirname(args.importer) });
+          if (real.errors.length > 0) return { errors: real.errors };
+          return { path: name, namespace, pluginData: real.path };
+        });
+        build.onLoad({ filter: /.*/, namespace }, (args) => ({
+          contents: `module.exports = require(${JSON.stringify(path.join(root, 'src', 'cli', file))}).${factory}(() => require(${JSON.stringify(args.pluginData)}));`,
+          loader: 'js',
+          resolveDir: root,
+        }));
+      };
+      // The `debug` package is loaded only when DEBUG is set.
+      answeredForOclif('debug', 'quiet-debug', 'oclif-debug.ts', 'quietDebug');
+      // Its calls at a start (the theme file) answered through node:fs, without loading node:fs/promises.
+      answeredForOclif('node:fs/promises', 'fs-promises-by-callback', 'oclif-fs-promises.ts', 'fsPromisesByCallback');
+      // Off a terminal, "no colour" without loading supports-color (and tty).
+      answeredForOclif('supports-color', 'colour-off-terminal', 'oclif-supports-color.ts', 'colourOffTerminal');
+      // ejs compiles only texts with a tag (oclif's help and configuration).
+      answeredForOclif('ejs', 'tags-only-ejs', 'oclif-ejs.ts', 'tagsOnlyEjs');
       build.onLoad({ filter: /.*/, namespace: 'left-out-of-oclif' }, (args) => {
         const message = `kubectl-sa's bundle leaves out ${args.path} (${LEFT_OUT_OF_OCLIF[args.path]}), and oclif called it`;
         return {
