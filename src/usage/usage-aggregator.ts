@@ -146,10 +146,14 @@ export class UsageAggregator {
     // A request waiting for its final stage has not been counted: the usual case asks one map, not two.
     const waited = this.pending.delete(id);
     if (!waited) {
-      const age = this.counted.age(id);
-      if (age !== undefined) {
+      if (this.counted.has(id)) {
         // Held requests that turn out to count were counted in between for one reader: it may have forgotten this one.
-        if (age + this.held.size >= this.rememberedLimit && this.earlierRequestsUpTo !== undefined) this.exact = false;
+        if (
+          this.earlierRequestsUpTo !== undefined &&
+          this.held.size > 0 &&
+          (this.counted.age(id) ?? 0) + this.held.size >= this.rememberedLimit
+        )
+          this.exact = false;
         this.stagesFolded++;
         return;
       }
@@ -273,15 +277,16 @@ export class UsageAggregator {
     const countedHere: { id: string; at: number }[] = [];
     /** Where in this range's counting (its own and the held ones) a held request was counted. */
     const countedAt = new Map<string, number>();
+    const remembered = this.counted.ordered();
+    const ages = new Map(remembered.map((id, index) => [id, remembered.length - 1 - index]));
     for (const stage of held) {
       const now = stage.at + countedHere.length;
       const waited = this.pending.delete(stage.id);
       if (!waited) {
         const here = countedAt.get(stage.id);
-        const before = this.counted.age(stage.id);
-        const remembered =
-          here !== undefined ? now - here <= this.rememberedLimit : before !== undefined && before + now < this.rememberedLimit;
-        if (remembered) {
+        const age = ages.get(stage.id);
+        const known = here !== undefined ? now - here <= this.rememberedLimit : age !== undefined && age + now < this.rememberedLimit;
+        if (known) {
           this.stagesFolded++;
           continue;
         }
@@ -415,10 +420,10 @@ function mayContinue(received: string | undefined, upTo: string): boolean {
 
 /**
  * Remembers the last `limit` auditIDs counted (one reader's memory of them), forgetting the oldest first;
- * knows how many were counted after each.
+ * can tell how many were counted after one (a walk of the ring: asked only when a range is merged).
  */
 class RememberedIds {
-  private readonly numbers = new Map<string, number>();
+  private readonly items = new Set<string>();
   private readonly order: string[] = [];
   private next = 0;
   /** How many were ever remembered. */
@@ -426,10 +431,15 @@ class RememberedIds {
 
   constructor(private readonly limit: number) {}
 
+  has(item: string): boolean {
+    return this.items.has(item);
+  }
+
   /** How many were remembered after `item` (0: it was the last); undefined when it is not remembered. */
   age(item: string): number | undefined {
-    const number = this.numbers.get(item);
-    return number === undefined ? undefined : this.total - 1 - number;
+    if (!this.items.has(item)) return undefined;
+    const ordered = this.ordered();
+    return ordered.length - 1 - ordered.lastIndexOf(item);
   }
 
   /** Remembers an item known not to be remembered yet. */
@@ -437,11 +447,12 @@ class RememberedIds {
     if (this.order.length < this.limit) this.order.push(item);
     else {
       const evicted = this.order[this.next];
-      if (evicted !== undefined) this.numbers.delete(evicted);
+      if (evicted !== undefined) this.items.delete(evicted);
       this.order[this.next] = item;
       this.next = (this.next + 1) % this.limit;
     }
-    this.numbers.set(item, this.total++);
+    this.items.add(item);
+    this.total++;
   }
 
   /** Oldest first. */
