@@ -151,6 +151,18 @@ class RowAccumulator extends SeenRange {
     }
   }
 
+  /** The row's counts as a RequestUsage carries them. */
+  counts(): Pick<RequestUsage, 'count' | 'allowed' | 'denied' | 'firstSeen' | 'lastSeen' | 'codes'> {
+    return {
+      count: this.count,
+      allowed: this.allowed,
+      denied: this.denied,
+      firstSeen: this.first,
+      lastSeen: this.last,
+      codes: this.codeCounts(),
+    };
+  }
+
   codeCounts(): ResponseCodeCount[] {
     if (this.codes) return [...this.codes].sort((x, y) => x[0] - y[0]).map(([code, count]) => ({ code, count }));
     return this.code === undefined ? [] : [{ code: this.code, count: this.codeCount }];
@@ -173,14 +185,7 @@ class RowAccumulator extends SeenRange {
   }
 
   absorbRow(row: RowAccumulator): void {
-    this.absorbCounts({
-      count: row.count,
-      allowed: row.allowed,
-      denied: row.denied,
-      firstSeen: row.first,
-      lastSeen: row.last,
-      codes: row.codeCounts(),
-    });
+    this.absorbCounts(row.counts());
   }
 
   absorbCounts(row: Pick<RequestUsage, 'count' | 'allowed' | 'denied' | 'firstSeen' | 'lastSeen' | 'codes'>): void {
@@ -478,12 +483,7 @@ export class AccountAccumulator {
           namespace: shape.namespace,
           name: row.name,
           nonResourceURL: shape.nonResourceURL,
-          count: row.count,
-          allowed: row.allowed,
-          denied: row.denied,
-          firstSeen: row.first,
-          lastSeen: row.last,
-          codes: row.codeCounts(),
+          ...row.counts(),
           otherNames: row.otherNames,
         });
       }

@@ -43,8 +43,8 @@ export interface BadLine {
   readonly reason: string;
 }
 
-export interface AuditReadSummary {
-  readonly files: readonly (AuditLogFile & { readonly lines: number; readonly events: number })[];
+/** What a read (of the whole log, or of one piece of it) counted and met. */
+interface LinesRead {
   readonly lines: number;
   readonly events: number;
   readonly badLines: number;
@@ -54,6 +54,10 @@ export interface AuditReadSummary {
   readonly badLinesByReason: Readonly<Record<string, number>>;
   /** Problems that did not stop the read (a gzip file cut short, an empty file inside a folder). */
   readonly warnings: readonly string[];
+}
+
+export interface AuditReadSummary extends LinesRead {
+  readonly files: readonly (AuditLogFile & { readonly lines: number; readonly events: number })[];
 }
 
 export interface ReadAuditLogOptions {
@@ -129,15 +133,9 @@ export interface AuditLogPiece {
 }
 
 /** What reading one piece found; line numbers count from the piece's first line. */
-export interface PieceRead {
+export interface PieceRead extends LinesRead {
   readonly name: string;
   readonly gzip: boolean;
-  readonly lines: number;
-  readonly events: number;
-  readonly badLines: number;
-  readonly badLineSamples: readonly BadLine[];
-  readonly badLinesByReason: Readonly<Record<string, number>>;
-  readonly warnings: readonly string[];
 }
 
 /** Counts bytes and events as pieces are read, and reports them at most every `progressEveryMs`. */
