@@ -49,8 +49,9 @@ function cutPoints(text: string): number[] {
 
 describe('a log read in byte ranges by several readers gives what one reader gives', () => {
   it('reads every line once, whatever the cuts: inside lines, at line starts, inside multibyte characters', async () => {
+    // Some lines longer than the reader's buffer (256 KiB), so that cuts fall inside them too.
     const written = harnessEvents().map((event, index) =>
-      JSON.stringify({ ...event, auditID: `${event.auditID}${'é✓𝄞'.repeat((index * 7919) % 300)}` }),
+      JSON.stringify({ ...event, auditID: `${event.auditID}${'é✓𝄞'.repeat(index % 300 === 7 ? 30_000 : (index * 7919) % 300)}` }),
     );
     const text = `${written.join('\n')}\n`;
     const file = writeScratch(scratchDir(), 'multibyte.log', text);
@@ -63,6 +64,10 @@ describe('a log read in byte ranges by several readers gives what one reader giv
       size - 1,
       size,
       ...Array.from({ length: 40 }, (_, index) => Math.floor((size * (index + 1)) / 41) + (index % 5)),
+      // Just before, at and just after the start of every 60th line.
+      ...cutPoints(text)
+        .filter((_, index) => index % 60 === 0)
+        .flatMap((start) => [start - 1, start, start + 1]),
     ]) {
       const ids: string[] = [];
       let lines = 0;

@@ -53,6 +53,24 @@ describe('readAuditLogs on the harness log', () => {
     }
   });
 
+  it('reads lines longer than a read (up to 64 MiB) whole, and skips a longer one as a bad line at its number', async () => {
+    // 300 KB to 3 MB lines outgrow the reader's buffer; the 65 MiB one is beyond what it keeps.
+    const written = harnessEvents()
+      .slice(0, 12)
+      .map((event, index) =>
+        JSON.stringify({ ...event, auditID: `${event.auditID}${'ü'.repeat(index % 3 === 0 ? 150_000 * (index + 1) : index)}` }),
+      );
+    const huge = `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"${'x'.repeat(65 * 1024 * 1024)}"}`;
+    const all = [...written.slice(0, 5), huge, ...written.slice(5)];
+    const dir = scratchDir();
+    for (const file of [writeScratch(dir, 'long.log', `${all.join('\n')}\n`), writeScratch(dir, 'unended.log', all.join('\n'))]) {
+      const { events, summary } = await readAll([file]);
+      expect(events.map((event) => event.auditID)).toEqual(written.map((line) => (JSON.parse(line) as AuditEvent).auditID));
+      expect(summary).toMatchObject({ lines: all.length, events: written.length, badLines: 1 });
+      expect(summary.badLineSamples).toEqual([{ file, line: 6, reason: 'line longer than 64 MiB' }]);
+    }
+  }, 60_000);
+
   it('reads a folder of rotated logs (plain and gzip) oldest first, whatever their names', async () => {
     const dir = scratchDir();
     const half = Math.floor(lines.length / 2);
