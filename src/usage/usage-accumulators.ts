@@ -199,12 +199,15 @@ class RowAccumulator extends SeenRange {
 
 /**
  * A count per value, keeping at most `limit` values (the first in sort order); the rest are counted as
- * overflow. Once full, a value after the greatest kept one is overflow without being hashed.
+ * overflow. Once full, a value after the greatest kept one is overflow without being hashed, and the kept
+ * values are also held in order, so that giving up the greatest for a smaller one is a binary search and
+ * a move, not a walk of them all (a ServiceAccount's source addresses can change with every request).
  */
 class CappedTally {
   private readonly counts = new Map<string, { count: number }>();
   overflow = 0;
-  private greatest = '';
+  /** The kept values in order, once there are `limit` of them; its last is the greatest. */
+  private ordered: string[] | undefined = undefined;
   // Consecutive requests of a ServiceAccount mostly come from the same client: comparing with the last
   // value is cheaper than hashing it again.
   private lastValue: string | undefined = undefined;
@@ -218,28 +221,37 @@ class CappedTally {
       this.last.count += times;
       return;
     }
-    if (this.counts.size >= this.limit && value > this.greatest) {
+    const ordered = this.ordered;
+    if (ordered !== undefined && value > ordered[ordered.length - 1]!) {
       this.overflow += times;
       return;
     }
     let current = this.counts.get(value);
     if (current !== undefined) current.count += times;
     else {
-      if (this.counts.size >= this.limit) this.giveUpGreatest();
       this.counts.set(value, (current = { count: times }));
-      if (value > this.greatest) this.greatest = value;
+      if (ordered !== undefined) this.giveUpGreatest(ordered, value);
+      else if (this.counts.size === this.limit) this.ordered = [...this.counts.keys()].sort(compare);
     }
     this.lastValue = value;
     this.last = current;
   }
 
-  private giveUpGreatest(): void {
-    const given = this.counts.get(this.greatest);
-    this.counts.delete(this.greatest);
+  /** Puts `value` (smaller than the greatest, new) in its place and gives up the greatest. */
+  private giveUpGreatest(ordered: string[], value: string): void {
+    let low = 0;
+    let high = ordered.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ordered[middle]! < value) low = middle + 1;
+      else high = middle;
+    }
+    const greatest = ordered.pop()!;
+    ordered.splice(low, 0, value);
+    const given = this.counts.get(greatest);
+    this.counts.delete(greatest);
     if (given === this.last) this.lastValue = this.last = undefined;
     this.overflow += given?.count ?? 0;
-    this.greatest = '';
-    for (const kept of this.counts.keys()) if (kept > this.greatest) this.greatest = kept;
   }
 
   /** The overflow, then value and count pairs. */

@@ -174,6 +174,23 @@ describe('UsageAggregator on hand-made stage sequences', () => {
     ]);
   });
 
+  it('caps the source addresses (and pods, nodes, user agents) kept: the first in sort order, whatever the order seen', () => {
+    // 40 addresses, each seen (index % 3) + 1 times, in two orders; 7 are kept.
+    const addresses = Array.from({ length: 40 }, (_, index) => `10.0.${index % 5}.${index}`);
+    const calls = addresses.flatMap((address, index) => Array.from({ length: (index % 3) + 1 }, () => address));
+    const shuffled = calls.map((address, index) => ({ address, key: (index * 7919) % calls.length })).sort((a, b) => a.key - b.key);
+    const expectedKept = [...addresses].sort().slice(0, 7);
+    const timesOf = (address: string) => calls.filter((each) => each === address).length;
+    for (const order of [calls, shuffled.map((entry) => entry.address), [...calls].reverse()]) {
+      const aggregator = new UsageAggregator({ tallyLimit: 7 });
+      for (const address of order) aggregator.add(event(undefined, 'ResponseComplete', { sourceIPs: [address] }));
+      const usage = aggregator.finish().serviceAccounts[0];
+      expect(usage?.sourceIPs.map((tally) => tally.value).sort()).toEqual(expectedKept);
+      for (const tally of usage?.sourceIPs ?? []) expect(tally.count).toBe(timesOf(tally.value));
+      expect(usage?.tallyOverflow.sourceIPs).toBe(calls.length - expectedKept.reduce((sum, address) => sum + timesOf(address), 0));
+    }
+  });
+
   it('a request with an invalidated legacy token is recorded by its Secret, though no user was established', () => {
     const aggregator = new UsageAggregator();
     aggregator.add(
