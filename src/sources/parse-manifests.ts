@@ -10,7 +10,7 @@ import {
   type Event,
 } from 'js-yaml';
 import { InputError } from '../errors/kubectl-sa-error.js';
-import { countLineBreaks, LineIndex } from './line-index.js';
+import { countLineBreaks } from './line-index.js';
 import { skipNode, startOf } from './yaml-events.js';
 
 /**
@@ -43,41 +43,38 @@ const helmSourceComment = /^#\s*Source:\s*(\S.*?)\s*$/m;
 export function parseManifests(text: string, file: string, options: { readonly onProgress?: () => void } = {}): ParsedDocument[] {
   const documents: ParsedDocument[] = [];
   const copies = new Map<string, string>();
+  // Lines are counted as documents are met, front to back: an index of every line of a 50 MB file is tens of MB.
+  const lines = new LineCursor(text);
   let stretches = 0;
   let previousEnd = 0;
-  // Lines are indexed stretch by stretch (stretches follow each other): an index of every line of a 50 MB
-  // file is tens of MB.
-  let firstLine = 1;
   for (const [from, to] of documentStretches(text)) {
     // Every 256 stretches (documents, mostly): the caller may look at the heap while a large file is parsed.
     if ((++stretches & 255) === 0) options.onProgress?.();
     const source = from === 0 && to === text.length ? text : text.slice(from, to);
-    const lines = new LineIndex(source, firstLine);
-    firstLine = lines.nextLine;
-    // Offsets are the whole text's; one before the stretch (no root seen yet) is looked up in the whole.
-    const position = (offset: number) => (offset >= from ? lines.position(offset - from) : positionIn(text, offset));
     let events: Event[];
     let values: unknown[];
     try {
       events = parseEvents(source, { filename: file, maxDepth: 200 });
       values = constructFromEvents(events, { source, filename: file, schema: kubernetesYamlSchema, maxAliases: 1000 });
     } catch (error) {
-      throw toInputError(error, file, lines.position(0).line - 1);
+      throw toInputError(error, file, lines.position(from).line - 1);
     }
-    if (events.some((event) => event.type === EVENT_ID.ALIAS)) rejectExcessiveAliasing(values, source, file);
+    const outline = outlineOf(events);
+    if (outline.aliased) rejectExcessiveAliasing(values, source, file);
     for (const value of values) detachStrings(value, copies);
-    const shapes = shapeDocuments(events, source);
     values.forEach((value, index) => {
-      const shape = shapes[index];
-      const start = shape?.rootStart === undefined ? previousEnd : from + shape.rootStart;
+      const root = outline.roots[index] ?? -1;
+      const rootStart = root === -1 ? undefined : startOf(events[root] as Event);
+      const start = rootStart === undefined ? previousEnd : from + rootStart;
       const template = helmTemplateBefore(text, previousEnd, start);
-      const { line, column } = position(start);
+      const { line, column } = lines.position(start);
       previousEnd = Math.max(previousEnd, start);
       if (value === null || value === undefined) return;
-      if (isListDocument(value) && shape?.itemStarts) {
+      const itemStarts = isListDocument(value) ? listItemStarts(events, root, source) : undefined;
+      if (isListDocument(value) && itemStarts) {
         value.items.forEach((item, itemIndex) => {
-          const itemStart = shape.itemStarts?.[itemIndex];
-          const at = position(itemStart === undefined || itemStart === -1 ? start : from + itemStart);
+          const itemStart = itemStarts[itemIndex];
+          const at = lines.position(itemStart === undefined || itemStart === -1 ? start : from + itemStart);
           documents.push({ value: item, line: at.line, column: at.column, listLine: line, ...(template ? { template } : {}) });
         });
         return;
@@ -126,10 +123,23 @@ function copyOf(text: string, copies: Map<string, string>): string {
   return copy;
 }
 
-/** Line and column of an offset, counted from the start of the text. */
-function positionIn(text: string, offset: number): { line: number; column: number } {
-  const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
-  return { line: 1 + countLineBreaks(text, 0, offset), column: offset - lineStart + 1 };
+/**
+ * Line and column of offsets in a text, asked mostly front to back (documents, then their items): each answer
+ * counts the line breaks from the one before, so a whole file costs one pass and no index of its lines.
+ */
+class LineCursor {
+  private offset = 0;
+  private line = 1;
+
+  constructor(private readonly text: string) {}
+
+  position(offset: number): { line: number; column: number } {
+    if (offset >= this.offset) this.line += countLineBreaks(this.text, this.offset, offset);
+    else this.line -= countLineBreaks(this.text, offset, this.offset);
+    this.offset = offset;
+    const lineStart = offset === 0 ? 0 : this.text.lastIndexOf('\n', offset - 1) + 1;
+    return { line: this.line, column: offset - lineStart + 1 };
+  }
 }
 
 /**
@@ -140,10 +150,16 @@ function positionIn(text: string, offset: number): { line: number; column: numbe
  */
 export function documentStretches(text: string): [number, number][] {
   const stretches: [number, number][] = [];
+  const candidates = new CandidateLines(text);
   let from = 0;
   let begun = false;
   let ended = false;
   for (let lineStart = 0; lineStart < text.length;) {
+    // Within a document only a line that starts with `-`, `.` or `%` can change anything: jump to the next one.
+    if (begun) {
+      lineStart = candidates.next(lineStart);
+      if (lineStart === -1) break;
+    }
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline + 1;
     const first = text.charCodeAt(lineStart);
@@ -172,6 +188,38 @@ export function documentStretches(text: string): [number, number][] {
   stretches.push([from, text.length]);
   return stretches;
 }
+
+/** The starts of lines beginning with `-`, `.` or `%`, found by searching for each from where it was last found. */
+class CandidateLines {
+  private readonly found = [0, 0, 0];
+
+  constructor(private readonly text: string) {
+    for (let kind = 0; kind < 3; kind++) this.found[kind] = this.search(kind, 0);
+  }
+
+  /** The first such line start at or after `lineStart` (a line start), or -1. */
+  next(lineStart: number): number {
+    let nearest = -1;
+    for (let kind = 0; kind < 3; kind++) {
+      let at = this.found[kind] ?? -1;
+      if (at !== -1 && at < lineStart) {
+        at = this.search(kind, lineStart);
+        this.found[kind] = at;
+      }
+      if (at !== -1 && (nearest === -1 || at < nearest)) nearest = at;
+    }
+    return nearest;
+  }
+
+  private search(kind: number, lineStart: number): number {
+    const char = candidateChars[kind] ?? '';
+    if (lineStart === 0 && this.text.startsWith(char)) return 0;
+    const newline = this.text.indexOf(`\n${char}`, lineStart === 0 ? 0 : lineStart - 1);
+    return newline === -1 ? -1 : newline + 1;
+  }
+}
+
+const candidateChars = ['-', '.', '%'];
 
 const dash = 0x2d;
 const dot = 0x2e;
@@ -253,48 +301,43 @@ function helmTemplateBefore(text: string, from: number, to: number): string | un
   return helmSourceComment.exec(ownRegion)?.[1];
 }
 
-interface DocumentShape {
-  rootStart: number | undefined;
-  itemStarts: number[] | undefined;
+interface EventOutline {
+  /** Per document, the index of its root node's event; -1 for an empty document. */
+  readonly roots: number[];
+  /** Some node is an alias of another. */
+  readonly aliased: boolean;
 }
 
 /**
- * Walks js-yaml's flat event stream once to find where each document's root node starts and, for a
- * root mapping with an `items` sequence, where each item starts. The values themselves come from
- * constructFromEvents; this only recovers positions, which js-yaml's loader does not keep.
+ * One pass over js-yaml's flat event stream: where each document's root node is (js-yaml's loader drops
+ * positions; the values come from constructFromEvents) and whether any alias appears.
  */
-function shapeDocuments(events: readonly Event[], text: string): DocumentShape[] {
-  const shapes: DocumentShape[] = [];
-  let index = 0;
-  while (index < events.length) {
-    const event = events[index];
-    if (event?.type !== EVENT_ID.DOCUMENT) {
-      index += 1;
-      continue;
-    }
-    index += 1;
-    const root = events[index];
-    const shape: DocumentShape = { rootStart: root ? startOf(root) : undefined, itemStarts: undefined };
-    if (root?.type === EVENT_ID.MAPPING) {
-      index += 1;
-      while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
-        const key = events[index];
-        const isItemsKey = key?.type === EVENT_ID.SCALAR && getScalarValue(text, key) === 'items';
-        index = skipNode(events, index);
-        const valueEvent = events[index];
-        if (isItemsKey && valueEvent?.type === EVENT_ID.SEQUENCE) {
-          shape.itemStarts = childStarts(events, index);
-        }
-        index = skipNode(events, index);
-      }
-      index += 1;
-    } else if (root) {
-      index = skipNode(events, index);
-    }
-    shapes.push(shape);
-    index += 1; // the document's POP
+function outlineOf(events: readonly Event[]): EventOutline {
+  const roots: number[] = [];
+  let aliased = false;
+  for (let index = 0; index < events.length; index++) {
+    const type = (events[index] as Event).type;
+    if (type === EVENT_ID.DOCUMENT) {
+      const next = events[index + 1];
+      roots.push(next === undefined || next.type === EVENT_ID.POP ? -1 : index + 1);
+    } else if (type === EVENT_ID.ALIAS) aliased = true;
   }
-  return shapes;
+  return { roots, aliased };
+}
+
+/** Where each item of a `*List` document's `items` sequence starts (-1 when unknown); undefined when the root has no such sequence. */
+function listItemStarts(events: readonly Event[], root: number, text: string): number[] | undefined {
+  if (events[root]?.type !== EVENT_ID.MAPPING) return undefined;
+  let index = root + 1;
+  let starts: number[] | undefined;
+  while (index < events.length && events[index]?.type !== EVENT_ID.POP) {
+    const key = events[index];
+    const isItemsKey = key?.type === EVENT_ID.SCALAR && getScalarValue(text, key) === 'items';
+    index = skipNode(events, index);
+    if (isItemsKey && events[index]?.type === EVENT_ID.SEQUENCE) starts = childStarts(events, index);
+    index = skipNode(events, index);
+  }
+  return starts;
 }
 
 function childStarts(events: readonly Event[], sequenceIndex: number): number[] {
