@@ -44,5 +44,10 @@ export interface AuditEvent {
   readonly complete?: () => AuditEvent;
 }
 
-/** The stages after which nothing more is logged for a request. */
-export const finalStages: ReadonlySet<string> = new Set(['ResponseComplete', 'Panic']);
+/**
+ * Whether nothing more is logged for a request after this stage (ResponseComplete, Panic). Compared, not
+ * looked up in a set: a stage parsed from a line is a fresh string, and hashing it costs more.
+ */
+export function isFinalStage(stage: string | undefined): boolean {
+  return stage === 'ResponseComplete' || stage === 'Panic';
+}

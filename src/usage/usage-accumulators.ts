@@ -101,6 +101,26 @@ class ShapeAccumulator {
     return row;
   }
 
+  /** A row of this shape as the result lists it (one object, no spread of the row's counts). */
+  usage(row: RowAccumulator): RequestUsage {
+    return {
+      verb: this.verb,
+      apiGroup: this.apiGroup,
+      resource: this.resource,
+      subresource: this.subresource,
+      namespace: this.namespace,
+      name: row.name,
+      nonResourceURL: this.nonResourceURL,
+      count: row.count,
+      allowed: row.allowed,
+      denied: row.denied,
+      firstSeen: row.first,
+      lastSeen: row.last,
+      codes: row.codeCounts(),
+      otherNames: row.otherNames,
+    };
+  }
+
   state(): ShapeState {
     const rows: RowState[] = [];
     for (const row of this.rows.values()) rows.push(row.state());
@@ -246,8 +266,10 @@ class CappedTally {
       if (ordered[middle]! < value) low = middle + 1;
       else high = middle;
     }
-    const greatest = ordered.pop()!;
-    ordered.splice(low, 0, value);
+    const last = ordered.length - 1;
+    const greatest = ordered[last]!;
+    for (let index = last; index > low; index--) ordered[index] = ordered[index - 1]!;
+    ordered[low] = value;
     const given = this.counts.get(greatest);
     this.counts.delete(greatest);
     if (given === this.last) this.lastValue = this.last = undefined;
@@ -461,13 +483,18 @@ export class AccountAccumulator {
     const resourceKey = request.resource === '' ? request.nonResourceURL : request.resource;
     let candidates = byResource.get(resourceKey);
     if (!candidates) byResource.set(resourceKey, (candidates = []));
-    let shape = candidates.find(
-      (known) =>
+    let shape: ShapeAccumulator | undefined;
+    // A loop, not find(): no closure made for every request.
+    for (const known of candidates)
+      if (
         known.namespace === request.namespace &&
         known.apiGroup === request.apiGroup &&
         known.subresource === request.subresource &&
-        known.resource === request.resource,
-    );
+        known.resource === request.resource
+      ) {
+        shape = known;
+        break;
+      }
     if (!shape) {
       shape = new ShapeAccumulator(
         request.verb,
@@ -485,21 +512,12 @@ export class AccountAccumulator {
 
   result(): ServiceAccountUsage {
     const requests: RequestUsage[] = [];
-    for (const shape of [...this.shapes.values()].flatMap((byResource) => [...byResource.values()].flat())) {
-      for (const row of shape.other ? [...shape.rows.values(), shape.other] : shape.rows.values()) {
-        requests.push({
-          verb: shape.verb,
-          apiGroup: shape.apiGroup,
-          resource: shape.resource,
-          subresource: shape.subresource,
-          namespace: shape.namespace,
-          name: row.name,
-          nonResourceURL: shape.nonResourceURL,
-          ...row.counts(),
-          otherNames: row.otherNames,
-        });
-      }
-    }
+    for (const byResource of this.shapes.values())
+      for (const candidates of byResource.values())
+        for (const shape of candidates) {
+          for (const row of shape.rows.values()) requests.push(shape.usage(row));
+          if (shape.other) requests.push(shape.usage(shape.other));
+        }
     // The aggregates are no longer needed once their rows exist: free them before the next account's.
     this.shapes.clear();
     requests.sort(compareRequests);

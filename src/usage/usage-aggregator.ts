@@ -17,7 +17,7 @@
  * for their final stage, the auditIDs counted recently), exactly as one reader would have met them.
  * Where that cannot be exact (a bound binds differently), `absorb()` says so and the caller reads again.
  */
-import { finalStages, type AuditEvent } from './audit-event.js';
+import { isFinalStage, type AuditEvent } from './audit-event.js';
 import {
   AccountAccumulator,
   before,
@@ -160,7 +160,7 @@ export class UsageAggregator {
       if (this.earlierRequestsUpTo !== undefined && this.hold(id, event)) return;
     }
     if (waited) this.stagesFolded++;
-    if (finalStages.has(event.stage ?? '')) {
+    if (isFinalStage(event.stage)) {
       this.counted.addNew(id);
       this.count(event);
       return;
@@ -193,7 +193,7 @@ export class UsageAggregator {
     }
     const stage: HeldStage = {
       id,
-      final: finalStages.has(event.stage ?? ''),
+      final: isFinalStage(event.stage),
       at: this.counted.total,
       counts: countedOf(event.complete ? event.complete() : event),
     };

@@ -2,7 +2,7 @@
  * Decoding of one audit log line into events (audit.k8s.io/v1, types in src/usage/audit-event.ts).
  */
 
-import { finalStages, type AuditEvent } from '../../usage/audit-event.js';
+import { isFinalStage, type AuditEvent } from '../../usage/audit-event.js';
 
 export type { AuditEvent };
 
@@ -32,7 +32,7 @@ export function skimAuditLine(line: string): DecodedLine | undefined {
   const stage = knownValue(line, line.indexOf(stageKey, canonicalPrefix.length), stageKey, stagesByLength);
   if (stage === undefined) return undefined;
   const serviceAccount = line.includes(serviceAccountMark);
-  if ((serviceAccount && finalStages.has(stage)) || line.includes(invalidatedMark)) return undefined;
+  if ((serviceAccount && isFinalStage(stage)) || line.includes(invalidatedMark)) return undefined;
   let end = line.length - 1;
   while (end > 0 && (line.charCodeAt(end) === 32 || line.charCodeAt(end) === 13 || line.charCodeAt(end) === 9)) end--;
   if (line.charCodeAt(end) !== 125) return undefined;
