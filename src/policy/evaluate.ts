@@ -79,45 +79,17 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
     options.keepProfiles,
   );
   const { active, expired } = partitionExemptions(options.exemptions ?? [], options.now);
-  const findings: Finding[] = [];
-  const exempted: ExemptedFinding[] = [];
-  const refused: ExemptedFinding[] = [];
-  const ignored: ExemptedFinding[] = [];
-  const mode = options.exemptionMode ?? honourAllExemptions;
-  const keepDocuments = options.keepDocuments ?? true;
-  let applied = 0;
-  let weightApplied = 0;
-  let weightFailed = 0;
-  const byRule = new Map<string, { applied: number; failed: number; exempted: number }>();
+  const judging = new Judging(active, options.exemptionMode ?? honourAllExemptions, options.keepDocuments ?? true);
+  const byRule = new Map<string, RuleTally>();
   for (const pack of packs) for (const rule of pack.rules) byRule.set(rule.id, { applied: 0, failed: 0, exempted: 0 });
 
   for (const [target, rules] of indexRulesByTarget(packs)) {
     // Looked up once per rule, not once per (rule, document): a dense 10k scan makes 600,000 checks.
     const tallies = rules.map((rule) => byRule.get(rule.id) ?? { applied: 0, failed: 0, exempted: 0 });
-    for (const targetDocument of documents.each(target)) {
-      const { document } = targetDocument;
-      for (let index = 0; index < rules.length; index++) {
-        const rule = rules[index] as CompiledRule;
-        if (rule.match && !rule.match(document)) continue;
-        const counts = tallies[index] as { applied: number; failed: number; exempted: number };
-        counts.applied += 1;
-        applied += 1;
-        weightApplied += severityWeight[rule.severity];
-        if (rule.assert(document)) continue;
-        const finding = new RuleFinding(rule, targetDocument, rule.assert.errors ?? [], keepDocuments);
-        const exemption = exemptionFor(rule.id, rule.severity, targetDocument.metadata, targetDocument.object, active, mode);
-        if (exemption?.kind === 'exempt') {
-          counts.exempted += 1;
-          exempted.push({ finding, ...exemption.decision });
-          continue;
-        }
-        if (exemption) (exemption.kind === 'refused' ? refused : ignored).push({ finding, ...exemption.decision });
-        counts.failed += 1;
-        weightFailed += severityWeight[rule.severity];
-        findings.push(finding);
-      }
-    }
+    const weights = rules.map((rule) => severityWeight[rule.severity]);
+    for (const targetDocument of documents.each(target)) judging.judge(targetDocument, rules, tallies, weights);
   }
+  const { findings, exempted, refused, ignored } = judging;
   findings.sort(compareFindings);
   for (const list of [exempted, refused, ignored]) list.sort((a, b) => compareFindings(a.finding, b.finding));
   const unknown = documents.unknownAnswers();
@@ -131,9 +103,62 @@ export function evaluatePolicies(inventory: Inventory, packs: readonly CompiledP
     ignoredExemptions: ignored,
     expiredExemptions: expired,
     unknown,
-    checks: { applied, weightApplied, weightFailed, byRule },
+    checks: { applied: judging.applied, weightApplied: judging.weightApplied, weightFailed: judging.weightFailed, byRule },
     documents,
   };
+}
+
+interface RuleTally {
+  applied: number;
+  failed: number;
+  exempted: number;
+}
+
+/**
+ * One evaluation's findings and counts, one document at a time. The check of one document against its target's
+ * rules is a method of its own, not the body of evaluatePolicies' loop: V8 optimises a function called
+ * thousands of times, where a loop run once is optimised on the stack and thrown back to the interpreter
+ * each time the next target's documents change its shapes (measured: ~100 ms of a realistic 10k scan).
+ */
+class Judging {
+  readonly findings: Finding[] = [];
+  readonly exempted: ExemptedFinding[] = [];
+  readonly refused: ExemptedFinding[] = [];
+  readonly ignored: ExemptedFinding[] = [];
+  applied = 0;
+  weightApplied = 0;
+  weightFailed = 0;
+
+  constructor(
+    private readonly active: readonly Exemption[],
+    private readonly mode: ExemptionMode,
+    private readonly keepDocuments: boolean,
+  ) {}
+
+  judge(targetDocument: TargetDocument, rules: readonly CompiledRule[], tallies: readonly RuleTally[], weights: readonly number[]): void {
+    const { document } = targetDocument;
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index] as CompiledRule;
+      if (rule.match && !rule.match(document)) continue;
+      const counts = tallies[index] as RuleTally;
+      const weight = weights[index] as number;
+      counts.applied += 1;
+      this.applied += 1;
+      this.weightApplied += weight;
+      if (rule.assert(document)) continue;
+      const finding = new RuleFinding(rule, targetDocument, rule.assert.errors ?? [], this.keepDocuments);
+      const exemption = exemptionFor(rule.id, rule.severity, targetDocument.metadata, targetDocument.object, this.active, this.mode);
+      if (exemption?.kind === 'exempt') {
+        counts.exempted += 1;
+        this.exempted.push({ finding, ...exemption.decision });
+        continue;
+      }
+      if (exemption) (exemption.kind === 'refused' ? this.refused : this.ignored).push({ finding, ...exemption.decision });
+      counts.failed += 1;
+      this.weightFailed += weight;
+      this.findings.push(finding);
+    }
+  }
 }
 
 /** Rules grouped by target in pack order, so each target's documents are walked once. */
