@@ -552,8 +552,10 @@ function unionOverComponents(
   const reachable = new Array<ReachableFacts>(count);
   let counter = 0;
 
-  for (let root = 0; root < count; root++) {
-    if (order[root] !== -1) continue;
+  // One depth-first walk per root, as a function of its own: V8 optimises a function called once per root,
+  // where the walk as an inner loop was optimised on the stack and thrown back to the interpreter at every
+  // root it finished (47 times in a realistic 10k scan).
+  const walkFrom = (root: number): void => {
     const work: { node: number; next: number }[] = [{ node: root, next: 0 }];
     order[root] = low[root] = counter++;
     stack.push(root);
@@ -601,7 +603,8 @@ function unionOverComponents(
         unsure[node] = componentUnsure;
       }
     }
-  }
+  };
+  for (let root = 0; root < count; root++) if (order[root] === -1) walkFrom(root);
   return { reachable, unsure };
 }
 
