@@ -204,3 +204,39 @@ describe('exemptions file', () => {
     await expect(loadExemptions(file)).rejects.toThrow(/bad-exemptions\.yaml:7: \/exemptions\/0\/until: .*unknown field "until"/);
   });
 });
+
+describe('rules that target a Kubernetes kind', () => {
+  it('judge every object of the kind (any group) for `Kind`, and only the group’s for `group/Kind`', async () => {
+    const { buildInventory } = await import('../../src/inventory/inventory.js');
+    const { evaluatePolicies } = await import('../../src/policy/evaluate.js');
+    const targets = ['Deployment', 'apps/Deployment', 'extensions/Deployment', 'ServiceAccount'];
+    const rules = targets
+      .map((target, index) =>
+        rule('    assert: false\n')
+          .replace('ACME001', `ACME00${index + 1}`)
+          .replace('target: ServiceAccount', `target: ${target}`),
+      )
+      .join('');
+    const { packs } = await loadPolicies({ paths: [await packFile('kinds.yaml', header + rules)], includeBuiltIn: false });
+    const object = (apiVersion: string, kind: string, name: string) => ({
+      value: { apiVersion, kind, metadata: { name, namespace: 'a' } },
+    });
+    const inventory = buildInventory(
+      [
+        object('apps/v1', 'Deployment', 'web'),
+        object('v1', 'ServiceAccount', 'web'),
+        object('extensions/v1beta1', 'Deployment', 'old'),
+        object('v1', 'ConfigMap', 'web'),
+        object('apps/v1', 'Deployment', 'api'),
+      ],
+      { defaultNamespace: 'default', origin: 'files' },
+    );
+    const { findings } = evaluatePolicies(inventory, packs, { now: new Date('2026-06-01T00:00:00Z') });
+    const judged = (ruleId: string) => findings.filter((finding) => finding.ruleId === ruleId).map((finding) => finding.object.name);
+    // Findings are sorted; each rule fails every object it judges (assert: false), so its findings are what it judged.
+    expect(judged('ACME001').sort()).toEqual(['api', 'old', 'web']);
+    expect(judged('ACME002').sort()).toEqual(['api', 'web']);
+    expect(judged('ACME003')).toEqual(['old']);
+    expect(judged('ACME004')).toEqual(['web']);
+  });
+});

@@ -28,7 +28,6 @@ export interface TargetDocument {
 export class TargetDocuments {
   private contextBuilt: ScanContext | undefined;
   private readonly cache = new Map<string, readonly TargetDocument[]>();
-  private byKind: Map<string, InventoryEntry[]> | undefined;
   private workloadDocuments: { entry: InventoryEntry; document: WorkloadDocument }[] | undefined;
 
   /**
@@ -59,7 +58,6 @@ export class TargetDocuments {
   forget(): void {
     this.contextBuilt = undefined;
     this.cache.clear();
-    this.byKind = undefined;
     this.workloadDocuments = undefined;
   }
 
@@ -95,7 +93,7 @@ export class TargetDocuments {
   private build(target: string): readonly TargetDocument[] {
     const derived = derivedTarget(target);
     if (derived) return derived.build(this);
-    return (this.kindIndex().get(target) ?? []).map((entry) => ({ ...fromEntry(entry), document: entry.object }));
+    return this.entriesOfKind(target).map((entry) => ({ ...fromEntry(entry), document: entry.object }));
   }
 
   workloadTargets(): TargetDocument[] {
@@ -120,22 +118,19 @@ export class TargetDocuments {
       .map((entry) => ({ ...fromEntry(entry), document: buildRoleProfile(entry, this.context) }));
   }
 
-  private kindIndex(): Map<string, InventoryEntry[]> {
-    if (this.byKind) return this.byKind;
-    const index = new Map<string, InventoryEntry[]>();
-    const add = (key: string, entry: InventoryEntry) => {
-      const list = index.get(key);
-      if (list) list.push(entry);
-      else index.set(key, [entry]);
-    };
-    for (const entry of this.context.inventory.entries) {
-      if (!this.context.inScope(entry)) continue;
-      add(entry.ref.kind, entry);
-      const group = groupOf(entry.ref.apiVersion);
-      if (group !== '') add(`${group}/${entry.ref.kind}`, entry);
-    }
-    this.byKind = index;
-    return index;
+  /**
+   * The objects in scope a Kubernetes-kind target names, in input order: `Kind` (any group) or `group/Kind`.
+   * Looked for when a rule targets the kind (once, documentsFor caches the documents): packs target one or
+   * two kinds of the dozen an input holds, so no index of every kind is built.
+   */
+  private entriesOfKind(target: string): InventoryEntry[] {
+    const slash = target.indexOf('/');
+    const kind = slash === -1 ? target : target.slice(slash + 1);
+    const group = slash === -1 ? undefined : target.slice(0, slash);
+    if (group === '') return [];
+    return this.context.inventory.entries.filter(
+      (entry) => entry.ref.kind === kind && (group === undefined || groupOf(entry.ref.apiVersion) === group) && this.context.inScope(entry),
+    );
   }
 
   private workloads(): { entry: InventoryEntry; document: WorkloadDocument }[] {
