@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { InputError } from '../errors/kubectl-sa-error.js';
+import { holdHeapGrowthFor, severalReaders } from '../sources/heap-growth.js';
 import {
   progressReporter,
   readAuditLogPiece,
@@ -21,6 +22,7 @@ import {
   type ReadAuditLogOptions,
 } from '../sources/audit-log/read-audit-logs.js';
 import type { Expectations } from '../usage/expectations.js';
+import type { AccountState } from '../usage/usage-accumulators.js';
 import { UsageAggregator, type CallExpectations, type UsagePartial } from '../usage/usage-aggregator.js';
 import type { UsageLog } from '../usage/usage-types.js';
 import type { AuditLogThreadJob, AuditLogThreadMessage } from './audit-log-thread.js';
@@ -105,16 +107,19 @@ export async function readInThreads(
   options: ReadAuditLogOptions & { readonly expectations: Expectations | undefined; readonly matcher: CallExpectations | undefined },
 ): Promise<ThreadedRead | undefined> {
   const progress = progressReporter(options, totalBytesOf(files));
+  // Two heaps of aggregates at once: each held closer than one reader's.
+  holdHeapGrowthFor(severalReaders);
   const workers: Worker[] = [];
   try {
     // The main thread reads the first range itself (one heap fewer than a thread of its own), the others
     // each read one in a thread.
     const aggregator = new UsageAggregator(options.matcher ? { expectations: options.matcher } : {});
-    const own = (async () => {
-      const reads: PieceRead[] = [];
-      for (const piece of ranges[0] ?? []) reads.push(await readAuditLogPiece(piece, (event) => aggregator.add(event), progress, options));
-      return reads;
-    })();
+    // A thread's ServiceAccounts are absorbed as they come once the main thread has read its own range (the
+    // aggregates do not depend on order), one message at a time: parsed into garbage that dies young, and
+    // never all of a thread's at once, in its heap or in ours.
+    let ownRead = false;
+    const waiting: string[] = [];
+    const absorbAccounts = (states: string) => aggregator.absorbAccounts(JSON.parse(states) as AccountState[]);
     const others = Promise.all(
       ranges.slice(1).map((pieces) => {
         const job: AuditLogThreadJob = {
@@ -126,15 +131,27 @@ export async function readInThreads(
         };
         const worker = startProgramThread(job);
         workers.push(worker);
-        return resultOf(worker, (message) => {
-          progress.bytes(message.bytes);
-          progress.events(message.events);
-          progress.tick(message.file, false);
-        });
+        return resultOf(
+          worker,
+          (message) => {
+            progress.bytes(message.bytes);
+            progress.events(message.events);
+            progress.tick(message.file, false);
+          },
+          (states) => (ownRead ? absorbAccounts(states) : waiting.push(states)),
+        );
       }),
     );
+    const own = (async () => {
+      const reads: PieceRead[] = [];
+      for (const piece of ranges[0] ?? []) reads.push(await readAuditLogPiece(piece, (event) => aggregator.add(event), progress, options));
+      ownRead = true;
+      for (const states of waiting.splice(0)) absorbAccounts(states);
+      return reads;
+    })();
     const [ownReads, results] = await Promise.all([own, others]);
-    for (const { partial } of results) if (!aggregator.absorb(partial)) return undefined;
+    // The rest of each partial in log order: it continues the ranges before it.
+    for (const { partial } of results) if (!aggregator.absorb(JSON.parse(partial) as UsagePartial)) return undefined;
     const summary = summaryOf([...ownReads, ...results.flatMap((result) => result.reads)], listingWarnings, files, options.badLineSamples);
     progress.tick(files.at(-1)?.name ?? '', true);
     return { log: aggregator.finish(), summary };
@@ -143,18 +160,25 @@ export async function readInThreads(
   }
 }
 
+/** What a thread sent at its end, besides its ServiceAccounts: its reads, and the rest of its partial as JSON text. */
+interface ThreadResult {
+  readonly reads: readonly PieceRead[];
+  readonly partial: string;
+}
+
 function resultOf(
   worker: Worker,
   onProgress: (message: Extract<AuditLogThreadMessage, { type: 'progress' }>) => void,
-): Promise<{ reads: readonly PieceRead[]; partial: UsagePartial }> {
+  onAccounts: (states: string) => void,
+): Promise<ThreadResult> {
   return new Promise((resolve, reject) => {
     worker.on('message', (message: AuditLogThreadMessage) => {
       if (message.type === 'progress') onProgress(message);
-      // The partial comes as JSON text: V8 parses JSON faster than it deserializes a structured clone.
+      else if (message.type === 'accounts') onAccounts(message.states);
       else if (message.type === 'done') {
         // Its heap goes before the main thread absorbs what it sent.
         void worker.terminate();
-        resolve({ reads: message.reads, partial: JSON.parse(message.partial) as UsagePartial });
+        resolve({ reads: message.reads, partial: message.partial });
       } else
         reject(
           message.input

@@ -9,6 +9,7 @@
 // A static import: the build makes it a require() run when this module is first used, which the standalone
 // binary's program (a vm.Script, without dynamic import) can do too.
 import { Worker } from 'node:worker_threads';
+import { severalReaders } from '../sources/heap-growth.js';
 import type { AuditLogThreadJob } from './audit-log-thread.js';
 
 /** The thread program's text, defined by the build; undefined when running from the sources. */
@@ -21,5 +22,11 @@ export function canStartProgramThreads(): boolean {
 /** Starts a thread on `job` (its workerData holds it as `job`). */
 export function startProgramThread(job: AuditLogThreadJob): Worker {
   if (typeof KUBECTL_SA_THREAD_PROGRAM !== 'string') throw new Error('this build carries no thread program');
-  return new Worker(KUBECTL_SA_THREAD_PROGRAM, { eval: true, workerData: { job } });
+  return new Worker(KUBECTL_SA_THREAD_PROGRAM, {
+    eval: true,
+    workerData: { job },
+    // Its young generation held from its start, as the main thread's is once reading begins (V8 makes the
+    // young generation three semi-spaces: two and the large objects').
+    resourceLimits: { maxYoungGenerationSizeMb: 3 * severalReaders.semiSpaceMiB },
+  });
 }

@@ -13,21 +13,46 @@
  */
 import v8 from 'node:v8';
 
-const semiSpaceBytes = 16 * 1024 * 1024;
+/** How far the heap may grow while one log or file is read: young generation (each of its two halves) and old. */
+export interface HeapHold {
+  readonly semiSpaceMiB: number;
+  /** The old generation is collected when it grows by this much since the last full collection. */
+  readonly growingPercent: number;
+}
 
-let oldGenerationHeld = false;
+/** One reader (manifests, or an audit log read by one thread): the measurements above. */
+const oneReader: HeapHold = { semiSpaceMiB: 16, growingPercent: 100 };
+
+/**
+ * Several threads reading one audit log, each with a heap of its own holding aggregates of nearly every
+ * ServiceAccount: 4 MiB semi-spaces, and a full collection once the old generation grows by a third, keep two
+ * readers of 1 GiB at 279-287 MB at the peak, against 338-371 MB with one reader's hold (50%: 293-311 MB);
+ * the price is more collections, within the noise of the shared machine (bench/RESULTS.md, issue 15, fifth
+ * round).
+ */
+export const severalReaders: HeapHold = { semiSpaceMiB: 4, growingPercent: 35 };
+
+let hold = oneReader;
+let growingPercentSet: number | undefined;
 let youngGenerationHeld = false;
+
+/** From now on, holds the heap of this thread (and the old generation of every thread) as `readers` says. */
+export function holdHeapGrowthFor(readers: HeapHold): void {
+  hold = readers;
+  holdHeapGrowth();
+}
 
 /** To call now and then while reading (it reads the heap's statistics). */
 export function holdHeapGrowth(): void {
-  if (!oldGenerationHeld) {
-    v8.setFlagsFromString('--heap-growing-percent=100');
-    oldGenerationHeld = true;
+  if (growingPercentSet !== hold.growingPercent) {
+    // V8's flags are the process's: every thread's heap grows by the last one set.
+    v8.setFlagsFromString(`--heap-growing-percent=${hold.growingPercent}`);
+    growingPercentSet = hold.growingPercent;
   }
   if (youngGenerationHeld) return;
   const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
   // The new space reports both semi-spaces.
-  if (newSpace && newSpace.space_size >= 2 * semiSpaceBytes) {
+  if (newSpace && newSpace.space_size >= 2 * hold.semiSpaceMiB * 1024 * 1024) {
     v8.setFlagsFromString('--semi-space-growth-factor=1');
     youngGenerationHeld = true;
   }

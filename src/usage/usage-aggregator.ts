@@ -242,6 +242,32 @@ export class UsageAggregator {
   }
 
   /**
+   * This range's ServiceAccounts as data, `size` at a time, each let go as it is given: a thread sends them
+   * without holding its aggregates and a copy of them at once. `partial()` then carries none.
+   */
+  *accountStates(size: number): Generator<AccountState[]> {
+    let batch: AccountState[] = [];
+    for (const [username, account] of this.accounts) {
+      batch.push(account.state());
+      this.accounts.delete(username);
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /**
+   * Folds in ServiceAccounts of a later range (`accountStates()`), before its `absorb()`. The aggregates
+   * are order-independent, so when does not matter; should `absorb()` then refuse the range, the log is
+   * read again by a new aggregator anyway.
+   */
+  absorbAccounts(states: readonly AccountState[]): void {
+    for (const state of states) this.account(state.namespace, state.name).absorbState(state);
+  }
+
+  /**
    * Folds in the next range's `partial()`, as if its events had been added here. False when the result
    * would not be exactly one reader's: the caller then reads the log in one pass.
    */
@@ -257,7 +283,7 @@ export class UsageAggregator {
     this.serviceAccountRequests += partial.serviceAccountRequests;
     this.stagesFolded += partial.stagesFolded;
     this.widen(partial.windowStart, partial.windowEnd, partial.latestReceived);
-    for (const state of partial.serviceAccounts) this.account(state.namespace, state.name).absorbState(state);
+    this.absorbAccounts(partial.serviceAccounts);
     for (const token of partial.invalidatedTokens) {
       const entry = this.invalidatedEntry(token.secretNamespace, token.secretName);
       entry.count += token.count;

@@ -4,6 +4,7 @@ import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
 import { planRanges } from '../../src/app/audit-log-threads.js';
 import { listAuditLogFiles, readAuditLogPiece, type ProgressCounter } from '../../src/sources/audit-log/read-audit-logs.js';
 import type { AuditEvent } from '../../src/usage/audit-event.js';
+import type { AccountState } from '../../src/usage/usage-accumulators.js';
 import { UsageAggregator, type AggregatorOptions, type UsagePartial } from '../../src/usage/usage-aggregator.js';
 import { harnessEvents, harnessLogText, scratchDir, writeScratch } from '../helpers/audit-fixture.js';
 
@@ -27,12 +28,15 @@ async function byRanges(file: string, cuts: readonly number[]): Promise<{ log: s
   let held = 0;
   for (const [index, start] of bounds.entries()) {
     const end = bounds[index + 1];
-    const { partial } = await readRange(
+    const { aggregator: range } = await readRange(
       { kind: 'audit-log-range', pieces: [{ file: listed!, start, end }], first: index === 0, expectations: undefined, badLineSamples: 5 },
       () => undefined,
     );
-    // As the thread sends it.
-    const sent = JSON.parse(JSON.stringify(partial)) as UsagePartial;
+    // As the thread sends it: its ServiceAccounts a few at a time, then the rest, as JSON; the first range is the
+    // main thread's own, absorbed whole.
+    if (index > 0)
+      for (const states of range.accountStates(3)) aggregator.absorbAccounts(JSON.parse(JSON.stringify(states)) as AccountState[]);
+    const sent = JSON.parse(JSON.stringify(range.partial())) as UsagePartial;
     held += sent.heldIds;
     if (!aggregator.absorb(sent)) return { log: undefined, held };
   }
