@@ -174,6 +174,22 @@ describe('UsageAggregator on hand-made stage sequences', () => {
     ]);
   });
 
+  it('first and last seen are the earliest and latest request, in whatever order the log has them', () => {
+    // Microsecond stamps as the API server writes them, and one in another spelling (seconds only).
+    const received = ['2024-05-01T00:00:03.000000Z', '2024-05-01T00:00:01.500000Z', '2024-05-01T00:00:04.000000Z', '2024-05-01T00:00:01Z'];
+    for (const order of [received, [...received].reverse(), [received[2]!, received[0]!, received[3]!, received[1]!]]) {
+      const aggregator = new UsageAggregator();
+      for (const stamp of order)
+        aggregator.add(event(undefined, 'ResponseComplete', { requestReceivedTimestamp: stamp, stageTimestamp: stamp }));
+      const usage = aggregator.finish().serviceAccounts[0];
+      expect([usage?.firstSeen, usage?.lastSeen]).toEqual(['2024-05-01T00:00:01Z', '2024-05-01T00:00:04.000000Z']);
+      expect([usage?.requests[0]?.firstSeen, usage?.requests[0]?.lastSeen]).toEqual([
+        '2024-05-01T00:00:01Z',
+        '2024-05-01T00:00:04.000000Z',
+      ]);
+    }
+  });
+
   it('caps the source addresses (and pods, nodes, user agents) kept: the first in sort order, whatever the order seen', () => {
     // 40 addresses, each seen (index % 3) + 1 times, in two orders; 7 are kept.
     const addresses = Array.from({ length: 40 }, (_, index) => `10.0.${index % 5}.${index}`);
