@@ -109,6 +109,9 @@ export class UsageAggregator {
    * waits as it is, and is parsed only if it ever counts.
    */
   private pending = new Map<string, AuditEvent | PendingRequest>();
+  /** Events read in part put in `pending` lately, still holding a slice of their read (see AuditEvent.keep). */
+  private readonly unkept: AuditEvent[] = [];
+  private addsSinceKept = 0;
   private counted: RememberedIds;
   private readonly held = new Map<string, HeldStage[]>();
   private readonly heldOrder: HeldStage[] = [];
@@ -137,6 +140,8 @@ export class UsageAggregator {
 
   add(event: AuditEvent): void {
     this.started = true;
+    // Every few hundred lines, those still waiting keep their own copy: a bounded stretch of reads stays alive.
+    if (++this.addsSinceKept >= keepEveryAdds && this.unkept.length > 0) this.keepWaiting();
     this.widenWindow(event);
     const id = event.auditID;
     if (!id) {
@@ -169,6 +174,7 @@ export class UsageAggregator {
     const slim = event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event);
     // An event read in part waits as it is: its final stage nearly always comes, and it is never parsed.
     this.pending.set(id, event.stage === 'RequestReceived' || event.complete ? slim : pendingRequestOf(slim));
+    if (slim.keep) this.unkept.push(slim);
     if (this.pending.size > this.maxPending) this.maxPending = this.pending.size;
     if (this.pending.size > this.pendingLimit) {
       const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent | PendingRequest];
@@ -176,6 +182,12 @@ export class UsageAggregator {
       this.counted.addNew(oldestId);
       this.count(oldest);
     }
+  }
+
+  private keepWaiting(): void {
+    for (const event of this.unkept) if (event.auditID !== undefined && this.pending.get(event.auditID) === event) event.keep?.();
+    this.unkept.length = 0;
+    this.addsSinceKept = 0;
   }
 
   /** Holds the stage when its request is held, or may have begun before this range; whether it did. */
@@ -398,6 +410,9 @@ export class UsageAggregator {
     return entry;
   }
 }
+
+/** How many events may pass before the waiting ones read in part copy their lines (at most this many lines' reads stay alive). */
+const keepEveryAdds = 256;
 
 class PendingRequest implements CountedRequest {
   constructor(
