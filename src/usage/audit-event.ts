@@ -45,7 +45,7 @@ export interface AuditEvent {
   /**
    * Set with `complete`: makes the event hold a copy of its line's text rather than a slice of the read it
    * came in (64 KiB). Whoever keeps the event for long (a request still waiting for its final stage a few
-   * hundred lines later) calls it, so that the read can go.
+   * dozen lines later) calls it, so that the read can go.
    */
   readonly keep?: () => void;
 }

@@ -140,7 +140,7 @@ export class UsageAggregator {
 
   add(event: AuditEvent): void {
     this.started = true;
-    // Every few hundred lines, those still waiting keep their own copy: a bounded stretch of reads stays alive.
+    // Every few dozen lines, those still waiting keep their own copy: only a short stretch of reads stays alive.
     if (++this.addsSinceKept >= keepEveryAdds && this.unkept.length > 0) this.keepWaiting();
     this.widenWindow(event);
     const id = event.auditID;
@@ -411,8 +411,12 @@ export class UsageAggregator {
   }
 }
 
-/** How many events may pass before the waiting ones read in part copy their lines (at most this many lines' reads stay alive). */
-const keepEveryAdds = 256;
+/**
+ * How many events may pass before the waiting ones read in part copy their lines. Few: a read a waiting
+ * event holds past the next garbage collection gets copied and promoted, and a few hundred lines' worth of
+ * them raised the peak; 32 lines are about the read being split anyway.
+ */
+const keepEveryAdds = 32;
 
 class PendingRequest implements CountedRequest {
   constructor(

@@ -120,7 +120,7 @@ describe('stages read in part', () => {
     expect(account(cut.log, 'cart').pods).toEqual(account(whole, 'cart').pods);
   });
 
-  it('a stage read in part that is still waiting a few hundred lines later keeps its own copy of its line; one answered does not', () => {
+  it('a stage read in part that is still waiting a few dozen lines later keeps its own copy of its line; one answered does not', () => {
     const lines = harnessLogText()
       .split('\n')
       .filter((line) => line.includes('"stage":"RequestReceived"') && line.includes('"username":"system:serviceaccount:shop:'));
