@@ -42,12 +42,6 @@ export interface AuditEvent {
    * the whole event, parsed when it is needed (its final stage never came).
    */
   readonly complete?: () => AuditEvent;
-  /**
-   * Set with `complete`: makes the event hold a copy of its line's text rather than a slice of the read it
-   * came in (64 KiB). Whoever keeps the event for long (a request still waiting for its final stage a few
-   * dozen lines later) calls it, so that the read can go.
-   */
-  readonly keep?: () => void;
 }
 
 /**

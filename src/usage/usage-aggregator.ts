@@ -109,9 +109,6 @@ export class UsageAggregator {
    * waits as it is, and is parsed only if it ever counts.
    */
   private pending = new Map<string, AuditEvent | PendingRequest>();
-  /** Events read in part put in `pending` lately, still holding a slice of their read (see AuditEvent.keep). */
-  private readonly unkept: AuditEvent[] = [];
-  private addsSinceKept = 0;
   private counted: RememberedIds;
   private readonly held = new Map<string, HeldStage[]>();
   private readonly heldOrder: HeldStage[] = [];
@@ -140,8 +137,6 @@ export class UsageAggregator {
 
   add(event: AuditEvent): void {
     this.started = true;
-    // Every few dozen lines, those still waiting keep their own copy: only a short stretch of reads stays alive.
-    if (++this.addsSinceKept >= keepEveryAdds && this.unkept.length > 0) this.keepWaiting();
     this.widenWindow(event);
     const id = event.auditID;
     if (!id) {
@@ -174,7 +169,6 @@ export class UsageAggregator {
     const slim = event.requestObject === undefined && event.responseObject === undefined ? event : withoutBodies(event);
     // An event read in part waits as it is: its final stage nearly always comes, and it is never parsed.
     this.pending.set(id, event.stage === 'RequestReceived' || event.complete ? slim : pendingRequestOf(slim));
-    if (slim.keep) this.unkept.push(slim);
     if (this.pending.size > this.maxPending) this.maxPending = this.pending.size;
     if (this.pending.size > this.pendingLimit) {
       const [oldestId, oldest] = this.pending.entries().next().value as [string, AuditEvent | PendingRequest];
@@ -182,12 +176,6 @@ export class UsageAggregator {
       this.counted.addNew(oldestId);
       this.count(oldest);
     }
-  }
-
-  private keepWaiting(): void {
-    for (const event of this.unkept) if (event.auditID !== undefined && this.pending.get(event.auditID) === event) event.keep?.();
-    this.unkept.length = 0;
-    this.addsSinceKept = 0;
   }
 
   /** Holds the stage when its request is held, or may have begun before this range; whether it did. */
@@ -410,13 +398,6 @@ export class UsageAggregator {
     return entry;
   }
 }
-
-/**
- * How many events may pass before the waiting ones read in part copy their lines. Few: a read a waiting
- * event holds past the next garbage collection gets copied and promoted, and a few hundred lines' worth of
- * them raised the peak; 32 lines are about the read being split anyway.
- */
-const keepEveryAdds = 32;
 
 class PendingRequest implements CountedRequest {
   constructor(

@@ -1,5 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
-import { skimAuditLine } from '../../src/sources/audit-log/audit-event.js';
+import { describe, expect, it } from 'vitest';
 import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
 import type { AuditEvent } from '../../src/usage/audit-event.js';
 import { UsageAggregator } from '../../src/usage/usage-aggregator.js';
@@ -118,29 +117,6 @@ describe('stages read in part', () => {
       account(log, 'cart').requests.map((entry) => `${entry.verb} ${entry.resource || entry.nonResourceURL} ${entry.name} ${entry.count}`);
     expect(rows(cut.log)).toEqual(rows(whole));
     expect(account(cut.log, 'cart').pods).toEqual(account(whole, 'cart').pods);
-  });
-
-  it('a stage read in part that is still waiting a few dozen lines later keeps its own copy of its line; one answered does not', () => {
-    const lines = harnessLogText()
-      .split('\n')
-      .filter((line) => line.includes('"stage":"RequestReceived"') && line.includes('"username":"system:serviceaccount:shop:'));
-    const [waiting, answered] = lines.map((line) => {
-      const decoded = skimAuditLine(line);
-      const event = decoded?.kind === 'events' ? decoded.events[0] : undefined;
-      if (!event?.keep) throw new Error('expected a stage read in part');
-      return { ...event, keep: vi.fn(event.keep) };
-    });
-    const aggregator = new UsageAggregator();
-    aggregator.add(waiting!);
-    aggregator.add(answered!);
-    aggregator.add({ ...answered!, stage: 'ResponseComplete', keep: undefined, complete: undefined });
-    for (let index = 0; index < 300; index++)
-      aggregator.add({ stage: 'ResponseComplete', verb: 'get', requestReceivedTimestamp: '2024-05-01T00:00:00.000000Z' });
-    expect(waiting!.keep).toHaveBeenCalledTimes(1);
-    expect(answered!.keep).not.toHaveBeenCalled();
-    // Kept, it still reads as the whole line.
-    const log = aggregator.finish();
-    expect(log.serviceAccounts.some((usage) => usage.requests.length > 0)).toBe(true);
   });
 });
 

@@ -45,22 +45,13 @@ export function skimAuditLine(line: string): DecodedLine | undefined {
   const skimmed = { auditID, stage, verb, ...timestamps };
   if (!serviceAccount) return { kind: 'events', events: [skimmed] };
   // A request's body can be large and the stage may wait long (its final stage never comes): a long line
-  // is kept without its bodies, which nothing reads, copied at once. Any other line is kept as the slice
-  // of the read it is until `keep()`: its final stage nearly always comes a few lines later, and copying a
-  // line that is dropped then was 2% of reading a log.
-  const withoutBodies = line.length > keptWholeChars ? textWithoutBodies(line) : undefined;
-  let kept = withoutBodies === undefined ? line : copyString(withoutBodies);
+  // is kept without its bodies, which nothing reads.
+  const kept = copyString((line.length > keptWholeChars ? textWithoutBodies(line) : undefined) ?? line);
   const complete = (): AuditEvent => {
     const decoded = decodeAuditLine(kept);
     return decoded.kind === 'events' && decoded.events.length === 1 && decoded.events[0] ? decoded.events[0] : skimmed;
   };
-  // (No closure here refers to `line`: a kept one would keep the read alive after all.)
-  let copied = withoutBodies !== undefined;
-  const keep = (): void => {
-    if (!copied) kept = copyString(kept);
-    copied = true;
-  };
-  return { kind: 'events', events: [{ auditID, stage, verb, ...timestamps, complete, keep }] };
+  return { kind: 'events', events: [{ auditID, stage, verb, ...timestamps, complete }] };
 }
 
 const stageKey = '"stage":"';
