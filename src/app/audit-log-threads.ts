@@ -36,9 +36,10 @@ const gzipRatio = 10;
 /**
  * How many threads to read with: `KUBECTL_SA_AUDIT_THREADS` (1 reads on the main thread) or, by default, one
  * per core on a machine with more than two, at most one per 32 MiB of log; none when the program cannot
- * start threads of its own. Two cores read with one thread unless asked: a second reader of a 1 GiB log
- * costs about 110 MB more (two heaps of aggregates, 400 MB at the peak against 280 MB) and a fifth more CPU
- * time, and pays in wall time only when the other core is idle (bench/RESULTS.md, issue 15, fourth round).
+ * start threads of its own. Two cores read with one thread unless asked: two readers of a 1 GiB log now
+ * fit the same memory (about 280-300 MB at the peak either way), but they take about 45% more CPU time in
+ * all (22.7 s against 15.5 s, a third of it V8's collector threads keeping two heaps small), for a wall
+ * time only about a tenth shorter even when the other core is idle (bench/RESULTS.md, issue 15, fifth round).
  */
 export function auditLogThreadCount(files: readonly ListedFile[], requested: number | undefined): number {
   if (!canStartProgramThreads() || totalBytesOf(files) === undefined) return 1;
