@@ -7,6 +7,11 @@
 // ResponseComplete), watches in three; one in twenty at RequestResponse level with its bodies; a few
 // denied, a few with legacy tokens, pod-bound tokens with pod and node in the user's extra.
 //
+// Identities are as stable as in a cluster: a pod keeps its node, its address and its token's id (the kubelet
+// refreshes a projected token after ~48 minutes, longer than the log's window), a kubelet its node's address;
+// now and then a pod is replaced (a new name, address, node and token). `harsh` instead gives every request a
+// fresh token id, node and address (the log of earlier rounds, kept for comparison).
+//
 // Standalone: `npx tsx bench/generate-audit-log.ts 1024 out.log` (size in MiB).
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -32,6 +37,15 @@ const serviceAccounts = namespaces.flatMap((namespace, index) =>
   })),
 );
 const nodes = Array.from({ length: 100 }, (_, index) => `node-${index}`);
+const nodeAddress = (index: number) => `10.250.${Math.floor(index / 250)}.${(index % 250) + 1}`;
+
+/** A running pod of a ServiceAccount: what the API server sees of it in every request it makes. */
+interface Pod {
+  readonly name: string;
+  readonly node: string;
+  readonly address: string;
+  readonly tokenId: string;
+}
 const people = ['alice@example.com', 'bob@example.com', 'ci-bot'];
 interface Shape {
   readonly weight: number;
@@ -121,33 +135,72 @@ const podBody = (namespace: string, name: string) => ({
   },
 });
 
+function address(rand: () => number): string {
+  return `10.${Math.floor(rand() * 4)}.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`;
+}
+
+/** The pods running now, by ServiceAccount and replica (three each), replaced now and then. */
+class Pods {
+  private readonly running = new Map<string, Pod>();
+  private generation = 0;
+
+  constructor(private readonly rand: () => number) {}
+
+  of(sa: { readonly namespace: string; readonly name: string }, replica: number): Pod {
+    const key = `${sa.namespace}/${sa.name}/${replica}`;
+    const running = this.running.get(key);
+    // About one request in 5,000 finds its pod replaced (rolled out, rescheduled): a few hundred per GiB.
+    if (running && this.rand() >= 0.0002) return running;
+    const pod: Pod = {
+      name: `${sa.name}-${(this.generation++).toString(36)}-${replica}`,
+      node: pick(this.rand, nodes),
+      address: address(this.rand),
+      tokenId: uuid(this.rand),
+    };
+    this.running.set(key, pod);
+    return pod;
+  }
+}
+
 /** One request: its events (1 to 3 stages) as JSON lines. */
-function requestLines(rand: () => number, now: number): string[] {
+function requestLines(rand: () => number, now: number, pods: Pods, harsh: boolean): string[] {
   const roll = rand();
   let user: { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
   let extra: Record<string, string[]> | undefined;
   let sa: (typeof serviceAccounts)[number] | undefined;
+  let source: string | undefined;
   if (roll < 0.7) {
     sa = pick(rand, serviceAccounts);
-    const pod = `${sa.name}-${Math.floor(rand() * 3)}`;
+    const replica = Math.floor(rand() * 3);
     user = {
       username: `system:serviceaccount:${sa.namespace}:${sa.name}`,
       uid: 'a1b2c3d4-0000-4000-8000-000000000000',
       groups: ['system:serviceaccounts', `system:serviceaccounts:${sa.namespace}`, 'system:authenticated'],
     };
-    if (!sa.legacy) {
+    // The harsh log draws the token id and node per request, in this order (its bytes stay those of earlier rounds).
+    const pod: Pod | undefined = harsh
+      ? sa.legacy
+        ? undefined
+        : { name: `${sa.name}-${replica}`, tokenId: uuid(rand), node: pick(rand, nodes), address: '' }
+      : pods.of(sa, replica);
+    if (!harsh) source = pod?.address;
+    if (!sa.legacy && pod) {
       extra = {
-        'authentication.kubernetes.io/credential-id': [`JTI=${uuid(rand)}`],
-        'authentication.kubernetes.io/node-name': [pick(rand, nodes)],
+        'authentication.kubernetes.io/credential-id': [`JTI=${pod.tokenId}`],
+        'authentication.kubernetes.io/node-name': [pod.node],
         'authentication.kubernetes.io/node-uid': ['0c1d2e3f-0000-4000-8000-000000000000'],
-        'authentication.kubernetes.io/pod-name': [pod],
+        'authentication.kubernetes.io/pod-name': [pod.name],
         'authentication.kubernetes.io/pod-uid': ['9a8b7c6d-0000-4000-8000-000000000000'],
       };
     }
   } else if (roll < 0.92) {
-    user = { username: `system:node:${pick(rand, nodes)}`, groups: ['system:nodes', 'system:authenticated'] };
+    const node = Math.floor(rand() * nodes.length);
+    user = { username: `system:node:${nodes[node] ?? ''}`, groups: ['system:nodes', 'system:authenticated'] };
+    if (!harsh) source = nodeAddress(node);
   } else {
-    user = { username: pick(rand, people), groups: ['developers', 'system:authenticated'] };
+    const person = Math.floor(rand() * people.length);
+    user = { username: people[person] ?? '', groups: ['developers', 'system:authenticated'] };
+    if (!harsh) source = `192.168.7.${person + 10}`;
   }
   if (extra) user.extra = extra;
   const shape = shapeOf(rand);
@@ -196,7 +249,7 @@ function requestLines(rand: () => number, now: number): string[] {
     requestURI,
     verb: shape.verb,
     user,
-    sourceIPs: [`10.${Math.floor(rand() * 4)}.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`],
+    sourceIPs: [source ?? address(rand)],
     userAgent: sa
       ? `${sa.name}/v1.4.2 (linux/amd64) kubernetes/abcdef0`
       : roll < 0.92
@@ -229,9 +282,13 @@ function requestLines(rand: () => number, now: number): string[] {
   return lines;
 }
 
-/** Writes about `mebibytes` MiB of audit log to `file`; resolves with the number of events written. */
-export async function generateAuditLog(mebibytes: number, file: string): Promise<{ events: number; bytes: number }> {
+/**
+ * Writes about `mebibytes` MiB of audit log to `file`; resolves with the number of events written. `harsh`:
+ * every request with a fresh token id, node and address (see the top of this file).
+ */
+export async function generateAuditLog(mebibytes: number, file: string, harsh = false): Promise<{ events: number; bytes: number }> {
   const rand = random(20240501);
+  const pods = new Pods(rand);
   const out = createWriteStream(file, { highWaterMark: 4 * 1024 * 1024 });
   const limit = mebibytes * 1024 * 1024;
   let bytes = 0;
@@ -240,7 +297,7 @@ export async function generateAuditLog(mebibytes: number, file: string): Promise
   let chunk: string[] = [];
   while (bytes < limit) {
     now += 0.7 + rand();
-    for (const line of requestLines(rand, now)) {
+    for (const line of requestLines(rand, now, pods, harsh)) {
       chunk.push(line);
       bytes += line.length + 1;
       events++;
@@ -258,6 +315,6 @@ export async function generateAuditLog(mebibytes: number, file: string): Promise
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [size = '64', file = 'audit.log'] = process.argv.slice(2);
-  const { events, bytes } = await generateAuditLog(Number(size), file);
+  const { events, bytes } = await generateAuditLog(Number(size), file, process.env.BENCH_AUDIT_HARSH === '1');
   console.log(`${file}: ${events} events, ${(bytes / 1024 / 1024).toFixed(0)} MiB`);
 }
