@@ -5,6 +5,7 @@ import type { PrintContext, Printers } from '../report/printers.js';
 import type { ClusterConnection, ClusterFlagValues } from '../sources/cluster/connect.js';
 import { currentIo, wantsColour, type IoContext } from './io.js';
 import { writeNotes, writeWarnings } from './notes.js';
+import { flushOutput } from './closed-output.js';
 import { terminalProgress } from './progress.js';
 
 /** What every resource-reading command gets from its flags, whatever else it adds. */
@@ -49,8 +50,11 @@ export abstract class KubectlSaCommand extends Command {
     writeWarnings(outcome.warnings, this.io.stderr);
   }
 
-  /** Renders a result with the printer -o chose and writes it to stdout (a large table piece by piece). */
-  protected print<T>(printers: Printers<T>, value: T, format: string, options: { readonly noHeaders?: boolean } = {}): void {
+  /**
+   * Renders a result with the printer -o chose and writes it to stdout, a large text piece by piece as the
+   * reader takes it: a pipe's writes queue in memory (the JSON of a GiB of audit log would wait there whole).
+   */
+  protected async print<T>(printers: Printers<T>, value: T, format: string, options: { readonly noHeaders?: boolean } = {}): Promise<void> {
     const { io } = this;
     const context: PrintContext = {
       colour: wantsColour(io),
@@ -59,8 +63,14 @@ export abstract class KubectlSaCommand extends Command {
       cwd: process.cwd(),
       warn: (message) => writeWarnings([{ message }], io.stderr),
     };
-    if (printers.write) printers.write(value, format, context, (text) => this.emit(text));
-    else this.emit(printers.print(value, format, context));
+    if (!printers.pieces) {
+      this.emit(printers.print(value, format, context));
+      return;
+    }
+    for (const piece of printers.pieces(value, format, context)) {
+      this.emit(piece);
+      await flushOutput(io.stdout);
+    }
   }
 
   /**

@@ -20,11 +20,13 @@ export function tolerateClosedOutput(streams: readonly NodeJS.WriteStream[] = [p
  * a closed pipe never emits, and Node then exits mid-await with an "unsettled top-level await" warning.
  */
 export async function flushOutput(stream: NodeJS.WritableStream | Writable): Promise<void> {
-  if (!(stream instanceof Writable) || stream.destroyed || !stream.writableNeedDrain) return;
+  if (!(stream instanceof Writable) || stream.destroyed || stream.errored !== null || !stream.writableNeedDrain) return;
+  // Called after every piece of a large answer: the listeners go with the wait, or they would pile up.
   await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    stream.once('drain', done);
-    stream.once('error', done);
-    stream.once('close', done);
+    const done = () => {
+      for (const event of ['drain', 'error', 'close']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) stream.on(event, done);
   });
 }

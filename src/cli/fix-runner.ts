@@ -19,7 +19,7 @@ import { connectCluster, type ClusterFlagValues } from '../sources/cluster/conne
 /** What the runner needs of the command: its streams, printer and exit code (the command's own methods). */
 export interface FixView {
   readonly io: IoContext;
-  print<T>(printers: Printers<T>, value: T, format: string): void;
+  print<T>(printers: Printers<T>, value: T, format: string): Promise<void>;
   emit(text: string): void;
   setExitCode(code: number): void;
   /** The command as typed: `kubectl sa fix …` and its arguments, one word each. */
@@ -39,8 +39,8 @@ export class FixRunner {
     return this.view.io;
   }
 
-  private print<T>(printers: Printers<T>, value: T, format: string): void {
-    this.view.print(printers, value, format);
+  private async print<T>(printers: Printers<T>, value: T, format: string): Promise<void> {
+    await this.view.print(printers, value, format);
   }
 
   private emit(text: string): void {
@@ -83,7 +83,7 @@ export class FixRunner {
     }
     if (result.origin === 'cluster') return this.carryOutLive(result, flags, dryRun, withoutFix);
     if (dryRun !== 'none' || result.plan.changes.length === 0) {
-      this.print(
+      await this.print(
         fixPrinters,
         fixReport({ origin: result.origin, dryRun, plan: result.plan, files: result.files, withoutFix }),
         flags.output,
@@ -98,7 +98,7 @@ export class FixRunner {
     const stdinUsed = [...(flags.filename ?? []), ...argv].includes('-');
     // Asked at a terminal, the plan comes first; with --yes it is printed once, as what was done.
     if (flags.output === 'table' && !flags.yes)
-      this.print(
+      await this.print(
         fixPrinters,
         fixReport({ origin: result.origin, dryRun: 'client', plan: result.plan, files: result.files, withoutFix }),
         'table',
@@ -112,7 +112,7 @@ export class FixRunner {
     const written = await applyFixPlan(result, { backupRoot, command: this.commandLine(), now: new Date() });
     this.io.stderr.write(`wrote ${written.files.length} file(s); backup: ${written.backupDir}\n`);
     if (flags.output !== 'table' || flags.yes)
-      this.print(
+      await this.print(
         fixPrinters,
         fixReport({ origin: result.origin, dryRun, plan: result.plan, files: result.files, withoutFix, backup: written.backupDir }),
         flags.output,
@@ -139,11 +139,11 @@ export class FixRunner {
     const planned = plannedChanges(result);
     if (dryRun === 'client' || changes.length === 0) return report(planned, 'client');
     if (dryRun === 'server') {
-      report(await dryRunFixPlan(result), 'server');
+      await report(await dryRunFixPlan(result), 'server');
       this.io.stderr.write(`hint: nothing was changed (server dry run); apply with: ${this.actingCommand('--dry-run=none')}\n`);
       return;
     }
-    if (flags.output === 'table' && !flags.yes) report(planned, 'client');
+    if (flags.output === 'table' && !flags.yes) await report(planned, 'client');
     if (!(await confirm(this.io, `Apply these ${changes.length} change(s) to ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
       this.io.stderr.write('not confirmed: nothing was changed\n');
       this.setExitCode(ExitCode.findings);
@@ -159,7 +159,7 @@ export class FixRunner {
     this.io.stderr.write(
       `changed ${outcomes.filter((outcome) => outcome.outcome === 'applied').length} object(s); backup: ${applied.backupDir}\n`,
     );
-    report(applied.results, 'none', applied.backupDir);
+    await report(applied.results, 'none', applied.backupDir);
     if (failed > 0) this.setExitCode(ExitCode.findings);
   }
 
@@ -199,20 +199,20 @@ export class FixRunner {
         flags.output,
       );
     if (dryRun !== 'none' || pending.length === 0) {
-      report('planned');
+      await report('planned');
       if (pending.length > 0) this.io.stderr.write(`hint: nothing was restored; restore with: ${this.actingCommand('--write')}\n`);
       return;
     }
-    if (flags.output === 'table' && !flags.yes) report('planned');
+    if (flags.output === 'table' && !flags.yes) await report('planned');
     if (!(await confirm(this.io, `Restore ${pending.length} file(s)?`, { yes: flags.yes, stdinUsed: false }))) {
       this.io.stderr.write('not confirmed: nothing was changed\n');
-      if (flags.output !== 'table') report('not-confirmed');
+      if (flags.output !== 'table') await report('not-confirmed');
       this.setExitCode(ExitCode.findings);
       return;
     }
     await restoreFiles(pending);
     this.io.stderr.write(`restored ${pending.length} file(s) from ${backup.dir}\n`);
-    if (flags.output !== 'table' || flags.yes) report('restored');
+    if (flags.output !== 'table' || flags.yes) await report('restored');
   }
 
   /** Undo on the cluster: a server dry run by default, --dry-run=none (and --yes or a confirmation) to restore. */
@@ -265,22 +265,22 @@ export class FixRunner {
     if (pending.length === 0) return report('planned');
     if (dryRun !== 'none') {
       if (dryRun === 'server') await restoreObjects(pending, writer, 'server');
-      report(dryRun === 'server' ? 'dry-run' : 'planned');
+      await report(dryRun === 'server' ? 'dry-run' : 'planned');
       this.io.stderr.write(
         `hint: nothing was restored${dryRun === 'server' ? ' (server dry run passed)' : ''}; restore with: ${this.actingCommand('--dry-run=none')}\n`,
       );
       return;
     }
-    if (flags.output === 'table' && !flags.yes) report('planned');
+    if (flags.output === 'table' && !flags.yes) await report('planned');
     if (!(await confirm(this.io, `Restore ${pending.length} object(s) on ${writer.server}?`, { yes: flags.yes, stdinUsed: false }))) {
       this.io.stderr.write('not confirmed: nothing was changed\n');
-      if (flags.output !== 'table') report('not-confirmed');
+      if (flags.output !== 'table') await report('not-confirmed');
       this.setExitCode(ExitCode.findings);
       return;
     }
     await restoreObjects(pending, writer, 'server');
     await restoreObjects(pending, writer, 'none');
     this.io.stderr.write(`restored ${pending.length} object(s) from ${location}\n`);
-    if (flags.output !== 'table' || flags.yes) report('restored');
+    if (flags.output !== 'table' || flags.yes) await report('restored');
   }
 }

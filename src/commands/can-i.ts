@@ -66,7 +66,7 @@ export default class CanICommand extends KubectlSaCommand {
     if (flags.list) {
       const outcome = await listRules(options);
       this.report(outcome);
-      if (!flags.quiet) this.print(ruleListPrinters, outcome.data, flags.output, { noHeaders: flags['no-headers'] });
+      if (!flags.quiet) await this.print(ruleListPrinters, outcome.data, flags.output, { noHeaders: flags['no-headers'] });
       return;
     }
     const outcome = await canI({
@@ -77,7 +77,7 @@ export default class CanICommand extends KubectlSaCommand {
       server: flags.server,
     });
     this.report(outcome);
-    if (!flags.quiet) this.print(canIPrinters, outcome.data, flags.output);
+    if (!flags.quiet) await this.print(canIPrinters, outcome.data, flags.output);
     // "no" is an answer, not a failure: nothing is thrown, main() returns the exit code set here.
     if (!outcome.data.allowed) this.setExitCode(ExitCode.findings);
   }

@@ -21,6 +21,6 @@ export default class InventoryCommand extends KubectlSaCommand {
     const { flags, argv } = await this.parse(InventoryCommand);
     const outcome = await listInventory({ input: this.inputFrom(flags, argv as string[]) });
     this.report(outcome);
-    this.print(inventoryPrinters, outcome.data, flags.output);
+    await this.print(inventoryPrinters, outcome.data, flags.output);
   }
 }

@@ -48,6 +48,6 @@ export default class MatrixCommand extends KubectlSaCommand {
       defaultRbac: flags['default-rbac'],
     });
     this.report(outcome);
-    this.print(matrixPrinters, outcome.data, flags.output);
+    await this.print(matrixPrinters, outcome.data, flags.output);
   }
 }

@@ -28,6 +28,6 @@ export default class PermissionsCommand extends KubectlSaCommand {
     const serviceAccount = requireServiceAccount(args.serviceAccount, flags.sa, 'kubectl sa permissions kube-system:coredns -f manifests/');
     const outcome = await permissionsOf({ input: this.inputFrom(flags), serviceAccount, defaultRbac: flags['default-rbac'] });
     this.report(outcome);
-    this.print(permissionsPrinters, outcome.data, flags.output);
+    await this.print(permissionsPrinters, outcome.data, flags.output);
   }
 }

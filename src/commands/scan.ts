@@ -62,7 +62,7 @@ export default class Scan extends KubectlSaCommand {
       keepDocuments: flags.output !== 'table',
     }).finally(() => progress.done());
     this.report(outcome);
-    this.print(scanPrinters, outcome.data, flags.output);
+    await this.print(scanPrinters, outcome.data, flags.output);
     if (outcome.data.report.summary.failed) this.setExitCode(ExitCode.findings);
   }
 }

@@ -62,7 +62,7 @@ export default class UsageCommand extends KubectlSaCommand {
       });
       progress.done();
       this.report(outcome);
-      this.print(usagePrinters, { report: outcome.data, detail: flags.sa !== undefined }, flags.output);
+      await this.print(usagePrinters, { report: outcome.data, detail: flags.sa !== undefined }, flags.output);
     } finally {
       progress.done();
     }

@@ -10,6 +10,6 @@ export default class Version extends KubectlSaCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Version);
     const info = { kubectlSa: this.config.version, node: process.versions.node, platform: `${process.platform}/${process.arch}` };
-    this.print(versionPrinters, info, flags.output);
+    await this.print(versionPrinters, info, flags.output);
   }
 }

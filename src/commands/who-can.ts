@@ -37,6 +37,6 @@ export default class WhoCanCommand extends KubectlSaCommand {
       defaultRbac: flags['default-rbac'],
     });
     this.report(outcome);
-    this.print(whoCanPrinters, outcome.data, flags.output);
+    await this.print(whoCanPrinters, outcome.data, flags.output);
   }
 }

@@ -1,4 +1,4 @@
-import { toJson, toYaml } from './serialize.js';
+import { toJsonPieces, toYamlPieces } from './serialize.js';
 
 /** Every -o value any command knows; each command offers the subset its printer set renders. */
 export type OutputFormat = 'table' | 'json' | 'yaml' | 'sarif' | 'junit' | 'markdown';
@@ -40,8 +40,8 @@ export interface Printers<T> {
   readonly formats: readonly [OutputFormat, ...OutputFormat[]];
   /** The whole text. */
   print(value: T, format: string, context: PrintContext): string;
-  /** The same text, handed to `write` piece by piece (printers without it are printed whole). */
-  write?(value: T, format: string, context: PrintContext, write: (text: string) => void): void;
+  /** The same text piece by piece, for the view to write as the reader takes it (printers without it are printed whole). */
+  pieces?(value: T, format: string, context: PrintContext): Iterable<string>;
 }
 
 /**
@@ -55,9 +55,9 @@ export function definePrinters<T>(spec: PrinterSpec<T>): Printers<T> {
   const printed = (value: T, format: string, context: PrintContext): Printed => {
     switch (format) {
       case 'json':
-        return toJson(spec.document(value));
+        return toJsonPieces(spec.document(value));
       case 'yaml':
-        return toYaml(spec.document(value));
+        return toYamlPieces(spec.document(value));
       case 'table':
         return spec.table(value, context);
       default: {
@@ -73,10 +73,9 @@ export function definePrinters<T>(spec: PrinterSpec<T>): Printers<T> {
       const text = printed(value, format, context);
       return typeof text === 'string' ? text : [...text].join('');
     },
-    write(value, format, context, write) {
+    pieces(value, format, context) {
       const text = printed(value, format, context);
-      if (typeof text === 'string') write(text);
-      else for (const piece of text) write(piece);
+      return typeof text === 'string' ? [text] : text;
     },
   };
 }

@@ -12,6 +12,6 @@ export default class PolicyList extends KubectlSaCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(PolicyList);
     const outcome = await listPolicyRules(loadOptionsFrom(flags));
-    this.print(policyRuleListPrinters, outcome.data, flags.output);
+    await this.print(policyRuleListPrinters, outcome.data, flags.output);
   }
 }

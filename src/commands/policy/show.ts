@@ -31,6 +31,6 @@ export default class PolicyShow extends KubectlSaCommand {
     }
     if (!args.id) throw new UsageError('which rule? give a rule id, or --targets', { hint: 'list rules with: kubectl sa policy list' });
     const outcome = await findPolicyRule(args.id, loadOptionsFrom(flags));
-    this.print(policyRulePrinters, outcome.data, flags.output);
+    await this.print(policyRulePrinters, outcome.data, flags.output);
   }
 }

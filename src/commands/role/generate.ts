@@ -104,10 +104,10 @@ export default class RoleGenerate extends KubectlSaCommand {
       progress.done();
       this.report(outcome);
       if (!flags.diff) {
-        this.print(roleManifestPrinters, outcome.data, asked ?? 'yaml');
+        await this.print(roleManifestPrinters, outcome.data, asked ?? 'yaml');
         return;
       }
-      this.print(roleDiffPrinters, outcome.data, asked ?? 'table');
+      await this.print(roleDiffPrinters, outcome.data, asked ?? 'table');
       // As kubectl diff: 1 when applying the generated roles (and dropping the rest) would change something.
       if (outcome.data.diff?.changes) this.setExitCode(ExitCode.findings);
     } finally {

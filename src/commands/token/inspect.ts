@@ -26,6 +26,6 @@ export default class TokenInspectCommand extends KubectlSaCommand {
     refuseExtraArguments(argv, 1);
     const input = await readTokenInput({ argument: args.token, file: flags['token-file'], stdin: this.io.stdin, maxBytes: maxTokenBytes });
     const inspection = inspectToken({ token: input.text, where: input.where, now: new Date() });
-    this.print(tokenInspectionPrinters, inspection, flags.output);
+    await this.print(tokenInspectionPrinters, inspection, flags.output);
   }
 }

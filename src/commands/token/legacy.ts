@@ -68,7 +68,7 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
       results.some((result) => result.result === 'conflict' || result.result === 'refused');
     if (flags.undo !== undefined) {
       const outcome = await undoFromBackup(await clusterWriterFor(connection), { backupDir: flags.undo, apply: flags.yes });
-      this.print(undoPrinters, outcome, flags.output);
+      await this.print(undoPrinters, outcome, flags.output);
       if (refused(outcome.results)) this.setExitCode(ExitCode.cluster);
       return;
     }
@@ -85,7 +85,7 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
         now: new Date(),
       });
       this.report({ notes: outcome.notes, warnings: [] });
-      this.print(migrationPrinters, { outcome, undoCommand: (dir) => `kubectl sa token legacy --undo ${dir} --yes` }, flags.output);
+      await this.print(migrationPrinters, { outcome, undoCommand: (dir) => `kubectl sa token legacy --undo ${dir} --yes` }, flags.output);
       if (refused(outcome.results)) this.setExitCode(ExitCode.cluster);
       return;
     }
@@ -96,7 +96,7 @@ export default class TokenLegacyCommand extends KubectlSaCommand {
       this.io.stderr.write(`No legacy token Secrets found${report.namespace === null ? '' : ` in ${report.namespace} namespace`}.\n`);
       return;
     }
-    this.print(legacyTokenPrinters, { report, now: new Date() }, flags.output);
+    await this.print(legacyTokenPrinters, { report, now: new Date() }, flags.output);
   }
 }
 

@@ -39,7 +39,7 @@ export default class TokenReviewCommand extends KubectlSaCommand {
     const connection = await this.connect(flags);
     const { reviewTokenUseCase } = await import('../../app/token-review.js');
     const report = await reviewTokenUseCase(connection.client, { token: input.text, audiences: flags.audience ?? [] });
-    this.print(tokenReviewPrinters, report, flags.output);
+    await this.print(tokenReviewPrinters, report, flags.output);
     if (!report.authenticated) this.setExitCode(ExitCode.findings);
   }
 }

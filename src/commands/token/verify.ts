@@ -60,7 +60,7 @@ export default class TokenVerifyCommand extends KubectlSaCommand {
       issuer: flags.issuer,
       now: new Date(),
     });
-    this.print(tokenVerificationPrinters, report, flags.output);
+    await this.print(tokenVerificationPrinters, report, flags.output);
     if (!report.valid) this.setExitCode(ExitCode.findings);
   }
 }
