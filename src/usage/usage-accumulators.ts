@@ -26,15 +26,7 @@ export class SeenRange {
   last = '';
 
   add(timestamp: string): void {
-    if (timestamp === '') return;
-    if (this.last === '') {
-      this.first = this.last = timestamp;
-      return;
-    }
-    // A log comes mostly in time order: a new latest cannot be a new earliest too (`before` is a total
-    // order and first <= last), so the usual request costs one comparison, not two.
-    if (before(this.last, timestamp)) this.last = timestamp;
-    else if (before(timestamp, this.first)) this.first = timestamp;
+    widenSeen(this, timestamp);
   }
 
   absorb(window: { readonly firstSeen: string; readonly lastSeen: string }): void {
@@ -45,6 +37,19 @@ export class SeenRange {
   window(): { firstSeen: string; lastSeen: string } {
     return { firstSeen: this.first, lastSeen: this.last };
   }
+}
+
+/** Widens an earliest and latest timestamp pair (a SeenRange's, or one held in another object's own fields) by `timestamp`. */
+function widenSeen(range: { first: string; last: string }, timestamp: string): void {
+  if (timestamp === '') return;
+  if (range.last === '') {
+    range.first = range.last = timestamp;
+    return;
+  }
+  // A log comes mostly in time order: a new latest cannot be a new earliest too (`before` is a total
+  // order and first <= last), so the usual request costs one comparison, not two.
+  if (before(range.last, timestamp)) range.last = timestamp;
+  else if (before(timestamp, range.first)) range.first = timestamp;
 }
 
 /** A total order on timestamps: by instant (earlier's), then by text. */
@@ -230,21 +235,22 @@ class RowAccumulator extends SeenRange {
  * a move, not a walk of them all (a ServiceAccount's source addresses can change with every request).
  */
 class CappedTally {
-  private readonly counts = new Map<string, { count: number }>();
+  private readonly counts = new Map<string, TallyEntry>();
   overflow = 0;
   /** The kept values in order, once there are `limit` of them; its last is the greatest. */
   private ordered: string[] | undefined = undefined;
   // Consecutive requests of a ServiceAccount mostly come from the same client: comparing with the last
-  // value is cheaper than hashing it again.
-  private lastValue: string | undefined = undefined;
-  private last: { count: number } | undefined = undefined;
+  // value is cheaper than hashing it again. The entry holds the value as first kept, not the request's
+  // own copy of it: a request's strings then die young instead of being carried into the old generation.
+  private last: TallyEntry | undefined = undefined;
 
   constructor(private readonly limit: number) {}
 
   add(value: string | undefined, times = 1): void {
     if (value === undefined || value === '') return;
-    if (value === this.lastValue && this.last) {
-      this.last.count += times;
+    const last = this.last;
+    if (last !== undefined && value === last.value) {
+      last.count += times;
       return;
     }
     const ordered = this.ordered;
@@ -255,11 +261,10 @@ class CappedTally {
     let current = this.counts.get(value);
     if (current !== undefined) current.count += times;
     else {
-      this.counts.set(value, (current = { count: times }));
+      this.counts.set(value, (current = { value, count: times }));
       if (ordered !== undefined) this.giveUpGreatest(ordered, value);
       else if (this.counts.size === this.limit) this.ordered = [...this.counts.keys()].sort(compare);
     }
-    this.lastValue = value;
     this.last = current;
   }
 
@@ -278,7 +283,7 @@ class CappedTally {
     ordered[low] = value;
     const given = this.counts.get(greatest);
     this.counts.delete(greatest);
-    if (given === this.last) this.lastValue = this.last = undefined;
+    if (given === this.last) this.last = undefined;
     this.overflow += given?.count ?? 0;
   }
 
@@ -297,6 +302,11 @@ class CappedTally {
   result(): Tally[] {
     return [...this.counts].map(([value, { count }]) => ({ value, count })).sort((a, b) => b.count - a.count || compare(a.value, b.value));
   }
+}
+
+interface TallyEntry {
+  readonly value: string;
+  count: number;
 }
 
 /** Calls from an unexpected client or address: counted, with the first few by time (then text) as examples. */
@@ -364,12 +374,14 @@ interface LegacyAccumulator {
 }
 
 export class AccountAccumulator {
-  /** Request shapes by verb, then resource or URL. */
-  private readonly shapes = new Map<string, Map<string, ShapeAccumulator[]>>();
+  /** Request shapes by resource or URL. */
+  private readonly shapes = new Map<string, ShapeAccumulator[]>();
   private count = 0;
   private allowed = 0;
   private denied = 0;
-  private readonly seen = new SeenRange();
+  /** First and last seen, held here rather than in a SeenRange of their own: one object less to reach per request. */
+  first = '';
+  last = '';
   private readonly pods: CappedTally;
   private readonly nodes: CappedTally;
   private readonly userAgents: CappedTally;
@@ -396,12 +408,12 @@ export class AccountAccumulator {
     this.count++;
     if (request.decision === 'forbid') this.denied++;
     else this.allowed++;
-    this.seen.add(request.timestamp);
+    widenSeen(this, request.timestamp);
     this.pods.add(request.pod);
     this.nodes.add(request.node);
     this.userAgents.add(request.userAgent);
     this.sourceIPs.add(request.sourceIPs[0]);
-    this.impersonatedBy.add(request.impersonatedBy);
+    if (request.impersonatedBy !== undefined) this.impersonatedBy.add(request.impersonatedBy);
     const row = this.shapeOf(request).rowFor(request.name);
     row.count++;
     if (request.decision === 'forbid') row.denied++;
@@ -424,13 +436,12 @@ export class AccountAccumulator {
   /** What this holds, as compact data another thread's accumulator can absorb (absorbState). */
   state(): AccountState {
     const shapes: ShapeState[] = [];
-    for (const byResource of this.shapes.values())
-      for (const candidates of byResource.values()) for (const shape of candidates) shapes.push(shape.state());
+    for (const candidates of this.shapes.values()) for (const shape of candidates) shapes.push(shape.state());
     return {
       namespace: this.namespace,
       name: this.name,
       counts: [this.count, this.allowed, this.denied],
-      seen: [this.seen.first, this.seen.last],
+      seen: [this.first, this.last],
       shapes,
       tallies: [this.pods.state(), this.nodes.state(), this.userAgents.state(), this.sourceIPs.state(), this.impersonatedBy.state()],
       legacy: [...this.legacy.values()].map((entry) => [entry.secret, entry.kind, entry.count, entry.seen.first, entry.seen.last]),
@@ -442,8 +453,8 @@ export class AccountAccumulator {
     this.count += state.counts[0];
     this.allowed += state.counts[1];
     this.denied += state.counts[2];
-    this.seen.add(state.seen[0]);
-    this.seen.add(state.seen[1]);
+    widenSeen(this, state.seen[0]);
+    widenSeen(this, state.seen[1]);
     for (const shape of state.shapes)
       this.shapeOf({
         verb: shape[0],
@@ -482,48 +493,41 @@ export class AccountAccumulator {
   private shapeOf(
     request: Pick<RequestUsage, 'verb' | 'apiGroup' | 'resource' | 'subresource' | 'namespace' | 'nonResourceURL'>,
   ): ShapeAccumulator {
-    // By verb, then resource (or URL), then the few shapes sharing both: short keys instead of one long
-    // key built and hashed for every request.
-    let byResource = this.shapes.get(request.verb);
-    if (!byResource) this.shapes.set(request.verb, (byResource = new Map()));
+    // By resource (or URL), then the few shapes sharing it (its verbs, mostly): one short key hashed per
+    // request, not a long key built for it, and one map reached, not two.
     const resourceKey = request.resource === '' ? request.nonResourceURL : request.resource;
-    let candidates = byResource.get(resourceKey);
-    if (!candidates) byResource.set(resourceKey, (candidates = []));
-    let shape: ShapeAccumulator | undefined;
+    let candidates = this.shapes.get(resourceKey);
+    if (!candidates) this.shapes.set(resourceKey, (candidates = []));
     // A loop, not find(): no closure made for every request.
     for (const known of candidates)
       if (
+        known.verb === request.verb &&
         known.namespace === request.namespace &&
         known.apiGroup === request.apiGroup &&
         known.subresource === request.subresource &&
         known.resource === request.resource
-      ) {
-        shape = known;
-        break;
-      }
-    if (!shape) {
-      shape = new ShapeAccumulator(
-        request.verb,
-        request.apiGroup,
-        request.resource,
-        request.subresource,
-        request.namespace,
-        request.nonResourceURL,
-        this.namesPerShape,
-      );
-      candidates.push(shape);
-    }
+      )
+        return known;
+    const shape = new ShapeAccumulator(
+      request.verb,
+      request.apiGroup,
+      request.resource,
+      request.subresource,
+      request.namespace,
+      request.nonResourceURL,
+      this.namesPerShape,
+    );
+    candidates.push(shape);
     return shape;
   }
 
   result(): ServiceAccountUsage {
     const requests: RequestUsage[] = [];
-    for (const byResource of this.shapes.values())
-      for (const candidates of byResource.values())
-        for (const shape of candidates) {
-          for (const row of shape.rows.values()) requests.push(shape.usage(row));
-          if (shape.other) requests.push(shape.usage(shape.other));
-        }
+    for (const candidates of this.shapes.values())
+      for (const shape of candidates) {
+        for (const row of shape.rows.values()) requests.push(shape.usage(row));
+        if (shape.other) requests.push(shape.usage(shape.other));
+      }
     // The aggregates are no longer needed once their rows exist: free them before the next account's.
     this.shapes.clear();
     requests.sort(compareRequests);
@@ -536,7 +540,8 @@ export class AccountAccumulator {
       count: this.count,
       allowed: this.allowed,
       denied: this.denied,
-      ...this.seen.window(),
+      firstSeen: this.first,
+      lastSeen: this.last,
       requests,
       pods: this.pods.result(),
       nodes: this.nodes.result(),

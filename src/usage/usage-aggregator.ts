@@ -357,8 +357,15 @@ export class UsageAggregator {
 
   private count(waiting: AuditEvent | PendingRequest): void {
     this.requests++;
-    const { invalidated, observed } =
-      waiting instanceof PendingRequest ? waiting : pendingRequestOf(waiting.complete ? waiting.complete() : waiting);
+    let observed: readonly ObservedRequest[];
+    let invalidated: InvalidatedTokenUse | undefined;
+    if (waiting instanceof PendingRequest) ({ observed, invalidated } = waiting);
+    else {
+      // The usual case, a final stage counted as it comes: read as it is, without a record made for it.
+      const event = waiting.complete ? waiting.complete() : waiting;
+      observed = observedRequests(event);
+      invalidated = invalidatedTokenUse(event);
+    }
     if (invalidated) {
       const entry = this.invalidatedEntry(invalidated.secretNamespace, invalidated.secretName);
       entry.count++;

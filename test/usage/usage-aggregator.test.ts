@@ -174,6 +174,28 @@ describe('UsageAggregator on hand-made stage sequences', () => {
     ]);
   });
 
+  it('keeps apart the request shapes that share a resource: by verb, namespace, group and subresource', () => {
+    const shapes: [string, Partial<NonNullable<AuditEvent['objectRef']>>, number][] = [
+      ['get', { namespace: 'a' }, 3],
+      ['list', { namespace: 'a' }, 2],
+      ['get', { namespace: 'b' }, 1],
+      ['get', { namespace: 'a', subresource: 'status' }, 4],
+      ['get', { namespace: 'a', apiGroup: 'metrics.k8s.io' }, 5],
+    ];
+    const aggregator = new UsageAggregator();
+    // Interleaved, so that each shape is met again after the others.
+    for (let round = 0; round < 5; round++)
+      for (const [verb, ref, times] of shapes)
+        if (round < times)
+          aggregator.add(event(undefined, 'ResponseComplete', { verb, objectRef: { resource: 'pods', name: 'p', ...ref } }));
+    const rows = aggregator.finish().serviceAccounts[0]?.requests ?? [];
+    const key = (verb: string, ref: Partial<NonNullable<AuditEvent['objectRef']>>) =>
+      [verb, ref.namespace ?? '', ref.apiGroup ?? '', ref.subresource ?? ''].join(' ');
+    expect(new Map(rows.map((row) => [key(row.verb, row), row.count]))).toEqual(
+      new Map(shapes.map(([verb, ref, times]) => [key(verb, ref), times])),
+    );
+  });
+
   it('first and last seen are the earliest and latest request, in whatever order the log has them', () => {
     // Microsecond stamps as the API server writes them, and one in another spelling (seconds only).
     const received = ['2024-05-01T00:00:03.000000Z', '2024-05-01T00:00:01.500000Z', '2024-05-01T00:00:04.000000Z', '2024-05-01T00:00:01Z'];
