@@ -4,6 +4,7 @@ import { flushOutput, tolerateClosedOutput } from './closed-output.js';
 import { CommandListPlugin, commandManifest } from './command-plugin.js';
 import { commandWordsFirst } from './command-words-first.js';
 import { exitCodeFor } from './handle-error.js';
+import { raiseTurbofanBudget } from './optimizing-compiler.js';
 import { processStreams, runWithIo, type IoStreams } from './io.js';
 
 export interface MainOptions {
@@ -26,6 +27,9 @@ export const VERSION: string = packageJson.version;
  * (src/cli/entry.ts) and the standalone binary's (src/cli/sea-main.ts).
  */
 export function runAsProgram(root: string): void {
+  // This process is a kubectl-sa command, a run of seconds: see optimizing-compiler.ts. (In-process runs through
+  // main(), tests and the code cache's training run, leave V8's flags alone.)
+  raiseTurbofanBudget();
   // No top-level await in the entries: Node warns about an "unsettled top-level await" when a pipe closes early.
   void main(process.argv.slice(2), { root }).then((code) => {
     process.exitCode = code;
