@@ -39,10 +39,10 @@ export function skimAuditLine(line: string): DecodedLine | undefined {
   const auditID = fieldAt(line, auditIDKey, line.indexOf(auditIDKey, canonicalPrefix.length));
   const verbAt = line.indexOf(verbKey, canonicalPrefix.length);
   const verb = knownValue(line, verbAt, verbKey, verbsByLength) ?? fieldAt(line, verbKey, verbAt);
+  if (auditID === undefined || verb === undefined) return undefined;
   // The timestamps follow the bodies (RequestResponse level): the last occurrence is the event's own.
-  const timestamps = timestampsAt(line, line.lastIndexOf(receivedKey));
-  if (auditID === undefined || verb === undefined || timestamps === undefined) return undefined;
-  const skimmed = { auditID, stage, verb, ...timestamps };
+  const skimmed = skimmedEvent(line, line.lastIndexOf(receivedKey), auditID, stage, verb);
+  if (skimmed === undefined) return undefined;
   if (!serviceAccount) return { kind: 'events', events: [skimmed] };
   // A request's body can be large and the stage may wait long (its final stage never comes): a long line
   // is kept without its bodies, which nothing reads.
@@ -51,7 +51,7 @@ export function skimAuditLine(line: string): DecodedLine | undefined {
     const decoded = decodeAuditLine(kept);
     return decoded.kind === 'events' && decoded.events.length === 1 && decoded.events[0] ? decoded.events[0] : skimmed;
   };
-  return { kind: 'events', events: [{ auditID, stage, verb, ...timestamps, complete }] };
+  return { kind: 'events', events: [{ ...skimmed, complete }] };
 }
 
 const stageKey = '"stage":"';
@@ -85,8 +85,11 @@ function knownValue(line: string, at: number, key: string, known: ReadonlyMap<nu
   return undefined;
 }
 
-/** Both timestamps, from the received one's key on, as the API server writes them side by side. */
-function timestampsAt(line: string, at: number): { requestReceivedTimestamp: string; stageTimestamp: string } | undefined {
+/**
+ * The event read so far with both timestamps, from the received one's key on, as the API server writes them
+ * side by side (made in one object: this runs for most lines of a log).
+ */
+function skimmedEvent(line: string, at: number, auditID: string, stage: string, verb: string): AuditEvent | undefined {
   if (at === -1) return undefined;
   const start = at + receivedKey.length;
   const receivedEnd = line.indexOf('"', start);
@@ -98,7 +101,13 @@ function timestampsAt(line: string, at: number): { requestReceivedTimestamp: str
   const text = line.slice(start, stagedEnd);
   if (text.includes('\\')) return undefined;
   const both = copyString(text);
-  return { requestReceivedTimestamp: both.slice(0, receivedEnd - start), stageTimestamp: both.slice(stagedStart - start) };
+  return {
+    auditID,
+    stage,
+    verb,
+    requestReceivedTimestamp: both.slice(0, receivedEnd - start),
+    stageTimestamp: both.slice(stagedStart - start),
+  };
 }
 
 /** The string value after `key` at `at` (-1: absent), when it has no escapes; undefined otherwise. */
