@@ -345,6 +345,19 @@ export class UsageAggregator {
 
   private widenWindow(event: AuditEvent): void {
     const received = event.requestReceivedTimestamp;
+    if (
+      received &&
+      this.latestReceived !== '' &&
+      this.windowStart !== '' &&
+      before(this.latestReceived, received) &&
+      isTimestamp(received)
+    ) {
+      // The usual event (a log comes mostly in time order): a request received later than any before it cannot
+      // start the window earlier, as the window starts no later than the latest request received.
+      this.latestReceived = received;
+      this.widen(undefined, event.stageTimestamp ?? received, undefined);
+      return;
+    }
     this.widen(received ?? event.stageTimestamp, event.stageTimestamp ?? received, received);
   }
 

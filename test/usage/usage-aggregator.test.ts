@@ -196,6 +196,33 @@ describe('UsageAggregator on hand-made stage sequences', () => {
     );
   });
 
+  it("the log's window runs from the earliest time to the latest, in whatever order the events come", () => {
+    const at = (second: number) => `2024-05-01T00:00:0${second}.000000Z`;
+    // [received, stage] per event; undefined: not logged. The earliest time is a request received before others
+    // met earlier in the log; a stage time without a received one comes close; a stamp no clock reads counts for
+    // nothing.
+    const events: [string | undefined, string | undefined][] = [
+      [at(4), at(5)],
+      [at(6), at(7)],
+      [at(3), at(8)],
+      ['yesterday', at(6)],
+      [undefined, at(2)],
+      [at(1), at(6)],
+    ];
+    const orders = [events, [...events].reverse(), [events[1]!, events[4]!, events[0]!, events[5]!, events[2]!, events[3]!]];
+    for (const order of orders) {
+      const aggregator = new UsageAggregator();
+      for (const [received, staged] of order)
+        aggregator.add(
+          event(undefined, 'ResponseComplete', {
+            ...(received === undefined ? { requestReceivedTimestamp: undefined } : { requestReceivedTimestamp: received }),
+            ...(staged === undefined ? { stageTimestamp: undefined } : { stageTimestamp: staged }),
+          }),
+        );
+      expect(aggregator.finish().window).toEqual({ firstSeen: at(1), lastSeen: at(8) });
+    }
+  });
+
   it('first and last seen are the earliest and latest request, in whatever order the log has them', () => {
     // Microsecond stamps as the API server writes them, and one in another spelling (seconds only).
     const received = ['2024-05-01T00:00:03.000000Z', '2024-05-01T00:00:01.500000Z', '2024-05-01T00:00:04.000000Z', '2024-05-01T00:00:01Z'];
