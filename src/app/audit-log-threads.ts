@@ -108,8 +108,8 @@ export async function readInThreads(
   options: ReadAuditLogOptions & { readonly expectations: Expectations | undefined; readonly matcher: CallExpectations | undefined },
 ): Promise<ThreadedRead | undefined> {
   const progress = progressReporter(options, totalBytesOf(files));
-  // Two heaps of aggregates at once: each held closer than one reader's.
-  holdHeapGrowthFor(severalReaders);
+  // Several heaps of aggregates at once: each held closer than one reader's, until the threads are done.
+  const releaseHeap = holdHeapGrowthFor(severalReaders);
   const workers: Worker[] = [];
   try {
     // The main thread reads the first range itself (one heap fewer than a thread of its own), the others
@@ -158,6 +158,7 @@ export async function readInThreads(
     return { log: aggregator.finish(), summary };
   } finally {
     for (const worker of workers) void worker.terminate();
+    releaseHeap();
   }
 }
 

@@ -12,6 +12,7 @@
  * is the same story: the young generation grows to 64 MiB semi-spaces while js-yaml parses it.
  */
 import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 
 /** How far the heap may grow while one log or file is read: young generation (each of its two halves) and old. */
 export interface HeapHold {
@@ -34,13 +35,39 @@ export const severalReaders: HeapHold = { semiSpaceMiB: 4, growingPercent: 35 };
 
 let hold = oneReader;
 let growingPercentSet: number | undefined;
-let youngGenerationHeld = false;
+/** A thread's young generation is fixed when it starts (program-threads.ts); only the main thread's grows. */
+let youngGenerationHeld = !isMainThread;
 
-/** From now on, holds the heap of this thread (and the old generation of every thread) as `readers` says. */
-export function holdHeapGrowthFor(readers: HeapHold): void {
+/**
+ * From now on, holds the heap of this thread (and the old generation of every thread) as `readers` says, until
+ * the returned release is called: it puts back the hold before (holds nest) and V8's flags with it, so that
+ * what reads next in this process (a fallback read by one thread, manifests) grows as one reader does.
+ */
+export function holdHeapGrowthFor(readers: HeapHold): () => void {
+  const before = hold;
   hold = readers;
   holdHeapGrowth();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    hold = before;
+    // The young generation was held at this hold's size: let it grow again to the one put back.
+    if (youngGenerationHeld && isMainThread) {
+      v8.setFlagsFromString(`--semi-space-growth-factor=${defaultSemiSpaceGrowthFactor}`);
+      youngGenerationHeld = false;
+    }
+    holdHeapGrowth();
+  };
 }
+
+/** The hold in force on this thread. */
+export function heapHold(): HeapHold {
+  return hold;
+}
+
+/** V8's own default of `--semi-space-growth-factor`. */
+const defaultSemiSpaceGrowthFactor = 2;
 
 /** To call now and then while reading (it reads the heap's statistics). */
 export function holdHeapGrowth(): void {
