@@ -115,12 +115,9 @@ export async function readInThreads(
     // The main thread reads the first range itself (one heap fewer than a thread of its own), the others
     // each read one in a thread.
     const aggregator = new UsageAggregator(options.matcher ? { expectations: options.matcher } : {});
-    // A thread's ServiceAccounts are absorbed as they come once the main thread has read its own range (the
-    // aggregates do not depend on order), one message at a time: parsed into garbage that dies young, and
-    // never all of a thread's at once, in its heap or in ours.
-    let ownRead = false;
-    const waiting: string[] = [];
-    const absorbAccounts = (states: string) => aggregator.absorbAccounts(JSON.parse(states) as AccountState[]);
+    // A thread's ServiceAccounts are absorbed as they come, one message at a time, even while the main thread
+    // still reads its own range (the aggregates do not depend on order): parsed into garbage that dies young,
+    // never all of a thread's at once, in its heap or in ours, and the thread's heap goes as soon as it is done.
     const others = Promise.all(
       ranges.slice(1).map((pieces) => {
         const job: AuditLogThreadJob = {
@@ -139,15 +136,13 @@ export async function readInThreads(
             progress.events(message.events);
             progress.tick(message.file, false);
           },
-          (states) => (ownRead ? absorbAccounts(states) : waiting.push(states)),
+          (states) => aggregator.absorbAccounts(JSON.parse(states) as AccountState[]),
         );
       }),
     );
     const own = (async () => {
       const reads: PieceRead[] = [];
       for (const piece of ranges[0] ?? []) reads.push(await readAuditLogPiece(piece, (event) => aggregator.add(event), progress, options));
-      ownRead = true;
-      for (const states of waiting.splice(0)) absorbAccounts(states);
       return reads;
     })();
     const [ownReads, results] = await Promise.all([own, others]);

@@ -128,6 +128,49 @@ describe('a log read in byte ranges by several readers gives what one reader giv
   });
 });
 
+describe("absorbing a thread's ServiceAccounts as they come", () => {
+  it("gives what one reader gives when they come before, during or after the main thread's own read", async () => {
+    const file = harnessFile();
+    const want = await oneReader(file);
+    const [listed] = await listAuditLogFiles([file]);
+    const size = listed!.size!;
+    const events = harnessEvents().length;
+    for (const cut of [Math.floor(size / 3), Math.floor(size / 2), Math.floor((2 * size) / 3)]) {
+      for (const at of [0, 1, Math.floor(events / 5), Math.floor(events / 3), Number.POSITIVE_INFINITY]) {
+        const { aggregator: later } = await readRange(
+          {
+            kind: 'audit-log-range',
+            pieces: [{ file: listed!, start: cut, end: undefined }],
+            first: false,
+            expectations: undefined,
+            badLineSamples: 5,
+          },
+          () => undefined,
+        );
+        const sent = [...later.accountStates(3)].map((states) => JSON.parse(JSON.stringify(states)) as AccountState[]);
+        const rest = JSON.parse(JSON.stringify(later.partial())) as UsagePartial;
+        const main = new UsageAggregator();
+        let added = 0;
+        const absorbSent = () => {
+          for (const states of sent.splice(0)) main.absorbAccounts(states);
+        };
+        await readAuditLogPiece(
+          { file: listed!, start: 0, end: cut },
+          (event) => {
+            if (added++ === at) absorbSent();
+            main.add(event);
+          },
+          quiet,
+          {},
+        );
+        absorbSent();
+        expect(main.absorb(rest), `cut at byte ${cut}`).toBe(true);
+        expect(JSON.stringify(main.finish()), `cut at byte ${cut}, absorbed at event ${at}`).toBe(want);
+      }
+    }
+  }, 120_000);
+});
+
 describe('UsageAggregator.absorb', () => {
   const events = (): AuditEvent[] => harnessEvents() as unknown as AuditEvent[];
   const whole = (options: AggregatorOptions, list: readonly AuditEvent[]) => {
