@@ -1,14 +1,13 @@
 /**
- * A large audit log read by several threads, one per core: the files (in log order) cut into as many
- * stretches of about equal size (plain files by byte range, a gzip file whole), the first folded by the main
- * thread, each other by a thread of its own (audit-log-thread.ts), their partials absorbed in log order
- * (UsageAggregator.absorb). The answer is
- * byte for byte what one thread reading the whole log gives; where absorbing cannot promise that (see
- * usage-aggregator.ts), the log is read again by one thread.
+ * A large audit log read by several threads (how many: auditLogThreadCount): the files (in log order) cut
+ * into as many stretches of about equal size (plain files by byte range, a gzip file whole), the first folded
+ * by the main thread, each other by a thread of its own (audit-log-thread.ts), their partials absorbed in log
+ * order (UsageAggregator.absorb). The answer is byte for byte what one thread reading the whole log gives;
+ * where absorbing cannot promise that (see usage-aggregator.ts), the log is read again by one thread.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { InputError } from '../errors/kubectl-sa-error.js';
+import { ConfigError, InputError } from '../errors/kubectl-sa-error.js';
 import { holdHeapGrowthFor, severalReaders } from '../sources/heap-growth.js';
 import {
   progressReporter,
@@ -34,20 +33,56 @@ const minimumBytesPerThread = 32 * 1024 * 1024;
 const gzipRatio = 10;
 
 /**
- * How many threads to read with: `KUBECTL_SA_AUDIT_THREADS` (1 reads on the main thread) or, by default, one
- * per core on a machine with more than two, at most one per 32 MiB of log; none when the program cannot
- * start threads of its own. Two cores read with one thread unless asked: two readers of a 1 GiB log now
- * fit the same memory (about 280-300 MB at the peak either way), but they take about 45% more CPU time in
- * all (22.7 s against 15.5 s, a third of it V8's collector threads keeping two heaps small), for a wall
- * time only about a tenth shorter even when the other core is idle (bench/RESULTS.md, issue 15, fifth round).
+ * The peak memory the default number of readers must stay within: issue 15's 300 MB for a 1 GiB log. Each
+ * reader's heap holds aggregates of nearly every ServiceAccount (every range of a log meets most of them),
+ * so each further reader adds about as much again, whatever the cores. Measured on the bench's 1 GiB log
+ * (bench/RESULTS.md, issue 15, sixth round): one reader peaks at 275-290 MB, two at about 300-310, three at
+ * 360, four at 430. With these figures the default is one reader on any machine (it was one per core: about
+ * 900 MB on eight); more are asked for with KUBECTL_SA_AUDIT_THREADS where the memory is there.
  */
-export function auditLogThreadCount(files: readonly ListedFile[], requested: number | undefined): number {
-  if (!canStartProgramThreads() || totalBytesOf(files) === undefined) return 1;
-  if (requested !== undefined) return requested;
-  const cores = availableParallelism();
-  if (cores <= 2) return 1;
+export const readerMemory = { budgetMB: 300, firstReaderMB: 290, eachFurtherReaderMB: 50 } as const;
+
+/** The machine the log is read on: its cores, and whether this build can start threads of its own. */
+export interface ReadingMachine {
+  readonly cores: number;
+  readonly canStartThreads: boolean;
+}
+
+function thisMachine(): ReadingMachine {
+  return { cores: availableParallelism(), canStartThreads: canStartProgramThreads() };
+}
+
+/**
+ * How many threads to read with. Asked (`KUBECTL_SA_AUDIT_THREADS`, see requestedThreads): that many, at most
+ * one per core (more readers than cores only take turns, each with a heap of its own). By default: as many as
+ * fit the memory budget above, at most one per core and one per 32 MiB of log. One when the log is read as a
+ * stream or the program cannot start threads (run from its sources).
+ */
+export function auditLogThreadCount(
+  files: readonly ListedFile[],
+  requested: number | undefined,
+  machine: ReadingMachine = thisMachine(),
+): number {
+  if (!machine.canStartThreads || totalBytesOf(files) === undefined) return 1;
+  const cores = Math.max(1, machine.cores);
+  if (requested !== undefined) return Math.min(requested, cores);
   const weight = files.reduce((sum, file) => sum + weightOf(file), 0);
-  return Math.max(1, Math.min(cores, Math.floor(weight / minimumBytesPerThread)));
+  const withinBudget = 1 + Math.floor((readerMemory.budgetMB - readerMemory.firstReaderMB) / readerMemory.eachFurtherReaderMB);
+  return Math.max(1, Math.min(cores, withinBudget, Math.floor(weight / minimumBytesPerThread)));
+}
+
+/**
+ * `KUBECTL_SA_AUDIT_THREADS` read: undefined when unset or empty; a whole number from 1 as given; anything else
+ * is a configuration error (exit 2), not a value quietly ignored: whoever set it meant something.
+ */
+export function requestedThreads(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const count = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new ConfigError(`KUBECTL_SA_AUDIT_THREADS=${JSON.stringify(value)} is not a number of threads`, {
+      hint: 'set it to a whole number from 1 (1: one reader; more than the cores are read with one per core), or unset it for the default',
+    });
+  return count;
 }
 
 /** The files cut into `count` stretches of about equal weight, in log order. */

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { InventoryNote } from '../inventory/inventory.js';
 import { listAuditLogs, readListedAuditLogs, type AuditReadProgress, type AuditReadSummary } from '../sources/audit-log/read-audit-logs.js';
 import { rbacResources } from '../sources/cluster/read-cluster.js';
-import { auditLogThreadCount, planRanges, readInThreads } from './audit-log-threads.js';
+import { auditLogThreadCount, planRanges, readInThreads, requestedThreads } from './audit-log-threads.js';
 import { ExpectationMatcher, type Expectations } from '../usage/expectations.js';
 import { UsageAggregator } from '../usage/usage-aggregator.js';
 import { joinUsage, type ServiceAccountJoin } from '../usage/usage-join.js';
@@ -21,7 +21,7 @@ export interface AuditLogOptions {
   readonly stdin?: Readable | undefined;
   readonly onProgress?: ((progress: AuditReadProgress) => void) | undefined;
   readonly expectations?: Expectations | undefined;
-  /** Threads to read with (see audit-log-threads.ts); default one per core for a large log, or KUBECTL_SA_AUDIT_THREADS. */
+  /** Threads to read with (see auditLogThreadCount); default KUBECTL_SA_AUDIT_THREADS, else as many as fit the memory budget. */
   readonly threads?: number | undefined;
 }
 
@@ -76,9 +76,11 @@ export async function aggregateAuditLogs(options: AuditLogOptions): Promise<{ lo
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
+  // A bad setting fails before anything is read.
+  const requested = options.threads ?? requestedThreads(process.env.KUBECTL_SA_AUDIT_THREADS);
   const warnings: string[] = [];
   const files = await listAuditLogs(options.paths, warnings);
-  const threads = auditLogThreadCount(files, options.threads ?? threadsFromEnvironment());
+  const threads = auditLogThreadCount(files, requested);
   if (threads > 1) {
     const read = await readInThreads(files, warnings, planRanges(files, threads), {
       ...readOptions,
@@ -90,11 +92,6 @@ export async function aggregateAuditLogs(options: AuditLogOptions): Promise<{ lo
   const aggregator = new UsageAggregator(matcher ? { expectations: matcher } : {});
   const summary = await readListedAuditLogs(files, warnings, (event) => aggregator.add(event), readOptions);
   return { log: aggregator.finish(), summary };
-}
-
-function threadsFromEnvironment(): number | undefined {
-  const value = Number(process.env.KUBECTL_SA_AUDIT_THREADS);
-  return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
 export async function auditUsage(options: AuditUsageOptions): Promise<Outcome<UsageReport>> {

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readRange } from '../../src/app/audit-log-thread.js';
 import { aggregateAuditLogs } from '../../src/app/audit-usage.js';
-import { planRanges } from '../../src/app/audit-log-threads.js';
-import { listAuditLogFiles, readAuditLogPiece, type ProgressCounter } from '../../src/sources/audit-log/read-audit-logs.js';
+import { auditLogThreadCount, planRanges, readerMemory, requestedThreads } from '../../src/app/audit-log-threads.js';
+import { ConfigError } from '../../src/errors/kubectl-sa-error.js';
+import {
+  listAuditLogFiles,
+  readAuditLogPiece,
+  type ListedFile,
+  type ProgressCounter,
+} from '../../src/sources/audit-log/read-audit-logs.js';
 import type { AuditEvent } from '../../src/usage/audit-event.js';
 import type { AccountState } from '../../src/usage/usage-accumulators.js';
 import { UsageAggregator, type AggregatorOptions, type UsagePartial } from '../../src/usage/usage-aggregator.js';
@@ -169,6 +175,44 @@ describe("absorbing a thread's ServiceAccounts as they come", () => {
       }
     }
   }, 120_000);
+});
+
+describe('how many threads read', () => {
+  const plainFile = (mebibytes: number): ListedFile => ({ name: 'audit.log', gzip: false, size: mebibytes * 1024 * 1024, stream: false });
+  const machine = (cores: number) => ({ cores, canStartThreads: true });
+
+  it('KUBECTL_SA_AUDIT_THREADS: a whole number from 1, unset or empty for the default, anything else a configuration error', () => {
+    expect(requestedThreads(undefined)).toBeUndefined();
+    expect(requestedThreads('')).toBeUndefined();
+    expect(requestedThreads('1')).toBe(1);
+    expect(requestedThreads(' 4 ')).toBe(4);
+    for (const bad of ['0', '-2', '1.5', 'two', '2x', '1e3', 'Infinity', '99999999999999999999']) {
+      expect(() => requestedThreads(bad), bad).toThrow(ConfigError);
+      expect(() => requestedThreads(bad), bad).toThrow(`KUBECTL_SA_AUDIT_THREADS=${JSON.stringify(bad)}`);
+    }
+  });
+
+  it('reads with as many threads as asked, at most one per core; one for a stream or a build without threads', () => {
+    expect(auditLogThreadCount([plainFile(1)], 2, machine(8))).toBe(2);
+    expect(auditLogThreadCount([plainFile(1)], 64, machine(8))).toBe(8);
+    expect(auditLogThreadCount([plainFile(1024)], 3, machine(2))).toBe(2);
+    expect(auditLogThreadCount([plainFile(1024)], 1, machine(2))).toBe(1);
+    expect(auditLogThreadCount([plainFile(1024)], 4, { cores: 8, canStartThreads: false })).toBe(1);
+    expect(auditLogThreadCount([{ name: '<stdin>', gzip: false, size: undefined, stream: true }], 4, machine(8))).toBe(1);
+  });
+
+  it('by default, no more readers than fit the memory budget, however many cores; none beyond one per 32 MiB', () => {
+    const peak = (readers: number) => readerMemory.firstReaderMB + (readers - 1) * readerMemory.eachFurtherReaderMB;
+    for (const cores of [1, 2, 4, 8, 64]) {
+      const readers = auditLogThreadCount([plainFile(1024)], undefined, machine(cores));
+      expect(readers).toBeGreaterThanOrEqual(1);
+      expect(readers).toBeLessThanOrEqual(cores);
+      expect(peak(readers), `${cores} cores`).toBeLessThanOrEqual(readerMemory.budgetMB);
+      // One more would not fit, or there is no core for it.
+      expect(peak(readers + 1) > readerMemory.budgetMB || readers === cores, `${cores} cores`).toBe(true);
+    }
+    expect(auditLogThreadCount([plainFile(40)], undefined, machine(64))).toBe(1);
+  });
 });
 
 describe('UsageAggregator.absorb', () => {

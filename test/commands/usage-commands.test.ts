@@ -63,6 +63,18 @@ describe('kubectl sa usage', () => {
       expect(result.stdout).toBe('');
     }
   }, 90_000);
+
+  it('KUBECTL_SA_AUDIT_THREADS that is not a number of threads: exit 2 before reading; more than the cores reads as the cores', async () => {
+    const bad = await runCli(['usage', '--audit-log', harnessLogPath, '--log-only'], { env: { KUBECTL_SA_AUDIT_THREADS: 'two' } });
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toMatch(/^error: KUBECTL_SA_AUDIT_THREADS="two" is not a number of threads\nhint: /);
+    expect(bad.stdout).toBe('');
+    const plain = writeScratch(scratchDir(), 'audit.log', harnessLogText());
+    const many = await runCli(['usage', '--audit-log', plain, '--log-only', '-o', 'json'], { env: { KUBECTL_SA_AUDIT_THREADS: '4096' } });
+    const one = await runCli(['usage', '--audit-log', plain, '--log-only', '-o', 'json'], { env: { KUBECTL_SA_AUDIT_THREADS: '1' } });
+    expect(many.code, many.stderr).toBe(0);
+    expect(many.stdout).toBe(one.stdout);
+  }, 60_000);
 });
 
 describe('kubectl sa role generate', () => {
