@@ -3,7 +3,7 @@ import { auditLogFlag, expectationFlags, progressBar } from '../cli/audit-log-fl
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { parseServiceAccountRef, serviceAccountFlag } from '../cli/service-account-ref.js';
-import { UsageError } from '../errors/kubectl-sa-error.js';
+import { NoClusterConfigError, UsageError } from '../errors/kubectl-sa-error.js';
 import { usagePrinters } from '../report/usage-report.js';
 
 export default class UsageCommand extends KubectlSaCommand {
@@ -63,6 +63,11 @@ export default class UsageCommand extends KubectlSaCommand {
       progress.done();
       this.report(outcome);
       await this.print(usagePrinters, { report: outcome.data, detail: flags.sa !== undefined }, flags.output);
+    } catch (error) {
+      // Unlike the other commands, usage has something to say without any inventory.
+      if (error instanceof NoClusterConfigError)
+        throw new NoClusterConfigError(error.message, { hint: `${error.hint ?? ''}; or read the audit log alone with --log-only` });
+      throw error;
     } finally {
       progress.done();
     }

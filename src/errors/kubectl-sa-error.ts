@@ -74,6 +74,9 @@ export class ConfigError extends KubectlSaError {
   readonly exitCode = ExitCode.usage;
 }
 
+/** No kubeconfig anywhere and not in a pod: a command that can work without a cluster may say how. */
+export class NoClusterConfigError extends ConfigError {}
+
 /** The cluster cannot be reached, refuses us, or nothing at all could be read from it. */
 export class ClusterError extends KubectlSaError {
   readonly exitCode = ExitCode.cluster;

@@ -111,6 +111,13 @@ describe('configuration errors are exit 2, an unreachable cluster exit 3', () =>
     }
   });
 
+  it('usage without any cluster configuration points to --log-only, before reading the log', async () => {
+    const log = write('audit.log', '{"kind":"Event"\n');
+    const result = await runCli(['usage', '--audit-log', log], { env: clean });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: no cluster configuration: .*\nhint: .*; or read the audit log alone with --log-only\n$/);
+  });
+
   it('a cluster that refuses connections: exit 3', async () => {
     const result = await runCli(['who-can', 'get', 'pods', '--kubeconfig', config], { env: clean });
     expect(result.code).toBe(3);

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { ConfigError } from '../../errors/kubectl-sa-error.js';
+import { ConfigError, NoClusterConfigError } from '../../errors/kubectl-sa-error.js';
 
 export interface KubeConfigFlags {
   readonly kubeconfig?: string | undefined;
@@ -38,7 +38,7 @@ export async function loadKubeConfig(flags: KubeConfigFlags, env: NodeJS.Process
   } else if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(inClusterTokenFile)) {
     config.loadFromCluster();
   } else {
-    throw new ConfigError('no cluster configuration: no kubeconfig file found and not running inside a cluster', {
+    throw new NoClusterConfigError('no cluster configuration: no kubeconfig file found and not running inside a cluster', {
       hint: 'pass --kubeconfig PATH, set KUBECONFIG, or read manifests with -f PATH',
     });
   }
