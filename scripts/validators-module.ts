@@ -1,6 +1,7 @@
 // Generates the text of src/policy/built-in-validators.generated.ts: ajv standalone code for the file
 // formats (PolicyPack, PolicyPackTest, Exemptions) and for every rule of the built-in packs under policies/,
-// compiled with the same ajv options as a user's pack (strict, all errors, RE2 patterns). The built-in packs
+// compiled with the same ajv options as a user's pack (strict, all errors, RE2 patterns; `match` schemas stop
+// at the first error, as a user's do: policy-ajv.ts). The built-in packs
 // are checked exactly as a user's pack is (compilePack), so a broken built-in pack fails the build.
 // scripts/gen-validators.ts writes the file; test/policy/built-in-validators.test.ts checks it is current.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,6 +64,8 @@ export function validatorsModule(root: string): string {
   // packs never loads RE2. Pack rules, built-in ones included, compile exactly as a user's pack: with RE2.
   const formatChunk = new Chunk(new Ajv2020({ ...policyAjvOptions, code: { source: true } }));
   const ruleChunk = new Chunk(createPolicyAjv({ standalone: true }));
+  // `match` schemas are read for their verdict only (policy-ajv.ts, matchAjvOptions).
+  const matchChunk = new Chunk(createPolicyAjv({ standalone: true, verdictOnly: true }));
   const formats: [string, string][] = [
     ['pack', formatChunk.add(packSchema as unknown as object, 'format:pack')],
     ['packTest', formatChunk.add(packTestSchema as unknown as object, 'format:packTest')],
@@ -71,25 +74,27 @@ export function validatorsModule(root: string): string {
   const packFormat = createPolicyAjv().compile(packSchema as unknown as object);
 
   const packs: { name: string; digest: string; rules: [string, string][] }[] = [];
+  const ruleValidator = (name: string) => `ruleValidators.${name}`;
   for (const document of builtInPacks(root)) {
     const { errors } = compilePack(
       document.value,
       { ...document, builtIn: true },
-      { ajv: createPolicyAjv(), packFormat, patternCompiles: re2Compiles },
+      { ajv: createPolicyAjv(), matchAjv: createPolicyAjv({ verdictOnly: true }), packFormat, patternCompiles: re2Compiles },
     );
     if (errors.length > 0)
       throw new Error(`built-in pack ${document.file} is invalid:\n${errors.map((error) => `  ${error.message}`).join('\n')}`);
     const name = document.value.metadata.name;
     const rules: [string, string][] = [];
     for (const rule of document.value.rules) {
-      if (rule.match !== undefined) rules.push([`${rule.id}/match`, ruleChunk.add(rule.match as object, `${name}/${rule.id}/match`)]);
-      rules.push([`${rule.id}/assert`, ruleChunk.add(rule.assert as object, `${name}/${rule.id}/assert`)]);
+      if (rule.match !== undefined)
+        rules.push([`${rule.id}/match`, `matchValidators.${matchChunk.add(rule.match as object, `${name}/${rule.id}/match`)}`]);
+      rules.push([`${rule.id}/assert`, ruleValidator(ruleChunk.add(rule.assert as object, `${name}/${rule.id}/assert`))]);
     }
     (document.value.fixes ?? []).forEach((fix, index) =>
       (fix.patch ?? []).forEach((operation, at) => {
         if (operation.where === undefined) return;
         const key = precompiledWhereKey(`/fixes/${index}/patch/${at}/where`);
-        rules.push([key, ruleChunk.add(operation.where as object, `${name}/${key}`)]);
+        rules.push([key, ruleValidator(ruleChunk.add(operation.where as object, `${name}/${key}`))]);
       }),
     );
     packs.push({ name, digest: packDigest(document.value), rules });
@@ -113,8 +118,8 @@ export function validatorsModule(root: string): string {
     `const ${name} = (() => {\nconst exports = {};\n${staticImports(standaloneCode(ajv, exports))}\nreturn exports;\n})();`;
   const formatCode = chunk('formatValidators', formatChunk);
   const ruleCode = chunk('ruleValidators', ruleChunk);
-  const table = (object: string, entries: [string, string][]) =>
-    `{ ${entries.map(([key, name]) => `${JSON.stringify(key)}: ${object}.${name}`).join(', ')} }`;
+  const matchCode = chunk('matchValidators', matchChunk);
+  const table = (entries: [string, string][]) => `{ ${entries.map(([key, value]) => `${JSON.stringify(key)}: ${value}`).join(', ')} }`;
   return [
     '// @ts-nocheck',
     '/* eslint-disable */',
@@ -125,8 +130,9 @@ export function validatorsModule(root: string): string {
     'const defaultExport = (namespace) => (namespace.default !== null && typeof namespace.default === "object" && "default" in namespace.default ? namespace.default.default : namespace.default);',
     formatCode,
     ruleCode,
-    `export const formats = ${table('formatValidators', formats)};`,
-    `export const packs = [\n${packs.map((pack) => `  { name: ${JSON.stringify(pack.name)}, digest: ${JSON.stringify(pack.digest)}, rules: ${table('ruleValidators', pack.rules)} },`).join('\n')}\n];`,
+    matchCode,
+    `export const formats = ${table(formats.map(([key, name]): [string, string] => [key, `formatValidators.${name}`]))};`,
+    `export const packs = [\n${packs.map((pack) => `  { name: ${JSON.stringify(pack.name)}, digest: ${JSON.stringify(pack.digest)}, rules: ${table(pack.rules)} },`).join('\n')}\n];`,
     '',
   ].join('\n');
 }

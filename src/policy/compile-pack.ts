@@ -32,6 +32,11 @@ export interface CompileOptions {
   readonly precompiled?: ReadonlyMap<string, SchemaValidator>;
   /** The ajv that compiles rule schemas (policy-ajv.ts); needed unless `precompiled` is given. */
   readonly ajv?: Ajv2020;
+  /**
+   * The ajv that compiles `match` schemas, whose errors nobody reads (policyMatchAjv: stops at the first
+   * failed keyword); `ajv` when not given. Schema problems are still found and reported by `ajv`.
+   */
+  readonly matchAjv?: Ajv2020;
   /** RE2's check of one pattern (policy-ajv.ts), to point at the pattern that broke a compile. */
   readonly patternCompiles?: (pattern: string) => boolean;
   /** The PolicyPack format's validator; the build-time one unless given (the generator compiles its own). */
@@ -149,9 +154,9 @@ export function compilePack(
         );
       }
     }
-    const compile = (schema: JsonSchema, pointer: string) =>
-      compileSchema(ajv, schema, pointer, rule.id, position, errors, patternCompiles);
-    const match = rule.match === undefined ? undefined : compile(rule.match, `${base}/match`);
+    const compile = (schema: JsonSchema, pointer: string, compiler = ajv) =>
+      compileSchema(ajv, schema, pointer, rule.id, position, errors, patternCompiles, compiler);
+    const match = rule.match === undefined ? undefined : compile(rule.match, `${base}/match`, options.matchAjv);
     const assert = compile(rule.assert, `${base}/assert`);
     if (!assert || (rule.match !== undefined && !match)) return;
     rules.push({
@@ -321,6 +326,7 @@ function compileSchema(
   position: (pointer: string) => { file: string; line: number },
   errors: PolicyPackError[],
   patternCompiles: (pattern: string) => boolean,
+  compiler: Ajv2020 = ajv,
 ): SchemaValidator | undefined {
   // The meta-schema check first: its errors carry a path inside the schema, which becomes a line.
   if (!ajv.validateSchema(schema as Record<string, unknown>)) {
@@ -331,7 +337,7 @@ function compileSchema(
     return undefined;
   }
   try {
-    return ajv.compile(schema as Record<string, unknown>);
+    return compiler.compile(schema as Record<string, unknown>);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const at = pointer + (locateSchemaProblem(schema, reason, patternCompiles) ?? '');

@@ -65,6 +65,7 @@ export async function compilePackSet(
       compileOptions = {
         knownKinds: options.knownKinds,
         ajv: compiler.policyAjv(),
+        matchAjv: compiler.policyMatchAjv(),
         patternCompiles: compiler.re2Compiles,
         ...(options.targetSchemas ? { targetSchemas: options.targetSchemas } : {}),
       };

@@ -10,7 +10,7 @@ import { builtInRiskFacts } from '../helpers/risk-facts.js';
 import * as generated from '../../src/policy/built-in-validators.generated.js';
 import { TargetDocuments } from '../../src/policy/derived/target-documents.js';
 import { loadPolicies } from '../../src/app/load-policies.js';
-import { policyAjv } from '../../src/policy/policy-ajv.js';
+import { policyAjv, policyMatchAjv } from '../../src/policy/policy-ajv.js';
 import { precompiledRules } from '../../src/policy/precompiled-validators.js';
 import { readManifests } from '../../src/sources/manifest-files.js';
 import { corpusRoot } from '../helpers/corpus.js';
@@ -69,19 +69,29 @@ describe('built-in packs compiled at build time (ajv standalone)', () => {
       rbac: rbacForInventory(inventory, { defaultRbac: true, riskFacts: builtInRiskFacts }),
     });
     let compared = 0;
+    let failedMatches = 0;
     for (const rule of packs.filter((pack) => pack.builtIn).flatMap((pack) => pack.rules)) {
       const pairs = [
         [rule.assert, policyAjv().compile(rule.spec.assert as object)],
-        ...(rule.match && rule.spec.match !== undefined ? [[rule.match, policyAjv().compile(rule.spec.match as object)] as const] : []),
+        ...(rule.match && rule.spec.match !== undefined
+          ? [[rule.match, policyMatchAjv().compile(rule.spec.match as object)] as const]
+          : []),
       ] as const;
+      // A match stops at its first error (policyMatchAjv); its verdict must be the one of all errors.
+      const fullMatch = rule.spec.match === undefined ? undefined : policyAjv().compile(rule.spec.match as object);
       for (const { document } of documents.documentsFor(rule.target)) {
+        const plain = JSON.parse(JSON.stringify(document)) as unknown;
         for (const [precompiled, runtime] of pairs) {
-          const plain = JSON.parse(JSON.stringify(document)) as unknown;
           expect([precompiled(plain), precompiled.errors ?? null]).toEqual([runtime(plain), runtime.errors ?? null]);
           compared += 1;
+        }
+        if (rule.match && fullMatch) {
+          expect(rule.match(plain)).toBe(fullMatch(plain));
+          if (!fullMatch(plain)) failedMatches += 1;
         }
       }
     }
     expect(compared).toBeGreaterThan(1000);
+    expect(failedMatches).toBeGreaterThan(100);
   });
 });

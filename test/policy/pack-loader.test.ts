@@ -114,6 +114,34 @@ describe('pack loader', () => {
     expect(assert?.({ a: 'x', b: 'x' })).toBe(false);
   });
 
+  it("compiles a rule's match for its verdict (first error only), its assert with every error; match problems still found", async () => {
+    const file = await packFile(
+      'match.yaml',
+      header + rule('    match: { type: object, required: [a, b, c] }\n    assert: { type: object, required: [p, q] }\n'),
+    );
+    const { packs } = await loadPolicies({ paths: [file], includeBuiltIn: false });
+    const compiled = packs[0]?.rules[0];
+    expect(compiled?.match?.({ a: 1, b: 1, c: 1 })).toBe(true);
+    // Three required properties missing: the verdict is the same, and a match stops at the first.
+    expect(compiled?.match?.({})).toBe(false);
+    expect(compiled?.match?.errors?.map((error) => error.params)).toEqual([{ missingProperty: 'a' }]);
+    expect(compiled?.match?.('not an object')).toBe(false);
+    // An assert's errors make the explanation: all of them.
+    expect(compiled?.assert({})).toBe(false);
+    expect(compiled?.assert.errors?.map((error) => error.params)).toEqual([{ missingProperty: 'p' }, { missingProperty: 'q' }]);
+    // A broken match schema is reported as an assert's is: every problem, at its keyword.
+    const errors = await loadErrors(
+      header +
+        rule(
+          '    match:\n      type: object\n      properties:\n        x: { type: strin }\n        z: { minLength: -1 }\n    assert: true\n',
+        ),
+    );
+    expect([...new Set(errors.map((error) => error.pointer))]).toEqual([
+      '/rules/0/match/properties/x/type',
+      '/rules/0/match/properties/z/minLength',
+    ]);
+  });
+
   it('points at the part a strictTypes error names', async () => {
     const errors = await loadErrors(
       header + rule('    assert:\n      type: object\n      properties:\n        metadata:\n          properties: {}\n'),
