@@ -1,7 +1,9 @@
 // Builds dist/kubectl-sa.js: the whole CLI as one ESM file (esbuild), with the built-in policy packs
 // and the Kubernetes data inside it, and dist/THIRD-PARTY-NOTICES.txt, the licences of the packages bundled
-// in it. The npm package runs it through bin/kubectl-sa. The standalone binaries (scripts/package.ts) carry
-// the same program as CommonJS, dist/kubectl-sa.cjs, started by dist/sea-main.cjs. Usage: npm run build
+// in it. The standalone binaries (scripts/package.ts) carry the same program as CommonJS, dist/kubectl-sa.cjs,
+// started by dist/sea-main.cjs; the npm package runs that one too, through bin/kubectl-sa and dist/npm-main.js
+// (with a code cache in the user's cache folder), and the ES module where it cannot keep one. Usage: npm run build
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,13 +196,25 @@ await build({
   logOverride: { 'empty-import-meta': 'silent' },
 });
 await build({ ...common, entryPoints: ['src/cli/sea-main.ts'], outfile: 'dist/sea-main.cjs', format: 'cjs' });
+const programDigests: Record<string, string> = {};
 for (const file of ['kubectl-sa.js', 'kubectl-sa.cjs']) {
   const { text, wrappers } = moduleWrappersNamedAlike(readFileSync(path.join(dist, file), 'utf8'));
   // Hundreds of lazily evaluated modules: none found means esbuild now writes its wrappers differently.
   if (wrappers < 100) throw new Error(`dist/${file}: ${wrappers} module wrappers found; scripts/module-wrappers.ts needs a look`);
   asciiOutput(`dist/${file}`, text);
   writeFileSync(path.join(dist, file), text);
+  programDigests[file] = createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
+// dist/npm-main.js: the npm route's start, which runs dist/kubectl-sa.cjs with a code cache of its own
+// (src/cli/npm-main.ts); a cache is kept per program text, by this digest.
+await build({
+  ...common,
+  entryPoints: ['src/cli/npm-main.ts'],
+  outfile: 'dist/npm-main.js',
+  format: 'esm',
+  banner: { js: requireBanner() },
+  define: { KUBECTL_SA_PROGRAM_DIGEST: JSON.stringify(programDigests['kubectl-sa.cjs']) },
+});
 writeFileSync(path.join(dist, 'kubectl-sa.meta.json'), JSON.stringify(result.metafile));
 writeFileSync(
   path.join(dist, 'THIRD-PARTY-NOTICES.txt'),

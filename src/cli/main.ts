@@ -36,6 +36,13 @@ export function runAsProgram(root: string): void {
   });
 }
 
+/**
+ * V8's flags as a start has them before the program runs (heap-growth.ts' back at V8's defaults; the TurboFan budget,
+ * which the npm route sets before it loads the program, stays): what the npm route calls before it makes a code
+ * cache at exit (npm-main.ts).
+ */
+export { heapFlagsToDefaults as v8FlagsAsAtStart } from '../sources/heap-growth.js';
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
   if (!options.streams) tolerateClosedOutput();

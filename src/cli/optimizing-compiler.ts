@@ -23,8 +23,9 @@ export const turbofanBudgetFlag = `--invocation-count-for-turbofan=${turbofanInv
 /**
  * Sets it for this process. Called once the program is loaded: a V8 code cache (Node's compile cache, the
  * standalone binary's) records the flags it was made with and is refused when they differ at load, so the flag
- * changes only after the program has been read from the cache. V8 reads it each time it considers a function for
- * TurboFan, so it holds from here on, for every thread.
+ * changes only after the program has been read from the cache. The npm route's own cache is made at the end of a
+ * run, with this flag set, so that route sets it before it loads the program (npm-main.ts). V8 reads it each time
+ * it considers a function for TurboFan, so it holds from here on, for every thread.
  */
 export function raiseTurbofanBudget(): void {
   v8.setFlagsFromString(turbofanBudgetFlag);

@@ -57,13 +57,17 @@ export function programText(asset: ArrayBuffer | Uint8Array): string {
 /** What the program exports: main.ts. */
 export type Program = typeof MainModule;
 
-/** The program's text compiled (with the code cache if it is given and V8 accepts it) and run. */
+/**
+ * The program's text compiled (with the code cache if it is given and V8 accepts it) and run. `filename` is what
+ * stack traces name: the asset in a binary, the file in the npm package (npm-main.ts).
+ */
 export function loadProgram(
   text: string,
   codeCache: Uint8Array | undefined,
   requireBuiltin: (id: string) => unknown,
+  filename: string = SEA_ASSETS.program,
 ): { program: Program; script: Script } {
-  const script = new Script(text, { filename: SEA_ASSETS.program, ...(codeCache ? { cachedData: codeCache } : {}) });
+  const script = new Script(text, { filename, ...(codeCache ? { cachedData: codeCache } : {}) });
   const module = { exports: {} as Program };
   (script.runInThisContext() as (exports: object, require: (id: string) => unknown, module: object) => void)(
     module.exports,

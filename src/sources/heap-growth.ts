@@ -84,3 +84,18 @@ export function holdHeapGrowth(): void {
     youngGenerationHeld = true;
   }
 }
+
+/**
+ * Puts the V8 flags this module sets back to V8's defaults, for good (the hold no longer applies): the npm route
+ * calls it at exit before it makes a code cache (src/cli/npm-main.ts), since V8 takes a cache only where the
+ * flags are those it was made with, and a start has not set these yet.
+ */
+export function heapFlagsToDefaults(): void {
+  v8.setFlagsFromString(`--heap-growing-percent=${v8DefaultHeapGrowingPercent}`);
+  v8.setFlagsFromString(`--semi-space-growth-factor=${defaultSemiSpaceGrowthFactor}`);
+  growingPercentSet = v8DefaultHeapGrowingPercent;
+  youngGenerationHeld = !isMainThread;
+}
+
+/** V8's own default of `--heap-growing-percent`: none, V8 picks the factor. */
+const v8DefaultHeapGrowingPercent = 0;

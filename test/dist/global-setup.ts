@@ -28,6 +28,8 @@ function ensurePackage(): void {
     'dist/kubectl-sa.js',
     'dist/kubectl-sa.cjs',
     'dist/sea-main.cjs',
+    'dist/npm-main.js',
+    'bin/kubectl-sa',
     'dist/THIRD-PARTY-NOTICES.txt',
     'package.json',
     'LICENSE',
