@@ -26,8 +26,10 @@ const canonicalPrefix = '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":
  * token, or is not laid out as the API server writes it: then it is decoded in full. The shape is still
  * checked — the canonical start, a closing brace, both timestamps — so a truncated line is a bad line
  * here too. (A line broken in its middle but kept whole only shows when it is completed.)
+ *
+ * The event itself, not a DecodedLine: a skimmed line is always one event, and this runs for most lines.
  */
-export function skimAuditLine(line: string): DecodedLine | undefined {
+export function skimAuditLine(line: string): AuditEvent | undefined {
   if (!isAt(line, canonicalPrefix, 0)) return undefined;
   const stage = knownValue(line, line.indexOf(stageKey, canonicalPrefix.length), stageKey, stagesByLength);
   if (stage === undefined) return undefined;
@@ -41,17 +43,49 @@ export function skimAuditLine(line: string): DecodedLine | undefined {
   const verb = knownValue(line, verbAt, verbKey, verbsByLength) ?? fieldAt(line, verbKey, verbAt);
   if (auditID === undefined || verb === undefined) return undefined;
   // The timestamps follow the bodies (RequestResponse level): the last occurrence is the event's own.
-  const skimmed = skimmedEvent(line, line.lastIndexOf(receivedKey), auditID, stage, verb);
-  if (skimmed === undefined) return undefined;
-  if (!serviceAccount) return { kind: 'events', events: [skimmed] };
+  const at = line.lastIndexOf(receivedKey);
+  if (at === -1) return undefined;
+  const start = at + receivedKey.length;
+  const receivedEnd = line.indexOf('"', start);
+  if (receivedEnd === -1 || !isAt(line, stageTimestampKey, receivedEnd)) return undefined;
+  const stagedStart = receivedEnd + stageTimestampKey.length;
+  const stagedEnd = line.indexOf('"', stagedStart);
+  if (stagedEnd === -1) return undefined;
+  // One copy for both timestamps: slices of it keep only it alive.
+  const text = line.slice(start, stagedEnd);
+  if (text.includes('\\')) return undefined;
+  const both = copyString(text);
+  const requestReceivedTimestamp = both.slice(0, receivedEnd - start);
+  const stageTimestamp = both.slice(stagedStart - start);
+  if (!serviceAccount) return { auditID, stage, verb, requestReceivedTimestamp, stageTimestamp };
   // A request's body can be large and the stage may wait long (its final stage never comes): a long line
   // is kept without its bodies, which nothing reads.
   const kept = copyString((line.length > keptWholeChars ? textWithoutBodies(line) : undefined) ?? line);
-  const complete = (): AuditEvent => {
-    const decoded = decodeAuditLine(kept);
-    return decoded.kind === 'events' && decoded.events.length === 1 && decoded.events[0] ? decoded.events[0] : skimmed;
-  };
-  return { kind: 'events', events: [{ ...skimmed, complete }] };
+  return new PartlyReadEvent(auditID, stage, verb, requestReceivedTimestamp, stageTimestamp, kept);
+}
+
+/** A ServiceAccount's stage read in part (see skimAuditLine), with the text to read it in full from. */
+class PartlyReadEvent implements AuditEvent {
+  readonly #kept: string;
+
+  constructor(
+    readonly auditID: string,
+    readonly stage: string,
+    readonly verb: string,
+    readonly requestReceivedTimestamp: string,
+    readonly stageTimestamp: string,
+    kept: string,
+  ) {
+    this.#kept = kept;
+  }
+
+  /** The whole event; what was read of it when its text no longer parses as one event. */
+  complete(): AuditEvent {
+    const decoded = decodeAuditLine(this.#kept);
+    if (decoded.kind === 'events' && decoded.events.length === 1 && decoded.events[0]) return decoded.events[0];
+    const { auditID, stage, verb, requestReceivedTimestamp, stageTimestamp } = this;
+    return { auditID, stage, verb, requestReceivedTimestamp, stageTimestamp };
+  }
 }
 
 const stageKey = '"stage":"';
@@ -83,31 +117,6 @@ function knownValue(line: string, at: number, key: string, known: ReadonlyMap<nu
   const close = line.indexOf('"', start);
   for (const value of known.get(close - start) ?? []) if (isAt(line, value, start)) return value;
   return undefined;
-}
-
-/**
- * The event read so far with both timestamps, from the received one's key on, as the API server writes them
- * side by side (made in one object: this runs for most lines of a log).
- */
-function skimmedEvent(line: string, at: number, auditID: string, stage: string, verb: string): AuditEvent | undefined {
-  if (at === -1) return undefined;
-  const start = at + receivedKey.length;
-  const receivedEnd = line.indexOf('"', start);
-  if (receivedEnd === -1 || !isAt(line, stageTimestampKey, receivedEnd)) return undefined;
-  const stagedStart = receivedEnd + stageTimestampKey.length;
-  const stagedEnd = line.indexOf('"', stagedStart);
-  if (stagedEnd === -1) return undefined;
-  // One copy for both: slices of it keep only it alive.
-  const text = line.slice(start, stagedEnd);
-  if (text.includes('\\')) return undefined;
-  const both = copyString(text);
-  return {
-    auditID,
-    stage,
-    verb,
-    requestReceivedTimestamp: both.slice(0, receivedEnd - start),
-    stageTimestamp: both.slice(stagedStart - start),
-  };
 }
 
 /** The string value after `key` at `at` (-1: absent), when it has no escapes; undefined otherwise. */

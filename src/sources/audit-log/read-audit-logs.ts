@@ -184,18 +184,26 @@ export async function readAuditLogPiece(
   let badLines = 0;
   const onLine = (text: string | undefined, lineNumber: number) => {
     lines = lineNumber;
-    const decoded =
-      text === undefined
-        ? ({ kind: 'bad', reason: `line longer than ${maxLineBytes / 1024 / 1024} MiB` } as const)
-        : (skimAuditLine(text) ?? decodeAuditLine(text));
-    if (decoded.kind === 'events') {
-      for (const event of decoded.events) onEvent(event);
-      events += decoded.events.length;
-      progress.events(decoded.events.length);
-    } else if (decoded.kind === 'bad') {
-      badLines++;
-      badLinesByReason[decoded.reason] = (badLinesByReason[decoded.reason] ?? 0) + 1;
-      if (badLineSamples.length < sampleLimit) badLineSamples.push({ file: file.name, line: lineNumber, reason: decoded.reason });
+    // Most lines are skimmed: one event, handed on without a DecodedLine around it.
+    const skimmed = text === undefined ? undefined : skimAuditLine(text);
+    if (skimmed !== undefined) {
+      onEvent(skimmed);
+      events++;
+      progress.events(1);
+    } else {
+      const decoded =
+        text === undefined
+          ? ({ kind: 'bad', reason: `line longer than ${maxLineBytes / 1024 / 1024} MiB` } as const)
+          : decodeAuditLine(text);
+      if (decoded.kind === 'events') {
+        for (const event of decoded.events) onEvent(event);
+        events += decoded.events.length;
+        progress.events(decoded.events.length);
+      } else if (decoded.kind === 'bad') {
+        badLines++;
+        badLinesByReason[decoded.reason] = (badLinesByReason[decoded.reason] ?? 0) + 1;
+        if (badLineSamples.length < sampleLimit) badLineSamples.push({ file: file.name, line: lineNumber, reason: decoded.reason });
+      }
     }
     if ((lineNumber & 0x3ff) === 0) {
       progress.tick(file.name, false);
