@@ -1,7 +1,9 @@
 /**
  * One thread's share of a large audit log (a byte range of its files, or whole files): read and folded by
- * an aggregator of its own, sent back as a partial for audit-log-threads.ts to absorb in log order.
+ * an aggregator of its own, sent back as a partial for audit-log-threads.ts to absorb in log order. Its
+ * ServiceAccounts go to the main thread whenever its heap grows past a few tens of MB, not only at its end.
  */
+import v8 from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
 import { InputError } from '../errors/kubectl-sa-error.js';
 import { holdHeapGrowthFor, severalReaders } from '../sources/heap-growth.js';
@@ -12,6 +14,7 @@ import {
   type PieceRead,
   type ProgressCounter,
 } from '../sources/audit-log/read-audit-logs.js';
+import type { AuditEvent } from '../usage/audit-event.js';
 import { ExpectationMatcher, type Expectations } from '../usage/expectations.js';
 import { before } from '../usage/usage-accumulators.js';
 import { UsageAggregator } from '../usage/usage-aggregator.js';
@@ -37,12 +40,17 @@ export type AuditLogThreadMessage =
 export async function runAuditLogThread(job: AuditLogThreadJob, port: Pick<MessagePort, 'postMessage'>): Promise<void> {
   try {
     holdHeapGrowthFor(severalReaders);
-    const { reads, aggregator } = await readRange(job, (file, bytes, events) =>
-      port.postMessage({ type: 'progress', file, bytes, events }),
+    const send = (aggregator: UsageAggregator) => {
+      // As JSON text: V8 parses JSON faster than it deserializes a structured clone of the same data.
+      for (const states of aggregator.accountStates(accountsPerMessage))
+        port.postMessage({ type: 'accounts', states: JSON.stringify(states) } satisfies AuditLogThreadMessage);
+    };
+    const { reads, aggregator } = await readRange(
+      job,
+      (file, bytes, events) => port.postMessage({ type: 'progress', file, bytes, events }),
+      { heapLimit: threadHeapLimit, heapUsed: () => v8.getHeapStatistics().used_heap_size, everyEvents: 1024, send },
     );
-    // As JSON text: V8 parses JSON faster than it deserializes a structured clone of the same data.
-    for (const states of aggregator.accountStates(accountsPerMessage))
-      port.postMessage({ type: 'accounts', states: JSON.stringify(states) } satisfies AuditLogThreadMessage);
+    send(aggregator);
     port.postMessage({ type: 'done', reads, partial: JSON.stringify(aggregator.partial()) } satisfies AuditLogThreadMessage);
   } catch (error) {
     port.postMessage({
@@ -61,10 +69,34 @@ export async function runAuditLogThread(job: AuditLogThreadJob, port: Pick<Messa
  */
 const accountsPerMessage = 10;
 
+/**
+ * The heap a reading thread keeps its ServiceAccounts within (its program and buffers take about 14 MB of it).
+ * Holding a whole range's aggregates, a thread's heap grew to 85 MB live and 100 MB committed on the harsh
+ * 1 GiB log (a range meets nearly every ServiceAccount; the main thread's absorbs them all anyway): two readers
+ * peaked at 297-301 MB. Sending them on at 32 MiB (and starting afresh) keeps the thread's heap near that: 234-254 MB
+ * with the limit at 24-40 MiB, and less CPU time, not more, the thread's collections being small
+ * (bench/RESULTS.md, issue 15, seventh round).
+ */
+export const threadHeapLimit = 32 * 1024 * 1024;
+
+/**
+ * When a reading thread lets go of its ServiceAccounts (`send`: to the main thread, which absorbs them; the
+ * aggregates are order-independent, so any split of a range's requests gives the same answer).
+ */
+export interface AccountRelease {
+  /** Heap in use, in bytes, above which the ServiceAccounts go. */
+  readonly heapLimit: number;
+  readonly heapUsed: () => number;
+  /** Events read between two looks at the heap. */
+  readonly everyEvents: number;
+  readonly send: (aggregator: UsageAggregator) => void;
+}
+
 /** Reads the job's pieces into an aggregator; `progress` gets bytes and events read since its last call. */
 export async function readRange(
   job: AuditLogThreadJob,
   progress: (file: string, bytes: number, events: number) => void,
+  release?: AccountRelease,
 ): Promise<{ reads: PieceRead[]; aggregator: UsageAggregator }> {
   const start = job.pieces[0];
   const earlierRequestsUpTo = job.first || !start ? undefined : latestReceivedIn(await textAround(start.file, start.start));
@@ -90,10 +122,29 @@ export async function readRange(
       bytes = events = 0;
     },
   };
+  const add = release ? releasing(aggregator, release) : (event: AuditEvent) => aggregator.add(event);
   const reads: PieceRead[] = [];
-  for (const piece of job.pieces)
-    reads.push(await readAuditLogPiece(piece, (event) => aggregator.add(event), counter, { badLineSamples: job.badLineSamples }));
+  for (const piece of job.pieces) reads.push(await readAuditLogPiece(piece, add, counter, { badLineSamples: job.badLineSamples }));
   return { reads, aggregator };
+}
+
+/** Adds events to `aggregator`, letting go of its ServiceAccounts whenever the heap holds more than `release` allows. */
+function releasing(aggregator: UsageAggregator, release: AccountRelease): (event: AuditEvent) => void {
+  let sinceLook = 0;
+  let limit = release.heapLimit;
+  return (event) => {
+    aggregator.add(event);
+    if (++sinceLook < release.everyEvents) return;
+    sinceLook = 0;
+    const used = release.heapUsed();
+    // Below the limit: a full collection has come since the last release (or none was made).
+    if (used <= release.heapLimit) limit = release.heapLimit;
+    else if (used > limit) {
+      release.send(aggregator);
+      // What went stays in the heap until V8's next full collection: until then, the next release waits for as much again.
+      limit = used + release.heapLimit / 2;
+    }
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * A large audit log read by several threads (how many: auditLogThreadCount): the files (in log order) cut
- * into as many stretches of about equal size (plain files by byte range, a gzip file whole), the first folded
- * by the main thread, each other by a thread of its own (audit-log-thread.ts), their partials absorbed in log
- * order (UsageAggregator.absorb). The answer is byte for byte what one thread reading the whole log gives;
+ * into as many stretches (plain files by byte range, a gzip file whole), the first, a little shorter, folded
+ * by the main thread, each other by a thread of its own (audit-log-thread.ts) that sends its ServiceAccounts
+ * on as it reads; their partials absorbed in log order (UsageAggregator.absorb). The answer is byte for byte what one thread reading the whole log gives;
  * where absorbing cannot promise that (see usage-aggregator.ts), the log is read again by one thread.
  */
 import { availableParallelism } from 'node:os';
@@ -33,14 +33,21 @@ const minimumBytesPerThread = 32 * 1024 * 1024;
 const gzipRatio = 10;
 
 /**
- * The peak memory the default number of readers must stay within: issue 15's 300 MB for a 1 GiB log. Each
- * reader's heap holds aggregates of nearly every ServiceAccount (every range of a log meets most of them),
- * so each further reader adds about as much again, whatever the cores. Measured on the bench's 1 GiB log
- * (bench/RESULTS.md, issue 15, sixth round): one reader peaks at 275-290 MB, two at about 300-310, three at
- * 360, four at 430. With these figures the default is one reader on any machine (it was one per core: about
- * 900 MB on eight); more are asked for with KUBECTL_SA_AUDIT_THREADS where the memory is there.
+ * The peak memory the default number of readers must stay within: issue 15's 300 MB for a 1 GiB log, measured
+ * on the harsh bench log (every request a fresh token, node and address: every capped list full; bench/RESULTS.md,
+ * issue 15, seventh round). One reader holds its heap loosely (heap-growth.ts: 16 MiB semi-spaces, the old
+ * generation allowed to double): 265-307 MB. Several hold every heap closer, the main thread's ends up with every
+ * ServiceAccount's aggregates, and each other thread keeps its own heap within threadHeapLimit by sending them on
+ * as it reads: two readers 234-254 MB, three 283, four 336. With these figures the default is two readers
+ * wherever there are two cores (less memory than one, and a third less wall time on an idle machine); more are
+ * asked for with KUBECTL_SA_AUDIT_THREADS.
  */
-export const readerMemory = { budgetMB: 300, firstReaderMB: 290, eachFurtherReaderMB: 50 } as const;
+export const readerMemory = { budgetMB: 300, oneReaderMB: 290, twoReadersMB: 255, eachFurtherReaderMB: 50 } as const;
+
+/** The peak memory `readers` readers are expected to need for a 1 GiB log (readerMemory). */
+export function readersPeakMB(readers: number): number {
+  return readers <= 1 ? readerMemory.oneReaderMB : readerMemory.twoReadersMB + (readers - 2) * readerMemory.eachFurtherReaderMB;
+}
 
 /** The machine the log is read on: its cores, and whether this build can start threads of its own. */
 export interface ReadingMachine {
@@ -55,7 +62,7 @@ function thisMachine(): ReadingMachine {
 /**
  * How many threads to read with. Asked (`KUBECTL_SA_AUDIT_THREADS`, see requestedThreads): that many, at most
  * one per core (more readers than cores only take turns, each with a heap of its own). By default: as many as
- * fit the memory budget above, at most one per core and one per 32 MiB of log. One when the log is read as a
+ * fit the memory budget above, at most one per core and one per 32 MiB of log (two on two cores or more). One when the log is read as a
  * stream or the program cannot start threads (run from its sources).
  */
 export function auditLogThreadCount(
@@ -67,8 +74,9 @@ export function auditLogThreadCount(
   const cores = Math.max(1, machine.cores);
   if (requested !== undefined) return Math.min(requested, cores);
   const weight = files.reduce((sum, file) => sum + weightOf(file), 0);
-  const withinBudget = 1 + Math.floor((readerMemory.budgetMB - readerMemory.firstReaderMB) / readerMemory.eachFurtherReaderMB);
-  return Math.max(1, Math.min(cores, withinBudget, Math.floor(weight / minimumBytesPerThread)));
+  let readers = Math.max(1, Math.min(cores, Math.floor(weight / minimumBytesPerThread)));
+  while (readers > 1 && readersPeakMB(readers) > readerMemory.budgetMB) readers--;
+  return readers;
 }
 
 /**
@@ -85,16 +93,26 @@ export function requestedThreads(value: string | undefined): number | undefined 
   return count;
 }
 
-/** The files cut into `count` stretches of about equal weight, in log order. */
-export function planRanges(files: readonly ListedFile[], count: number): AuditLogPiece[][] {
+/**
+ * The first range's weight against each other's. The main thread reads the first range and also starts the
+ * program, absorbs the other threads' ServiceAccounts as they come, and reports: with ranges of equal size
+ * it read on alone for the last 15-30% of the wall time (two readers, 1 GiB: main thread 8.9 s of CPU
+ * against the other's 7.1 s on the pod-stable log, 11.3 against 7.0 s on the harsh one).
+ */
+export const firstRangeWeight = 2 / 3;
+
+/** The files cut into `count` stretches in log order, the first weighing `firstWeight` of each other's. */
+export function planRanges(files: readonly ListedFile[], count: number, firstWeight = firstRangeWeight): AuditLogPiece[][] {
   const total = files.reduce((sum, file) => sum + weightOf(file), 0);
-  const target = total / count;
+  const each = count > 1 ? total / (firstWeight + count - 1) : total;
+  let target = count > 1 ? each * firstWeight : total;
   const ranges: AuditLogPiece[][] = [[]];
   let filled = 0;
   const next = () => {
     if (filled >= target && ranges.length < count) {
       ranges.push([]);
       filled = 0;
+      target = each;
     }
   };
   for (const file of files) {
