@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const ignored = ['node_modules/**', 'dist/**', 'test/apiserver/.bin/**', 'test/apiserver/.run/**'];
@@ -7,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The npm route keeps V8 code caches in the user's cache folder (src/cli/code-cache-store.ts): a test run keeps
+    // its own in the clone, so it neither fills the developer's ~/.cache nor depends on what is there.
+    env: { XDG_CACHE_HOME: fileURLToPath(new URL('.tools/test-cache', import.meta.url)) },
     projects: [
       {
         extends: true,

@@ -1,4 +1,16 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -28,17 +40,60 @@ export function codeCacheFolder(
 }
 
 /**
+ * The top-level words of kubectl sa's commands (src/commands/index.ts; a test keeps the two lists equal). Only
+ * these name a cache file: the first free word of a line may be a flag's value (`-n shop scan`), and a cache per
+ * namespace name would fill the user's cache folder with copies of the same code.
+ */
+export const commandWords: ReadonlySet<string> = new Set([
+  'can-i',
+  'fix',
+  'help',
+  'inventory',
+  'matrix',
+  'permissions',
+  'policy',
+  'role',
+  'scan',
+  'token',
+  'tui',
+  'usage',
+  'version',
+  'who-can',
+]);
+
+/**
  * The cache a run with these arguments loads and makes: one per command (its first word), since each command
  * compiles functions of its own (a scan's rules, who-can's walk) and V8 deserializes a cache whole at every
- * start; `version` and help share a small one. A guess that is wrong for some line costs time, never a
- * different answer: V8 compiles what a cache lacks when it first runs.
+ * start; `version` and help share a small one, and a line naming no command (the TUI, a typo) `default`. A
+ * guess that is wrong for some line costs time, never a different answer: V8 compiles what a cache lacks when
+ * it first runs.
  */
 export function codeCacheName(argv: readonly string[]): string {
   if (argv.some((arg) => arg === '--help' || arg === '-h') || argv[0] === '--version') return 'start';
-  const word = argv.find((arg) => !arg.startsWith('-'));
+  const word = argv.find((arg) => commandWords.has(arg));
   if (word === undefined) return 'default';
-  if (word === 'version' || word === 'help') return 'start';
-  return /^[a-z][a-z-]{0,31}$/.test(word) ? word : 'other';
+  return word === 'version' || word === 'help' ? 'start' : word;
+}
+
+/** How many programs' cache folders are kept: an upgrade, or a second install beside the first, keeps its own. */
+const programsKept = 3;
+
+/**
+ * Removes the cache folders of other programs (an older kubectl-sa, another Node) beyond the newest few, so
+ * upgrades do not pile up copies of code nobody runs any more. Called when a program makes its folder; any
+ * failure is silent, like every other part of the cache.
+ */
+export function pruneOtherPrograms(folder: string): void {
+  const parent = path.dirname(folder);
+  try {
+    const others = readdirSync(parent, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== path.basename(folder))
+      .map((entry) => ({ name: entry.name, modified: statSync(path.join(parent, entry.name)).mtimeMs }))
+      .sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
+    for (const { name } of others.slice(programsKept - 1)) rmSync(path.join(parent, name), { recursive: true, force: true });
+  } catch {
+    // Another run pruning at the same time, or a folder we may not remove: the next new program tries again.
+  }
 }
 
 /**
@@ -72,7 +127,11 @@ export function readCodeCache(file: string): Buffer | undefined {
 export function writeCodeCache(file: string, data: Uint8Array): boolean {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const folder = path.dirname(file);
+    if (!existsSync(folder)) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      pruneOtherPrograms(folder);
+    }
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, file);
     return true;

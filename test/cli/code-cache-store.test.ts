@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheFolder, codeCacheName, readCodeCache, writeCodeCache } from '../../src/cli/code-cache-store.js';
+import { codeCacheFolder, codeCacheName, commandWords, readCodeCache, writeCodeCache } from '../../src/cli/code-cache-store.js';
+import { COMMANDS } from '../../src/commands/index.js';
 
 const key = 'digest-nodev24.0.0-x64';
 
@@ -39,9 +40,16 @@ describe('where the npm route keeps its code caches', () => {
     expect(codeCacheName(['scan', '--help'])).toBe('start');
     expect(codeCacheName(['scan', '-h'])).toBe('start');
     expect(codeCacheName([])).toBe('default');
-    // A word that could not name a command does not name a file either.
-    expect(codeCacheName(['../../etc/passwd'])).toBe('other');
-    expect(codeCacheName(['Scan'])).toBe('other');
+    // Only a command's word names a file: not a flag's value, a namespace or a path.
+    expect(codeCacheName(['-n', 'shop', 'scan'])).toBe('scan');
+    expect(codeCacheName(['--namespace', 'team-a', 'who-can', 'get', 'pods'])).toBe('who-can');
+    expect(codeCacheName(['-f', 'examples/'])).toBe('default');
+    expect(codeCacheName(['../../etc/passwd'])).toBe('default');
+    expect(codeCacheName(['Scan'])).toBe('default');
+  });
+
+  it('knows every command of kubectl sa by its first word', () => {
+    expect([...commandWords].sort()).toEqual([...new Set(Object.keys(COMMANDS).map((id) => id.split(':')[0]))].sort());
   });
 });
 
@@ -51,6 +59,28 @@ describe('reading and writing a code cache', () => {
     mkdirSync(made, { mode: 0o700 });
     return made;
   };
+
+  it('keeps the folders of the two newest other programs when a new program makes its own, and no more', () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'kubectl-sa-code-cache-'));
+    const day = 86_400;
+    const now = Date.now() / 1000;
+    for (const [name, age] of [
+      ['old', 9],
+      ['older', 10],
+      ['recent', 1],
+      ['newer', 2],
+    ] as const) {
+      mkdirSync(path.join(parent, name, 'inner'), { recursive: true });
+      writeFileSync(path.join(parent, name, 'scan.v8-cache'), 'x');
+      utimesSync(path.join(parent, name), now - age * day, now - age * day);
+    }
+    expect(writeCodeCache(path.join(parent, 'current', 'scan.v8-cache'), Buffer.from('cache'))).toBe(true);
+    expect(readdirSync(parent).sort()).toEqual(['current', 'newer', 'recent']);
+    // A program writing into its existing folder removes nothing.
+    mkdirSync(path.join(parent, 'another'));
+    expect(writeCodeCache(path.join(parent, 'current', 'who-can.v8-cache'), Buffer.from('cache'))).toBe(true);
+    expect(readdirSync(parent).sort()).toEqual(['another', 'current', 'newer', 'recent']);
+  });
 
   it('writes it whole, readable and writable by the user only, and reads it back', () => {
     const file = path.join(folder(), 'nested', 'scan.v8-cache');
