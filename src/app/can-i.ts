@@ -1,10 +1,12 @@
-import { authorize, rulesFor, type Identity } from '../rbac/authorize.js';
-import type { AccessDecision, AccessRequest, SubjectRef } from '../rbac/types.js';
+import { rulesFor, type Identity } from '../rbac/authorize.js';
+import type { AccessDecision, AccessRequest, RequestAttributes, SubjectRef } from '../rbac/types.js';
+import { answerAccess, unreadRbac, type AccessAnswer } from '../rbac/unread-rbac.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { CanIReport, RuleListReport } from '../report/can-i-report.js';
 import { parseAccessTarget, targetWarnings } from './access-target.js';
 import type { Outcome } from './outcome.js';
-import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { rbacAnswerReport, unreadWarnings } from './rbac-unread.js';
 import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
 export interface CanIOptions {
@@ -54,21 +56,38 @@ export async function canI(options: CanIRequest): Promise<Outcome<CanIReport>> {
     options.target.startsWith('/') ? [] : await resourceTableFor(inventory, connection),
   );
   const request = { ...options.identity, ...target.attributes };
-  const decision = model ? authorize(model, request) : await askServer(answer.connection, request);
-  return {
-    data: {
-      apiVersion: 'kubectl-sa.dev/v1',
-      kind: 'AccessCheck',
-      subject: { ...options.identity, serviceAccount: options.serviceAccount },
-      request: target.attributes,
-      allowed: decision.allowed,
-      reason: decision.reason,
-      grants: decision.grants,
-      defaultRbac: model ? (model.defaultRbacVersion ?? null) : null,
-    },
-    notes: inventory?.notes ?? [],
-    warnings: [...(model ? modelWarnings(model, askedNamespace(input, connection)) : []), ...targetWarnings(target)],
+  // The API server read everything it needed: its answer is yes or no.
+  const decision: AccessAnswer = model ? answerAccess(model, request) : serverAnswer(await askServer(answer.connection, request));
+  const { unread } = decision;
+  const data: CanIReport = {
+    apiVersion: 'kubectl-sa.dev/v1',
+    kind: 'AccessCheck',
+    subject: { ...options.identity, serviceAccount: options.serviceAccount },
+    request: target.attributes,
+    allowed: decision.allowed,
+    answer: decision.answer,
+    reason: decision.reason,
+    grants: decision.grants,
+    unread,
+    defaultRbac: model ? (model.defaultRbacVersion ?? null) : null,
   };
+  if (!model || !inventory) return { data, notes: [], warnings: targetWarnings(target) };
+  const why = unreadWarnings(
+    unread,
+    `may allow ${options.identity.user} to ${describeRequest(options, target.attributes)}: nothing read does, so the answer is unknown`,
+  );
+  return { data, ...rbacAnswerReport(model, inventory.notes, askedNamespace(input, connection), [...why, ...targetWarnings(target)]) };
+}
+
+function serverAnswer(decision: AccessDecision): AccessAnswer {
+  return { ...decision, answer: decision.allowed ? 'yes' : 'no', unread: [] };
+}
+
+/** `create pods in namespace shop`, `get /metrics`, in the words the user typed. */
+function describeRequest(options: CanIRequest, request: RequestAttributes): string {
+  if ('nonResourceURL' in request) return `${request.verb} ${request.nonResourceURL}`;
+  const subresource = options.subresource ? ` (subresource ${options.subresource})` : '';
+  return `${request.verb} ${options.target}${subresource}${request.namespace ? ` in namespace ${request.namespace}` : ''}`;
 }
 
 /** Every rule the identity holds in the namespace (`''` with -A: cluster-wide grants only): `can-i --list`. */
@@ -76,6 +95,8 @@ export async function listRules(options: CanIOptions): Promise<Outcome<RuleListR
   const input = readingInput(options.input);
   const { inventory, connection, model } = await readRbac(input, options.defaultRbac);
   const namespace = input.cluster['all-namespaces'] ? '' : requestNamespace(input.cluster, connection);
+  const unread = unreadRbac(model, namespace === '' ? 'none' : { namespace }, options.identity);
+  const why = unreadWarnings(unread, `may grant ${options.identity.user} rules this list does not show`);
   return {
     data: {
       apiVersion: 'kubectl-sa.dev/v1',
@@ -83,9 +104,10 @@ export async function listRules(options: CanIOptions): Promise<Outcome<RuleListR
       subject: options.identity,
       namespace,
       grants: rulesFor(model, options.identity, namespace),
+      complete: unread.length === 0,
+      unread,
     },
-    notes: inventory.notes,
-    warnings: modelWarnings(model, namespace || undefined),
+    ...rbacAnswerReport(model, inventory.notes, namespace || undefined, why),
   };
 }
 

@@ -2,7 +2,9 @@ import { authorize, serviceAccountIdentity } from '../rbac/authorize.js';
 import { compareText } from '../rbac/rbac-model.js';
 import type { MatrixCell, MatrixReport } from '../report/matrix-report.js';
 import type { Outcome } from './outcome.js';
-import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { unreadRbac } from '../rbac/unread-rbac.js';
+import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { rbacAnswerReport, unreadWarnings } from './rbac-unread.js';
 import { readInput, type InputOptions } from './read-input.js';
 
 export const defaultMatrixVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -27,6 +29,9 @@ export async function accessMatrix(options: MatrixOptions): Promise<Outcome<Matr
   const cluster = options.input.cluster;
   const namespace = cluster['all-namespaces'] ? '' : (cluster.namespace ?? '');
   const identity = serviceAccountIdentity(options.serviceAccount.namespace, options.serviceAccount.name);
+  // Every cell asks about the same namespace (or none): what was not read could turn any denied cell allowed.
+  const unread = unreadRbac(model, namespace === '' ? 'none' : { namespace }, identity);
+  const denied: MatrixCell = unread.length === 0 ? 'denied' : 'unknown';
 
   const resources = (await resourceTableFor(inventory, connection))
     .filter((resource) => namespace === '' || resource.namespaced)
@@ -53,7 +58,7 @@ export async function accessMatrix(options: MatrixOptions): Promise<Outcome<Matr
             ...(subresource ? { subresource } : {}),
             ...(namespace && resource.namespaced ? { namespace } : {}),
           };
-          access[verb] = authorize(model, request).allowed ? 'allowed' : 'denied';
+          access[verb] = authorize(model, request).allowed ? 'allowed' : denied;
         }
       }
       rows.push({
@@ -74,8 +79,14 @@ export async function accessMatrix(options: MatrixOptions): Promise<Outcome<Matr
       verbs: options.verbs,
       rows,
       defaultRbac: model.defaultRbacVersion ?? null,
+      complete: unread.length === 0,
+      unread,
     },
-    notes: inventory.notes,
-    warnings: modelWarnings(model, namespace || undefined),
+    ...rbacAnswerReport(
+      model,
+      inventory.notes,
+      namespace || undefined,
+      unreadWarnings(unread, `may allow ${options.serviceAccount.namespace}:${options.serviceAccount.name} what the matrix marks ?`),
+    ),
   };
 }

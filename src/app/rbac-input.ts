@@ -44,9 +44,12 @@ export function rbacViewFor(
 /**
  * The model's warnings about what a question concerns: the cluster-wide ones and those of RoleBindings in
  * `namespace` (every one without a namespace). `scan -n X` is not about a dangling binding elsewhere.
+ * `unreadRoles: false` leaves out the count of bindings whose roles were not read, for answers that say
+ * what that means for them (app/rbac-unread.ts).
  */
-export function modelWarnings(model: RbacModel, namespace?: string): Warning[] {
+export function modelWarnings(model: RbacModel, namespace?: string, options: { readonly unreadRoles?: boolean } = {}): Warning[] {
   return model.warnings
+    .filter((warning) => options.unreadRoles !== false || warning.unreadRoles !== true)
     .filter((warning) => namespace === undefined || warning.namespace === undefined || warning.namespace === namespace)
     .map(({ message }) => ({ message }));
 }

@@ -5,7 +5,8 @@ import type { WhoCanReport } from '../report/who-can-report.js';
 import { parseAccessTarget, targetWarnings } from './access-target.js';
 import type { ClusterConnection } from '../sources/cluster/connect.js';
 import type { Outcome, Warning } from './outcome.js';
-import { modelWarnings, rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { rbacModelFor, resourceTableFor } from './rbac-input.js';
+import { rbacAnswerReport, unreadWarnings } from './rbac-unread.js';
 import { readInput, requestNamespace, type InputOptions } from './read-input.js';
 
 export interface WhoCanOptions {
@@ -33,11 +34,7 @@ export async function whoCanAnswer(options: WhoCanOptions): Promise<Outcome<WhoC
       anyNamespace,
     },
   );
-  return {
-    data: answer.data,
-    notes: inventory.notes,
-    warnings: [...modelWarnings(model, anyNamespace ? undefined : namespace), ...answer.warnings],
-  };
+  return { data: answer.data, ...rbacAnswerReport(model, inventory.notes, anyNamespace ? undefined : namespace, answer.warnings) };
 }
 
 export interface WhoCanQuery {
@@ -72,6 +69,6 @@ export async function whoCanIn(
   });
   return {
     data: { apiVersion: 'kubectl-sa.dev/v1', kind: 'WhoCan', defaultRbac: model.defaultRbacVersion ?? null, ...result },
-    warnings: targetWarnings(target),
+    warnings: [...unreadWarnings(result.unread, 'may allow subjects this list does not show'), ...targetWarnings(target)],
   };
 }

@@ -11,10 +11,12 @@ import { canIPrinters, ruleListPrinters } from '../report/can-i-report.js';
 export default class CanICommand extends KubectlSaCommand {
   static override summary = 'Check whether a ServiceAccount may perform an action, like kubectl auth can-i.';
   static override description =
-    "Answers from the manifests given with -f, with Kubernetes' default RBAC included, exactly as the RBAC " +
-    'authorizer would: prints yes (exit 0) or no (exit 1). TYPE resolves to its API group like kubectl does ' +
+    "Answers from the manifests given with -f, with Kubernetes' default RBAC included, or from the live " +
+    'cluster, exactly as the RBAC authorizer would: prints yes (exit 0) or no (exit 1), or unknown (exit 4) when ' +
+    'nothing read allows it but RBAC objects that could (ClusterRoleBindings, the RoleBindings of the namespace, ' +
+    'the roles they name) could not be read. TYPE resolves to its API group like kubectl does ' +
     '(deploy → deployments.apps); a URL starting with / checks a non-resource URL. --list prints every rule ' +
-    'the ServiceAccount holds in the namespace.';
+    'the ServiceAccount holds in the namespace (exit 4 when the list may be incomplete).';
   static override examples = [
     '<%= config.bin %> can-i list secrets --sa monitoring:prometheus-k8s -n kube-system -f manifests/',
     '<%= config.bin %> can-i get /metrics --sa system:serviceaccount:monitoring:prometheus-k8s -f manifests/',
@@ -67,6 +69,7 @@ export default class CanICommand extends KubectlSaCommand {
       const outcome = await listRules(options);
       this.report(outcome);
       if (!flags.quiet) await this.print(ruleListPrinters, outcome.data, flags.output, { noHeaders: flags['no-headers'] });
+      if (!outcome.data.complete) this.setExitCode(ExitCode.unknown);
       return;
     }
     const outcome = await canI({
@@ -78,8 +81,9 @@ export default class CanICommand extends KubectlSaCommand {
     });
     this.report(outcome);
     if (!flags.quiet) await this.print(canIPrinters, outcome.data, flags.output);
-    // "no" is an answer, not a failure: nothing is thrown, main() returns the exit code set here.
-    if (!outcome.data.allowed) this.setExitCode(ExitCode.findings);
+    // "no" and "unknown" are answers, not failures: nothing is thrown, main() returns the exit code set here.
+    if (outcome.data.answer === 'no') this.setExitCode(ExitCode.findings);
+    if (outcome.data.answer === 'unknown') this.setExitCode(ExitCode.unknown);
   }
 }
 

@@ -3,7 +3,7 @@ import { accessMatrix, defaultMatrixVerbs } from '../app/matrix.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
 import { requireServiceAccount, serviceAccountArg, serviceAccountFlag } from '../cli/service-account-ref.js';
-import { UsageError } from '../errors/kubectl-sa-error.js';
+import { ExitCode, UsageError } from '../errors/kubectl-sa-error.js';
 import { matrixPrinters } from '../report/matrix-report.js';
 
 export default class MatrixCommand extends KubectlSaCommand {
@@ -12,7 +12,8 @@ export default class MatrixCommand extends KubectlSaCommand {
     "Checks every verb on every resource Kubernetes defines (and the input's CRDs). With -n, namespaced " +
     'resources in that namespace; without it, every resource cluster-wide, where only ClusterRoleBindings count. ' +
     'Cells: ✔ allowed, ✖ denied, empty when the resource does not support the verb (coloured on a terminal ' +
-    'unless NO_COLOR is set). --subresources adds pods/exec, serviceaccounts/token and the like.';
+    'unless NO_COLOR is set); ? unknown, with exit 4, when RBAC objects that could allow it could not be read ' +
+    '(forbidden, not served). --subresources adds pods/exec, serviceaccounts/token and the like.';
   static override examples = [
     '<%= config.bin %> matrix monitoring:prometheus-k8s -n monitoring -f manifests/',
     '<%= config.bin %> matrix --sa argocd:argocd-server --verbs get,list,create,delete -f install.yaml',
@@ -49,5 +50,6 @@ export default class MatrixCommand extends KubectlSaCommand {
     });
     this.report(outcome);
     await this.print(matrixPrinters, outcome.data, flags.output);
+    if (!outcome.data.complete) this.setExitCode(ExitCode.unknown);
   }
 }

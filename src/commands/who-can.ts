@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { whoCanAnswer } from '../app/who-can.js';
 import { KubectlSaCommand } from '../cli/base-command.js';
 import { clusterFlags, inputFlags, outputFlag, rbacFlags } from '../cli/flags.js';
+import { ExitCode } from '../errors/kubectl-sa-error.js';
 import { whoCanPrinters } from '../report/who-can-report.js';
 
 export default class WhoCanCommand extends KubectlSaCommand {
@@ -9,7 +10,8 @@ export default class WhoCanCommand extends KubectlSaCommand {
   static override description =
     'The reverse of can-i: ServiceAccounts first, then users and groups, each with the binding and role that ' +
     "grant the action, Kubernetes' default RBAC included. -n checks one namespace (default: default); -A " +
-    'counts RoleBindings of every namespace.';
+    'counts RoleBindings of every namespace. Exit 0; exit 4 when RBAC objects that could allow the action ' +
+    'could not be read (forbidden, not served): the subjects listed are allowed, and more may be.';
   static override examples = [
     '<%= config.bin %> who-can get secrets -n kube-system -f manifests/',
     '<%= config.bin %> who-can create pods --subresource exec -A -f manifests/',
@@ -38,5 +40,7 @@ export default class WhoCanCommand extends KubectlSaCommand {
     });
     this.report(outcome);
     await this.print(whoCanPrinters, outcome.data, flags.output);
+    // An incomplete list is still printed, but a script must tell it from a complete one ("nobody" above all).
+    if (!outcome.data.complete) this.setExitCode(ExitCode.unknown);
   }
 }

@@ -12,6 +12,12 @@ export const ExitCode = {
   usage: 2,
   /** Cluster unreachable, unauthenticated, or nothing at all could be read. */
   cluster: 3,
+  /**
+   * The answer is unknown or incomplete: RBAC objects that could change it were not read (forbidden, not
+   * served). can-i answered unknown; who-can, permissions, matrix and can-i --list printed what they could
+   * prove, and more may be allowed. Distinct from 0 so that a script tells a complete "nobody" from a partial one.
+   */
+  unknown: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

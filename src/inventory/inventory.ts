@@ -51,6 +51,11 @@ export interface InventoryNote {
   readonly level: 'warning' | 'note' | 'info';
   readonly message: string;
   readonly source?: SourceLocation;
+  /**
+   * The kind a "cannot list" note is about: a use case that can say what the gap means for its own answer
+   * (the RBAC answers do) puts its own line in place of this one.
+   */
+  readonly unlisted?: { readonly group: string; readonly kind: string };
 }
 
 export type InventoryOrigin = 'files' | 'cluster';

@@ -72,9 +72,8 @@ export function grantOf(binding: BindingRecord, rule: Grant['rule'], via: Subjec
  * of its subjects that matches, in the authorizer's order: ClusterRoleBindings, then RoleBindings.
  */
 function bindingsOf(model: RbacModel, identity: Identity, namespace: string | undefined): { binding: BindingRecord; via: SubjectRef }[] {
-  const keys = [`u:${identity.user}`, ...identity.groups.map((group) => `g:${group}`)];
-  const candidates = new Set<BindingRecord>();
-  for (const key of keys) for (const binding of model.bindingsBySubject.get(key) ?? []) candidates.add(binding);
+  const keys = identityKeys(identity);
+  const candidates = bindingsNaming(model, identity);
   const keySet = new Set(keys);
   const applies = (binding: BindingRecord) =>
     binding.role !== undefined &&
@@ -84,6 +83,18 @@ function bindingsOf(model: RbacModel, identity: Identity, namespace: string | un
     const via = binding.subjects.find((subject) => keySet.has(subjectIndexKey(subject)));
     return via ? [{ binding, via }] : [];
   });
+}
+
+/** The subject index keys an identity matches: its user name and each of its groups. */
+function identityKeys(identity: Identity): string[] {
+  return [`u:${identity.user}`, ...identity.groups.map((group) => `g:${group}`)];
+}
+
+/** Every binding that names the identity, by its user name or one of its groups, whatever its scope or role. */
+export function bindingsNaming(model: RbacModel, identity: Identity): Set<BindingRecord> {
+  const found = new Set<BindingRecord>();
+  for (const key of identityKeys(identity)) for (const binding of model.bindingsBySubject.get(key) ?? []) found.add(binding);
+  return found;
 }
 
 /** The identity a ServiceAccount authenticates as: its username and the three groups every SA token carries. */

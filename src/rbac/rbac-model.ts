@@ -3,6 +3,7 @@
  * bindings resolved to those roles, and an index from subject to bindings so that questions about one
  * identity never scan every binding. Built once per inventory; immutable after.
  */
+import type { Gap } from '../inventory/coverage.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { serviceAccountExistence, type Existence } from '../inventory/service-account-existence.js';
 import type { ClusterRole, KubeObject, PolicyRule, Role, RoleBinding } from '../inventory/kube-object.js';
@@ -11,7 +12,7 @@ import { aggregateClusterRoles, type AggregatableClusterRole } from './aggregati
 import type { DefaultRbacData } from './default-rbac.js';
 import { kubernetesDefaultBindings } from './kubernetes-defaults.js';
 import { noRiskFacts, type RiskFactCatalogue } from './risk-facts.js';
-import type { BindingRefView, RoleRefView, SubjectRef } from './types.js';
+import type { BindingRefView, RbacKind, RoleRefView, SubjectRef } from './types.js';
 
 export interface RoleRecord {
   readonly view: RoleRefView;
@@ -32,6 +33,8 @@ export interface BindingRecord {
   readonly roleRef: { readonly kind: string; readonly name: string };
   /** Undefined when the referenced role does not exist (or the reference kind is invalid): grants nothing. */
   readonly role: RoleRecord | undefined;
+  /** The role is undefined because its kind was not read (a list we may not make): what it grants is unknown. */
+  readonly roleUnread: boolean;
   /** Subjects that can ever match, with ServiceAccount namespaces filled in from the RoleBinding. */
   readonly subjects: readonly SubjectRef[];
   /** The binding itself comes from the default RBAC (its role may still be the input's). */
@@ -70,6 +73,12 @@ export interface RbacModel {
   readonly serviceAccountExists: (namespace: string, name: string) => Existence;
   /** The Kubernetes version of the default RBAC included, if any. */
   readonly defaultRbacVersion: string | undefined;
+  /**
+   * Why an RBAC kind (in a namespace; undefined: every namespace, or the cluster-scoped kinds) was not read
+   * completely, undefined when it was (manifest files: always). RBAC is additive, so what was not read can
+   * only add grants: an answer that found none there is unknown, not no (rbac/unread-rbac.ts).
+   */
+  readonly rbacGap: (kind: RbacKind, namespace?: string) => Gap | undefined;
   /** Problems worth telling the user: bindings to missing roles, subjects that can never match. */
   readonly warnings: readonly ModelWarning[];
   /** The declared risk facts answers are computed with. */
@@ -80,6 +89,11 @@ export interface RbacModel {
 export interface ModelWarning {
   readonly message: string;
   readonly namespace?: string;
+  /**
+   * The warning is about roles that could not be read: the RBAC answers (can-i, who-can, permissions, matrix)
+   * say instead what that means for their own answer, from `unreadRbac`.
+   */
+  readonly unreadRoles?: true;
 }
 
 export const serviceAccountUserPrefix = 'system:serviceaccount:';
@@ -193,7 +207,9 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
           ? roles.get(`${namespace}/${roleRef.name}`)
           : undefined;
     const label = namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
-    if (!role && !defaultRbac && !roleRead(roleRef.kind, namespace)) {
+    // A default binding too: Kubernetes' own bindings grant what their (unread) roles hold.
+    const roleUnread = !role && !roleRead(roleRef.kind, namespace);
+    if (roleUnread && !defaultRbac) {
       unread.bindings += 1;
       unread.kinds.add(`${roleRef.kind}s`);
     } else if (!role && !defaultRbac)
@@ -206,15 +222,24 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
         warn(`${label} names ServiceAccount ${String(subject.name)} without a namespace: it matches nobody`, namespace);
       }
     }
-    return { view, order: bindings.length, ...(namespace === undefined ? {} : { namespace }), roleRef, role, subjects, defaultRbac };
+    return {
+      view,
+      order: bindings.length,
+      ...(namespace === undefined ? {} : { namespace }),
+      roleRef,
+      role,
+      roleUnread,
+      subjects,
+      defaultRbac,
+    };
   };
   for (const sourced of clusterBindingObjects) bindings.push(resolve(sourced, 'ClusterRoleBinding'));
   for (const sourced of bindingObjects) bindings.push(resolve(sourced, 'RoleBinding'));
   if (unread.bindings > 0) {
-    warn(
-      `what ${unread.bindings} binding(s) grant is unknown: the ${[...unread.kinds].sort().join(' and ')} they refer to could not be read`,
-      undefined,
-    );
+    warnings.push({
+      message: `what ${unread.bindings} binding(s) grant is unknown: the ${[...unread.kinds].sort().join(' and ')} they refer to could not be read`,
+      unreadRoles: true,
+    });
   }
 
   const bindingsBySubject = new Map<string, BindingRecord[]>();
@@ -235,6 +260,7 @@ export function buildRbacModel(inventory: Inventory, options: RbacModelOptions =
     serviceAccounts: knownServiceAccounts(inventory, bindings),
     serviceAccountExists: escalationExistence(inventory),
     defaultRbacVersion: defaults?.kubernetesVersion,
+    rbacGap: (kind, namespace) => coverage.gap(rbacGroup, kind, namespace),
     warnings,
     riskFacts: options.riskFacts ?? noRiskFacts,
   };

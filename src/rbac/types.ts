@@ -149,4 +149,22 @@ export interface WhoCanResult {
   readonly subjects: readonly WhoCanSubject[];
   /** Subjects allowed without RBAC (the `system:masters` group): always, whatever the bindings say. */
   readonly bypass: readonly SubjectRef[];
+  /** False when RBAC objects that could allow the request were not read: more subjects may be allowed. */
+  readonly complete: boolean;
+  /** What was not read that could allow it (empty when complete). */
+  readonly unread: readonly UnreadRbac[];
+}
+
+export type RbacKind = 'ClusterRoleBinding' | 'ClusterRole' | 'RoleBinding' | 'Role';
+
+/**
+ * An RBAC kind an answer depends on that was not read completely, and why. RBAC only ever adds grants, so
+ * what is missing can only allow more: a "no" drawn without it is unknown.
+ */
+export interface UnreadRbac {
+  readonly kind: RbacKind;
+  /** For RoleBinding and Role: the one namespace not read; absent: every namespace (or a cluster-scoped kind). */
+  readonly namespace?: string;
+  /** `forbidden` (403), `not-served` (404), `not-read` (nothing asked for it). */
+  readonly reason: 'forbidden' | 'not-served' | 'not-read';
 }

@@ -7,6 +7,7 @@ import { grantOf, systemMasters } from './authorize.js';
 import { compareSubjects, subjectIndexKey, type RbacModel, type RoleRecord } from './rbac-model.js';
 import { ruleAllows } from './rule-matching.js';
 import type { Grant, RequestAttributes, SubjectRef, WhoCanResult, WhoCanSubject } from './types.js';
+import { unreadRbac, type RoleBindingReach } from './unread-rbac.js';
 
 export interface WhoCanOptions {
   /** Count RoleBindings of every namespace (each grant says where): "who can do this anywhere?". */
@@ -48,5 +49,15 @@ export function whoCan(model: RbacModel, request: RequestAttributes, options: Wh
   }
 
   const subjects: WhoCanSubject[] = [...bySubject.values()].sort((a, b) => compareSubjects(a.subject, b.subject));
-  return { request, subjects, bypass: [{ kind: 'Group', name: systemMasters }] };
+  // The same scope as the loop above: what was not read there could allow more subjects.
+  const reach: RoleBindingReach =
+    'nonResourceURL' in request || options.clusterScoped === true
+      ? 'none'
+      : options.anyNamespace === true
+        ? 'every-namespace'
+        : namespace === ''
+          ? 'none'
+          : { namespace };
+  const unread = unreadRbac(model, reach);
+  return { request, subjects, bypass: [{ kind: 'Group', name: systemMasters }], complete: unread.length === 0, unread };
 }

@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../inventory/kube-object.js';
-import type { Grant, RequestAttributes, SubjectRef } from '../rbac/types.js';
+import type { Grant, RequestAttributes, SubjectRef, UnreadRbac } from '../rbac/types.js';
+import { describeUnread } from '../rbac/unread-rbac.js';
 import { formatList } from './grant-format.js';
 import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
@@ -10,16 +11,22 @@ export interface CanIReport {
   readonly kind: 'AccessCheck';
   readonly subject: { readonly user: string; readonly groups: readonly string[]; readonly serviceAccount: SubjectRef | null };
   readonly request: RequestAttributes;
+  /** True only when a grant was found: false for `unknown` too. */
   readonly allowed: boolean;
+  /** `unknown`: nothing read allows it, and RBAC objects that could (`unread`) were not read. */
+  readonly answer: 'yes' | 'no' | 'unknown';
   readonly reason: string;
   readonly grants: readonly Grant[];
+  /** What could allow it and was not read; empty for yes and no. */
+  readonly unread: readonly UnreadRbac[];
   readonly defaultRbac: string | null;
 }
 
-/** `yes`/`no` on one line, as `kubectl auth can-i` prints it. */
+/** `yes`/`no` on one line, as `kubectl auth can-i` prints it, or `unknown` with what was not read. */
 export const canIPrinters = definePrinters<CanIReport>({
   document: (report) => report,
-  table: (report) => (report.allowed ? 'yes\n' : 'no\n'),
+  table: (report) =>
+    report.answer === 'unknown' ? `unknown: could not read ${report.unread.map(describeUnread).join(', ')}\n` : `${report.answer}\n`,
 });
 
 /** The documented `kubectl sa can-i --list -o json` shape. */
@@ -30,6 +37,9 @@ export interface RuleListReport {
   /** `` when only cluster-wide grants count (-A). */
   readonly namespace: string;
   readonly grants: readonly Grant[];
+  /** False when RBAC objects that could grant more were not read (`unread`): the list may be short. */
+  readonly complete: boolean;
+  readonly unread: readonly UnreadRbac[];
 }
 
 /**

@@ -1,6 +1,7 @@
 /** How a grant's pieces read in tables, shared by the RBAC views so they all say it the same way. */
 import type { PolicyRule } from '../inventory/kube-object.js';
-import type { BindingRefView, Grant, RoleRefView, SubjectRef } from '../rbac/types.js';
+import type { BindingRefView, Grant, RoleRefView, SubjectRef, UnreadRbac } from '../rbac/types.js';
+import { describeUnread } from '../rbac/unread-rbac.js';
 
 export function formatBinding(binding: BindingRefView): string {
   return binding.namespace === undefined ? `ClusterRoleBinding/${binding.name}` : `RoleBinding/${binding.namespace}/${binding.name}`;
@@ -30,4 +31,9 @@ export function formatRuleTargets(rule: PolicyRule): string {
 
 export function formatList(values: readonly string[] | undefined): string {
   return `[${(values ?? []).join(' ')}]`;
+}
+
+/** `Incomplete: could not read ClusterRoleBindings (forbidden), …: <consequence>.` under an RBAC answer's table. */
+export function incompleteLine(unread: readonly UnreadRbac[], consequence: string): string {
+  return `Incomplete: could not read ${unread.map(describeUnread).join(', ')}: ${consequence}.`;
 }

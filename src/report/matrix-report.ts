@@ -1,8 +1,10 @@
-import type { SubjectRef } from '../rbac/types.js';
+import type { SubjectRef, UnreadRbac } from '../rbac/types.js';
+import { incompleteLine } from './grant-format.js';
 import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
-export type MatrixCell = 'allowed' | 'denied' | 'n/a';
+/** `unknown`: nothing read allows it, and RBAC objects that could were not read (the report's `unread`). */
+export type MatrixCell = 'allowed' | 'denied' | 'unknown' | 'n/a';
 
 /** The documented `kubectl sa matrix -o json` shape. */
 export interface MatrixReport {
@@ -21,10 +23,13 @@ export interface MatrixReport {
     readonly access: Readonly<Record<string, MatrixCell>>;
   }[];
   readonly defaultRbac: string | null;
+  /** False when RBAC objects that could allow more were not read (`unread`): no cell is then `denied`. */
+  readonly complete: boolean;
+  readonly unread: readonly UnreadRbac[];
 }
 
-const symbols: Record<MatrixCell, string> = { allowed: '✔', denied: '✖', 'n/a': '' };
-const colours: Record<MatrixCell, string> = { allowed: '\u001b[32m', denied: '\u001b[31m', 'n/a': '' };
+const symbols: Record<MatrixCell, string> = { allowed: '✔', denied: '✖', unknown: '?', 'n/a': '' };
+const colours: Record<MatrixCell, string> = { allowed: '\u001b[32m', denied: '\u001b[31m', unknown: '\u001b[33m', 'n/a': '' };
 const reset = '\u001b[0m';
 
 /**
@@ -44,6 +49,7 @@ function renderMatrixTable(report: MatrixReport, options: { readonly colour: boo
     report.namespace === ''
       ? 'cluster-wide (ClusterRoleBindings only)'
       : `namespace ${report.namespace} (ClusterRoleBindings and its RoleBindings)`;
-  const legend = `\n${cell('allowed')} allowed   ${cell('denied')} denied   blank: the resource (or subresource) has no such verb. Checked ${scope} for ServiceAccount ${report.serviceAccount.namespace ?? ''}:${report.serviceAccount.name}.\n`;
-  return renderTable(['name', ...report.verbs], rows) + legend;
+  const legend = `\n${cell('allowed')} allowed   ${report.complete ? `${cell('denied')} denied` : `${cell('unknown')} unknown`}   blank: the resource (or subresource) has no such verb. Checked ${scope} for ServiceAccount ${report.serviceAccount.namespace ?? ''}:${report.serviceAccount.name}.\n`;
+  const incomplete = report.complete ? '' : `${incompleteLine(report.unread, 'what is marked ? may be allowed')}\n`;
+  return renderTable(['name', ...report.verbs], rows) + legend + incomplete;
 }

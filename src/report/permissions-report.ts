@@ -1,6 +1,6 @@
 import { describeEscalation } from '../rbac/escalation-text.js';
-import type { EscalationPath, Grant, ServiceAccountRbac } from '../rbac/types.js';
-import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject } from './grant-format.js';
+import type { EscalationPath, Grant, ServiceAccountRbac, UnreadRbac } from '../rbac/types.js';
+import { formatBinding, formatList, formatRole, formatRuleTargets, formatScope, formatSubject, incompleteLine } from './grant-format.js';
 import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
@@ -12,6 +12,9 @@ export interface PermissionsReport extends ServiceAccountRbac {
   readonly defaultRbac: string | null;
   /** False when the input has no such ServiceAccount object (its rights are shown all the same). */
   readonly found: boolean;
+  /** False when RBAC objects that could grant it more were not read (`unread`): it may hold more than listed. */
+  readonly complete: boolean;
+  readonly unread: readonly UnreadRbac[];
 }
 
 /**
@@ -26,14 +29,22 @@ function renderPermissionsTable(report: PermissionsReport): string {
     renderRules(report),
     report.facts.length > 0 ? `\nRisk facts:\n${renderFacts(report)}` : '',
     renderEscalations(report),
-    report.baselineOnly ? "\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n" : '',
+    report.baselineOnly && report.complete
+      ? "\nOnly Kubernetes' default RBAC applies: nothing beyond what every authenticated identity holds.\n"
+      : '',
+    report.complete ? '' : `\n${incompleteLine(report.unread, 'it may hold more than listed, and become more than shown')}\n`,
   ].join('');
 }
 
 /** The rules, in blocks per binding and role, as `permissions` prints them (the TUI's Permissions tab too). */
-export function renderRules(report: Pick<ServiceAccountRbac, 'subject' | 'grants'>): string {
+export function renderRules(report: Pick<ServiceAccountRbac, 'subject' | 'grants'> & { readonly complete?: boolean }): string {
   const out: string[] = [];
-  if (report.grants.length === 0) out.push('\nNo rules: no binding grants this ServiceAccount anything.\n');
+  if (report.grants.length === 0)
+    out.push(
+      report.complete === false
+        ? '\nNo rules found: no binding that could be read grants this ServiceAccount anything.\n'
+        : '\nNo rules: no binding grants this ServiceAccount anything.\n',
+    );
   for (const block of grantBlocks(report)) {
     const through = formatSubject(block.via) === formatSubject(report.subject) ? '' : `, through ${block.via.kind}/${block.via.name}`;
     out.push(`\n${formatBinding(block.binding)} → ${formatRole(block.role)}  (${block.scope}${through}${provenance(block)})\n`);

@@ -1,5 +1,5 @@
 import type { WhoCanResult } from '../rbac/types.js';
-import { formatBinding, formatRole, formatScope } from './grant-format.js';
+import { formatBinding, formatRole, formatScope, incompleteLine } from './grant-format.js';
 import { definePrinters } from './printers.js';
 import { renderTable } from './table.js';
 
@@ -33,7 +33,10 @@ function renderWhoCanTable(report: WhoCanReport): string {
       rows.push(row);
     }
   }
-  const footer = report.bypass.map((subject) => `${subject.kind} ${subject.name} is also allowed: it bypasses RBAC.\n`).join('');
-  if (rows.length === 0) return `No subject is allowed through RBAC.\n${footer}`;
+  const footer =
+    report.bypass.map((subject) => `${subject.kind} ${subject.name} is also allowed: it bypasses RBAC.\n`).join('') +
+    (report.complete ? '' : `${incompleteLine(report.unread, 'more subjects may be allowed than listed')}\n`);
+  if (rows.length === 0)
+    return `${report.complete ? 'No subject is allowed through RBAC.' : 'No subject is allowed through the RBAC that could be read.'}\n${footer}`;
   return renderTable(['kind', 'namespace', 'name', 'binding', 'role', 'scope', 'default'], rows) + footer;
 }

@@ -36,10 +36,15 @@ describe('kubectl sa permissions', () => {
       'facts',
       'escalations',
       'baselineOnly',
+      'complete',
+      'unread',
     ]);
     expect(report).toMatchObject({
       kind: 'ServiceAccountPermissions',
       found: true,
+      // Files are the whole input: nothing that could grant more was left unread.
+      complete: true,
+      unread: [],
       subject: { kind: 'ServiceAccount', namespace: 'monitoring', name: 'prometheus-k8s' },
     });
   });

@@ -116,6 +116,8 @@ function renderPermissions(answer: ServiceAccountRbac): string {
     kind: 'ServiceAccountPermissions' as const,
     defaultRbac: null,
     found: true,
+    complete: true,
+    unread: [],
     ...answer,
   };
   return permissionsPrinters.print(report, 'table', { colour: false, noHeaders: false, toolVersion: '', cwd: '', warn: () => {} });

@@ -4,7 +4,12 @@ import type { Outcome } from '../../src/app/outcome.js';
 import { scan } from '../../src/app/scan.js';
 import { planFindingFixes, type FixPlanResult } from '../../src/app/fix.js';
 import type { CreatedToken } from '../../src/app/token-create.js';
+import { whoCanIn } from '../../src/app/who-can.js';
 import { ClusterError } from '../../src/errors/kubectl-sa-error.js';
+import { Coverage } from '../../src/inventory/coverage.js';
+import { buildInventory } from '../../src/inventory/inventory.js';
+import { buildRbacModel } from '../../src/rbac/rbac-model.js';
+import { loadDefaultRbac } from '../../src/sources/kube-data.js';
 import type { ClusterConnection } from '../../src/sources/cluster/connect.js';
 import { boundClaims, testSigner } from '../helpers/test-tokens.js';
 import { examples, exploreFiles, flat, keys, lineWith, now, pane, renderExplorer, selectedIn, type Driven } from './helpers.js';
@@ -198,6 +203,31 @@ describe('the explorer on examples/', () => {
     await ui.pressUntil(keys.down, (screen) => selectedIn(screen, 'who-can').includes('shop/reporting'));
     await ui.press(keys.enter);
     expect(ui.frame()).toContain('╔═ shop/reporting');
+  });
+
+  it('says in the who-can dialog when the list may be incomplete (ClusterRoleBindings not read)', async () => {
+    // The examples as a cluster read by a user who may list everything but ClusterRoleBindings.
+    const rbac = 'rbac.authorization.k8s.io';
+    const inventory = buildInventory(
+      loaded.data.inventory.entries.filter((entry) => entry.object.kind !== 'ClusterRoleBinding').map((entry) => ({ value: entry.object })),
+      {
+        defaultNamespace: 'default',
+        origin: 'cluster',
+        coverage: Coverage.ofReads([
+          { group: rbac, kind: 'ClusterRoleBinding', state: 'forbidden' },
+          ...(['ClusterRole', 'RoleBinding', 'Role'] as const).map((kind) => ({ group: rbac, kind, state: 'listed' as const })),
+        ]),
+      },
+    );
+    const model = buildRbacModel(inventory, { knownDefaults: loadDefaultRbac() });
+    const ui = open({ actions: { whoCan: (exploration, query) => whoCanIn({ ...exploration, inventory, model }, query) } });
+    await ui.waitFor('ServiceAccounts');
+    await ui.press('w');
+    await ui.type('create pods');
+    await ui.press(keys.enter);
+    const screen = flat(await ui.waitFor('Incomplete'));
+    expect(screen).toContain('Incomplete: could not read ClusterRoleBindings (forbidden): more subjects may be allowed');
+    expect(screen).toContain('nobody, through the RBAC that could be read');
   });
 
   it('says who-can input errors in the dialog, and Esc closes it', async () => {

@@ -202,6 +202,7 @@ export async function readCluster(client: ApiClient, options: ClusterReadOptions
       notes.push({
         level: 'warning',
         message: `cannot list ${pluralOf(outcome.resource)} (${reason}): ${outcome.resource.whenUnreadable ?? `findings of ${outcome.resource.neededFor} may be missing`}`,
+        unlisted: { group: outcome.resource.group, kind: outcome.resource.kind },
       });
       continue;
     }
@@ -263,6 +264,7 @@ async function listCovering(
     notes.push({
       level: 'warning',
       message: `cannot list ${pluralOf(resource)} in every namespace (forbidden): read namespace ${narrower} only; what those elsewhere grant or name is unknown`,
+      unlisted: { group: resource.group, kind: resource.kind },
     });
     return items;
   }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Exploration } from '../../app/explore.js';
 import type { WhoCanQuery } from '../../app/who-can.js';
 import type { WhoCanReport } from '../../report/who-can-report.js';
-import { formatBinding, formatRole, formatScope } from '../../report/grant-format.js';
+import { formatBinding, formatRole, formatScope, incompleteLine } from '../../report/grant-format.js';
 import type { WhoCanSubject } from '../../rbac/types.js';
 import type { ExplorerActions } from '../explorer-actions.js';
 import type { Palette } from '../palette.js';
@@ -102,6 +102,14 @@ export function WhoCanDialog(props: {
         : answer.kind === 'answer'
           ? [
               ...wrap([{ text: summaryOf(answer.report, answer.query, where), style: { bold: true } }], inner),
+              // Said before the warnings, whose lines it sums up: the list is what could be proved, not everyone.
+              ...(answer.report.complete
+                ? []
+                : wrap(
+                    [{ text: incompleteLine(answer.report.unread, 'more subjects may be allowed'), style: palette.severity('medium') }],
+                    inner,
+                    12,
+                  )),
               ...answer.warnings.flatMap((warning) => wrap([{ text: `warning: ${warning}` }], inner, 9)),
             ]
           : [];
@@ -120,7 +128,7 @@ export function WhoCanDialog(props: {
             height={listHeight}
             focused
             renderRow={(subject) => subjectLine(subject, palette)}
-            empty="nobody, through RBAC"
+            empty={answer.report.complete ? 'nobody, through RBAC' : 'nobody, through the RBAC that could be read'}
           />
         )}
       </Box>
