@@ -73,9 +73,8 @@ const accountsPerMessage = 10;
  * The heap a reading thread keeps its ServiceAccounts within (its program and buffers take about 14 MB of it).
  * Holding a whole range's aggregates, a thread's heap grew to 85 MB live and 100 MB committed on the harsh
  * 1 GiB log (a range meets nearly every ServiceAccount; the main thread's absorbs them all anyway): two readers
- * peaked at 297-301 MB. Sending them on at 32 MiB (and starting afresh) keeps the thread's heap near that: 234-254 MB
- * with the limit at 24-40 MiB, and less CPU time, not more, the thread's collections being small
- * (bench/RESULTS.md, issue 15, seventh round).
+ * peaked at 297-312 MB. Sending them on at 32 MiB (and starting afresh) keeps the thread's heap near that: 244-275 MB,
+ * for no CPU time that shows (bench/RESULTS.md, issue 15, seventh round).
  */
 export const threadHeapLimit = 32 * 1024 * 1024;
 

@@ -1,9 +1,10 @@
 /**
  * A large audit log read by several threads (how many: auditLogThreadCount): the files (in log order) cut
- * into as many stretches (plain files by byte range, a gzip file whole), the first, a little shorter, folded
+ * into as many stretches of about equal size (plain files by byte range, a gzip file whole), the first folded
  * by the main thread, each other by a thread of its own (audit-log-thread.ts) that sends its ServiceAccounts
- * on as it reads; their partials absorbed in log order (UsageAggregator.absorb). The answer is byte for byte what one thread reading the whole log gives;
- * where absorbing cannot promise that (see usage-aggregator.ts), the log is read again by one thread.
+ * on as it reads; their partials absorbed in log order (UsageAggregator.absorb). The answer is byte for byte
+ * what one thread reading the whole log gives; where absorbing cannot promise that (see usage-aggregator.ts),
+ * the log is read again by one thread.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -38,11 +39,11 @@ const gzipRatio = 10;
  * issue 15, seventh round). One reader holds its heap loosely (heap-growth.ts: 16 MiB semi-spaces, the old
  * generation allowed to double): 265-307 MB. Several hold every heap closer, the main thread's ends up with every
  * ServiceAccount's aggregates, and each other thread keeps its own heap within threadHeapLimit by sending them on
- * as it reads: two readers 234-254 MB, three 283, four 336. With these figures the default is two readers
- * wherever there are two cores (less memory than one, and a third less wall time on an idle machine); more are
- * asked for with KUBECTL_SA_AUDIT_THREADS.
+ * as it reads: two readers 244-275 MB over the round's runs, three 283, four 336 (one run each). With these
+ * figures the default is two readers wherever there are two cores (no more memory than one, and about a quarter
+ * less wall time on an idle machine); more are asked for with KUBECTL_SA_AUDIT_THREADS.
  */
-export const readerMemory = { budgetMB: 300, oneReaderMB: 290, twoReadersMB: 255, eachFurtherReaderMB: 50 } as const;
+export const readerMemory = { budgetMB: 300, oneReaderMB: 290, twoReadersMB: 275, eachFurtherReaderMB: 50 } as const;
 
 /** The peak memory `readers` readers are expected to need for a 1 GiB log (readerMemory). */
 export function readersPeakMB(readers: number): number {
@@ -62,8 +63,8 @@ function thisMachine(): ReadingMachine {
 /**
  * How many threads to read with. Asked (`KUBECTL_SA_AUDIT_THREADS`, see requestedThreads): that many, at most
  * one per core (more readers than cores only take turns, each with a heap of its own). By default: as many as
- * fit the memory budget above, at most one per core and one per 32 MiB of log (two on two cores or more). One when the log is read as a
- * stream or the program cannot start threads (run from its sources).
+ * fit the memory budget above (two), at most one per core and one per 32 MiB of log. One when the log is read
+ * as a stream or the program cannot start threads (run from its sources).
  */
 export function auditLogThreadCount(
   files: readonly ListedFile[],
@@ -93,26 +94,16 @@ export function requestedThreads(value: string | undefined): number | undefined 
   return count;
 }
 
-/**
- * The first range's weight against each other's. The main thread reads the first range and also starts the
- * program, absorbs the other threads' ServiceAccounts as they come, and reports: with ranges of equal size
- * it read on alone for the last 15-30% of the wall time (two readers, 1 GiB: main thread 8.9 s of CPU
- * against the other's 7.1 s on the pod-stable log, 11.3 against 7.0 s on the harsh one).
- */
-export const firstRangeWeight = 2 / 3;
-
-/** The files cut into `count` stretches in log order, the first weighing `firstWeight` of each other's. */
-export function planRanges(files: readonly ListedFile[], count: number, firstWeight = firstRangeWeight): AuditLogPiece[][] {
+/** The files cut into `count` stretches of about equal weight, in log order. */
+export function planRanges(files: readonly ListedFile[], count: number): AuditLogPiece[][] {
   const total = files.reduce((sum, file) => sum + weightOf(file), 0);
-  const each = count > 1 ? total / (firstWeight + count - 1) : total;
-  let target = count > 1 ? each * firstWeight : total;
+  const target = total / count;
   const ranges: AuditLogPiece[][] = [[]];
   let filled = 0;
   const next = () => {
     if (filled >= target && ranges.length < count) {
       ranges.push([]);
       filled = 0;
-      target = each;
     }
   };
   for (const file of files) {
