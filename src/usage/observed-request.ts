@@ -61,9 +61,12 @@ const parsedUsernames = new Map<string, { namespace: string; name: string } | un
 
 /** `system:serviceaccount:NS:NAME` → its namespace and name (remembered: every event of a log asks again). */
 export function parseServiceAccountUsername(username: string | undefined): { namespace: string; name: string } | undefined {
-  if (!username || !username.startsWith(serviceAccountPrefix)) return undefined;
+  if (!username) return undefined;
+  // A ServiceAccount seen before is one lookup; the prefix is checked only for a name not remembered yet.
   let parsed = parsedUsernames.get(username);
-  if (parsed === undefined && !parsedUsernames.has(username)) {
+  if (parsed !== undefined) return parsed;
+  if (!username.startsWith(serviceAccountPrefix)) return undefined;
+  if (!parsedUsernames.has(username)) {
     parsed = splitServiceAccountUsername(username);
     // Bounded: a log naming more ServiceAccounts than this just parses the rest each time.
     if (parsedUsernames.size < 100_000) parsedUsernames.set(username, parsed);
@@ -78,19 +81,22 @@ function splitServiceAccountUsername(username: string): { namespace: string; nam
   return { namespace: rest.slice(0, colon), name: rest.slice(colon + 1) };
 }
 
+/** What most events stand for (other users' requests): one array for all of them. */
+const none: readonly ObservedRequest[] = Object.freeze([]);
+
 /**
  * The requests an event stands for, for ServiceAccounts: the request itself when a ServiceAccount made it
  * (or was impersonated to make it), and an `impersonate` request when a ServiceAccount impersonated
  * someone (the check the API server made before the request itself, which the log does not show apart).
  * Events of other users give nothing. 401s give nothing: no identity was established.
  */
-export function observedRequests(event: AuditEvent): ObservedRequest[] {
+export function observedRequests(event: AuditEvent): readonly ObservedRequest[] {
   const code = event.responseStatus?.code;
-  if (code === 401) return [];
+  if (code === 401) return none;
   const acting = event.impersonatedUser ?? event.user;
   const actor = parseServiceAccountUsername(acting?.username);
   const impersonator = event.impersonatedUser ? parseServiceAccountUsername(event.user?.username) : undefined;
-  if (!actor && !impersonator) return [];
+  if (!actor && !impersonator) return none;
 
   const timestamp = event.requestReceivedTimestamp ?? event.stageTimestamp ?? '';
   const userAgent = event.userAgent ?? '';
