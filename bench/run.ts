@@ -35,8 +35,9 @@ function manifestFile(shape: Shape, size: number): string {
   return file;
 }
 
-// The launcher npm installs and kubectl runs (`kubectl sa`): it turns on Node's compile cache, so a start
-// reads the compiled bundle instead of compiling 4 MB of JavaScript; bin/run.js, the development entry, does not.
+// The launcher npm installs and kubectl runs (`kubectl sa`): it runs the program with a code cache of what the same
+// command compiled before (src/cli/npm-main.ts; the first round of a new build makes it), so a start reads the
+// compiled program instead of compiling 4 MB of JavaScript; bin/run.js, the development entry, does not.
 const cli = path.join(repoRoot, 'bin', 'kubectl-sa');
 const rows: string[] = [];
 console.log(`kubectl-sa whole-process benchmark · ${rounds} rounds, medians · ${environment()}\n`);

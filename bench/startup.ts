@@ -6,7 +6,7 @@
 // them alike; the figures are the median (and 90th percentile) wall time from spawn to exit, and the median CPU
 // time (user + system, from bash's `times`), which a busy machine distorts far less than wall time. Compared:
 //   - the standalone binary (.dist/ linux/amd64 archive): version, --help, scan -f examples/
-//   - the npm route: bin/kubectl-sa on this Node (compile cache on), same commands
+//   - the npm route: bin/kubectl-sa on this Node (its code cache per command, src/cli/npm-main.ts), same commands
 //   - a bare `node -e 0` of the Node the binary is built on, and of this Node
 //   - kube-score, a Go kubectl-ecosystem tool, built from the Go module proxy into .tools/bin
 import { execFileSync, spawnSync } from 'node:child_process';
